@@ -1,0 +1,68 @@
+// The base of every tokmix command: shared flags, progress display and the error policy
+// (a UserError prints one line naming the input and exits 2; no stack trace for user mistakes).
+import { Command, Flags } from '@oclif/core';
+import { isUserError } from '../common/errors.js';
+import { Cache, defaultCacheDir } from '../common/cache.js';
+import { ProgressDisplay } from './progress-display.js';
+
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    json: Flags.boolean({
+      description: 'print the result as JSON on stdout and nothing else',
+      default: false,
+    }),
+    'cache-dir': Flags.string({
+      description: 'cache folder (default: $TOKMIX_CACHE or ~/.cache/tokmix)',
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  private progressDisplay?: ProgressDisplay;
+
+  /** A progress renderer: bars on a terminal, a line per stage otherwise, silent under --json. */
+  protected progress(json: boolean): ProgressDisplay {
+    this.progressDisplay ??= new ProgressDisplay({ silent: json });
+    return this.progressDisplay;
+  }
+
+  protected cache(cacheDir: string | undefined): Cache {
+    return new Cache(cacheDir ?? defaultCacheDir());
+  }
+
+  /** Prints a value as JSON on stdout (the only stdout output under --json). */
+  protected printJson(value: unknown): void {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    this.progressDisplay?.stop();
+    if (isUserError(error)) {
+      process.stderr.write(`tokmix: ${error.message}\n`);
+      this.exit(2);
+    }
+    // oclif's own parse errors (unknown flag, missing argument, bad option) are the user's too.
+    const parseError = error as Error & { oclif?: { exit?: number } };
+    if (
+      parseError.oclif?.exit === 2 ||
+      /^(Unexpected argument|Nonexistent flag|Missing \d+ required|Expected |Parsing --)/m.test(
+        parseError.message,
+      )
+    ) {
+      process.stderr.write(
+        `tokmix: ${parseError.message
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean)
+          .slice(0, 3)
+          .join(' ')}\n`,
+      );
+      this.exit(2);
+    }
+    return super.catch(error);
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    this.progressDisplay?.stop();
+    return super.finally(error);
+  }
+}

@@ -1,0 +1,6 @@
+// The tokmix library: every stage of the pipeline, usable without the CLI.
+export * from './common/errors.js';
+export * from './common/cache.js';
+export * from './common/hash.js';
+export * from './common/atomic.js';
+export * from './common/progress.js';
