@@ -49,3 +49,39 @@ export interface InferResult {
   tool: { name: 'tokmix'; version: string };
   createdAt: string;
 }
+
+export const VALIDATION_SCHEMA_VERSION = 1;
+
+/** One method's score at one n: mean and sd of log10 MSE over the trials. */
+export interface ValidationRow {
+  method: string;
+  n: number;
+  trials: number;
+  meanLog10Mse: number;
+  sdLog10Mse: number;
+}
+
+export interface ValidationTrial {
+  n: number;
+  trial: number;
+  seed: number;
+  /** The n categories picked, and their true byte shares (same order). */
+  categories: string[];
+  truth: number[];
+  /** Each method's estimated byte shares over the candidate categories (same order as `candidates`). */
+  candidates: string[];
+  estimates: Record<string, number[]>;
+  log10Mse: Record<string, number>;
+  seconds: { train: number; count: number; replay: number; solve: number; baselines: number };
+}
+
+export interface ValidationResult {
+  schemaVersion: number;
+  kind: 'tokmix-validation';
+  set: string;
+  options: Record<string, unknown>;
+  rows: ValidationRow[];
+  trials: ValidationTrial[];
+  tool: { name: 'tokmix'; version: string };
+  createdAt: string;
+}
