@@ -4,3 +4,4 @@ export * from './common/cache.js';
 export * from './common/hash.js';
 export * from './common/atomic.js';
 export * from './common/progress.js';
+export * from './bpe/index.js';

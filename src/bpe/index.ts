@@ -1,0 +1,7 @@
+// The BPE engine's public API: replay (transcripts), training (ours and the native package's).
+export type { Transcript } from './types.js';
+export { replay, checkSteps, type ReplaySpec } from './replay.js';
+export { replayCategories, mergePrefixHash, wordCountsHash } from './replay-categories.js';
+export { encodeTranscript, decodeTranscript } from './transcript-codec.js';
+export { buildSymbolTable, type SymbolTable } from './symbol-table.js';
+export { TranscriptCursor, pairSymbols } from './transcript-cursor.js';
