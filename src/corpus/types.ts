@@ -36,4 +36,6 @@ export interface WordCounts {
   words: string[];
   counts: Float64Array;
   stats: CategoryStats;
+  /** Facts about the reading a user should know, one per file at most (e.g. invalid UTF-8 replaced). */
+  notes?: string[];
 }

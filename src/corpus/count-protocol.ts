@@ -1,0 +1,15 @@
+// The messages between countCategories and its worker threads (plain data: structured-clonable).
+import type { PipelineTextSpec } from './pipeline-loader.js';
+import type { ReadTask, SampleOptions } from './sample-reader.js';
+
+export type WorkerRequest = { id: number } & (
+  | { type: 'init'; text: PipelineTextSpec; pipelineModule: string }
+  | { type: 'scan'; task: ReadTask; options: SampleOptions }
+  | { type: 'count'; category: number; task: ReadTask; options: SampleOptions }
+  | { type: 'texts'; category: number; texts: { text: string; bytes: number }[] }
+  | { type: 'flush'; category: number }
+);
+
+export type WorkerReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; input?: string; stack?: string } };

@@ -1,0 +1,97 @@
+// The counting worker thread: rebuilds the tokenizer's text pipeline from its JSON spec, then
+// reads tasks (files or byte ranges), normalizes and pre-tokenizes each sequence, and keeps a
+// pre-token count map per category until the main thread asks for it.
+import { parentPort } from 'node:worker_threads';
+import type { TextPipeline } from '../tokenizer/spec.js';
+import type { CategoryStats } from './types.js';
+import { type ReadTask, type SampleOptions, readTask, scanTask } from './sample-reader.js';
+import { packCounts } from './word-counts-codec.js';
+import { codePointCount } from './utf8.js';
+import type { WorkerReply, WorkerRequest } from './count-protocol.js';
+import type { PipelineTextSpec } from './pipeline-loader.js';
+
+interface CategoryTally {
+  counts: Map<string, number>;
+  stats: Omit<CategoryStats, 'distinctPreTokens' | 'replacedInvalid'>;
+}
+
+let pipeline: TextPipeline | undefined;
+const tallies = new Map<number, CategoryTally>();
+
+function tallyOf(category: number): CategoryTally {
+  let tally = tallies.get(category);
+  if (!tally) {
+    tally = { counts: new Map(), stats: { bytes: 0, characters: 0, sequences: 0, preTokens: 0 } };
+    tallies.set(category, tally);
+  }
+  return tally;
+}
+
+/** Counts one sequence into a category's tally: the hot path. */
+function countSequence(tally: CategoryTally, text: string, bytes: number): void {
+  const p = pipeline as TextPipeline;
+  const stats = tally.stats;
+  stats.bytes += bytes;
+  stats.characters += codePointCount(text, bytes);
+  stats.sequences++;
+  const preTokens = p.preTokenize(p.normalize(text));
+  stats.preTokens += preTokens.length;
+  const counts = tally.counts;
+  for (let i = 0; i < preTokens.length; i++) {
+    const word = preTokens[i];
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+}
+
+async function handle(request: WorkerRequest): Promise<unknown> {
+  switch (request.type) {
+    case 'init': {
+      const module = (await import(request.pipelineModule)) as {
+        createPipeline: (text: PipelineTextSpec) => TextPipeline;
+      };
+      pipeline = module.createPipeline(request.text);
+      return null;
+    }
+    case 'scan':
+      return scanTask(request.task as ReadTask, request.options as SampleOptions);
+    case 'count': {
+      const tally = tallyOf(request.category);
+      const result = await readTask(
+        request.task as ReadTask,
+        request.options as SampleOptions,
+        (text, bytes) => countSequence(tally, text, bytes),
+      );
+      return result;
+    }
+    case 'texts': {
+      const tally = tallyOf(request.category);
+      for (const { text, bytes } of request.texts) countSequence(tally, text, bytes);
+      return null;
+    }
+    case 'flush': {
+      const tally = tallies.get(request.category);
+      tallies.delete(request.category);
+      if (!tally) return null;
+      return { packed: packCounts(tally.counts), stats: tally.stats };
+    }
+  }
+}
+
+parentPort?.on('message', (request: WorkerRequest) => {
+  handle(request).then(
+    (result) => parentPort?.postMessage({ id: request.id, ok: true, result } satisfies WorkerReply),
+    (error: unknown) => {
+      const e = error as Error & { input?: string };
+      parentPort?.postMessage({
+        id: request.id,
+        ok: false,
+        error: {
+          name: e?.name ?? 'Error',
+          message: e?.message ?? String(error),
+          input: e?.input,
+          stack: e?.stack,
+        },
+      } satisfies WorkerReply);
+    },
+  );
+});

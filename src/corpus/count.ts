@@ -1,0 +1,239 @@
+// countCategories: each category's sample → normalize → pre-tokenize → counts of distinct
+// pre-tokens, spread over worker threads and cached content-addressed per category.
+import { availableParallelism } from 'node:os';
+import { Cache } from '../common/cache.js';
+import type { ProgressCallback } from '../common/progress.js';
+import type { CategorySpec, CategoryStats, WordCounts } from './types.js';
+import type { TokenizerSpec } from '../tokenizer/spec.js';
+import { type PipelineTextSpec, DEFAULT_PIPELINE_MODULE, loadPipeline } from './pipeline-loader.js';
+import { type PlannedFile, capMayBind, planTasks, statFiles, validateSampleSettings } from './read.js';
+import { RANK_BUCKETS, type SamplePlan, type BoundarySequence, planSample } from './sample.js';
+import { type ReadTask, addScan, selectBoundary } from './sample-reader.js';
+import type { ReadTally } from './sequences.js';
+import { WorkerPool } from './worker-pool.js';
+import {
+  type PackedCounts,
+  addPacked,
+  decodeWordCounts,
+  encodeWordCounts,
+  sortedCounts,
+} from './word-counts-codec.js';
+
+export interface CountOptions {
+  /** Cap on each category's sample, in bytes. */
+  bytes?: number;
+  /** Which sequences a capped sample takes (default 0). */
+  seed?: number;
+  /** Worker threads (default: the machine's cores). */
+  jobs?: number;
+  /** Where results are cached; none = no caching. */
+  cache?: Cache;
+  onProgress?: ProgressCallback;
+  textField?: string;
+  textColumn?: string;
+  /** A module exporting `createPipeline(text)` to use instead of src/tokenizer/pipeline (tests, benchmarks). */
+  pipelineModule?: string;
+}
+
+/** Bumped whenever counting semantics change, so older cache entries are not reused. */
+const COUNT_FORMAT = 1;
+const MAX_TASK_BYTES = 8 << 20;
+const MIN_TASK_BYTES = 1 << 20;
+
+interface CategoryJob {
+  index: number;
+  category: CategorySpec;
+  files: PlannedFile[];
+  key: unknown;
+}
+
+function metaOf(category: CategorySpec): WordCounts['category'] {
+  const { files: _files, ...meta } = category;
+  return meta;
+}
+
+function cacheKey(files: PlannedFile[], options: CountOptions, pipelineKey: string): unknown {
+  const formats = new Set(files.map((file) => file.source.format));
+  return {
+    format: COUNT_FORMAT,
+    files: files.map((file) => ({ path: file.source.path, size: file.size, mtimeMs: file.mtimeMs })),
+    bytes: options.bytes ?? null,
+    seed: options.bytes === undefined ? null : (options.seed ?? 0),
+    textField: formats.has('jsonl') ? (options.textField ?? 'text') : null,
+    textColumn: formats.has('csv') || formats.has('tsv') ? (options.textColumn ?? 'text') : null,
+    pipeline: pipelineKey,
+  };
+}
+
+function replacementNotes(perFile: Map<string, number>): string[] {
+  const notes: string[] = [];
+  for (const [path, n] of perFile) {
+    if (n > 0) notes.push(`${path}: ${n} invalid UTF-8 sequence${n === 1 ? '' : 's'} replaced by U+FFFD`);
+  }
+  return notes;
+}
+
+/**
+ * Pre-token counts of every category's sample under the tokenizer's normalizer and pre-tokenizer.
+ * Results come back in the categories' order; each is cached under its files' identities
+ * (path, size, mtime), the sampling options and the pipeline's key.
+ */
+export async function countCategories(
+  categories: CategorySpec[],
+  text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>,
+  options: CountOptions = {},
+): Promise<WordCounts[]> {
+  validateSampleSettings(options);
+  const spec: PipelineTextSpec = {
+    alphabet: text.alphabet,
+    normalizer: text.normalizer ?? null,
+    preTokenizer: text.preTokenizer ?? null,
+  };
+  const pipelineModule = options.pipelineModule ?? DEFAULT_PIPELINE_MODULE;
+  const pipelineKey = (await loadPipeline(spec, pipelineModule)).key;
+  const results = new Array<WordCounts>(categories.length);
+  const jobs: CategoryJob[] = [];
+  categories.forEach((category, index) => {
+    const files = statFiles(category);
+    const key = cacheKey(files, options, pipelineKey);
+    const cached = options.cache?.read('count', key);
+    if (cached !== undefined) {
+      options.cache!.stats.hits++;
+      results[index] = { ...decodeWordCounts(cached), category: metaOf(category) };
+    } else {
+      if (options.cache) options.cache.stats.misses++;
+      jobs.push({ index, category, files, key });
+    }
+  });
+  if (jobs.length === 0) return results;
+
+  const seed = options.seed ?? 0;
+  const reading = { seed, textField: options.textField, textColumn: options.textColumn };
+  const totalBytes = jobs.reduce(
+    (sum, job) =>
+      sum +
+      Math.min(
+        job.files.reduce((s, f) => s + f.size, 0),
+        options.bytes ?? Number.POSITIVE_INFINITY,
+      ),
+    0,
+  );
+  const jobTasks = new Map<number, ReadTask[]>();
+  const allTaskCount = jobs.reduce((n, job) => {
+    const size = job.files.reduce((s, f) => s + f.size, 0);
+    const workers = Math.max(1, options.jobs ?? availableParallelism());
+    const chunk = Math.min(MAX_TASK_BYTES, Math.max(MIN_TASK_BYTES, Math.ceil(size / (4 * workers))));
+    const tasks = planTasks(job.files, chunk);
+    jobTasks.set(job.index, tasks);
+    return n + tasks.length;
+  }, 0);
+  const workerCount = Math.max(1, Math.min(options.jobs ?? availableParallelism(), allTaskCount));
+  const pool = new WorkerPool(workerCount);
+  let done = 0;
+  const report = (bytes: number, detail: string): void => {
+    done += bytes;
+    options.onProgress?.({
+      stage: 'count',
+      done: Math.min(done, totalBytes),
+      total: totalBytes,
+      unit: 'bytes',
+      detail,
+    });
+  };
+  try {
+    await pool.broadcast({ type: 'init', text: spec, pipelineModule });
+    options.onProgress?.({ stage: 'count', done: 0, total: totalBytes, unit: 'bytes' });
+    const countOne = async (job: CategoryJob): Promise<void> => {
+      const tasks = jobTasks.get(job.index) as ReadTask[];
+      const taskBytes = (task: ReadTask): number => {
+        const file = job.files[task.fileIndex];
+        const whole = file.size;
+        const span = task.start === undefined ? whole : Math.min(task.end ?? whole, whole) - task.start;
+        return options.bytes === undefined
+          ? span
+          : (span * Math.min(options.bytes, sizeOf(job.files))) / sizeOf(job.files);
+      };
+      let plan: SamplePlan | undefined;
+      if (capMayBind(job.files, options.bytes)) {
+        const perBucket = new Float64Array(RANK_BUCKETS);
+        const scans = await Promise.all(
+          tasks.map((task) => pool.run({ type: 'scan', task, options: reading })),
+        );
+        for (const scan of scans) addScan(perBucket, scan as { buckets: Uint32Array; bytes: Float64Array });
+        plan = planSample(perBucket, options.bytes as number);
+      }
+      const replaced = new Map<string, number>();
+      const boundary: BoundarySequence[] = [];
+      await Promise.all(
+        tasks.map(async (task) => {
+          const result = (await pool.run({
+            type: 'count',
+            category: job.index,
+            task,
+            options: { ...reading, plan },
+          })) as {
+            boundary: BoundarySequence[];
+            tally: ReadTally;
+          };
+          replaced.set(task.file.path, (replaced.get(task.file.path) ?? 0) + result.tally.replacedInvalid);
+          for (const sequence of result.boundary) boundary.push(sequence);
+          report(taskBytes(task), job.category.name);
+        }),
+      );
+      if (plan) {
+        const texts = selectBoundary(boundary, plan.remaining);
+        if (texts.length > 0) await pool.run({ type: 'texts', category: job.index, texts });
+      }
+      const flushed = (await pool.broadcast({ type: 'flush', category: job.index })) as ({
+        packed: PackedCounts;
+        stats: Omit<CategoryStats, 'distinctPreTokens' | 'replacedInvalid'>;
+      } | null)[];
+      const merged = new Map<string, number>();
+      const stats: CategoryStats = {
+        bytes: 0,
+        characters: 0,
+        sequences: 0,
+        preTokens: 0,
+        distinctPreTokens: 0,
+        replacedInvalid: 0,
+      };
+      for (const part of flushed) {
+        if (!part) continue;
+        addPacked(merged, part.packed);
+        stats.bytes += part.stats.bytes;
+        stats.characters += part.stats.characters;
+        stats.sequences += part.stats.sequences;
+        stats.preTokens += part.stats.preTokens;
+      }
+      for (const n of replaced.values()) stats.replacedInvalid += n;
+      stats.distinctPreTokens = merged.size;
+      const { words, counts } = sortedCounts(merged);
+      const wordCounts: WordCounts = {
+        category: metaOf(job.category),
+        words,
+        counts,
+        stats,
+        notes: replacementNotes(replaced),
+      };
+      options.cache?.write('count', job.key, encodeWordCounts(wordCounts));
+      results[job.index] = wordCounts;
+    };
+    // Up to `workerCount` categories in flight keeps every worker busy when categories are small.
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(workerCount, jobs.length) }, async () => {
+      while (next < jobs.length) await countOne(jobs[next++]);
+    });
+    await Promise.all(lanes);
+    options.onProgress?.({ stage: 'count', done: totalBytes, total: totalBytes, unit: 'bytes' });
+  } finally {
+    await pool.close();
+  }
+  return results;
+}
+
+function sizeOf(files: PlannedFile[]): number {
+  return Math.max(
+    1,
+    files.reduce((sum, file) => sum + file.size, 0),
+  );
+}

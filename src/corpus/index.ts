@@ -1,0 +1,17 @@
+// The corpus module's public API: resolving category references, reading samples as sequences,
+// counting pre-tokens, and the built-in category sets.
+export * from './types.js';
+export { resolveCategories, type ResolveOptions } from './resolve.js';
+export { readSequences, type SampleSettings } from './read.js';
+export { countCategories, type CountOptions } from './count.js';
+export {
+  BUILTIN_SET_NAMES,
+  type BuiltinSetName,
+  type BuiltinCategory,
+  type CategorySetInfo,
+  isBuiltinSetName,
+  listCategorySets,
+  materializeSet,
+} from './builtin/sets.js';
+export { createNativePipeline } from './native-pipeline.js';
+export { READABLE_EXTENSIONS, sourceFormatOf } from './formats.js';

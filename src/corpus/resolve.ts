@@ -1,0 +1,236 @@
+// Turns a --categories reference into category specs: a folder (each sub-folder a category), a
+// manifest .json (names, files or globs, metadata), or a built-in set materialized on first use.
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import Papa from 'papaparse';
+import { UserError, describeFsError } from '../common/errors.js';
+import type { ProgressCallback } from '../common/progress.js';
+import type { CategoryKind, CategorySpec } from './types.js';
+import { READABLE_DESCRIPTION, sourceFormatOf } from './formats.js';
+import { expandGlob, hasGlobMagic } from './glob.js';
+import { BUILTIN_SET_NAMES, isBuiltinSetName, materializeSet } from './builtin/sets.js';
+
+export interface ResolveOptions {
+  textField?: string;
+  textColumn?: string;
+  /** Where built-in sets are materialized (default: the shared cache folder). */
+  cacheDir?: string;
+  onProgress?: ProgressCallback;
+}
+
+const KINDS: CategoryKind[] = ['language', 'code', 'domain', 'other'];
+
+/** Readable files under a folder, recursively, sorted; hidden entries skipped. */
+function readableFilesUnder(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    const stat = statSync(path);
+    if (stat.isDirectory()) found.push(...readableFilesUnder(path));
+    else if (stat.isFile() && sourceFormatOf(path)) found.push(path);
+  }
+  return found;
+}
+
+function assertNotEmpty(name: string, where: string, files: string[]): void {
+  if (files.length === 0) {
+    throw new UserError(
+      `${where}: no readable files (${READABLE_DESCRIPTION}); add some or remove it`,
+      where,
+    );
+  }
+  if (files.every((file) => statSync(file).size === 0)) {
+    throw new UserError(`${where}: every file of category "${name}" is empty; add text or remove it`, where);
+  }
+}
+
+function resolveFolder(dir: string): CategorySpec[] {
+  const names = readdirSync(dir)
+    .filter((name) => !name.startsWith('.'))
+    .sort();
+  const folders = names.filter((name) => statSync(join(dir, name)).isDirectory());
+  const looseFiles = names.filter((name) => statSync(join(dir, name)).isFile() && sourceFormatOf(name));
+  if (folders.length === 0) {
+    // A folder of files alone is one category, named by the folder.
+    const files = readableFilesUnder(dir);
+    assertNotEmpty(basename(dir), dir, files);
+    return [{ name: basename(dir), kind: 'other', source: dir, files }];
+  }
+  if (looseFiles.length > 0) {
+    throw new UserError(
+      `${dir}: holds both category folders and loose files (${looseFiles.slice(0, 3).join(', ')}); move the files into a category folder`,
+      dir,
+    );
+  }
+  return folders.map((name) => {
+    const path = join(dir, name);
+    const files = readableFilesUnder(path);
+    assertNotEmpty(name, path, files);
+    return { name, kind: 'other' as const, source: path, files };
+  });
+}
+
+function manifestError(path: string, what: string): UserError {
+  return new UserError(`${path}: malformed manifest: ${what}`, path);
+}
+
+function resolveManifest(path: string): CategorySpec[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code) throw describeFsError(error, path);
+    throw manifestError(path, `not valid JSON (${(error as Error).message})`);
+  }
+  const list = Array.isArray(raw) ? raw : (raw as { categories?: unknown } | null)?.categories;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw manifestError(
+      path,
+      'expected {"categories": [{"name": ..., "files": [...]}, ...]} with at least one category',
+    );
+  }
+  const base = dirname(path);
+  const seen = new Set<string>();
+  return list.map((entry: unknown, index) => {
+    if (entry === null || typeof entry !== 'object')
+      throw manifestError(path, `category ${index + 1} is not an object`);
+    const e = entry as Record<string, unknown>;
+    if (typeof e.name !== 'string' || e.name === '')
+      throw manifestError(path, `category ${index + 1} has no "name"`);
+    const name = e.name;
+    if (seen.has(name)) throw manifestError(path, `category "${name}" appears twice`);
+    seen.add(name);
+    const patterns = typeof e.files === 'string' ? [e.files] : e.files;
+    if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p) => typeof p === 'string')) {
+      throw manifestError(path, `category "${name}" needs "files": a non-empty list of paths or globs`);
+    }
+    if (e.kind !== undefined && !KINDS.includes(e.kind as CategoryKind)) {
+      throw manifestError(
+        path,
+        `category "${name}" has kind "${String(e.kind)}" (expected ${KINDS.join(', ')})`,
+      );
+    }
+    for (const field of ['language', 'script', 'source', 'license'] as const) {
+      if (e[field] !== undefined && typeof e[field] !== 'string') {
+        throw manifestError(path, `category "${name}": "${field}" must be a string`);
+      }
+    }
+    const files = new Set<string>();
+    for (const pattern of patterns as string[]) {
+      let matched: string[];
+      if (hasGlobMagic(pattern)) matched = expandGlob(pattern, base).filter((file) => sourceFormatOf(file));
+      else {
+        const target = resolve(base, pattern);
+        let stat;
+        try {
+          stat = statSync(target);
+        } catch (error) {
+          throw describeFsError(error, target);
+        }
+        if (stat.isDirectory()) matched = readableFilesUnder(target);
+        else if (sourceFormatOf(target)) matched = [target];
+        else {
+          throw new UserError(
+            `${target}: not a readable file (${READABLE_DESCRIPTION}); rename it or list another`,
+            target,
+          );
+        }
+      }
+      if (matched.length === 0) {
+        throw new UserError(
+          `${path}: category "${name}": "${pattern}" matches no readable files (${READABLE_DESCRIPTION}); fix the path or glob`,
+          path,
+        );
+      }
+      for (const file of matched) files.add(file);
+    }
+    const list = [...files].sort();
+    assertNotEmpty(name, `${path}: category "${name}"`, list);
+    return {
+      name,
+      kind: (e.kind as CategoryKind | undefined) ?? 'other',
+      ...(e.language !== undefined ? { language: e.language as string } : {}),
+      ...(e.script !== undefined ? { script: e.script as string } : {}),
+      source: (e.source as string | undefined) ?? path,
+      ...(e.license !== undefined ? { license: e.license as string } : {}),
+      files: list,
+    };
+  });
+}
+
+/** The first bytes of a (possibly gzipped) file, enough to read a CSV header. */
+function fileHead(path: string, gzip: boolean): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 16);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    let head = buffer.subarray(0, n);
+    if (gzip) {
+      try {
+        head = gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH: accept a truncated stream */ });
+      } catch {
+        throw new UserError(`${path}: not a valid gzip file; recompress it or drop the .gz suffix`, path);
+      }
+    }
+    if (head.subarray(0, 8000).indexOf(0) >= 0) {
+      throw new UserError(
+        `${path}: looks like a binary file (NUL bytes); remove it or convert it to UTF-8 text`,
+        path,
+      );
+    }
+    return head.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fails before any long work when a CSV/TSV lacks the text column, or a file looks binary. */
+function checkFiles(categories: CategorySpec[], options: ResolveOptions): void {
+  const column = options.textColumn ?? 'text';
+  for (const category of categories) {
+    for (const path of category.files) {
+      const source = sourceFormatOf(path);
+      if (!source) continue;
+      const head = fileHead(path, source.gzip);
+      if (source.format !== 'csv' && source.format !== 'tsv') continue;
+      const firstLine = head.split('\n', 1)[0];
+      const parsed = Papa.parse<string[]>(firstLine, { delimiter: source.format === 'tsv' ? '\t' : ',' });
+      const fields = (parsed.data[0] ?? []).map((f) => f.trim());
+      if (!fields.includes(column)) {
+        throw new UserError(
+          `${path}: no column "${column}" (columns: ${fields.join(', ') || 'none'}); pass --text-column with one of them`,
+          path,
+        );
+      }
+    }
+  }
+}
+
+/** Resolves `ref` (folder, manifest .json or built-in set name) to category specs. */
+export async function resolveCategories(ref: string, options: ResolveOptions = {}): Promise<CategorySpec[]> {
+  if (ref === '')
+    throw new UserError('--categories: empty; give a folder, a manifest .json or a built-in set name');
+  let stat;
+  try {
+    stat = statSync(ref);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFsError(error, ref);
+    if (isBuiltinSetName(ref))
+      return materializeSet(ref, { cacheDir: options.cacheDir, onProgress: options.onProgress });
+    throw new UserError(
+      `${ref}: no such folder, manifest or built-in set; give a folder, a manifest .json or one of: ${BUILTIN_SET_NAMES.join(', ')}`,
+      ref,
+    );
+  }
+  const path = resolve(ref);
+  let categories: CategorySpec[];
+  if (stat.isDirectory()) categories = resolveFolder(path);
+  else if (path.toLowerCase().endsWith('.json')) categories = resolveManifest(path);
+  else {
+    throw new UserError(`${ref}: expected a folder of category folders or a manifest .json`, ref);
+  }
+  checkFiles(categories, options);
+  return categories;
+}
