@@ -5,3 +5,4 @@ export * from './common/hash.js';
 export * from './common/atomic.js';
 export * from './common/progress.js';
 export * from './bpe/index.js';
+export * from './corpus/index.js';
