@@ -6,3 +6,4 @@ export * from './common/atomic.js';
 export * from './common/progress.js';
 export * from './bpe/index.js';
 export * from './corpus/index.js';
+export * from './report/index.js';
