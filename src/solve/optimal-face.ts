@@ -1,0 +1,145 @@
+// The optimal face: is the LP's optimum unique, and if not, how far can each byte share move while
+// the objective stays at its optimum? Uses the Charnes-Cooper form (y = t * alpha, sum r y = 1) so
+// that a byte share, a ratio in alpha, becomes linear; every vertex found is checked by a sweep.
+import type { MixtureEstimate } from './types.js';
+import type { LpBackend } from './backends/lp-model.js';
+import type { LazyMixtureLp } from './lazy-lp.js';
+
+export interface FaceOptions {
+  /** Optimal objective of the main LP, in the model's scaled units. */
+  objective: number;
+  /** Bytes per pair of each category. */
+  ratios: number[];
+  uniqueTolerance: number;
+  seed: number;
+  /** performance.now() deadline for the whole solve. */
+  deadline: number;
+  byteShare: number[];
+}
+
+export interface FaceResult {
+  uncertainty: NonNullable<MixtureEstimate['uncertainty']>;
+  /** Mean of the extreme points found (a point of the optimal face), when the face is not a point. */
+  centralAlpha?: Float64Array;
+  lpSeconds: number;
+  sweepSeconds: number;
+}
+
+/** A reproducible probe direction: a golden-ratio sequence shifted by the seed, centred on 0. */
+function probeDirection(n: number, seed: number): number[] {
+  return Array.from({ length: n }, (_, i) => (((seed + i + 1) * 0.6180339887498949) % 1) - 0.5);
+}
+
+/** Rounds of "solve, sweep the vertex, add what it violates" before trusting a vertex. */
+const MAX_VERIFY_ROUNDS = 8;
+
+export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, options: FaceOptions): FaceResult {
+  const n = lp.n;
+  const model = lp.model;
+  let lpSeconds = 0;
+  let sweepSeconds = 0;
+  const meanRatio = options.ratios.reduce((a, b) => a + b, 0) / n;
+  const r = options.ratios.map((x) => x / meanRatio);
+
+  // Charnes-Cooper: alpha = y / t with t = 1 / sum(r alpha). Every mixture row is homogeneous (>= 0),
+  // so it holds for (y, t * v) unchanged; the simplex row becomes sum y - t = 0, a new row fixes
+  // sum r y = 1 (so byte share i = r_i y_i), and the objective may exceed its optimum by delta only.
+  const tCol = model.addCol(0, Number.POSITIVE_INFINITY, 0);
+  for (let i = 0; i < n; i++) model.setColBounds(i, 0, Number.POSITIVE_INFINITY);
+  model.setRowBounds(lp.simplexRow, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  const idx = Array.from({ length: n }, (_, i) => i);
+  model.addRow(0, 0, [...idx, tCol], [...idx.map(() => 1), -1]);
+  model.addRow(1, 1, idx, r);
+  const slackCols: number[] = [];
+  for (let t = 0; t < lp.steps; t++) if (lp.vtCol[t] >= 0) slackCols.push(lp.vtCol[t]);
+  for (const g of lp.vpPairs) slackCols.push(lp.vpCol[g]);
+  const delta = 1e-7 * Math.abs(options.objective) + 1e-6;
+  const boundRow = model.addRow(
+    Number.NEGATIVE_INFINITY,
+    0,
+    [...slackCols, tCol],
+    [...slackCols.map(() => 1), -(options.objective + delta)],
+  );
+  lp.slackCost = 0;
+  lp.slackRow = boundRow;
+
+  const vertices: Float64Array[] = [];
+  let unverified = 0;
+  /** Optimizes sum c_i * byteShare_i over the optimal face; returns the byte shares of the vertex. */
+  const extreme = (c: number[], sense: 'min' | 'max'): number[] | undefined => {
+    for (let round = 0; ; round++) {
+      if (performance.now() > options.deadline) return undefined;
+      const cost = new Float64Array(n);
+      for (let i = 0; i < n; i++) cost[i] = c[i] * r[i];
+      model.setObjective(cost, sense);
+      const lpStart = performance.now();
+      const limit = options.deadline === Infinity ? undefined : (options.deadline - performance.now()) / 1000;
+      const solution = backend.solve(model, { timeLimitSeconds: limit });
+      lpSeconds += (performance.now() - lpStart) / 1000;
+      // A time-out or a numerical failure here leaves the main optimum standing, only unchecked.
+      if (solution.status !== 'optimal') return undefined;
+      const t = solution.x[tCol];
+      const shares = Array.from({ length: n }, (_, i) => r[i] * solution.x[i]);
+      lp.adopt(solution.x, t);
+      if (round >= MAX_VERIFY_ROUNDS) {
+        unverified++;
+        vertices.push(Float64Array.from(lp.alpha));
+        return shares;
+      }
+      const sweepStart = performance.now();
+      const added = lp.fullPass();
+      sweepSeconds += (performance.now() - sweepStart) / 1000;
+      if (added === 0) {
+        vertices.push(Float64Array.from(lp.alpha));
+        return shares;
+      }
+    }
+  };
+
+  const direction = probeDirection(n, options.seed);
+  const high = extreme(direction, 'max');
+  const low = extreme(direction, 'min');
+  const result = (uncertainty: FaceResult['uncertainty']): FaceResult => ({
+    uncertainty,
+    lpSeconds,
+    sweepSeconds,
+  });
+  if (!high || !low) {
+    return result({
+      unique: false,
+      note: 'the optimum could not be checked for uniqueness (time limit or solver failure on the probe LP)',
+    });
+  }
+  let spread = 0;
+  for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(high[i] - low[i]));
+  if (spread <= options.uniqueTolerance) {
+    return result({
+      unique: true,
+      note: `optimum unique: a random direction moves no byte share by more than ${spread.toExponential(1)}`,
+    });
+  }
+
+  const ranges: [number, number][] = options.byteShare.map((b) => [b, b]);
+  let complete = true;
+  for (let i = 0; i < n && complete; i++) {
+    const unit = idx.map((j) => (j === i ? 1 : 0));
+    const lowShares = extreme(unit, 'min');
+    const highShares = extreme(unit, 'max');
+    if (!lowShares || !highShares) complete = false;
+    else ranges[i] = [Math.max(0, lowShares[i]), Math.min(1, highShares[i])];
+  }
+  const centralAlpha = new Float64Array(n);
+  for (const v of vertices) for (let i = 0; i < n; i++) centralAlpha[i] += v[i] / vertices.length;
+  let widest = 0;
+  for (const [lo, hi] of ranges) widest = Math.max(widest, hi - lo);
+  const notes = [
+    `optimum not unique: byte shares can move by up to ${widest.toExponential(2)} at optimal objective`,
+    "shares reported are the mean of the optimal face's extreme points",
+  ];
+  if (!complete) notes.push('time limit or solver failure: ranges computed for some categories only');
+  if (unverified > 0)
+    notes.push(
+      `${unverified} extreme points not fully checked against all constraints (ranges may be wider than the truth)`,
+    );
+  return { ...result({ unique: false, byteShareRange: ranges, note: notes.join('; ') }), centralAlpha };
+}

@@ -1,0 +1,208 @@
+// solveMixture: from per-category transcripts to the estimated mixture. Drives the lazy LP (sweep,
+// add constraints, re-solve until a whole sweep adds none), then checks whether the optimum is
+// unique and converts pair shares into byte shares.
+import type { Transcript } from '../bpe/types.js';
+import type { Merge } from '../tokenizer/spec.js';
+import { UserError } from '../common/errors.js';
+import { noProgress } from '../common/progress.js';
+import type { ProgressCallback } from '../common/progress.js';
+import type { MixtureEstimate, SolverBackend, UnexplainedMerge } from './types.js';
+import { buildPairUniverse } from './pair-universe.js';
+import { LazyMixtureLp } from './lazy-lp.js';
+import { createBackend } from './backends/index.js';
+import { byteShareOf } from './shares.js';
+import { exploreOptimalFace } from './optimal-face.js';
+
+export interface SolveMixtureOptions {
+  /** The tokenizer's merge list (at least as long as the transcripts), for naming merges. */
+  mergeList: readonly Merge[];
+  backend?: SolverBackend;
+  onProgress?: ProgressCallback;
+  /** Wall-clock limit for the whole solve (sweeps and LPs), in seconds. */
+  timeLimitSeconds?: number;
+  /** Category names, used in error messages. */
+  names?: string[];
+  /** Competitors examined per merge step (reference: 10). */
+  competitorBatch?: number;
+  /** New constraints collected before re-solving (reference: 100). */
+  maxAdd?: number;
+  /** Tolerance on a pair beating a merge, in occurrences of a typical category (default 1e-6). */
+  tolerance?: number;
+  /** How many of the worst-explained merges to report (default 20). */
+  unexplainedCount?: number;
+  /** Check whether the optimum is unique and, if not, bound each byte share (default true). */
+  uncertainty?: boolean;
+  /** Byte-share spread below which the optimum counts as unique (default 1e-6). */
+  uniqueTolerance?: number;
+  /** Seed of the random direction used to probe the optimal face (default 1). */
+  seed?: number;
+}
+
+function validate(transcripts: Transcript[], options: SolveMixtureOptions): void {
+  const names = options.names ?? transcripts.map((_, i) => `category ${i + 1}`);
+  if (transcripts.length === 0) throw new UserError('no categories to solve for; give at least one category');
+  const { steps, vocabSize } = transcripts[0];
+  transcripts.forEach((t, i) => {
+    if (t.totals.pairs <= 0) {
+      throw new UserError(
+        `${names[i]}: the category's sample has no pairs (empty or single-symbol text); give it more text or drop it`,
+        names[i],
+      );
+    }
+    if (t.steps !== steps || t.vocabSize !== vocabSize) {
+      throw new Error(
+        `transcript of ${names[i]} was replayed with another merge list (steps ${t.steps} != ${steps})`,
+      );
+    }
+  });
+  if (steps === 0)
+    throw new UserError('no merges to solve with; give --merges a positive number', '--merges');
+  if (options.mergeList.length < steps) {
+    throw new Error(`merge list has ${options.mergeList.length} merges, transcripts ${steps} steps`);
+  }
+}
+
+export async function solveMixture(
+  transcripts: Transcript[],
+  options: SolveMixtureOptions,
+): Promise<MixtureEstimate> {
+  validate(transcripts, options);
+  const onProgress = options.onProgress ?? noProgress;
+  const started = performance.now();
+  const deadline =
+    options.timeLimitSeconds !== undefined ? started + options.timeLimitSeconds * 1000 : Infinity;
+  const remaining = () =>
+    deadline === Infinity ? undefined : Math.max(0.01, (deadline - performance.now()) / 1000);
+  const backend = await createBackend(options.backend ?? 'highs');
+  try {
+    const universe = buildPairUniverse(transcripts);
+    const lp = new LazyMixtureLp(transcripts, universe, {
+      competitorBatch: options.competitorBatch ?? 10,
+      tolerance: options.tolerance ?? 1e-6,
+    });
+    const maxAdd = options.maxAdd ?? 100;
+    const T = lp.steps;
+    let lpSeconds = 0;
+    let rounds = 0;
+    let objectiveScaled = 0;
+    const solveRound = () => {
+      if (performance.now() > deadline) {
+        throw new UserError(
+          `solver ${backend.name}: time limit of ${options.timeLimitSeconds} s reached after ${rounds} rounds; allow more time or use fewer --merges`,
+        );
+      }
+      const lpStart = performance.now();
+      const solution = lp.solve(backend, remaining(), 'the mixture LP');
+      lpSeconds += (performance.now() - lpStart) / 1000;
+      lp.adopt(solution.x);
+      objectiveScaled = solution.objective;
+      rounds++;
+      onProgress({
+        stage: 'solve',
+        done: rounds,
+        total: 0,
+        unit: 'rounds',
+        detail: `${lp.constraints} constraints, objective ${(objectiveScaled / lp.scale).toExponential(3)}`,
+      });
+    };
+
+    // Sweep the steps; re-solve after maxAdd new constraints and go on from the same step with the
+    // new shares; wrap around to step 0 at the end. Stop after T consecutive steps (a whole sweep
+    // under one assignment) add no constraint.
+    lp.resetCounts();
+    lp.recomputePriorities();
+    let cursor = 0;
+    let clean = 0;
+    let pending = 0;
+    while (clean < T) {
+      const added = lp.checkStep(cursor);
+      if (added > 0) {
+        pending += added;
+        clean = 0;
+      } else clean++;
+      lp.applyStep(cursor);
+      cursor++;
+      if (clean >= T) break;
+      if (pending >= maxAdd || (cursor === T && pending > 0)) {
+        solveRound();
+        pending = 0;
+        clean = 0;
+        if (cursor < T) lp.recomputePriorities();
+      }
+      if (cursor === T) {
+        cursor = 0;
+        lp.resetCounts();
+        lp.recomputePriorities();
+      }
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    let sweepSeconds = elapsed - lpSeconds;
+
+    const pairShare = Array.from(lp.alpha);
+    const ratios = transcripts.map((t) => t.totals.bytes / t.totals.pairs);
+    const byteShare = byteShareOf(pairShare, ratios);
+    const sums = lp.slackSums();
+
+    const estimate: MixtureEstimate = {
+      pairShare,
+      byteShare,
+      backend: backend.name,
+      objective: (sums.steps + sums.pairs) / lp.scale,
+      slackTotal: sums.steps / lp.scale,
+      unexplainedMerges: worstMerges(lp, options.mergeList, options.unexplainedCount ?? 20),
+      rounds,
+      constraints: lp.constraints,
+      variables: lp.variables,
+      sweepSeconds,
+      lpSeconds,
+    };
+    if (options.uncertainty ?? true) {
+      const face = exploreOptimalFace(lp, backend, {
+        objective: objectiveScaled,
+        ratios,
+        uniqueTolerance: options.uniqueTolerance ?? 1e-6,
+        seed: options.seed ?? 1,
+        deadline,
+        byteShare,
+      });
+      estimate.uncertainty = face.uncertainty;
+      if (face.centralAlpha) {
+        estimate.pairShare = Array.from(face.centralAlpha);
+        estimate.byteShare = byteShareOf(estimate.pairShare, ratios);
+      }
+      estimate.constraints = lp.constraints;
+      estimate.variables = lp.variables;
+      estimate.lpSeconds += face.lpSeconds;
+      sweepSeconds += face.sweepSeconds;
+      estimate.sweepSeconds = sweepSeconds;
+    }
+    const absent = countAbsent(lp);
+    if (absent > 0) {
+      const note = `${absent} of ${T} merges occur in no category's sample and constrain nothing`;
+      estimate.uncertainty = estimate.uncertainty
+        ? { ...estimate.uncertainty, note: `${estimate.uncertainty.note}; ${note}` }
+        : { unique: true, note };
+    }
+    return estimate;
+  } finally {
+    backend.dispose();
+  }
+}
+
+function countAbsent(lp: LazyMixtureLp): number {
+  let absent = 0;
+  for (let t = 0; t < lp.steps; t++) if (lp.universe.mergeGlobal[t] < 0) absent++;
+  return absent;
+}
+
+/** The merges with the largest step slacks: those the candidate categories explain worst. */
+function worstMerges(lp: LazyMixtureLp, mergeList: readonly Merge[], count: number): UnexplainedMerge[] {
+  const steps: number[] = [];
+  for (let t = 0; t < lp.steps; t++) if (lp.vtCol[t] >= 0 && lp.vt[t] > 1e-9) steps.push(t);
+  steps.sort((a, b) => lp.vt[b] - lp.vt[a] || a - b);
+  return steps.slice(0, count).map((t) => ({
+    step: t,
+    merge: [mergeList[t][0], mergeList[t][1]],
+    slack: lp.vt[t] / lp.scale,
+  }));
+}
