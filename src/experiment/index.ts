@@ -1,0 +1,15 @@
+// The experiment module's public API: controlled-mixture validation (paper §4) — seeded mixtures,
+// trials, baselines and scoring.
+export { createRng, deriveSeed, sampleWithoutReplacement, type Rng } from './random.js';
+export { sampleFromSimplex } from './simplex.js';
+export { meanSquaredError, log10Mse, meanAndSd, normalizeShares } from './metrics.js';
+export { BASELINE_METHODS, randomBaseline, uniformBaseline, type BaselineMethod } from './baselines.js';
+export { teeBaseline, teeShares, type TeeEstimate } from './tee.js';
+export {
+  countTokenOccurrences,
+  tokenBytes,
+  tokenClassificationShares,
+  vocabularyBytes,
+  type TokenOccurrences,
+} from './tc.js';
+export { ByteMatcher } from './byte-matcher.js';
