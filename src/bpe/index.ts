@@ -5,3 +5,12 @@ export { replayCategories, mergePrefixHash, wordCountsHash } from './replay-cate
 export { encodeTranscript, decodeTranscript } from './transcript-codec.js';
 export { buildSymbolTable, type SymbolTable } from './symbol-table.js';
 export { TranscriptCursor, pairSymbols } from './transcript-cursor.js';
+export {
+  trainBpe,
+  trainBpeRun,
+  sumWordCounts,
+  NATIVE_VOCAB_SIZE,
+  type TrainOptions,
+  type TrainRun,
+} from './train.js';
+export { trainNative, trainNativeRun, parseHfMerges, type NativeTextSpec } from './native-train.js';

@@ -1,0 +1,149 @@
+// Our BPE trainer: the replay engine with argmax instead of a given merge, reproducing Hugging
+// Face's BpeTrainer merge for merge — its ids, tie-break, lazy heap and even its count quirks.
+import type { WordCounts } from '../corpus/types.js';
+import type { Merge } from '../tokenizer/spec.js';
+import type { ProgressCallback } from '../common/progress.js';
+import { UserError } from '../common/errors.js';
+import { BpeEngine } from './engine.js';
+import { buildWordStore } from './word-store.js';
+import { TrainHeap } from './train-heap.js';
+
+/** The native package's default BpeTrainer vocabulary size (`Tokenizer.train(files)`). */
+export const NATIVE_VOCAB_SIZE = 30000;
+
+export interface TrainOptions {
+  onProgress?: ProgressCallback;
+  /**
+   * Run Hugging Face's loop until the vocabulary (alphabet + merge results) reaches this size, as
+   * the native trainer does, then keep the first `numMerges` merges of its written list. Without
+   * it the run stops after `numMerges` merges (same merges unless a pair is merged twice later).
+   */
+  vocabSize?: number;
+}
+
+/** Result of a training run, with the facts a caller may report. */
+export interface TrainRun {
+  mergeList: Merge[];
+  /** The initial alphabet (characters sorted by code point, Hugging Face's ids 0..n-1). */
+  alphabet: string[];
+  /** Merge steps performed, counting a pair merged twice twice (Hugging Face keeps the last). */
+  rawMerges: number;
+  /** True when the run ran out of pairs before reaching its target. */
+  exhausted: boolean;
+}
+
+/** Sums the counts of several categories word by word (Hugging Face's word counts). */
+export function sumWordCounts(counts: WordCounts[]): { words: string[]; counts: Float64Array }[] {
+  if (counts.length === 1) return [{ words: counts[0]!.words, counts: counts[0]!.counts }];
+  const total = new Map<string, number>();
+  for (const c of counts) {
+    for (let k = 0; k < c.words.length; k++) {
+      const w = c.words[k]!;
+      total.set(w, (total.get(w) ?? 0) + c.counts[k]!);
+    }
+  }
+  return [{ words: [...total.keys()], counts: Float64Array.from(total.values()) }];
+}
+
+/**
+ * Trains BPE on the summed counts of `counts` and returns the merge list, equal to what Hugging
+ * Face's BpeTrainer writes for the same pre-tokens (min_frequency 0, no special tokens).
+ */
+export function trainBpe(counts: WordCounts[], numMerges: number, options: TrainOptions = {}): Merge[] {
+  return trainBpeRun(counts, numMerges, options).mergeList;
+}
+
+export function trainBpeRun(counts: WordCounts[], numMerges: number, options: TrainOptions = {}): TrainRun {
+  if (!Number.isInteger(numMerges) || numMerges < 0) {
+    throw new UserError(`--merges ${numMerges}: expected a whole number of merges, 0 or more`);
+  }
+  const sources = sumWordCounts(counts);
+
+  // Alphabet: every character seen, sorted by code point (Hugging Face's compute_alphabet).
+  const seen = new Set<number>();
+  for (const { words, counts: weights } of sources) {
+    for (let k = 0; k < words.length; k++) {
+      if (!(weights[k]! > 0)) continue;
+      const word = words[k]!;
+      for (let i = 0; i < word.length; i++) {
+        const cp = word.codePointAt(i)!;
+        seen.add(cp);
+        if (cp > 0xffff) i++;
+      }
+    }
+  }
+  const alphabet = [...seen].sort((a, b) => a - b).map((cp) => String.fromCodePoint(cp));
+  const tokens: string[] = [...alphabet];
+  const tokenIds = new Map<string, number>();
+  alphabet.forEach((symbol, id) => tokenIds.set(symbol, id));
+
+  const words = buildWordStore(sources, (char) => tokenIds.get(char)!);
+  const engine = new BpeEngine(words, { trueCounts: false, chainChunks: false });
+  engine.countInitialPairs();
+  const heap = new TrainHeap();
+  const pairLeft = (): Int32Array => engine.pairs.left;
+  const pairRight = (): Int32Array => engine.pairs.right;
+  for (let c = 0; c < engine.numChunks; c++) {
+    const p = engine.chunkPair[c]!;
+    if (engine.pairCount[p]! > 0) heap.push(engine.pairCount[p]!, pairLeft()[p]!, pairRight()[p]!, c);
+  }
+
+  const vocabTarget = options.vocabSize;
+  const rawLeft: number[] = [];
+  const rawRight: number[] = [];
+  const report = options.onProgress;
+  const every = Math.max(1, Math.floor(numMerges / 100));
+  let exhausted = false;
+  for (;;) {
+    if (vocabTarget !== undefined ? tokens.length >= vocabTarget : rawLeft.length >= numMerges) break;
+    if (heap.size === 0) {
+      exhausted = true;
+      break;
+    }
+    const c = heap.chunk[0]!;
+    const stale = heap.count[0]!;
+    const p = engine.chunkPair[c]!;
+    const current = engine.pairCount[p]!;
+    heap.pop();
+    if (stale !== current) {
+      heap.push(current, pairLeft()[p]!, pairRight()[p]!, c);
+      continue;
+    }
+    if (current < 1) {
+      exhausted = true;
+      break;
+    }
+    const left = pairLeft()[p]!;
+    const right = pairRight()[p]!;
+    const token = tokens[left]! + tokens[right]!;
+    let result = tokenIds.get(token);
+    if (result === undefined) {
+      result = tokens.length;
+      tokens.push(token);
+      tokenIds.set(token, result);
+    }
+    rawLeft.push(left);
+    rawRight.push(right);
+    engine.beginStep();
+    engine.mergeChunk(c, left, right, result);
+    const [first, end] = engine.endStep(true);
+    for (let k = first; k < end; k++) {
+      const q = engine.chunkPair[k]!;
+      heap.push(engine.pairCount[q]!, pairLeft()[q]!, pairRight()[q]!, k);
+    }
+    if (report && rawLeft.length % every === 0) {
+      report({ stage: 'train', done: Math.min(rawLeft.length, numMerges), total: numMerges, unit: 'merges' });
+    }
+  }
+
+  // Hugging Face stores merges in a map keyed by pair: a pair merged twice keeps its last rank.
+  const lastRank = new Map<number, number>();
+  const key = (t: number): number => rawLeft[t]! * 4194304 + rawRight[t]!;
+  for (let t = 0; t < rawLeft.length; t++) lastRank.set(key(t), t);
+  const mergeList: Merge[] = [];
+  for (let t = 0; t < rawLeft.length && mergeList.length < numMerges; t++) {
+    if (lastRank.get(key(t)) === t) mergeList.push([tokens[rawLeft[t]!]!, tokens[rawRight[t]!]!]);
+  }
+  report?.({ stage: 'train', done: numMerges, total: numMerges, unit: 'merges' });
+  return { mergeList, alphabet, rawMerges: rawLeft.length, exhausted };
+}
