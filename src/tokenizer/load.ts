@@ -1,0 +1,248 @@
+// loadTokenizer: whatever the user typed (built-in name, alias, or a path to tokenizer.json,
+// merges.txt, .tiktoken, claude.json-style ranks, or a folder holding one) → one TokenizerSpec.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { UserError } from '../common/errors.js';
+import type { Alphabet, TokenizerSpec } from './spec.js';
+import { BUILTIN_TOKENIZERS, findBuiltin, loadBuiltin } from './builtins.js';
+import { preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
+import { parseJsonText, readTextFile } from './formats/read.js';
+import { readHfTokenizer } from './formats/hf-json.js';
+import { guessAlphabet, parseMergesTxt } from './formats/merges-txt.js';
+import { parsePackedRanks, parseTiktokenFile } from './formats/tiktoken.js';
+import { mergesFromRanks } from './merges-from-ranks.js';
+import { checkMergeList } from './formats/merges-check.js';
+import { createPipeline } from './pipeline.js';
+import { GPT2_PATTERN } from './pre-tokenizers.js';
+
+export interface LoadTokenizerOptions {
+  /** Pre-tokenizer preset for files that carry none (merges.txt, .tiktoken) or to override one. */
+  preTokenizer?: PreTokenizerPreset;
+}
+
+/** The names a user may type for built-ins, for error messages. */
+export function builtinNames(): string {
+  return BUILTIN_TOKENIZERS.map((b) => b.name).join(', ');
+}
+
+/** Loads a built-in by name/alias or a tokenizer file/folder by path. Throws UserError for bad input. */
+export async function loadTokenizer(ref: string, options: LoadTokenizerOptions = {}): Promise<TokenizerSpec> {
+  const builtin = findBuiltin(ref);
+  if (builtin && !(ref.includes('/') && existsSync(ref))) return loadBuiltin(builtin, options.preTokenizer);
+  if (!existsSync(ref)) {
+    const looksLikePath = ref.includes('/') || ref.includes('\\') || /\.(json|txt|tiktoken)$/i.test(ref);
+    throw new UserError(
+      looksLikePath
+        ? `${ref}: no such file or directory; check the path`
+        : `${ref}: not a built-in tokenizer nor a file; built-ins: ${builtinNames()}`,
+      ref,
+    );
+  }
+  const spec = loadFile(resolveFolder(ref), options);
+  createPipeline(spec); // every component must be honoured: fail now, naming the file
+  return spec;
+}
+
+/** A folder stands for the tokenizer.json, .tiktoken or merges.txt inside it. */
+function resolveFolder(path: string): string {
+  if (!statSync(path).isDirectory()) return path;
+  for (const name of ['tokenizer.json', 'merges.txt']) {
+    if (existsSync(join(path, name))) return join(path, name);
+  }
+  const tiktoken = readdirSync(path).find((f) => f.endsWith('.tiktoken'));
+  if (tiktoken) return join(path, tiktoken);
+  throw new UserError(`${path}: a folder without tokenizer.json, merges.txt or *.tiktoken`, path);
+}
+
+function nameOf(path: string): string {
+  const base = basename(path);
+  if (base === 'tokenizer.json' || base === 'merges.txt') return basename(dirname(path)) || base;
+  return base.replace(/(\.tokenizer)?\.(json|txt|tiktoken)$/i, '');
+}
+
+function loadFile(path: string, options: LoadTokenizerOptions): TokenizerSpec {
+  const ext = extname(path).toLowerCase();
+  const name = nameOf(path);
+  if (ext === '.tiktoken') return fromTiktoken(path, name, options);
+  if (ext === '.json') {
+    const text = readTextFile(path, 'a tokenizer.json');
+    const json = parseJsonText(text, path, 'a Hugging Face tokenizer.json or a claude.json-style rank file');
+    const root = json as Record<string, unknown> | null;
+    if (
+      root &&
+      typeof root === 'object' &&
+      typeof root.bpe_ranks === 'string' &&
+      typeof root.pat_str === 'string'
+    ) {
+      return fromPackedRanksJson(path, name, root.bpe_ranks, root.pat_str, options);
+    }
+    return fromHfJson(path, name, json, options);
+  }
+  // merges.txt and anything else textual: decide by content.
+  const text = readTextFile(path, 'a merges.txt');
+  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
+  if (/^[A-Za-z0-9+/]+=* \d+\r?$/.test(firstLine)) return fromTiktoken(path, name, options, text);
+  if (firstLine.trimStart().startsWith('{')) {
+    return fromHfJson(path, name, parseJsonText(text, path, 'a tokenizer.json'), options);
+  }
+  return fromMergesTxt(path, name, text, options);
+}
+
+function fromHfJson(path: string, name: string, json: unknown, options: LoadTokenizerOptions): TokenizerSpec {
+  const parts = readHfTokenizer(json, path);
+  const notes = [...parts.notes];
+  let normalizer = parts.normalizer;
+  let preTokenizer = parts.preTokenizer;
+  if (parts.sentencePiece || options.preTokenizer !== undefined) {
+    const preset = options.preTokenizer ?? 'sentencepiece';
+    const text = preTokenizerPreset(preset);
+    normalizer = text.normalizer;
+    preTokenizer = text.preTokenizer;
+    notes.push(
+      parts.sentencePiece && options.preTokenizer === undefined
+        ? "SentencePiece conversion: its training-time pre-tokenization is not in the file; using the paper's approximation (preset sentencepiece)"
+        : `pre-tokenizer and normalizer of the file replaced by the preset ${preset}`,
+    );
+  }
+  return {
+    name,
+    source: path,
+    format: 'tokenizer.json',
+    alphabet: parts.alphabet,
+    mergeList: parts.mergeList,
+    normalizer,
+    preTokenizer,
+    notes,
+  };
+}
+
+function fromMergesTxt(
+  path: string,
+  name: string,
+  text: string,
+  options: LoadTokenizerOptions,
+): TokenizerSpec {
+  const mergeList = parseMergesTxt(text, path);
+  const alphabet: Alphabet = guessAlphabet(mergeList);
+  checkMergeList(mergeList, alphabet, path, alphabet === 'byte-level');
+  const notes: string[] = [];
+  const vocabPath = join(dirname(path), 'vocab.json');
+  if (existsSync(vocabPath)) {
+    const vocab = parseJsonText(readTextFile(vocabPath, 'a vocab.json'), vocabPath, 'a vocab.json object');
+    if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab)) {
+      throw new UserError(`${vocabPath}: expected a JSON object of token → id`, vocabPath);
+    }
+    const missing = mergeList.filter(([l, r]) => !(l + r in (vocab as object))).length;
+    if (missing > 0) notes.push(`${missing} merge results are missing from ${vocabPath}`);
+  }
+  let preset = options.preTokenizer;
+  if (preset === undefined) {
+    preset = alphabet === 'byte-level' ? 'gpt2' : 'sentencepiece';
+    notes.push(
+      `merges.txt carries no pre-tokenizer: using the preset ${preset} (choose with --pretokenizer)`,
+    );
+  }
+  const pipelineText = preTokenizerPreset(preset);
+  return {
+    name,
+    source: path,
+    format: 'merges.txt',
+    alphabet,
+    mergeList,
+    normalizer: pipelineText.normalizer,
+    preTokenizer: pipelineText.preTokenizer,
+    notes,
+  };
+}
+
+/** The preset a tiktoken file's name or size implies, if obvious. */
+function tiktokenPreset(path: string, tokens: number): PreTokenizerPreset | undefined {
+  const base = basename(path).toLowerCase();
+  if (base.includes('o200k')) return 'o200k';
+  if (base.includes('cl100k')) return 'cl100k';
+  if (/r50k|p50k|gpt2/.test(base)) return 'gpt2';
+  if (tokens >= 199_990 && tokens <= 200_000) return 'o200k';
+  if (tokens >= 100_250 && tokens <= 100_260) return 'cl100k';
+  if (tokens >= 50_250 && tokens <= 50_290) return 'gpt2';
+  return undefined;
+}
+
+function fromTiktoken(
+  path: string,
+  name: string,
+  options: LoadTokenizerOptions,
+  text?: string,
+): TokenizerSpec {
+  const tokens = parseTiktokenFile(text ?? readTextFile(path, 'a .tiktoken rank file'), path);
+  const preset = options.preTokenizer ?? tiktokenPreset(path, tokens.length);
+  if (preset === undefined) {
+    throw new UserError(
+      `${path}: a tiktoken rank file carries no pattern; choose one with --pretokenizer (gpt2, digits+gpt2, cl100k, o200k, sentencepiece)`,
+      path,
+    );
+  }
+  return rankSpec(
+    path,
+    name,
+    tokens,
+    preset,
+    null,
+    'tiktoken',
+    options.preTokenizer === undefined ? [`pattern chosen by the file's name or size: preset ${preset}`] : [],
+  );
+}
+
+function fromPackedRanksJson(
+  path: string,
+  name: string,
+  packed: string,
+  pattern: string,
+  options: LoadTokenizerOptions,
+): TokenizerSpec {
+  const tokens = parsePackedRanks(packed, path);
+  const notes: string[] = [];
+  if (options.preTokenizer === undefined && pattern !== GPT2_PATTERN) {
+    // Its own pattern, honoured exactly: Split(Regex) + ByteLevel.
+    return {
+      ...rankSpec(path, name, tokens, 'gpt2', null, 'claude.json', notes),
+      preTokenizer: {
+        type: 'Sequence',
+        pretokenizers: [
+          { type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false },
+          { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+        ],
+      },
+    };
+  }
+  return rankSpec(path, name, tokens, options.preTokenizer ?? 'gpt2', { type: 'NFKC' }, 'claude.json', [
+    'normalizer NFKC, as @anthropic-ai/tokenizer applies before encoding',
+  ]);
+}
+
+function rankSpec(
+  path: string,
+  name: string,
+  tokens: string[],
+  preset: PreTokenizerPreset,
+  normalizer: TokenizerSpec['normalizer'],
+  format: TokenizerSpec['format'],
+  notes: string[],
+): TokenizerSpec {
+  const derived = mergesFromRanks(tokens);
+  if (derived.unreachable.length > 0) {
+    notes.push(
+      `${derived.unreachable.length} tokens are not reachable by lower-rank merges and give no merge`,
+    );
+  }
+  const text = preTokenizerPreset(preset);
+  return {
+    name,
+    source: path,
+    format,
+    alphabet: 'byte-level',
+    mergeList: derived.mergeList,
+    normalizer: normalizer ?? text.normalizer,
+    preTokenizer: text.preTokenizer,
+    notes,
+  };
+}
