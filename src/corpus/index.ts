@@ -15,3 +15,5 @@ export {
 } from './builtin/sets.js';
 export { createNativePipeline } from './native-pipeline.js';
 export { READABLE_EXTENSIONS, sourceFormatOf } from './formats.js';
+export { parseByteSize, formatBytes } from './byte-size.js';
+export { formatTable } from './table.js';

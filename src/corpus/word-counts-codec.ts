@@ -32,17 +32,11 @@ export function addPacked(into: Map<string, number>, packed: PackedCounts): void
   }
 }
 
-/** Words and counts in a fixed order (most frequent first, ties by code units), so results do not
- *  depend on how the work was split. */
+/** Words in code-unit order with their counts, so results do not depend on how the work was split. */
 export function sortedCounts(map: Map<string, number>): { words: string[]; counts: Float64Array } {
-  const entries = [...map.entries()];
-  entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const words = new Array<string>(entries.length);
-  const counts = new Float64Array(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    words[i] = entries[i][0];
-    counts[i] = entries[i][1];
-  }
+  const words = [...map.keys()].sort();
+  const counts = new Float64Array(words.length);
+  for (let i = 0; i < words.length; i++) counts[i] = map.get(words[i]) as number;
   return { words, counts };
 }
 
