@@ -8,3 +8,4 @@ export * from './bpe/index.js';
 export * from './corpus/index.js';
 export * from './report/index.js';
 export * from './tokenizer/index.js';
+export * from './experiment/index.js';

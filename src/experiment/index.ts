@@ -13,3 +13,24 @@ export {
   type TokenOccurrences,
 } from './tc.js';
 export { ByteMatcher } from './byte-matcher.js';
+export { buildMixture, parseWeights, validateWeights, type MixtureOptions } from './mixture.js';
+export { splitCategory, type CategoryHalves } from './halves.js';
+export {
+  runTrial,
+  drawTrial,
+  trialSeed,
+  TRIAL_METHODS,
+  type MixtureTrainer,
+  type TrialMethod,
+  type TrialSettings,
+  type TrialContext,
+} from './trial.js';
+export {
+  runValidation,
+  summarizeTrials,
+  validationTable,
+  checkValidateOptions,
+  parseCounts,
+  parseMethods,
+  type ValidateOptions,
+} from './validate.js';

@@ -1,0 +1,220 @@
+// One controlled trial (paper §4): pick n categories and their true shares, build a training text
+// of that mixture, train a tokenizer on it, infer the mixture back from its merge list, run the
+// baselines on the same trial, and score every estimate against the truth.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CategorySpec, WordCounts } from '../corpus/types.js';
+import type { Merge, TokenizerSpec } from '../tokenizer/spec.js';
+import type { SolverBackend } from '../solve/types.js';
+import type { ValidationTrial } from '../report/result.js';
+import type { Cache } from '../common/cache.js';
+import type { ProgressCallback } from '../common/progress.js';
+import { countCategories } from '../corpus/count.js';
+import { readSequences } from '../corpus/read.js';
+import { replayCategories, wordCountsHash } from '../bpe/replay-categories.js';
+import { trainBpe } from '../bpe/train.js';
+import { trainNative } from '../bpe/native-train.js';
+import { solveMixture } from '../solve/solve-mixture.js';
+import { buildMixture } from './mixture.js';
+import { createRng, deriveSeed, sampleWithoutReplacement } from './random.js';
+import { sampleFromSimplex } from './simplex.js';
+import { log10Mse, normalizeShares } from './metrics.js';
+import { randomBaseline, uniformBaseline } from './baselines.js';
+import { teeBaseline } from './tee.js';
+import { ByteMatcher } from './byte-matcher.js';
+import { countTokenOccurrences, tokenClassificationShares, vocabularyBytes } from './tc.js';
+import { splitCategory } from './halves.js';
+
+export type MixtureTrainer = 'native' | 'tokmix';
+export const TRIAL_METHODS = ['tokmix', 'tee', 'tc', 'random', 'uniform'] as const;
+export type TrialMethod = (typeof TRIAL_METHODS)[number];
+
+/** Everything that determines a trial's outcome (its cache key, with the set's identity). */
+export interface TrialSettings {
+  n: number;
+  /** Trial index within its n. */
+  trial: number;
+  /** The run's base seed; the trial's own seed derives from (seed, n, trial). */
+  seed: number;
+  merges: number;
+  /** Bytes of the training text. */
+  totalBytes: number;
+  /** Cap on each category's estimation sample in bytes (absent: the whole category). */
+  sampleBytes?: number;
+  trainer: MixtureTrainer;
+  shift: boolean;
+  omit: number;
+  /** The pre-tokenization the tokenizers are trained and replayed with. */
+  text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>;
+  backend: SolverBackend;
+  methods: readonly TrialMethod[];
+}
+
+export interface TrialContext {
+  /** The whole category set the n categories are drawn from. */
+  categories: CategorySpec[];
+  /** Folder for training texts (deleted after training) and --shift halves. */
+  workDir: string;
+  cache?: Cache;
+  /** Worker threads for counting inside this trial. */
+  countJobs?: number;
+  onProgress?: ProgressCallback;
+}
+
+/** The trial's own seed. */
+export function trialSeed(settings: Pick<TrialSettings, 'seed' | 'n' | 'trial'>): number {
+  return deriveSeed('tokmix-trial', settings.seed, settings.n, settings.trial);
+}
+
+/** The categories (indices into the set), true weights and omitted positions a trial draws. */
+export function drawTrial(
+  setSize: number,
+  settings: Pick<TrialSettings, 'seed' | 'n' | 'trial' | 'omit'>,
+): { picked: number[]; weights: number[]; omitted: number[] } {
+  const rng = createRng(trialSeed(settings));
+  const picked = sampleWithoutReplacement(setSize, settings.n, rng);
+  const weights = sampleFromSimplex(settings.n, rng);
+  const omitted = sampleWithoutReplacement(settings.n, settings.omit, rng).sort((a, b) => a - b);
+  return { picked, weights, omitted };
+}
+
+const now = (): number => performance.now() / 1000;
+
+async function trainMixture(file: string, settings: TrialSettings, context: TrialContext): Promise<Merge[]> {
+  if (settings.trainer === 'native') return trainNative([file], settings.text, settings.merges);
+  const [counts] = await countCategories([{ name: 'mixture', kind: 'other', files: [file] }], settings.text, {
+    jobs: context.countJobs ?? 1,
+  });
+  return trainBpe([counts], settings.merges);
+}
+
+/** A single-category tokenizer of `merges` merges, cached by the category's counts. */
+function singleCategoryMerges(sample: WordCounts, merges: number, cache: Cache | undefined): Merge[] {
+  const key = { stage: 'tee-single', version: 1, counts: wordCountsHash(sample), merges };
+  const cached = cache?.readJson<Merge[]>('tee-single', key);
+  if (cached) return cached;
+  const mergeList = trainBpe([sample], merges);
+  cache?.writeJson('tee-single', key, mergeList);
+  return mergeList;
+}
+
+async function tokenClassification(
+  estimation: CategorySpec[],
+  mergeList: readonly Merge[],
+  settings: TrialSettings,
+): Promise<number[]> {
+  const vocabulary = vocabularyBytes(mergeList, settings.text.alphabet);
+  const matcher = new ByteMatcher(vocabulary);
+  const occurrences = [];
+  for (const category of estimation) {
+    const sequences = readSequences(category, { bytes: settings.sampleBytes, seed: settings.seed });
+    occurrences.push(await countTokenOccurrences(vocabulary, sequences, matcher));
+  }
+  return tokenClassificationShares(occurrences);
+}
+
+/** Runs one trial end to end and scores it. */
+export async function runTrial(settings: TrialSettings, context: TrialContext): Promise<ValidationTrial> {
+  const { categories, cache, onProgress } = context;
+  const seed = trialSeed(settings);
+  const { picked, weights, omitted } = drawTrial(categories.length, settings);
+  const chosen = picked.map((i) => categories[i]);
+  const report = (detail: string) =>
+    onProgress?.({ stage: 'trial', done: 0, total: 0, unit: 'items', detail });
+
+  // Training and estimation samples: the same category files, or the two halves under --shift.
+  let trainSpecs = chosen;
+  let estimateSpecs = chosen;
+  if (settings.shift) {
+    const halves = [];
+    for (const c of chosen) halves.push(await splitCategory(c, join(context.workDir, 'halves')));
+    trainSpecs = halves.map((h) => h.train);
+    estimateSpecs = halves.map((h) => h.estimate);
+  }
+
+  const seconds = { train: 0, count: 0, replay: 0, solve: 0, baselines: 0 };
+  let t0 = now();
+  report(`n=${settings.n} trial ${settings.trial}: training text`);
+  const trialDir = join(context.workDir, `trial-${seed}-${process.pid}`);
+  mkdirSync(trialDir, { recursive: true });
+  let mergeList: Merge[];
+  let byteCounts: Record<string, number>;
+  try {
+    const textFile = join(trialDir, 'mixture.txt');
+    const weightByName = Object.fromEntries(trainSpecs.map((c, i) => [c.name, weights[i]]));
+    const built = await buildMixture(trainSpecs, weightByName, settings.totalBytes, seed, textFile);
+    byteCounts = built.bytes;
+    report(`n=${settings.n} trial ${settings.trial}: training (${settings.trainer})`);
+    mergeList = await trainMixture(textFile, settings, context);
+  } finally {
+    rmSync(trialDir, { recursive: true, force: true });
+  }
+  seconds.train = now() - t0;
+  const truth = normalizeShares(chosen.map((c) => byteCounts[c.name] ?? 0));
+  const steps = Math.min(settings.merges, mergeList.length);
+  mergeList = mergeList.slice(0, steps);
+
+  // The candidate set: the n categories minus the omitted ones; the truth renormalized over them.
+  const keep = chosen.map((_, i) => i).filter((i) => !omitted.includes(i));
+  const candidates = keep.map((i) => estimateSpecs[i]);
+  const candidateTruth = normalizeShares(keep.map((i) => truth[i]));
+
+  t0 = now();
+  report(`n=${settings.n} trial ${settings.trial}: counting`);
+  const counts = await countCategories(candidates, settings.text, {
+    bytes: settings.sampleBytes,
+    seed: settings.seed,
+    jobs: context.countJobs ?? 1,
+    cache,
+  });
+  seconds.count = now() - t0;
+
+  const estimates: Record<string, number[]> = {};
+  if (settings.methods.includes('tokmix')) {
+    t0 = now();
+    report(`n=${settings.n} trial ${settings.trial}: replay`);
+    const spec = { alphabet: settings.text.alphabet, mergeList };
+    const transcripts = await replayCategories(counts, spec, steps, { cache });
+    seconds.replay = now() - t0;
+    t0 = now();
+    report(`n=${settings.n} trial ${settings.trial}: solve`);
+    const estimate = await solveMixture(transcripts, {
+      mergeList,
+      backend: settings.backend,
+      names: candidates.map((c) => c.name),
+      uncertainty: false,
+    });
+    seconds.solve = now() - t0;
+    estimates.tokmix = estimate.byteShare;
+  }
+
+  t0 = now();
+  const m = candidates.length;
+  if (settings.methods.includes('tee')) {
+    report(`n=${settings.n} trial ${settings.trial}: baseline tee`);
+    estimates.tee = teeBaseline(counts, mergeList, (s) => singleCategoryMerges(s, steps, cache)).shares;
+  }
+  if (settings.methods.includes('tc')) {
+    report(`n=${settings.n} trial ${settings.trial}: baseline tc`);
+    estimates.tc = await tokenClassification(candidates, mergeList, settings);
+  }
+  if (settings.methods.includes('random')) {
+    estimates.random = randomBaseline(m, createRng(deriveSeed('tokmix-random-guess', seed)));
+  }
+  if (settings.methods.includes('uniform')) estimates.uniform = uniformBaseline(m);
+  seconds.baselines = now() - t0;
+
+  const scores: Record<string, number> = {};
+  for (const [method, shares] of Object.entries(estimates)) scores[method] = log10Mse(candidateTruth, shares);
+  return {
+    n: settings.n,
+    trial: settings.trial,
+    seed,
+    categories: chosen.map((c) => c.name),
+    truth,
+    candidates: candidates.map((c) => c.name),
+    estimates,
+    log10Mse: scores,
+    seconds,
+  };
+}

@@ -1,0 +1,329 @@
+// runValidation: the whole controlled experiment (paper §4, Table 1) — trials for every n, run on
+// worker threads, each finished trial cached by its seed and settings so an interrupted run resumes,
+// then mean ± sd of log10 MSE per method and n.
+import { statSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CategorySpec } from '../corpus/types.js';
+import type { TokenizerSpec } from '../tokenizer/spec.js';
+import type { SolverBackend } from '../solve/types.js';
+import type { ValidationResult, ValidationRow, ValidationTrial } from '../report/result.js';
+import { VALIDATION_SCHEMA_VERSION } from '../report/result.js';
+import type { Cache } from '../common/cache.js';
+import type { ProgressCallback } from '../common/progress.js';
+import { UserError, isUserError } from '../common/errors.js';
+import { resolveCategories } from '../corpus/resolve.js';
+import { meanAndSd } from './metrics.js';
+import {
+  runTrial,
+  TRIAL_METHODS,
+  type MixtureTrainer,
+  type TrialMethod,
+  type TrialSettings,
+} from './trial.js';
+import type { TrialWorkerData, TrialWorkerMessage } from './trial-worker.js';
+
+export interface ValidateOptions {
+  /** Built-in set name, folder or manifest. */
+  set: string;
+  ns: number[];
+  trials: number;
+  merges: number;
+  totalBytes: number;
+  sampleBytes?: number;
+  seed: number;
+  trainer: MixtureTrainer;
+  shift: boolean;
+  omit: number;
+  /** Trials run at once (worker threads; 1 = in this thread). */
+  jobs: number;
+  /** Pre-tokenization of every tokenizer trained (the paper's: digits split, then GPT-2's byte level). */
+  text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>;
+  /** Label of `text` for the record (e.g. the preset name). */
+  textLabel?: string;
+  backend: SolverBackend;
+  methods?: readonly TrialMethod[];
+}
+
+const TRIAL_FORMAT = 1;
+
+function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    return String(pkg.version);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The set's identity for trial cache keys: names and file identities. */
+function setIdentity(categories: CategorySpec[]): unknown {
+  return categories.map((c) => ({
+    name: c.name,
+    files: c.files.map((f) => {
+      const s = statSync(f);
+      return [f, s.size, Math.round(s.mtimeMs)];
+    }),
+  }));
+}
+
+export function checkValidateOptions(options: ValidateOptions, setSize: number): void {
+  const positive = (value: number, flag: string) => {
+    if (!Number.isInteger(value) || value < 1)
+      throw new UserError(`${flag} ${value}: expected a positive whole number`, flag);
+  };
+  if (options.ns.length === 0)
+    throw new UserError('--n: give at least one category count, e.g. --n 5,10', '--n');
+  for (const n of options.ns) {
+    positive(n, '--n');
+    if (n > setSize) {
+      throw new UserError(
+        `--n ${n}: the set ${options.set} has only ${setSize} categories; choose n at most ${setSize}`,
+        '--n',
+      );
+    }
+    if (options.omit >= n) {
+      throw new UserError(
+        `--omit ${options.omit}: must leave at least one of n = ${n} categories; lower --omit`,
+        '--omit',
+      );
+    }
+  }
+  positive(options.trials, '--trials');
+  positive(options.merges, '--merges');
+  positive(options.totalBytes, '--total-bytes');
+  positive(options.jobs, '--jobs');
+  if (options.sampleBytes !== undefined) positive(options.sampleBytes, '--sample-bytes');
+  if (!Number.isInteger(options.omit) || options.omit < 0) {
+    throw new UserError(`--omit ${options.omit}: expected a whole number, 0 or more`, '--omit');
+  }
+}
+
+/** Parses --n: comma-separated positive whole numbers, kept in ascending order without repeats. */
+export function parseCounts(text: string): number[] {
+  const values = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      if (!/^[0-9]+$/.test(part) || Number(part) < 1) {
+        throw new UserError(
+          `--n ${text}: "${part}" is not a positive whole number; write e.g. --n 5,10,30`,
+          '--n',
+        );
+      }
+      return Number(part);
+    });
+  if (values.length === 0) throw new UserError('--n: give at least one category count, e.g. --n 5,10', '--n');
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+/** Parses --methods: a comma-separated subset of tokmix, tee, tc, random, uniform. */
+export function parseMethods(text: string): TrialMethod[] {
+  const methods: TrialMethod[] = [];
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    if (!(TRIAL_METHODS as readonly string[]).includes(part)) {
+      throw new UserError(
+        `--methods: unknown method "${part}"; use ${TRIAL_METHODS.join(', ')}`,
+        '--methods',
+      );
+    }
+    if (!methods.includes(part as TrialMethod)) methods.push(part as TrialMethod);
+  }
+  if (methods.length === 0)
+    throw new UserError(`--methods: give at least one of ${TRIAL_METHODS.join(', ')}`, '--methods');
+  return methods;
+}
+
+/** Mean ± sd of log10 MSE per method and n, in method order then n order. */
+export function summarizeTrials(trials: readonly ValidationTrial[], ns: readonly number[]): ValidationRow[] {
+  const methods: string[] = [];
+  for (const t of trials) for (const m of Object.keys(t.log10Mse)) if (!methods.includes(m)) methods.push(m);
+  const rows: ValidationRow[] = [];
+  for (const method of methods) {
+    for (const n of ns) {
+      const values = trials.filter((t) => t.n === n && method in t.log10Mse).map((t) => t.log10Mse[method]);
+      if (values.length === 0) continue;
+      const { mean, sd } = meanAndSd(values);
+      rows.push({ method, n, trials: values.length, meanLog10Mse: mean, sdLog10Mse: sd });
+    }
+  }
+  return rows;
+}
+
+function runInWorker(data: TrialWorkerData, onDetail: (detail: string) => void): Promise<ValidationTrial> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./trial-worker.js', import.meta.url), { workerData: data });
+    let settled = false;
+    worker.on('message', (message: TrialWorkerMessage) => {
+      if (message.type === 'progress') onDetail(message.detail);
+      else if (message.type === 'done') {
+        settled = true;
+        resolve(message.trial);
+      } else {
+        settled = true;
+        const error =
+          message.name === 'UserError' ? new UserError(message.message) : new Error(message.message);
+        if (message.stack && !isUserError(error)) error.stack = message.stack;
+        reject(error);
+      }
+    });
+    worker.on('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`trial worker exited with code ${code} before finishing`));
+    });
+  });
+}
+
+/** Runs (or resumes) the validation and returns its record. */
+export async function runValidation(
+  options: ValidateOptions,
+  context: { cache: Cache; onProgress?: ProgressCallback; workDir?: string },
+): Promise<ValidationResult> {
+  const { cache, onProgress } = context;
+  const categories = await resolveCategories(options.set, { cacheDir: cache.dir, onProgress });
+  checkValidateOptions(options, categories.length);
+  const methods = options.methods ?? TRIAL_METHODS;
+  const identity = setIdentity(categories);
+  const workDir = context.workDir ?? join(cache.dir, 'experiment');
+
+  const tasks: TrialSettings[] = [];
+  for (const n of options.ns) {
+    for (let trial = 0; trial < options.trials; trial++) {
+      tasks.push({
+        n,
+        trial,
+        seed: options.seed,
+        merges: options.merges,
+        totalBytes: options.totalBytes,
+        sampleBytes: options.sampleBytes,
+        trainer: options.trainer,
+        shift: options.shift,
+        omit: options.omit,
+        text: options.text,
+        backend: options.backend,
+        methods,
+      });
+    }
+  }
+  const keyOf = (settings: TrialSettings) => ({
+    stage: 'validate-trial',
+    format: TRIAL_FORMAT,
+    set: identity,
+    settings,
+  });
+  const results = new Map<TrialSettings, ValidationTrial>();
+  const pending: TrialSettings[] = [];
+  for (const settings of tasks) {
+    const cached = cache.readJson<ValidationTrial>('validate-trial', keyOf(settings));
+    if (cached) results.set(settings, cached);
+    else pending.push(settings);
+  }
+  let done = results.size;
+  const total = tasks.length;
+  const progress = (detail?: string) =>
+    onProgress?.({ stage: 'validate', done, total, unit: 'trials', detail });
+  progress(done > 0 ? `${done} trials from the cache` : undefined);
+
+  const finish = (settings: TrialSettings, trial: ValidationTrial) => {
+    cache.writeJson('validate-trial', keyOf(settings), trial);
+    results.set(settings, trial);
+    done++;
+    progress(`n=${settings.n} trial ${settings.trial} done`);
+  };
+
+  if (options.jobs <= 1) {
+    for (const settings of pending) {
+      const trial = await runTrial(settings, {
+        categories,
+        workDir,
+        cache,
+        countJobs: 1,
+        onProgress: (e) => progress(e.detail),
+      });
+      finish(settings, trial);
+    }
+  } else {
+    const queue = [...pending];
+    let failure: unknown;
+    const lane = async () => {
+      while (queue.length > 0 && failure === undefined) {
+        const settings = queue.shift()!;
+        try {
+          const trial = await runInWorker(
+            { settings, categories, workDir, cacheDir: cache.dir, countJobs: 1 },
+            (detail) => progress(detail),
+          );
+          finish(settings, trial);
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.jobs, Math.max(1, queue.length)) }, lane));
+    if (failure !== undefined) throw failure;
+  }
+
+  const trials = tasks.map((s) => results.get(s)!);
+  return {
+    schemaVersion: VALIDATION_SCHEMA_VERSION,
+    kind: 'tokmix-validation',
+    set: options.set,
+    options: {
+      n: options.ns,
+      trials: options.trials,
+      merges: options.merges,
+      totalBytes: options.totalBytes,
+      sampleBytes: options.sampleBytes ?? null,
+      seed: options.seed,
+      trainer: options.trainer,
+      shift: options.shift,
+      omit: options.omit,
+      preTokenizer: options.textLabel ?? options.text.preTokenizer,
+      backend: options.backend,
+      methods,
+      categoriesInSet: categories.length,
+    },
+    rows: summarizeTrials(trials, options.ns),
+    trials,
+    tool: { name: 'tokmix', version: toolVersion() },
+    createdAt: new Date().toISOString(),
+  };
+}
+
+const METHOD_LABELS: Record<string, string> = {
+  tokmix: 'tokmix (ours)',
+  tee: 'TEE',
+  tc: 'TC',
+  random: 'random',
+  uniform: 'uniform',
+};
+
+/** The printed table, shaped like the paper's Table 1: methods by n, cells mean ± sd of log10 MSE. */
+export function validationTable(v: Pick<ValidationResult, 'rows'>): string {
+  const ns = [...new Set(v.rows.map((r) => r.n))].sort((a, b) => a - b);
+  const methods = [...new Set(v.rows.map((r) => r.method))];
+  const header = ['method', ...ns.map((n) => `n = ${n}`)];
+  const body = methods.map((method) => [
+    METHOD_LABELS[method] ?? method,
+    ...ns.map((n) => {
+      const row = v.rows.find((r) => r.method === method && r.n === n);
+      return row ? `${row.meanLog10Mse.toFixed(2)} ± ${row.sdLog10Mse.toFixed(2)}` : '';
+    }),
+  ]);
+  const widths = header.map((_, c) => Math.max(header[c].length, ...body.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return [
+    'mean ± sd of log10 MSE over trials (lower is better)',
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...body.map(line),
+  ].join('\n');
+}
