@@ -2,7 +2,7 @@
 export type { Transcript } from './types.js';
 export { replay, checkSteps, type ReplaySpec } from './replay.js';
 export { replayCategories, mergePrefixHash, wordCountsHash } from './replay-categories.js';
-export { encodeTranscript, decodeTranscript } from './transcript-codec.js';
+export { encodeTranscript, decodeTranscript, transcriptByteSize } from './transcript-codec.js';
 export { buildSymbolTable, type SymbolTable } from './symbol-table.js';
 export { TranscriptCursor, pairSymbols } from './transcript-cursor.js';
 export {
@@ -14,3 +14,10 @@ export {
   type TrainRun,
 } from './train.js';
 export { trainNative, trainNativeRun, parseHfMerges, type NativeTextSpec } from './native-train.js';
+export {
+  trainTokenizer,
+  type TrainerName,
+  type TrainTokenizerOptions,
+  type MixtureRecord,
+  type TrainedTokenizer,
+} from './train-tokenizer.js';

@@ -81,6 +81,35 @@ export function encodeTranscript(t: Transcript): Uint8Array {
   return out;
 }
 
+/** The size `encodeTranscript` would write, without encoding. */
+export function transcriptByteSize(t: Transcript): number {
+  const numPairs = t.pairLeft.length;
+  const numChanges = t.changePair.length;
+  const countBytes = countsFitU32(t.initialCounts, t.changeCount) ? 4 : 8;
+  const header = {
+    steps: t.steps,
+    vocabSize: t.vocabSize,
+    numPairs,
+    numChanges,
+    countType: countBytes === 4 ? 'u32' : 'f64',
+    extraSymbols: t.extraSymbols,
+    totals: t.totals,
+  };
+  let size = align8(12 + Buffer.byteLength(JSON.stringify(header)));
+  for (const [n, width] of [
+    [numPairs, countBytes],
+    [numChanges, countBytes],
+    [numPairs, 4],
+    [numPairs, 4],
+    [t.steps, 4],
+    [t.steps + 1, 4],
+    [numChanges, 4],
+  ] as const) {
+    size = align8(size + n * width);
+  }
+  return size;
+}
+
 /** Reads a transcript written by `encodeTranscript`; throws on a malformed buffer. */
 export function decodeTranscript(bytes: Uint8Array): Transcript {
   // Typed-array views need aligned offsets: copy once when the buffer does not start aligned.

@@ -9,6 +9,7 @@ import {
   TranscriptCursor,
   buildSymbolTable,
   pairSymbols,
+  transcriptByteSize,
 } from '../../src/bpe/index.js';
 import type { Merge } from '../../src/tokenizer/spec.js';
 import { UserError } from '../../src/common/errors.js';
@@ -17,7 +18,10 @@ import { makeCounts, bruteMerge, brutePairCounts, rng } from './helpers.js';
 function checkAgainstBruteForce(entries: [string, number][], mergeList: Merge[]): void {
   const counts = makeCounts('c', entries);
   const spec = { alphabet: 'characters' as const, mergeList };
-  const transcript = decodeTranscript(encodeTranscript(replay(counts, spec, mergeList.length)));
+  const original = replay(counts, spec, mergeList.length);
+  const encoded = encodeTranscript(original);
+  assert.equal(transcriptByteSize(original), encoded.byteLength);
+  const transcript = decodeTranscript(encoded);
   const table = buildSymbolTable('characters', mergeList, mergeList.length);
   let words = entries.map(([w]) => [...w]);
   const weights = entries.map(([, c]) => c);

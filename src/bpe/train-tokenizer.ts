@@ -1,0 +1,171 @@
+// The whole `tokmix train` stage as a library call: the training text (the categories' samples,
+// or a seeded mixture of them), our trainer or the native one, and the tokenizer.json it yields.
+import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CategorySpec } from '../corpus/types.js';
+import { countCategories } from '../corpus/count.js';
+import { readSequences } from '../corpus/read.js';
+import type { Merge, TokenizerSpec } from '../tokenizer/spec.js';
+import { toTokenizerJsonText } from '../tokenizer/formats/hf-json.js';
+import type { Cache } from '../common/cache.js';
+import type { ProgressCallback } from '../common/progress.js';
+import { UserError } from '../common/errors.js';
+import { buildMixture } from '../experiment/mixture.js';
+import { trainBpeRun } from './train.js';
+import { trainNativeRun } from './native-train.js';
+
+export type TrainerName = 'tokmix' | 'native';
+
+export interface TrainTokenizerOptions {
+  numMerges: number;
+  text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>;
+  trainer: TrainerName;
+  /** Mixture shares by category name; absent = the samples as they are. */
+  weights?: Record<string, number>;
+  /** Mixture size in bytes (with `weights`). */
+  totalBytes?: number;
+  /** Mixture draws (with `weights`), or which sequences a capped sample takes (with `bytes`). */
+  seed?: number;
+  /** Cap on each category's sample when there are no weights. */
+  bytes?: number;
+  cache?: Cache;
+  jobs?: number;
+  textField?: string;
+  textColumn?: string;
+  onProgress?: ProgressCallback;
+}
+
+/** `mixture.json`: what the tokenizer was trained on. */
+export interface MixtureRecord {
+  trainer: TrainerName;
+  merges: number;
+  seed: number;
+  totalBytes: number;
+  /** The requested shares, or null when the samples were used as they are. */
+  weights: Record<string, number> | null;
+  /** True bytes and byte share per category, in the categories' order. */
+  categories: { name: string; bytes: number; byteShare: number }[];
+}
+
+export interface TrainedTokenizer {
+  mergeList: Merge[];
+  tokenizerJson: string;
+  mixture: MixtureRecord;
+  notes: string[];
+}
+
+/** Writes each category's sample (as `count` reads it) to one training file; returns bytes per category. */
+async function writeSamples(
+  categories: CategorySpec[],
+  options: TrainTokenizerOptions,
+  outFile: string,
+): Promise<Record<string, number>> {
+  const out = createWriteStream(outFile);
+  const bytes: Record<string, number> = {};
+  try {
+    for (const category of categories) {
+      let total = 0;
+      for await (const sequence of readSequences(category, {
+        bytes: options.bytes,
+        seed: options.seed,
+        textField: options.textField,
+        textColumn: options.textColumn,
+      })) {
+        const line = sequence.endsWith('\n') ? sequence : `${sequence}\n`;
+        total += Buffer.byteLength(line);
+        if (!out.write(line)) await once(out, 'drain');
+      }
+      bytes[category.name] = total;
+    }
+  } finally {
+    out.end();
+    await once(out, 'finish');
+  }
+  return bytes;
+}
+
+export async function trainTokenizer(
+  categories: CategorySpec[],
+  options: TrainTokenizerOptions,
+): Promise<TrainedTokenizer> {
+  const { numMerges, text, trainer } = options;
+  if (!Number.isInteger(numMerges) || numMerges < 1) {
+    throw new UserError(`--merges ${numMerges}: give a whole number of merges, 1 or more`);
+  }
+  if (options.weights && options.totalBytes === undefined) {
+    throw new UserError('--weights needs --total-bytes: give the mixture size, e.g. --total-bytes 50MB');
+  }
+  const seed = options.seed ?? 0;
+  const notes: string[] = [];
+  const work = mkdtempSync(join(tmpdir(), 'tokmix-train-'));
+  try {
+    let bytes: Record<string, number>;
+    let mergeList: Merge[];
+    const trainFile = join(work, 'training.txt');
+    if (options.weights) {
+      bytes = (
+        await buildMixture(categories, options.weights, options.totalBytes!, seed, trainFile, {
+          textField: options.textField,
+          textColumn: options.textColumn,
+          onProgress: options.onProgress,
+        })
+      ).bytes;
+    } else if (trainer === 'native') {
+      bytes = await writeSamples(categories, options, trainFile);
+    } else {
+      bytes = {};
+    }
+
+    if (trainer === 'native') {
+      const run = await trainNativeRun([trainFile], text, numMerges);
+      if (run.note) notes.push(run.note);
+      mergeList = run.mergeList;
+    } else {
+      // Our trainer counts the text exactly as `count` does: the mixture file, or the samples.
+      const sources: CategorySpec[] = options.weights
+        ? [{ name: 'mixture', kind: 'other', files: [trainFile] }]
+        : categories;
+      const counts = await countCategories(sources, text, {
+        bytes: options.weights ? undefined : options.bytes,
+        seed: options.weights ? undefined : seed,
+        cache: options.weights ? undefined : options.cache,
+        jobs: options.jobs,
+        textField: options.textField,
+        textColumn: options.textColumn,
+        onProgress: options.onProgress,
+      });
+      if (!options.weights) for (const c of counts) bytes[c.category.name] = c.stats.bytes;
+      const run = trainBpeRun(counts, numMerges, { onProgress: options.onProgress });
+      if (run.exhausted && run.mergeList.length < numMerges) {
+        notes.push(
+          `the training text ran out of pairs after ${run.mergeList.length} merges; asked for ${numMerges}`,
+        );
+      }
+      mergeList = run.mergeList;
+    }
+    const totalBytes = Object.values(bytes).reduce((a, b) => a + b, 0);
+    const mixture: MixtureRecord = {
+      trainer,
+      merges: mergeList.length,
+      seed,
+      totalBytes,
+      weights: options.weights ?? null,
+      categories: categories.map((c) => ({
+        name: c.name,
+        bytes: bytes[c.name] ?? 0,
+        byteShare: totalBytes > 0 ? (bytes[c.name] ?? 0) / totalBytes : 0,
+      })),
+    };
+    const tokenizerJson = toTokenizerJsonText({
+      alphabet: text.alphabet,
+      mergeList,
+      normalizer: text.normalizer,
+      preTokenizer: text.preTokenizer,
+    });
+    return { mergeList, tokenizerJson, mixture, notes };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,106 @@
+// `tokmix train`: trains a BPE tokenizer on categories' samples or on a seeded mixture of them,
+// with our trainer or the native one; writes tokenizer.json and mixture.json (the true bytes).
+import { Flags } from '@oclif/core';
+import { availableParallelism } from 'node:os';
+import { BaseCommand } from '../cli/base.js';
+import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
+import { resolveCategories, parseByteSize, formatBytes, formatTable } from '../corpus/index.js';
+import { preTokenizerPreset, parsePreTokenizerPreset, PRE_TOKENIZER_PRESETS } from '../tokenizer/presets.js';
+import { parseWeights, validateWeights } from '../experiment/mixture.js';
+import { trainTokenizer, type TrainerName } from '../bpe/index.js';
+
+export default class Train extends BaseCommand {
+  static override description =
+    "Train a BPE tokenizer (Hugging Face's BpeTrainer, merge for merge) on category samples or a controlled mixture";
+
+  static override examples = [
+    '<%= config.bin %> train --categories ./categories --merges 5000 --out runs/tok',
+    '<%= config.bin %> train --categories languages --weights en=0.6,fr=0.3,de=0.1 --total-bytes 50MB --seed 1 --merges 30000 --out runs/mix',
+    '<%= config.bin %> train --categories code --merges 2000 --trainer native --pretokenizer digits+gpt2 --out runs/native',
+  ];
+
+  static override flags = {
+    categories: Flags.string({
+      description: 'a folder (each sub-folder a category), a manifest .json, or a built-in set',
+      required: true,
+    }),
+    weights: Flags.string({ description: 'mixture shares, name=share,… summing to 1 (needs --total-bytes)' }),
+    'total-bytes': Flags.string({ description: 'mixture size, e.g. 50MB (with --weights)' }),
+    bytes: Flags.string({ description: "without --weights: cap on each category's sample (e.g. 10MB)" }),
+    seed: Flags.integer({ description: 'seed of the mixture draws (or of the capped samples)', default: 0 }),
+    merges: Flags.integer({ description: 'number of merges to learn', required: true, min: 1 }),
+    pretokenizer: Flags.string({
+      description: `pre-tokenizer preset: ${PRE_TOKENIZER_PRESETS.join(', ')}`,
+      default: 'gpt2',
+    }),
+    trainer: Flags.string({
+      description: 'tokmix (ours) or native (the Hugging Face tokenizers package)',
+      options: ['tokmix', 'native'],
+      default: 'tokmix',
+    }),
+    out: Flags.string({ description: 'output folder for tokenizer.json and mixture.json', required: true }),
+    force: Flags.boolean({ description: 'replace an existing output folder', default: false }),
+    jobs: Flags.integer({ description: 'worker threads for counting (default: the cores)', min: 1 }),
+    'text-field': Flags.string({ description: 'JSON Lines: the field holding the text', default: 'text' }),
+    'text-column': Flags.string({ description: 'CSV/TSV: the column holding the text', default: 'text' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Train);
+    assertOutputDirFree(flags.out, flags.force);
+    const progress = this.progress(flags.json);
+    const text = preTokenizerPreset(parsePreTokenizerPreset(flags.pretokenizer));
+    const weights = flags.weights === undefined ? undefined : parseWeights(flags.weights);
+    const totalBytes =
+      flags['total-bytes'] === undefined ? undefined : parseByteSize(flags['total-bytes'], '--total-bytes');
+    const categories = await resolveCategories(flags.categories, {
+      textField: flags['text-field'],
+      textColumn: flags['text-column'],
+      cacheDir: flags['cache-dir'],
+      onProgress: progress.callback,
+    });
+    if (weights) validateWeights(categories, weights);
+    const trained = await trainTokenizer(categories, {
+      numMerges: flags.merges,
+      text,
+      trainer: flags.trainer as TrainerName,
+      weights,
+      totalBytes,
+      seed: flags.seed,
+      bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
+      cache: this.cache(flags['cache-dir']),
+      jobs: flags.jobs ?? availableParallelism(),
+      textField: flags['text-field'],
+      textColumn: flags['text-column'],
+      onProgress: progress.callback,
+    });
+    writeOutputDir(
+      flags.out,
+      {
+        'tokenizer.json': trained.tokenizerJson,
+        'mixture.json': `${JSON.stringify({ ...trained.mixture, pretokenizer: flags.pretokenizer }, null, 2)}\n`,
+      },
+      flags.force,
+    );
+    progress.stop();
+    if (flags.json) {
+      this.printJson({
+        out: flags.out,
+        ...trained.mixture,
+        pretokenizer: flags.pretokenizer,
+        notes: trained.notes,
+      });
+      return;
+    }
+    for (const note of trained.notes) process.stderr.write(`tokmix: note: ${note}\n`);
+    const rows = trained.mixture.categories.map((c) => [
+      c.name,
+      formatBytes(c.bytes),
+      c.byteShare.toFixed(4),
+    ]);
+    this.log(formatTable([['category', 'bytes', 'byte share'], ...rows], [1, 2]));
+    this.log(
+      `${trained.mergeList.length} merges (${flags.trainer} trainer, ${flags.pretokenizer}) on ${formatBytes(trained.mixture.totalBytes)} → ${flags.out}/tokenizer.json, ${flags.out}/mixture.json`,
+    );
+  }
+}

@@ -1,0 +1,190 @@
+// `tokmix train` and `tokmix replay` end to end: ours and the native trainer write the same
+// tokenizer.json from a seeded mixture, replay reports absent steps for foreign scripts, and bad
+// input ends in exit code 2 with one line on stderr and no output folder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codeLines, multilingualLines, writeLines } from './corpora.js';
+
+// This file runs compiled as <root>/<dist>/test/bpe/cli.test.js.
+const distDir = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+const root = dirname(distDir);
+const work = mkdtempSync(join(tmpdir(), 'tokmix-bpe-cli-'));
+const cacheDir = join(work, 'cache');
+
+function tokmix(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, TOKMIX_DIST: basename(distDir), TOKMIX_CACHE: cacheDir },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const categories = join(work, 'categories');
+mkdirSync(join(categories, 'udhr'), { recursive: true });
+mkdirSync(join(categories, 'code'), { recursive: true });
+writeLines(join(categories, 'udhr', 'sample.txt'), multilingualLines(60_000));
+writeLines(join(categories, 'code', 'sample.txt'), codeLines(60_000));
+
+test('train: our trainer and the native one write the same tokenizer from a seeded mixture', () => {
+  const common = ['--categories', categories, '--weights', 'udhr=0.7,code=0.3', '--total-bytes', '150KB'];
+  const ours = tokmix(
+    'train',
+    ...common,
+    '--merges',
+    '800',
+    '--seed',
+    '4',
+    '--out',
+    join(work, 'ours'),
+    '--json',
+  );
+  assert.equal(ours.status, 0, ours.stderr);
+  const native = tokmix(
+    'train',
+    ...common,
+    '--merges',
+    '800',
+    '--seed',
+    '4',
+    '--trainer',
+    'native',
+    '--out',
+    join(work, 'native'),
+  );
+  assert.equal(native.status, 0, native.stderr);
+  const oursJson = readFileSync(join(work, 'ours', 'tokenizer.json'), 'utf8');
+  assert.equal(oursJson, readFileSync(join(work, 'native', 'tokenizer.json'), 'utf8'));
+  assert.equal((JSON.parse(oursJson) as { model: { merges: unknown[] } }).model.merges.length, 800);
+  const mixture = JSON.parse(readFileSync(join(work, 'ours', 'mixture.json'), 'utf8')) as {
+    categories: { name: string; bytes: number; byteShare: number }[];
+  };
+  const udhr = mixture.categories.find((c) => c.name === 'udhr')!;
+  assert.ok(Math.abs(udhr.byteShare - 0.7) < 0.01, `udhr share ${udhr.byteShare}`);
+  assert.deepEqual(JSON.parse(ours.stdout).categories, mixture.categories);
+});
+
+test('replay: per-category steps, and absent steps (not a crash) where the alphabet lacks the symbols', () => {
+  const codeOnly = join(work, 'code-only');
+  mkdirSync(join(codeOnly, 'code'), { recursive: true });
+  writeLines(join(codeOnly, 'code', 'sample.txt'), codeLines(30_000));
+  const codeTokenizer = tokmix(
+    'train',
+    '--categories',
+    codeOnly,
+    '--merges',
+    '300',
+    '--pretokenizer',
+    'sentencepiece',
+    '--out',
+    join(work, 'sp-code'),
+  );
+  assert.equal(codeTokenizer.status, 0, codeTokenizer.stderr);
+  const result = tokmix(
+    'replay',
+    join(work, 'sp-code', 'tokenizer.json'),
+    '--categories',
+    categories,
+    '--merges',
+    '300',
+    '--json',
+  );
+  assert.equal(result.status, 0, result.stderr);
+  const rows = (
+    JSON.parse(result.stdout) as {
+      categories: {
+        category: string;
+        stepsApplied: number;
+        stepsAbsent: number;
+        recordedChanges: number;
+        transcriptBytes: number;
+      }[];
+    }
+  ).categories;
+  const code = rows.find((r) => r.category === 'code')!;
+  const udhr = rows.find((r) => r.category === 'udhr')!;
+  assert.equal(code.stepsApplied + code.stepsAbsent, 300);
+  assert.ok(code.stepsAbsent < 10, `code absent ${code.stepsAbsent}`);
+  assert.ok(udhr.stepsAbsent > code.stepsAbsent);
+  assert.ok(udhr.recordedChanges > 0 && udhr.transcriptBytes > 0);
+  const again = tokmix(
+    'replay',
+    join(work, 'sp-code', 'tokenizer.json'),
+    '--categories',
+    categories,
+    '--merges',
+    '300',
+    '--json',
+  );
+  assert.equal((JSON.parse(again.stdout) as { cache: { hits: number } }).cache.hits >= 2, true);
+});
+
+test('bad input: exit code 2, one line on stderr, no output folder', () => {
+  const cases: [string[], RegExp][] = [
+    [
+      [
+        'train',
+        '--categories',
+        categories,
+        '--weights',
+        'udhr=0.5,xx=0.5',
+        '--total-bytes',
+        '10KB',
+        '--merges',
+        '10',
+        '--out',
+        join(work, 'bad1'),
+      ],
+      /unknown category xx/,
+    ],
+    [
+      [
+        'train',
+        '--categories',
+        categories,
+        '--weights',
+        'udhr=0.5,code=0.4',
+        '--total-bytes',
+        '10KB',
+        '--merges',
+        '10',
+        '--out',
+        join(work, 'bad2'),
+      ],
+      /sum to 0.9/,
+    ],
+    [
+      [
+        'train',
+        '--categories',
+        categories,
+        '--weights',
+        'udhr=x',
+        '--total-bytes',
+        '10KB',
+        '--merges',
+        '10',
+        '--out',
+        join(work, 'bad3'),
+      ],
+      /not name=share/,
+    ],
+    [
+      ['replay', join(work, 'ours', 'tokenizer.json'), '--categories', categories, '--merges', '801'],
+      /only 800 merges/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const result = tokmix(...args);
+    assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, message);
+  }
+  for (const name of ['bad1', 'bad2', 'bad3']) assert.equal(existsSync(join(work, name)), false);
+});
