@@ -136,27 +136,9 @@ function unpack16(binary: Buffer): Uint32Array {
   return ids;
 }
 
-/** 17-bit big-endian packed token ids (llama3-tokenizer-js). */
-function unpack17(binary: Buffer): Uint32Array {
-  const count = Math.floor((binary.length * 8) / 17);
-  const ids = new Uint32Array(count);
-  for (let k = 0; k < count; k++) {
-    let id = 0;
-    for (let bit = k * 17; bit < k * 17 + 17; bit++)
-      id = (id << 1) | ((binary[bit >> 3]! >> (7 - (bit & 7))) & 1);
-    ids[k] = id;
-  }
-  return ids;
-}
-
-function packedMerges(
-  vocabBase64: string,
-  mergesBase64: string,
-  unpack: (b: Buffer) => Uint32Array,
-  file: string,
-): Merge[] {
+function packedMerges(vocabBase64: string, mergesBase64: string, file: string): Merge[] {
   const vocab = Buffer.from(vocabBase64, 'base64').toString('utf8').split('\n');
-  const ids = unpack(Buffer.from(mergesBase64, 'base64'));
+  const ids = unpack16(Buffer.from(mergesBase64, 'base64'));
   const merges: Merge[] = [];
   for (let k = 0; k + 1 < ids.length; k += 2) {
     const left = vocab[ids[k]!];
@@ -168,11 +150,28 @@ function packedMerges(
   return merges;
 }
 
-/** Loads a built-in tokenizer's spec (merges derived or unpacked, pipeline attached). */
+const loaded = new Map<string, Promise<TokenizerSpec>>();
+
+/**
+ * Loads a built-in tokenizer's spec (merges derived or unpacked, pipeline attached), once per
+ * process: later calls share the merge list (treat it as read-only).
+ */
 export async function loadBuiltin(
   builtin: BuiltinTokenizer,
   preset?: PreTokenizerPreset,
 ): Promise<TokenizerSpec> {
+  const key = `${builtin.name}\u0000${preset ?? ''}`;
+  let promise = loaded.get(key);
+  if (promise === undefined) {
+    promise = buildBuiltin(builtin, preset);
+    loaded.set(key, promise);
+    promise.catch(() => loaded.delete(key));
+  }
+  const spec = await promise;
+  return { ...spec, notes: [...spec.notes] };
+}
+
+async function buildBuiltin(builtin: BuiltinTokenizer, preset?: PreTokenizerPreset): Promise<TokenizerSpec> {
   const { dir, version } = packageInfo(builtin.package);
   const source = `npm:${builtin.package}@${version}`;
   const notes: string[] = [];
@@ -211,15 +210,22 @@ export async function loadBuiltin(
       break;
     }
     case 'llama3': {
+      // Llama 3 is a tiktoken tokenizer: the packed vocabulary is in rank order, so its merges are
+      // derived from the ranks (the package's packed merge list is HF's 280k all-pairs conversion).
       const file = join(dir, 'src', 'data-converted.js');
       const text = readFileSync(file, 'utf8');
-      mergeList = packedMerges(
-        stringConstant(text, 'llama_vocab_base64', file),
-        stringConstant(text, 'llama_merges_binary', file),
-        unpack17,
-        file,
-      );
-      format = 'merges.txt';
+      const vocab = Buffer.from(stringConstant(text, 'llama_vocab_base64', file), 'base64')
+        .toString('utf8')
+        .split('\n')
+        .filter((token) => token.length > 0);
+      const derived = mergesFromRanks(vocab);
+      mergeList = derived.mergeList;
+      format = 'tiktoken';
+      if (derived.unreachable.length > 0) {
+        notes.push(
+          `${derived.unreachable.length} tokens are not reachable by lower-rank merges and give no merge`,
+        );
+      }
       break;
     }
     case 'llama':
@@ -230,7 +236,6 @@ export async function loadBuiltin(
       const raw = packedMerges(
         stringConstant(text, `${prefix}vocab_base64`, file),
         stringConstant(text, `${prefix}merges_binary`, file),
-        unpack16,
         file,
       );
       const cleaned = cleanSentencePieceMerges(raw);

@@ -27,3 +27,12 @@ export { GPT2_PATTERN } from './pre-tokenizers.js';
 export { translateRegex, compileRegex } from './regex.js';
 export { mergesFromRanks, type RankDerivation } from './merges-from-ranks.js';
 export { cleanSentencePieceMerges } from './sentencepiece.js';
+export { toTokenizerJson, toMergesTxt } from './export.js';
+export {
+  summarizeTokenizer,
+  describeComponent,
+  listBuiltinTokenizers,
+  type TokenizerSummary,
+  type BuiltinTokenizerInfo,
+} from './summary.js';
+export { readInputText, preTokenizeText } from './cli-input.js';

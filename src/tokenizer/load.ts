@@ -4,7 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { UserError } from '../common/errors.js';
 import type { Alphabet, TokenizerSpec } from './spec.js';
-import { BUILTIN_TOKENIZERS, findBuiltin, loadBuiltin } from './builtins.js';
+import { BUILTIN_TOKENIZERS, findBuiltin, loadBuiltin, packageInfo } from './builtins.js';
+import type { Cache } from '../common/cache.js';
 import { preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
 import { parseJsonText, readTextFile } from './formats/read.js';
 import { readHfTokenizer } from './formats/hf-json.js';
@@ -18,7 +19,12 @@ import { GPT2_PATTERN } from './pre-tokenizers.js';
 export interface LoadTokenizerOptions {
   /** Pre-tokenizer preset for files that carry none (merges.txt, .tiktoken) or to override one. */
   preTokenizer?: PreTokenizerPreset;
+  /** Where built-ins' derived merge lists are cached (deriving 200k merges takes seconds). */
+  cache?: Cache;
 }
+
+/** Bump when the built-in loading changes what a spec holds. */
+const BUILTIN_CACHE_VERSION = 1;
 
 /** The names a user may type for built-ins, for error messages. */
 export function builtinNames(): string {
@@ -28,7 +34,21 @@ export function builtinNames(): string {
 /** Loads a built-in by name/alias or a tokenizer file/folder by path. Throws UserError for bad input. */
 export async function loadTokenizer(ref: string, options: LoadTokenizerOptions = {}): Promise<TokenizerSpec> {
   const builtin = findBuiltin(ref);
-  if (builtin && !(ref.includes('/') && existsSync(ref))) return loadBuiltin(builtin, options.preTokenizer);
+  if (builtin && !(ref.includes('/') && existsSync(ref))) {
+    const cache = options.cache;
+    if (cache === undefined) return loadBuiltin(builtin, options.preTokenizer);
+    const { version } = packageInfo(builtin.package);
+    const key = {
+      builtin: builtin.name,
+      version,
+      preset: options.preTokenizer ?? null,
+      v: BUILTIN_CACHE_VERSION,
+    };
+    const payload = await cache.getOrBuild('tokenizer', key, async () =>
+      Buffer.from(JSON.stringify(await loadBuiltin(builtin, options.preTokenizer)), 'utf8'),
+    );
+    return JSON.parse(payload.toString('utf8')) as TokenizerSpec;
+  }
   if (!existsSync(ref)) {
     const looksLikePath = ref.includes('/') || ref.includes('\\') || /\.(json|txt|tiktoken)$/i.test(ref);
     throw new UserError(

@@ -7,7 +7,10 @@ import { symbolToByte } from './byte-level.js';
 
 export interface RankDerivation {
   mergeList: Merge[];
-  /** Multi-byte tokens that BPE with lower ranks does not reduce to exactly two parts (left out). */
+  /**
+   * Multi-byte tokens left out: BPE with lower ranks does not reduce them to exactly two parts, or
+   * one of the two parts is itself such a token (no merge list can ever produce it).
+   */
   unreachable: string[];
 }
 
@@ -103,6 +106,7 @@ export function mergesFromRanks(tokensByRank: readonly string[]): RankDerivation
 
   const mergeList: Merge[] = [];
   const unreachable: string[] = [];
+  const dead = new Uint8Array(count); // 1 = left out, so merges built on it are left out too
   let partNode = new Int32Array(256);
   let partStart = new Int32Array(257);
   let pairNode = new Int32Array(256);
@@ -127,6 +131,7 @@ export function mergesFromRanks(tokensByRank: readonly string[]): RankDerivation
     partStart[length] = length;
     if (!ok) {
       unreachable.push(tokensByRank[r]!);
+      dead[r] = 1;
       continue;
     }
     // The join of parts k and k+1: walk from part k's node over part k+1's bytes.
@@ -160,10 +165,20 @@ export function mergesFromRanks(tokensByRank: readonly string[]): RankDerivation
       if (at + 1 < parts) join(at);
     }
     const token = tokensByRank[r]!;
-    if (parts === 2 && rankAt[partNode[0]!]! < r && rankAt[partNode[1]!]! < r) {
+    const leftRank = parts === 2 ? rankAt[partNode[0]!]! : -1;
+    const rightRank = parts === 2 ? rankAt[partNode[1]!]! : -1;
+    if (
+      leftRank >= 0 &&
+      leftRank < r &&
+      rightRank >= 0 &&
+      rightRank < r &&
+      dead[leftRank] === 0 &&
+      dead[rightRank] === 0
+    ) {
       mergeList.push([token.slice(0, partStart[1]!), token.slice(partStart[1]!)]);
     } else {
       unreachable.push(token);
+      dead[r] = 1;
     }
   }
   return { mergeList, unreachable };

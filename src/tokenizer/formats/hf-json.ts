@@ -102,7 +102,7 @@ export function readHfTokenizer(json: unknown, path: string): HfTokenizerParts {
     }
     return { alphabet, mergeList: cleaned.mergeList, normalizer, preTokenizer, sentencePiece, notes };
   }
-  checkMergeList(mergeList, alphabet, path, true);
+  checkMergeList(mergeList, alphabet, path, alphabet === 'byte-level');
   return { alphabet, mergeList, normalizer, preTokenizer, sentencePiece, notes };
 }
 
@@ -123,10 +123,9 @@ export function toTokenizerJsonText(parts: {
   normalizer: HfComponent | null;
   preTokenizer: HfComponent | null;
 }): string {
-  const vocab: Record<string, number> = {};
-  let next = 0;
+  const ids = new Map<string, number>();
   const add = (token: string): void => {
-    if (!(token in vocab)) vocab[token] = next++;
+    if (!ids.has(token)) ids.set(token, ids.size);
   };
   if (parts.alphabet === 'byte-level') {
     // GPT-2's order of the 256 byte symbols: printable ones first, as in its encoder.json.
@@ -137,6 +136,7 @@ export function toTokenizerJsonText(parts: {
       if (part.length === 1 || (part.length === 2 && part.codePointAt(0)! > 0xffff)) add(part);
   }
   for (const [l, r] of parts.mergeList) add(l + r);
+  const vocab = Object.fromEntries(ids);
   const json = {
     version: '1.0',
     truncation: null,

@@ -9,8 +9,9 @@ function isSingleCodePoint(s: string): boolean {
 }
 
 /**
- * Throws a UserError naming `path` and the first impossible merge. With `requireOrder`, a part
- * longer than one symbol must be produced by an earlier merge.
+ * Throws a UserError naming `path` and the first impossible merge: a part longer than one symbol
+ * must be produced by an earlier merge (`requireOrder`) or at least by some merge of the list
+ * (SentencePiece conversions list merges by the rank of their result, not of their parts).
  */
 export function checkMergeList(
   mergeList: readonly Merge[],
@@ -19,6 +20,7 @@ export function checkMergeList(
   requireOrder: boolean,
 ): void {
   const produced = new Set<string>();
+  const anywhere = requireOrder ? null : new Set(mergeList.map(([l, r]) => l + r));
   for (let t = 0; t < mergeList.length; t++) {
     const [left, right] = mergeList[t]!;
     const describe = `merge ${t + 1} (${JSON.stringify(left)} ${JSON.stringify(right)})`;
@@ -33,9 +35,15 @@ export function checkMergeList(
         }
       }
     }
-    if (requireOrder) {
-      for (const part of [left, right]) {
-        const base = alphabet === 'byte-level' ? part.length === 1 : isSingleCodePoint(part);
+    for (const part of [left, right]) {
+      const base = alphabet === 'byte-level' ? part.length === 1 : isSingleCodePoint(part);
+      if (!base && anywhere !== null && !anywhere.has(part)) {
+        throw new UserError(
+          `${path}: ${describe} uses ${JSON.stringify(part)}, which no merge produces; the merge list is corrupt`,
+          path,
+        );
+      }
+      if (requireOrder) {
         if (!base && !produced.has(part)) {
           throw new UserError(
             `${path}: ${describe} uses ${JSON.stringify(part)} before any earlier merge produces it; the merge list is out of order or corrupt`,

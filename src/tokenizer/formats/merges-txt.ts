@@ -32,9 +32,17 @@ export function guessAlphabet(merges: readonly Merge[]): 'byte-level' | 'charact
   return 'byte-level';
 }
 
-/** The merges.txt text of a merge list. */
-export function toMergesTxtText(mergeList: readonly Merge[]): string {
+/** The merges.txt text of a merge list; UserError when a symbol holds a space or line break. */
+export function toMergesTxtText(mergeList: readonly Merge[], name: string): string {
   let out = '#version: 0.2\n';
-  for (const [l, r] of mergeList) out += `${l} ${r}\n`;
+  for (let t = 0; t < mergeList.length; t++) {
+    const [l, r] = mergeList[t]!;
+    if (/[ \r\n]/.test(l) || /[ \r\n]/.test(r)) {
+      throw new UserError(
+        `${name}: merge ${t + 1} (${JSON.stringify(l)} ${JSON.stringify(r)}) holds a space or line break, which merges.txt cannot represent; export --format tokenizer.json instead`,
+      );
+    }
+    out += `${l} ${r}\n`;
+  }
   return out;
 }

@@ -1,0 +1,71 @@
+// `tokmix tokenizers export <name|path> --format merges.txt|tokenizer.json [--out F]`: the merge
+// list as merges.txt, or a tokenizer.json the native `tokenizers` package loads.
+import { Args, Flags } from '@oclif/core';
+import { existsSync } from 'node:fs';
+import { BaseCommand } from '../../cli/base.js';
+import { UserError } from '../../common/errors.js';
+import { writeFileAtomic } from '../../common/atomic.js';
+import {
+  loadTokenizer,
+  parsePreTokenizerPreset,
+  PRE_TOKENIZER_PRESETS,
+  toMergesTxt,
+  toTokenizerJson,
+} from '../../tokenizer/index.js';
+
+export default class TokenizersExport extends BaseCommand {
+  static override description = 'Write a tokenizer as merges.txt or as a Hugging Face tokenizer.json';
+
+  static override examples = [
+    '<%= config.bin %> tokenizers export gpt2 --format merges.txt > merges.txt',
+    '<%= config.bin %> tokenizers export claude --format tokenizer.json --out claude.tokenizer.json',
+  ];
+
+  static override args = {
+    tokenizer: Args.string({
+      description: 'built-in name or alias, or a tokenizer file/folder',
+      required: true,
+    }),
+  };
+
+  static override flags = {
+    format: Flags.string({
+      description: 'what to write',
+      options: ['merges.txt', 'tokenizer.json'],
+      required: true,
+    }),
+    out: Flags.string({ description: 'file to write (default: stdout)' }),
+    force: Flags.boolean({ description: 'overwrite --out if it exists', default: false }),
+    pretokenizer: Flags.string({
+      description:
+        'pre-tokenizer preset for files that carry none (merges.txt, .tiktoken), or to override one',
+      options: [...PRE_TOKENIZER_PRESETS],
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(TokenizersExport);
+    if (flags.out !== undefined && existsSync(flags.out) && !flags.force) {
+      throw new UserError(`${flags.out}: already exists; use --force to overwrite it`, flags.out);
+    }
+    const spec = await loadTokenizer(args.tokenizer, {
+      preTokenizer:
+        flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
+      cache: this.cache(flags['cache-dir']),
+    });
+    const text = flags.format === 'merges.txt' ? toMergesTxt(spec) : toTokenizerJson(spec);
+    if (flags.out === undefined) {
+      process.stdout.write(text);
+      return;
+    }
+    writeFileAtomic(flags.out, text);
+    if (flags.json)
+      this.printJson({
+        tokenizer: spec.name,
+        format: flags.format,
+        merges: spec.mergeList.length,
+        out: flags.out,
+      });
+    else this.log(`wrote ${spec.mergeList.length} merges of ${spec.name} to ${flags.out} (${flags.format})`);
+  }
+}

@@ -1,0 +1,39 @@
+// `tokmix tokenizers`: the built-in tokenizers with their source package, version, licence,
+// number of merges, alphabet and pre-tokenizer.
+import { BaseCommand } from '../../cli/base.js';
+import { listBuiltinTokenizers } from '../../tokenizer/index.js';
+
+export default class Tokenizers extends BaseCommand {
+  static override description =
+    'List the built-in tokenizers: source package and version, licence, merges, alphabet, pre-tokenizer';
+
+  static override examples = ['<%= config.bin %> tokenizers', '<%= config.bin %> tokenizers --json'];
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Tokenizers);
+    const infos = await listBuiltinTokenizers({
+      cache: this.cache(flags['cache-dir']),
+      onProgress: this.progress(flags.json).callback,
+    });
+    this.progress(flags.json).stop();
+    if (flags.json) {
+      this.printJson(infos);
+      return;
+    }
+    const rows = infos.map((i) => [
+      i.name,
+      i.aliases.join(', '),
+      `${i.package}@${i.version}`,
+      i.license,
+      String(i.merges),
+      i.alphabet,
+      i.normalizer === 'none' ? i.preTokenizer : `${i.normalizer} → ${i.preTokenizer}`,
+    ]);
+    const header = ['name', 'aliases', 'package', 'licence', 'merges', 'alphabet', 'pipeline'];
+    const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+    const line = (cells: string[]): string =>
+      cells.map((c, k) => (k === cells.length - 1 ? c : c.padEnd(widths[k]!))).join('  ');
+    this.log(line(header));
+    for (const row of rows) this.log(line(row));
+  }
+}

@@ -1,0 +1,58 @@
+// `tokmix tokenizers show <name|path>`: one tokenizer, any format — where it came from, its
+// merges, alphabet, normalizer and pre-tokenizer, and what loading it had to decide.
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base.js';
+import {
+  loadTokenizer,
+  parsePreTokenizerPreset,
+  PRE_TOKENIZER_PRESETS,
+  summarizeTokenizer,
+} from '../../tokenizer/index.js';
+
+export default class TokenizersShow extends BaseCommand {
+  static override description =
+    'Describe one tokenizer (built-in name, or a tokenizer.json / merges.txt / .tiktoken path)';
+
+  static override examples = [
+    '<%= config.bin %> tokenizers show gpt-4o',
+    '<%= config.bin %> tokenizers show ./tokenizer.json --json',
+    '<%= config.bin %> tokenizers show ./merges.txt --pretokenizer digits+gpt2',
+  ];
+
+  static override args = {
+    tokenizer: Args.string({
+      description: 'built-in name or alias, or a tokenizer file/folder',
+      required: true,
+    }),
+  };
+
+  static override flags = {
+    pretokenizer: Flags.string({
+      description:
+        'pre-tokenizer preset for files that carry none (merges.txt, .tiktoken), or to override one',
+      options: [...PRE_TOKENIZER_PRESETS],
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(TokenizersShow);
+    const spec = await loadTokenizer(args.tokenizer, {
+      preTokenizer:
+        flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
+      cache: this.cache(flags['cache-dir']),
+    });
+    const summary = summarizeTokenizer(spec);
+    if (flags.json) {
+      this.printJson({ ...summary, normalizerJson: spec.normalizer, preTokenizerJson: spec.preTokenizer });
+      return;
+    }
+    this.log(`name:          ${summary.name}`);
+    this.log(`source:        ${summary.source}`);
+    this.log(`format:        ${summary.format}`);
+    this.log(`alphabet:      ${summary.alphabet}`);
+    this.log(`merges:        ${summary.merges}`);
+    this.log(`normalizer:    ${summary.normalizer}`);
+    this.log(`pre-tokenizer: ${summary.preTokenizer}`);
+    for (const note of summary.notes) this.log(`note:          ${note}`);
+  }
+}

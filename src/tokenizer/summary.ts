@@ -1,0 +1,107 @@
+// One-line descriptions of a spec's pipeline and the facts `tokmix tokenizers` lists: what a user
+// needs to see to know which tokenizer and which pre-tokenization an inference ran against.
+import type { HfComponent, TokenizerSpec } from './spec.js';
+import { BUILTIN_TOKENIZERS, packageInfo } from './builtins.js';
+import { loadTokenizer } from './load.js';
+import type { Cache } from '../common/cache.js';
+import type { ProgressCallback } from '../common/progress.js';
+import { CL100K_PATTERN, O200K_PATTERN, SENTENCEPIECE_PUNCTUATION_PATTERN } from './presets.js';
+import { GPT2_PATTERN } from './pre-tokenizers.js';
+
+export interface TokenizerSummary {
+  name: string;
+  source: string;
+  format: string;
+  alphabet: string;
+  merges: number;
+  normalizer: string;
+  preTokenizer: string;
+  notes: string[];
+}
+
+export interface BuiltinTokenizerInfo extends TokenizerSummary {
+  aliases: string[];
+  package: string;
+  version: string;
+  license: string;
+  description: string;
+}
+
+const KNOWN_PATTERNS: Record<string, string> = {
+  [GPT2_PATTERN]: 'gpt2 pattern',
+  [CL100K_PATTERN]: 'cl100k pattern',
+  [O200K_PATTERN]: 'o200k pattern',
+  [SENTENCEPIECE_PUNCTUATION_PATTERN]: 'sentencepiece punctuation pattern',
+};
+
+function describePattern(pattern: unknown): string {
+  const p = pattern as { String?: string; Regex?: string } | undefined;
+  if (typeof p?.String === 'string') return JSON.stringify(p.String);
+  if (typeof p?.Regex === 'string') {
+    return KNOWN_PATTERNS[p.Regex] ?? `/${p.Regex.length > 40 ? `${p.Regex.slice(0, 37)}...` : p.Regex}/`;
+  }
+  return '?';
+}
+
+/** A compact description of an HF normalizer or pre-tokenizer (`→` between steps). */
+export function describeComponent(component: HfComponent | null): string {
+  if (component === null) return 'none';
+  const c = component;
+  switch (c.type) {
+    case 'Sequence': {
+      const list = (c.pretokenizers ?? c.normalizers) as HfComponent[] | undefined;
+      return (list ?? []).map(describeComponent).join(' → ');
+    }
+    case 'ByteLevel':
+      return `ByteLevel(${c.use_regex === false ? 'no regex' : 'gpt2 pattern'}${c.add_prefix_space === true ? ', prefix space' : ''})`;
+    case 'Split':
+      return `Split(${describePattern(c.pattern)}, ${String(c.behavior)}${c.invert === true ? ', inverted' : ''})`;
+    case 'Digits':
+      return c.individual_digits === true ? 'Digits(individual)' : 'Digits';
+    case 'Metaspace':
+      return `Metaspace(${String(c.replacement ?? '▁')}, prepend ${String(c.prepend_scheme ?? 'always')}${c.split === false ? ', no split' : ''})`;
+    case 'Replace':
+      return `Replace(${describePattern(c.pattern)} → ${JSON.stringify(c.content)})`;
+    case 'Prepend':
+      return `Prepend(${JSON.stringify(c.prepend)})`;
+    case 'Punctuation':
+      return `Punctuation(${String(c.behavior ?? 'Isolated')})`;
+    default:
+      return c.type;
+  }
+}
+
+export function summarizeTokenizer(spec: TokenizerSpec): TokenizerSummary {
+  return {
+    name: spec.name,
+    source: spec.source,
+    format: spec.format,
+    alphabet: spec.alphabet,
+    merges: spec.mergeList.length,
+    normalizer: describeComponent(spec.normalizer),
+    preTokenizer: describeComponent(spec.preTokenizer),
+    notes: spec.notes,
+  };
+}
+
+/** Every built-in tokenizer with its package, version, licence, merge count and pipeline. */
+export async function listBuiltinTokenizers(
+  options: { cache?: Cache; onProgress?: ProgressCallback } = {},
+): Promise<BuiltinTokenizerInfo[]> {
+  const infos: BuiltinTokenizerInfo[] = [];
+  const total = BUILTIN_TOKENIZERS.length;
+  for (const [done, builtin] of BUILTIN_TOKENIZERS.entries()) {
+    options.onProgress?.({ stage: 'load tokenizers', done, total, unit: 'items' });
+    const spec = await loadTokenizer(builtin.name, { cache: options.cache });
+    infos.push({
+      ...summarizeTokenizer(spec),
+      aliases: builtin.aliases,
+      package: builtin.package,
+      version: packageInfo(builtin.package).version,
+      license: builtin.license,
+      description: builtin.description,
+    });
+  }
+  options.onProgress?.({ stage: 'load tokenizers', done: total, total, unit: 'items' });
+  return infos;
+}
