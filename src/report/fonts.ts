@@ -15,6 +15,8 @@ interface FontPackage {
   cssFamily: string;
   /** When set, the package is used only for these code point ranges (inclusive). */
   only?: [number, number][];
+  /** Code point ranges the package's CSS claims but its files have no glyphs for. */
+  exclude?: [number, number][];
 }
 
 /** Hangul: Jamo, compatibility Jamo, Jamo extended A/B, syllables. */
@@ -37,7 +39,12 @@ const FONT_PACKAGES: FontPackage[] = [
   { name: '@fontsource/noto-sans-armenian', css: ['400.css'], cssFamily: 'Noto Sans Armenian' },
   // Noto Sans SC's CSS lists Hangul ranges its files have no glyphs for: Korean comes first.
   { name: '@fontsource-variable/noto-sans-kr', css: ['index.css'], cssFamily: 'Noto Sans KR', only: HANGUL },
-  { name: '@fontsource-variable/noto-sans-sc', css: ['index.css'], cssFamily: 'Noto Sans SC' },
+  {
+    name: '@fontsource-variable/noto-sans-sc',
+    css: ['index.css'],
+    cssFamily: 'Noto Sans SC',
+    exclude: HANGUL,
+  },
 ];
 
 /** The packages and licences, for the README and the report page. */
@@ -47,7 +54,8 @@ interface FontFace {
   /** The canvas family name this face is registered under (one per subset file group). */
   alias: string;
   cssFamily: string;
-  files: string[];
+  /** The face's files, one per weight ('100 900' for a variable font). */
+  files: { path: string; weight: string }[];
   /** Sorted, inclusive code point ranges. */
   ranges: Uint32Array;
   registered: boolean;
@@ -55,7 +63,22 @@ interface FontFace {
 
 let faces: FontFace[] | undefined;
 
-function parseRanges(text: string, only?: [number, number][]): Uint32Array {
+/** [low, high] minus the excluded ranges, as a flat list of inclusive pairs. */
+function subtract(low: number, high: number, exclude: [number, number][]): number[] {
+  let pieces: [number, number][] = [[low, high]];
+  for (const [a, b] of exclude) {
+    pieces = pieces.flatMap(([lo, hi]): [number, number][] => {
+      if (b < lo || a > hi) return [[lo, hi]];
+      const kept: [number, number][] = [];
+      if (lo < a) kept.push([lo, a - 1]);
+      if (hi > b) kept.push([b + 1, hi]);
+      return kept;
+    });
+  }
+  return pieces.flat();
+}
+
+function parseRanges(text: string, only?: [number, number][], exclude: [number, number][] = []): Uint32Array {
   const values: number[] = [];
   for (const part of text.split(',')) {
     const match = /U\+([0-9a-fA-F?]+)(?:-([0-9a-fA-F]+))?/.exec(part.trim());
@@ -63,7 +86,7 @@ function parseRanges(text: string, only?: [number, number][]): Uint32Array {
     const low = parseInt(match[1].replace(/\?/g, '0'), 16);
     const high = match[2] ? parseInt(match[2], 16) : parseInt(match[1].replace(/\?/g, 'f'), 16);
     if (!only) {
-      values.push(low, high);
+      values.push(...subtract(low, high, exclude));
       continue;
     }
     for (const [a, b] of only) {
@@ -88,10 +111,11 @@ function loadFaces(): FontFace[] {
       const css = readFileSync(join(root, cssName), 'utf8');
       for (const block of css.matchAll(/@font-face\s*{([^}]*)}/g)) {
         const src = /url\(\.\/(files\/[^)]+\.woff2)\)/.exec(block[1]);
+        const weight = /font-weight:\s*([^;]+);/.exec(block[1])?.[1].trim() ?? '400';
         const range = /unicode-range:\s*([^;]+);/.exec(block[1]);
         if (!src || !range) continue;
         const key = range[1].trim();
-        const ranges = parseRanges(key, pkg.only);
+        const ranges = parseRanges(key, pkg.only, pkg.exclude);
         if (ranges.length === 0) continue;
         let face = byRange.get(key);
         if (!face) {
@@ -105,7 +129,7 @@ function loadFaces(): FontFace[] {
           byRange.set(key, face);
           found.push(face);
         }
-        face.files.push(join(root, src[1]));
+        face.files.push({ path: join(root, src[1]), weight });
       }
     }
   }
@@ -160,23 +184,55 @@ export interface FontStack {
   svgFamilies: Map<string, string>;
 }
 
-/**
- * Registers the faces needed to draw `texts` (the Latin subsets always) and returns the font
- * family list to draw them with.
- */
-export function fontStackFor(texts: Iterable<string>): FontStack {
+/** The faces that draw the characters of `texts`, in fallback order. */
+function facesFor(texts: Iterable<string>): FontFace[] {
   const needed = new Set<FontFace>();
-  for (const face of allFaces()) if (face.cssFamily === 'Noto Sans') needed.add(face);
   for (const text of texts) {
     for (const ch of text) {
       const face = faceFor(ch.codePointAt(0)!);
       if (face) needed.add(face);
     }
   }
+  return allFaces().filter((face) => needed.has(face));
+}
+
+/**
+ * CSS @font-face rules embedding (as data: URIs) the bundled faces that `texts` need, one family
+ * per font package (a browser falls back from family to family per character), and the
+ * font-family list naming them: a page using them shows every script the same on any machine.
+ */
+export function embeddedFonts(texts: Iterable<string>, prefix: string): { css: string; family: string } {
+  const rules: string[] = [];
+  const families: string[] = [];
+  for (const face of facesFor(texts)) {
+    const family = `${prefix} ${face.cssFamily}`;
+    if (!families.includes(family)) families.push(family);
+    for (const file of face.files) {
+      const data = readFileSync(file.path).toString('base64');
+      const unicodeRange = Array.from({ length: face.ranges.length / 2 }, (_, i) => {
+        const [lo, hi] = [face.ranges[2 * i], face.ranges[2 * i + 1]];
+        return lo === hi ? `U+${lo.toString(16)}` : `U+${lo.toString(16)}-${hi.toString(16)}`;
+      }).join(',');
+      rules.push(
+        `@font-face { font-family: '${family}'; font-style: normal; font-weight: ${file.weight}; ` +
+          `src: url(data:font/woff2;base64,${data}) format('woff2'); unicode-range: ${unicodeRange}; }`,
+      );
+    }
+  }
+  return { css: rules.join('\n'), family: families.map((f) => `'${f}'`).join(', ') };
+}
+
+/**
+ * Registers the faces needed to draw `texts` (the Latin subsets always) and returns the font
+ * family list to draw them with.
+ */
+export function fontStackFor(texts: Iterable<string>): FontStack {
+  const needed = new Set<FontFace>(facesFor(texts));
+  for (const face of allFaces()) if (face.cssFamily === 'Noto Sans') needed.add(face);
   const ordered = allFaces().filter((face) => needed.has(face));
   for (const face of ordered) {
     if (face.registered) continue;
-    for (const file of face.files) GlobalFonts.registerFromPath(file, face.alias);
+    for (const file of face.files) GlobalFonts.registerFromPath(file.path, face.alias);
     face.registered = true;
   }
   const svgFamilies = new Map<string, string>();

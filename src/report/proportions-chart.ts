@@ -4,7 +4,7 @@ import type { ChartConfiguration, Plugin } from 'chart.js';
 import type { InferResult } from './result.js';
 import { drawableLabel, fontStackFor } from './fonts.js';
 import { KIND_COLORS } from './palette.js';
-import { renderChart, type ChartFormat } from './render.js';
+import { renderChartSync, type ChartFormat } from './render.js';
 import { formatPercent, formatTick, rankShares, shareOf, type ShareKind } from './shares.js';
 
 export interface ProportionsChartOptions {
@@ -168,7 +168,11 @@ export async function renderProportionsChart(
   result: InferResult,
   options: ProportionsChartOptions,
 ): Promise<Buffer> {
+  return renderProportionsChartSync(result, options);
+}
+
+export function renderProportionsChartSync(result: InferResult, options: ProportionsChartOptions): Buffer {
   const { config, width, height, labels } = proportionsChartConfig(result, options);
   const fonts = fontStackFor([...labels, result.tokenizer.name, result.categorySet]);
-  return renderChart(config as ChartConfiguration, { width, height, format: options.format, fonts });
+  return renderChartSync(config as ChartConfiguration, { width, height, format: options.format, fonts });
 }

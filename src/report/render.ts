@@ -107,6 +107,11 @@ function textLayer(drawn: DrawnText[], fonts: FontStack): string {
 
 /** Renders a chart.js configuration (animations and responsiveness are turned off here). */
 export async function renderChart(config: ChartConfiguration, options: RenderOptions): Promise<Buffer> {
+  return renderChartSync(config, options);
+}
+
+/** The same, synchronously (chart.js draws at once when animations are off). */
+export function renderChartSync(config: ChartConfiguration, options: RenderOptions): Buffer {
   ensureRegistered();
   const scale = options.format === 'png' ? (options.scale ?? 2) : 1;
   const full: ChartConfiguration = {

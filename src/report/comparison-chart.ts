@@ -1,0 +1,154 @@
+// The chart comparing several tokenizers (the paper's Figure 4): for each group of categories,
+// one bar per tokenizer with its summed share, one colour per tokenizer, values over the bars.
+import type { ChartConfiguration, Plugin } from 'chart.js';
+import { UserError } from '../common/errors.js';
+import type { InferResult } from './result.js';
+import { drawableLabel, fontStackFor } from './fonts.js';
+import { groupOf, groupOrder, type Grouping } from './groups.js';
+import { seriesColor } from './palette.js';
+import { renderChartSync, type ChartFormat } from './render.js';
+import { formatPercent, formatTick, shareOf, type ShareKind } from './shares.js';
+
+export interface ComparisonChartOptions {
+  format: ChartFormat;
+  group: Grouping;
+  share?: ShareKind;
+}
+
+export interface GroupShares {
+  groups: string[];
+  /** Per result (input order), per group (order of `groups`): the summed share. */
+  shares: number[][];
+  /** Category names every result has. */
+  common: string[];
+}
+
+/** Sums each result's shares per group; refuses results that share no category. */
+export function groupShares(results: InferResult[], grouping: Grouping, share: ShareKind): GroupShares {
+  if (results.length === 0) throw new UserError('no results to compare; give at least one result.json');
+  const names = results.map((r) => new Set(r.categories.map((c) => c.name)));
+  const common = [...names[0]].filter((name) => names.every((set) => set.has(name)));
+  if (results.length > 1 && common.length === 0) {
+    throw new UserError(
+      `${results.map((r) => r.tokenizer.name).join(', ')}: these results have no category in common; ` +
+        'compare runs made over the same category set',
+    );
+  }
+  const seen = new Set<string>();
+  for (const r of results) for (const c of r.categories) seen.add(groupOf(c, grouping));
+  const groups = groupOrder(seen, grouping);
+  const shares = results.map((r) => {
+    const sums = new Array<number>(groups.length).fill(0);
+    for (const c of r.categories) sums[groups.indexOf(groupOf(c, grouping))] += shareOf(c, share);
+    return sums;
+  });
+  return { groups, shares, common };
+}
+
+/** Prints each bar's value above it (rotated when bars are narrow). */
+function barValues(): Plugin<'bar'> {
+  return {
+    id: 'tokmixGroupedValues',
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.font = `11px ${chart.options.font?.family ?? 'sans-serif'}`;
+      ctx.fillStyle = '#222222';
+      chart.data.datasets.forEach((dataset, d) => {
+        const meta = chart.getDatasetMeta(d);
+        meta.data.forEach((element, i) => {
+          const { x, y, width } = element.getProps(['x', 'y', 'width'], true) as {
+            x: number;
+            y: number;
+            width: number;
+          };
+          const text = formatPercent(Number(dataset.data[i]));
+          if (width >= ctx.measureText(text).width + 2) {
+            ctx.textAlign = 'center';
+            ctx.textBaseline = 'bottom';
+            ctx.fillText(text, x, y - 3);
+          } else {
+            ctx.save();
+            ctx.translate(x, y - 4);
+            ctx.rotate(-Math.PI / 2);
+            ctx.textAlign = 'left';
+            ctx.textBaseline = 'middle';
+            ctx.fillText(text, 0, 0);
+            ctx.restore();
+          }
+        });
+      });
+      ctx.restore();
+    },
+  };
+}
+
+export function comparisonChartConfig(
+  results: InferResult[],
+  options: Omit<ComparisonChartOptions, 'format'>,
+): { config: ChartConfiguration<'bar'>; width: number; height: number; labels: string[] } {
+  const share = options.share ?? 'byte';
+  const { groups, shares } = groupShares(results, options.group, share);
+  const labels = groups.map((g) => drawableLabel(g));
+  const maxValue = Math.max(...shares.flat(), 1e-9);
+  const shareName = share === 'byte' ? 'byte share' : 'pair share';
+  const sets = [...new Set(results.map((r) => r.categorySet))].join(', ');
+  const width = Math.max(760, 140 + groups.length * (60 + results.length * 34));
+  const config: ChartConfiguration<'bar'> = {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: results.map((r, i) => ({
+        label: drawableLabel(r.tokenizer.name),
+        data: shares[i],
+        backgroundColor: seriesColor(i),
+        borderWidth: 0,
+        minBarLength: 2,
+        barPercentage: 0.9,
+        categoryPercentage: 0.8,
+      })),
+    },
+    options: {
+      layout: { padding: { left: 12, right: 20, top: 8, bottom: 8 } },
+      scales: {
+        x: { grid: { display: false }, ticks: { font: { size: 13 } } },
+        y: {
+          min: 0,
+          suggestedMax: Math.min(1, maxValue * 1.15),
+          grid: { color: '#e6e6e6' },
+          ticks: { callback: (v) => formatTick(Number(v)), font: { size: 12 } },
+          title: { display: true, text: shareName, font: { size: 13 } },
+        },
+      },
+      plugins: {
+        title: {
+          display: true,
+          text: 'Inferred training-data mixture by category group',
+          font: { size: 17, weight: 'bold' },
+          padding: { top: 6, bottom: 4 },
+        },
+        subtitle: {
+          display: true,
+          text: `${shareName} summed per group · category set: ${sets}`,
+          font: { size: 13 },
+          color: '#444444',
+          padding: { bottom: 8 },
+        },
+        legend: { position: 'bottom', labels: { font: { size: 12 }, boxWidth: 14 } },
+        tooltip: { enabled: false },
+      },
+    },
+    plugins: [barValues()],
+  };
+  return { config, width, height: 520, labels };
+}
+
+/** Renders grouped bars comparing several inference runs, as PNG or SVG. */
+export async function renderComparisonChart(
+  results: InferResult[],
+  options: ComparisonChartOptions,
+): Promise<Buffer> {
+  const { config, width, height, labels } = comparisonChartConfig(results, options);
+  const fonts = fontStackFor([...labels, ...results.map((r) => r.tokenizer.name)]);
+  return renderChartSync(config as ChartConfiguration, { width, height, format: options.format, fonts });
+}
