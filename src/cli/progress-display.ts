@@ -1,14 +1,45 @@
 // Renders library progress events: a bar with rate and ETA per stage on a terminal (stderr),
-// one line per finished stage when stderr is not a terminal, nothing at all when silent.
+// one line per finished stage when stderr is not a terminal, nothing at all when silent (--json).
 import cliProgress from 'cli-progress';
 import type { ProgressEvent } from '../common/progress.js';
 
-function formatAmount(value: number, unit: ProgressEvent['unit']): string {
-  if (unit !== 'bytes') return `${Math.round(value)} ${unit}`;
+export function formatAmount(value: number, unit: ProgressEvent['unit']): string {
+  if (unit !== 'bytes') return `${Math.round(value).toLocaleString('en-US')} ${unit}`;
   if (value >= 1e9) return `${(value / 1e9).toFixed(2)} GB`;
   if (value >= 1e6) return `${(value / 1e6).toFixed(1)} MB`;
   if (value >= 1e3) return `${(value / 1e3).toFixed(1)} KB`;
-  return `${value} B`;
+  return `${Math.round(value)} B`;
+}
+
+/** A rate such as `3.2 MB/s` or `120 merges/s` (`12.5 rounds/s` below ten a second). */
+export function formatRate(perSecond: number, unit: ProgressEvent['unit']): string {
+  if (unit !== 'bytes' && perSecond < 10) return `${perSecond.toFixed(1)} ${unit}/s`;
+  return `${formatAmount(perSecond, unit)}/s`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** The fields of a stage's bar: amount done (of total), rate, ETA, detail. */
+export function progressFields(event: ProgressEvent, elapsedSeconds: number): Record<string, string> {
+  const seconds = Math.max(elapsedSeconds, 1e-3);
+  const rate = event.done / seconds;
+  const remaining = event.total > 0 && rate > 0 ? (event.total - event.done) / rate : NaN;
+  return {
+    stage: event.stage.padEnd(8),
+    amount:
+      event.total > 0
+        ? `${formatAmount(event.done, event.unit)}/${formatAmount(event.total, event.unit)}`
+        : formatAmount(event.done, event.unit),
+    rate: formatRate(rate, event.unit),
+    eta: event.done >= event.total && event.total > 0 ? '0 s' : formatDuration(remaining),
+    detail: event.detail ?? '',
+  };
 }
 
 interface StageState {
@@ -18,32 +49,53 @@ interface StageState {
   finished: boolean;
 }
 
+export interface ProgressDisplayOptions {
+  /** Print nothing (under --json stdout carries only JSON, and stderr stays quiet too). */
+  silent: boolean;
+  /** Where to draw; stderr by default (never stdout). */
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Bars (true) or one line per stage (false); by default, whether the stream is a terminal. */
+  tty?: boolean;
+  /** The clock, in milliseconds (tests pass a fake one). */
+  now?: () => number;
+}
+
 export class ProgressDisplay {
   private readonly silent: boolean;
   private readonly tty: boolean;
+  private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
+  private readonly now: () => number;
   private multibar?: cliProgress.MultiBar;
   private readonly stages = new Map<string, StageState>();
 
-  constructor(options: { silent: boolean }) {
+  constructor(options: ProgressDisplayOptions) {
     this.silent = options.silent;
-    this.tty = Boolean(process.stderr.isTTY);
+    this.stream = options.stream ?? process.stderr;
+    this.tty = options.tty ?? Boolean(this.stream.isTTY);
+    this.now = options.now ?? Date.now;
   }
 
   /** The callback to hand to library functions. */
   readonly callback = (event: ProgressEvent): void => {
     if (this.silent) return;
     let state = this.stages.get(event.stage);
+    if (state?.finished && event.done < state.last.done) {
+      // The stage runs again (e.g. a second solve): start it afresh.
+      this.stages.delete(event.stage);
+      state = undefined;
+    }
     if (!state) {
-      state = { started: Date.now(), last: event, finished: false };
+      state = { started: this.now(), last: event, finished: false };
       this.stages.set(event.stage, state);
       if (this.tty) {
         this.multibar ??= new cliProgress.MultiBar(
           {
-            stream: process.stderr,
+            stream: this.stream as NodeJS.WriteStream,
             clearOnComplete: false,
             hideCursor: true,
-            format: '{stage} [{bar}] {percentage}% {amount} | {rate} | ETA {eta_formatted} {detail}',
+            format: '{stage} [{bar}] {percentage}% {amount} | {rate} | ETA {eta} {detail}',
             etaBuffer: 50,
+            fps: 8,
           },
           cliProgress.Presets.shades_classic,
         );
@@ -51,7 +103,7 @@ export class ProgressDisplay {
       }
     }
     state.last = event;
-    state.bar?.setTotal(Math.max(event.total, 1));
+    state.bar?.setTotal(Math.max(event.total, event.done, 1));
     state.bar?.update(event.done, this.payload(event, state));
     if (event.total > 0 && event.done >= event.total && !state.finished) {
       state.finished = true;
@@ -60,20 +112,15 @@ export class ProgressDisplay {
   };
 
   private payload(event: ProgressEvent, state: StageState): Record<string, string> {
-    const seconds = Math.max((Date.now() - state.started) / 1000, 1e-3);
-    return {
-      stage: event.stage.padEnd(8),
-      amount: `${formatAmount(event.done, event.unit)}/${formatAmount(event.total, event.unit)}`,
-      rate: `${formatAmount(event.done / seconds, event.unit)}/s`,
-      detail: event.detail ?? '',
-    };
+    return progressFields(event, (this.now() - state.started) / 1000);
   }
 
   private printLine(event: ProgressEvent, state: StageState): void {
-    const seconds = (Date.now() - state.started) / 1000;
+    const seconds = Math.max((this.now() - state.started) / 1000, 0);
+    const rate = seconds > 0 ? `, ${formatRate(event.done / seconds, event.unit)}` : '';
     const detail = event.detail ? ` (${event.detail})` : '';
-    process.stderr.write(
-      `tokmix: ${event.stage}: ${formatAmount(event.done, event.unit)} in ${seconds.toFixed(1)} s${detail}\n`,
+    this.stream.write(
+      `tokmix: ${event.stage}: ${formatAmount(event.done, event.unit)} in ${formatDuration(seconds)}${rate}${detail}\n`,
     );
   }
 
