@@ -11,6 +11,7 @@ import {
   validationChartConfig,
   validationCsv,
   UserError,
+  chartFormatOf,
 } from '../../src/index.js';
 import { seriesColor } from '../../src/report/palette.js';
 import { makeInferResult, makeValidationResult } from './fixtures.js';
@@ -98,4 +99,10 @@ test('validationCsv: header and one row per method and n', () => {
   assert.equal(lines[0], 'method,n,trials,mean_log10_mse,sd_log10_mse');
   assert.equal(lines.length, v.rows.length + 1);
   assert.match(lines[1], /^pair-frequency baseline,5,10,-?\d/);
+});
+
+test('plot output must be .png or .svg', () => {
+  assert.equal(chartFormatOf('a/b.PNG'), 'png');
+  assert.equal(chartFormatOf('b.svg'), 'svg');
+  assert.throws(() => chartFormatOf('x.jpg'), /x\.jpg: the output must end in \.png or \.svg/);
 });
