@@ -1,0 +1,110 @@
+// `tokmix count <tokenizer> --categories …`: the counting stage alone — each category's sample
+// normalized and pre-tokenized as the tokenizer does, with its per-category figures.
+import { Args, Flags } from '@oclif/core';
+import { availableParallelism } from 'node:os';
+import { BaseCommand } from '../cli/base.js';
+import { loadTokenizer } from '../tokenizer/load.js';
+import { parsePreTokenizerPreset } from '../tokenizer/presets.js';
+import {
+  countCategories,
+  formatBytes,
+  formatTable,
+  parseByteSize,
+  resolveCategories,
+} from '../corpus/index.js';
+
+export default class Count extends BaseCommand {
+  static override description =
+    "Count pre-tokens of each category's sample under a tokenizer's normalizer and pre-tokenizer";
+
+  static override examples = [
+    '<%= config.bin %> count gpt2 --categories domains',
+    '<%= config.bin %> count gpt-4o --categories ./my-categories --bytes 10MB --json',
+  ];
+
+  static override args = {
+    tokenizer: Args.string({
+      description: 'built-in tokenizer name or a tokenizer file/folder',
+      required: true,
+    }),
+  };
+
+  static override flags = {
+    categories: Flags.string({
+      description:
+        'a folder (each sub-folder a category), a manifest .json, or a built-in set (languages, code, domains, default)',
+      required: true,
+    }),
+    bytes: Flags.string({ description: "cap on each category's sample (e.g. 200000, 10MB, 1GiB)" }),
+    seed: Flags.integer({ description: 'which sequences a capped sample takes', default: 0 }),
+    jobs: Flags.integer({ description: 'worker threads (default: the cores)', min: 1 }),
+    'text-field': Flags.string({ description: 'JSON Lines: the field holding the text', default: 'text' }),
+    'text-column': Flags.string({ description: 'CSV/TSV: the column holding the text', default: 'text' }),
+    pretokenizer: Flags.string({
+      description: 'pre-tokenizer preset for files that carry none (merges.txt, .tiktoken)',
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Count);
+    const progress = this.progress(flags.json);
+    const bytes = flags.bytes === undefined ? undefined : parseByteSize(flags.bytes);
+    const categories = await resolveCategories(flags.categories, {
+      textField: flags['text-field'],
+      textColumn: flags['text-column'],
+      cacheDir: flags['cache-dir'],
+      onProgress: progress.callback,
+    });
+    const tokenizer = await loadTokenizer(args.tokenizer, {
+      preTokenizer:
+        flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
+    });
+    const cache = this.cache(flags['cache-dir']);
+    const jobs = flags.jobs ?? availableParallelism();
+    const counts = await countCategories(categories, tokenizer, {
+      bytes,
+      seed: flags.seed,
+      jobs,
+      cache,
+      onProgress: progress.callback,
+      textField: flags['text-field'],
+      textColumn: flags['text-column'],
+    });
+    progress.stop();
+    const notes = counts.flatMap((c) => c.notes ?? []);
+    if (flags.json) {
+      this.printJson({
+        tokenizer: { name: tokenizer.name, source: tokenizer.source },
+        options: { bytes: bytes ?? null, seed: flags.seed, jobs },
+        cache: { hits: cache.stats.hits, misses: cache.stats.misses },
+        categories: counts.map((c) => ({ ...c.category, ...c.stats, notes: c.notes ?? [] })),
+      });
+      return;
+    }
+    for (const note of notes) process.stderr.write(`tokmix: note: ${note}\n`);
+    const header = [
+      'category',
+      'kind',
+      'bytes',
+      'characters',
+      'sequences',
+      'pre-tokens',
+      'distinct',
+      'invalid',
+    ];
+    const rows = counts.map((c) => [
+      c.category.name,
+      c.category.kind,
+      formatBytes(c.stats.bytes),
+      String(c.stats.characters),
+      String(c.stats.sequences),
+      String(c.stats.preTokens),
+      String(c.stats.distinctPreTokens),
+      String(c.stats.replacedInvalid),
+    ]);
+    this.log(formatTable([header, ...rows], [2, 3, 4, 5, 6, 7]));
+    this.log(
+      `${counts.length} categories counted with ${tokenizer.name} (${cache.stats.hits} from cache, ${cache.stats.misses} counted)`,
+    );
+  }
+}
