@@ -178,6 +178,32 @@ test('validation resumes after an interruption, reusing finished trials', async 
   await assert.rejects(runValidation({ ...options, omit: 2 }, { cache }), UserError);
 });
 
+test('trials on worker threads give exactly the in-thread results', async () => {
+  const { dir } = makeSet();
+  const options: ValidateOptions = {
+    set: dir,
+    ns: [2],
+    trials: 2,
+    merges: 40,
+    totalBytes: 60_000,
+    seed: 8,
+    trainer: 'tokmix',
+    shift: false,
+    omit: 0,
+    jobs: 1,
+    text: preTokenizerPreset('digits+gpt2'),
+    backend: 'highs',
+    methods: ['tokmix', 'tee', 'tc', 'random'],
+  };
+  const fresh = () => new Cache(mkdtempSync(join(tmpdir(), 'tokmix-exp-cache-')));
+  const inThread = await runValidation(options, { cache: fresh() });
+  const inWorkers = await runValidation({ ...options, jobs: 2 }, { cache: fresh() });
+  assert.deepEqual(
+    inWorkers.trials.map((t) => [t.categories, t.truth, t.estimates]),
+    inThread.trials.map((t) => [t.categories, t.truth, t.estimates]),
+  );
+});
+
 test('rows hold mean ± sd per method and n; the table has the paper’s shape', () => {
   const trial = (n: number, tokmix: number, random: number) => ({
     n,
