@@ -5,8 +5,9 @@ import { UserError } from '../common/errors.js';
 
 /** Onig's \s (= Unicode White_Space), inside a class. */
 const SPACE = '\\p{White_Space}';
-/** Onig's \w: Letter | Mark | Number | Connector_Punctuation, inside a class. */
-const WORD = '\\p{L}\\p{M}\\p{N}\\p{Pc}';
+/** Onig's \w, inside a class: Alphabetic | Mark | Decimal_Number | Connector_Punctuation,
+ *  plus the Latin-1 numbers ² ³ ¹ ¼ ½ ¾ (measured against the native package). */
+const WORD = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\xb2\\xb3\\xb9\\xbc-\\xbe';
 const DIGIT = '\\p{Nd}';
 const HEX = '0-9a-fA-F';
 
@@ -49,6 +50,8 @@ class Translator {
   private caseInsensitive = false;
   private atomStart = -1;
   private atomicCount = 0;
+  private literalRun = '';
+  private lastLiteralEnd = -1;
   private hasBackreference = false;
   private readonly groups: Group[] = [];
 
@@ -125,7 +128,26 @@ class Translator {
 
   /** Emits one literal character (case-folded into a class inside (?i)). */
   private literal(ch: string): void {
-    this.atomStart = this.out.length;
+    const start = this.out.length;
+    const run = this.atomStart >= 0 && this.lastLiteralEnd === start ? this.literalRun + ch : ch;
+    this.atomStart = start;
+    if (this.caseInsensitive) {
+      // Oniguruma also folds across characters (ß ↔ ss, ﬁ ↔ fi): refuse what V8 cannot express.
+      const folded = fullFold(run);
+      for (const multi of multiCharFolds()) {
+        if (folded.endsWith(multi.folded) || multi.chars.includes(ch)) {
+          this.fail(
+            `a case-insensitive ${JSON.stringify(run)}, which Oniguruma also matches as ${multi.chars.join(' or ')} / ${multi.folded} (multi-character case folding)`,
+          );
+        }
+      }
+    }
+    this.literalRun = run;
+    this.emitLiteral(ch);
+    this.lastLiteralEnd = this.out.length;
+  }
+
+  private emitLiteral(ch: string): void {
     if (this.caseInsensitive) {
       const variants = foldVariants(ch);
       if (variants.length > 1) {
@@ -422,10 +444,16 @@ class Translator {
         } else {
           const high = this.classChar();
           if (low.codePointAt(0)! > high.codePointAt(0)!) this.fail('an empty class range');
-          if (this.caseInsensitive && hasCaseVariants(low, high)) {
-            this.fail('a letter range inside a case-insensitive group');
-          }
           items.push(`${escapeClassChar(low)}-${escapeClassChar(high)}`);
+          if (this.caseInsensitive && hasCaseVariants(low, high)) {
+            const from = low.codePointAt(0)!;
+            const to = high.codePointAt(0)!;
+            if (to - from > 512)
+              this.fail('a letter range wider than 512 characters inside a case-insensitive group');
+            for (let cp = from; cp <= to; cp++) {
+              items.push(foldVariants(String.fromCodePoint(cp)).slice(1).map(escapeClassChar).join(''));
+            }
+          }
           continue;
         }
       }
@@ -517,4 +545,29 @@ function hasCaseVariants(low: string, high: string): boolean {
     if (re.test(String.fromCodePoint(cp))) return true;
   }
   return false;
+}
+
+/** Full case folding of a string, as far as JavaScript exposes it (lower of upper: ß → ss, ﬁ → fi). */
+function fullFold(text: string): string {
+  return text.toUpperCase().toLowerCase();
+}
+
+let multiFolds: Array<{ folded: string; chars: string[] }> | undefined;
+
+/** Characters whose full case folding is several characters, grouped by that folding. */
+function multiCharFolds(): Array<{ folded: string; chars: string[] }> {
+  if (multiFolds) return multiFolds;
+  const byFold = new Map<string, string[]>();
+  for (let cp = 0x80; cp < FOLD_SCAN_END; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const ch = String.fromCodePoint(cp);
+    const folded = fullFold(ch);
+    if ([...folded].length > 1 && /^[\p{L}\p{M}\p{N}\u02bc]+$/u.test(folded)) {
+      const list = byFold.get(folded);
+      if (list) list.push(ch);
+      else byFold.set(folded, [ch]);
+    }
+  }
+  multiFolds = [...byFold].map(([folded, chars]) => ({ folded, chars }));
+  return multiFolds;
 }
