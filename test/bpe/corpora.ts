@@ -10,7 +10,7 @@ import type { HfComponent } from '../../src/tokenizer/spec.js';
 import { textOnlyTokenizerJson } from '../../src/corpus/native-pipeline.js';
 
 /** The folder of an installed npm package, found by walking up from this file. */
-function packageDir(name: string): string {
+export function packageDir(name: string): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, 'node_modules', name);

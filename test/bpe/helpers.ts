@@ -45,6 +45,14 @@ export function brutePairCounts(words: string[][], weights: number[]): Map<strin
   return counts;
 }
 
+/** Index of the first merge where two lists differ (a missing merge counts), or -1 when equal. */
+export function firstDifference(a: readonly Merge[], b: readonly Merge[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i]?.[0] !== b[i]?.[0] || a[i]?.[1] !== b[i]?.[1]) return i;
+  }
+  return -1;
+}
+
 /** A small deterministic pseudo-random generator (mulberry32). */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

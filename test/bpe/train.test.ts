@@ -14,7 +14,7 @@ import {
   buildSymbolTable,
   pairSymbols,
 } from '../../src/bpe/index.js';
-import type { Merge, HfComponent } from '../../src/tokenizer/spec.js';
+import type { HfComponent } from '../../src/tokenizer/spec.js';
 import {
   multilingualLines,
   codeLines,
@@ -24,16 +24,9 @@ import {
   GPT2_PRETOKENIZER,
   DIGITS_GPT2_PRETOKENIZER,
 } from './corpora.js';
-import { bruteMerge, brutePairCounts, rng } from './helpers.js';
+import { bruteMerge, brutePairCounts, firstDifference, rng } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokmix-bpe-test-'));
-
-function firstDifference(a: readonly Merge[], b: readonly Merge[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i]?.[0] !== b[i]?.[0] || a[i]?.[1] !== b[i]?.[1]) return i;
-  }
-  return -1;
-}
 
 const corpora: [string, (bytes: number) => string[]][] = [
   ['multilingual', multilingualLines],
