@@ -69,10 +69,12 @@ export function replay(
     const left = table.mergeLeft[t]!;
     const right = table.mergeRight[t]!;
     const p = engine.pairs.get(left, right);
-    mergePair[t] = p;
     if (p < 0 || !(engine.pairCount[p]! > 0)) {
+      // An absent step: the pair does not occur (now) in this category; nothing changes.
+      mergePair[t] = -1;
       absentSteps++;
     } else {
+      mergePair[t] = p;
       engine.beginStep();
       engine.mergePairEverywhere(p, left, right, table.mergeResult[t]!);
       engine.endStep(false);

@@ -120,6 +120,10 @@ test('symbols the tokenizer lacks become extra ids and their merges count as abs
   const t = replay(counts, spec, 3);
   assert.deepEqual(t.extraSymbols, ['α', 'β', 'γ']);
   assert.equal(t.totals.absentSteps, 2);
+  assert.deepEqual(
+    [...t.mergePair].map((p) => p < 0),
+    [false, true, true],
+  );
   assert.equal(t.totals.pairs, 9);
   assert.ok(t.pairLeft.some((id) => id >= t.vocabSize));
 });
