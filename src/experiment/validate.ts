@@ -1,7 +1,7 @@
 // runValidation: the whole controlled experiment (paper §4, Table 1) — trials for every n, run on
 // worker threads, each finished trial cached by its seed and settings so an interrupted run resumes,
 // then mean ± sd of log10 MSE per method and n.
-import { statSync, readFileSync } from 'node:fs';
+import { statSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CategorySpec } from '../corpus/types.js';
@@ -181,6 +181,31 @@ function runInWorker(data: TrialWorkerData, onDetail: (detail: string) => void):
   });
 }
 
+/** Removes training-text folders left by runs that were killed mid-trial (their process is gone). */
+function removeStaleTrialDirs(workDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(workDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^trial-\d+-(\d+)$/.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (error) {
+        alive = (error as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    if (!alive) rmSync(join(workDir, name), { recursive: true, force: true });
+  }
+}
+
 /** Runs (or resumes) the validation and returns its record. */
 export async function runValidation(
   options: ValidateOptions,
@@ -192,6 +217,7 @@ export async function runValidation(
   const methods = options.methods ?? TRIAL_METHODS;
   const identity = setIdentity(categories);
   const workDir = context.workDir ?? join(cache.dir, 'experiment');
+  removeStaleTrialDirs(workDir);
 
   const tasks: TrialSettings[] = [];
   for (const n of options.ns) {

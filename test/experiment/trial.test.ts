@@ -2,7 +2,7 @@
 // against the renormalized truth, --shift splits categories in halves, and validation resumes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cache } from '../../src/common/cache.js';
@@ -155,6 +155,9 @@ test('validation resumes after an interruption, reusing finished trials', async 
     /interrupted/,
   );
   assert.equal(finished, 0);
+  // A killed run leaves its training-text folder behind; the next run removes it.
+  const stale = join(cache.dir, 'experiment', 'trial-1-999999999');
+  mkdirSync(stale, { recursive: true });
   const details: string[] = [];
   const result = await runValidation(options, {
     cache,
@@ -163,6 +166,7 @@ test('validation resumes after an interruption, reusing finished trials', async 
     },
   });
   assert.equal(details[0], '1 trials from the cache');
+  assert.equal(existsSync(stale), false);
   assert.equal(result.trials.length, 2);
   assert.deepEqual(
     result.rows.map((r) => [r.method, r.n, r.trials]),
