@@ -2,7 +2,7 @@
 // merges.txt, .tiktoken, claude.json-style ranks, or a folder holding one) → one TokenizerSpec.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { UserError } from '../common/errors.js';
+import { UserError, isUserError } from '../common/errors.js';
 import type { Alphabet, TokenizerSpec } from './spec.js';
 import { BUILTIN_TOKENIZERS, findBuiltin, loadBuiltin, packageInfo } from './builtins.js';
 import type { Cache } from '../common/cache.js';
@@ -59,7 +59,12 @@ export async function loadTokenizer(ref: string, options: LoadTokenizerOptions =
     );
   }
   const spec = loadFile(resolveFolder(ref), options);
-  createPipeline(spec); // every component must be honoured: fail now, naming the file
+  try {
+    createPipeline(spec); // every component must be honoured: fail now, naming the file
+  } catch (error) {
+    if (isUserError(error)) throw new UserError(`${ref}: ${error.message}`, ref);
+    throw error;
+  }
   return spec;
 }
 
