@@ -51,6 +51,8 @@ export class BpeEngine {
   private pendingWord: Int32Array;
   private numPending = 0;
   private wordStamp: Int32Array;
+  /** The pair being merged (its own occurrences are subtracted at once per word with trueCounts). */
+  private mergingPair = -1;
 
   constructor(words: WordStore, options: { trueCounts: boolean; chainChunks: boolean }) {
     this.words = words;
@@ -217,6 +219,7 @@ export class BpeEngine {
     const wt = this.words.weight[w]!;
     let out = s;
     let i = s;
+    let merged = 0;
     while (i < end) {
       const c = symbols[i]!;
       if (c === left && i + 1 < end && symbols[i + 1] === right) {
@@ -225,7 +228,7 @@ export class BpeEngine {
           this.decrement(prev, left, wt);
           this.increment(prev, result, wt, w);
         }
-        if (this.trueCounts) this.decrement(left, right, wt);
+        merged++;
         if (i + 2 < end) {
           const next = symbols[i + 2]!;
           this.decrement(right, next, wt);
@@ -239,10 +242,16 @@ export class BpeEngine {
       }
     }
     this.words.length[w] = out - s;
+    if (this.trueCounts && merged > 0) {
+      const p = this.mergingPair;
+      this.touch(p);
+      this.pairCount[p] -= merged * wt;
+    }
   }
 
   /** Merges in every word of chunk c not yet merged in this step. */
   mergeChunk(c: number, left: number, right: number, result: number): void {
+    this.mergingPair = this.chunkPair[c]!;
     const from = this.chunkStart[c]!;
     const to = from + this.chunkLength[c]!;
     const stamp = this.step;

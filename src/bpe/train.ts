@@ -60,18 +60,25 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
   const sources = sumWordCounts(counts);
 
   // Alphabet: every character seen, sorted by code point (Hugging Face's compute_alphabet).
+  const seenBmp = new Uint8Array(0x10000);
   const seen = new Set<number>();
   for (const { words, counts: weights } of sources) {
     for (let k = 0; k < words.length; k++) {
       if (!(weights[k]! > 0)) continue;
       const word = words[k]!;
       for (let i = 0; i < word.length; i++) {
+        const code = word.charCodeAt(i);
+        if (code < 0xd800 || code > 0xdfff) {
+          seenBmp[code] = 1;
+          continue;
+        }
         const cp = word.codePointAt(i)!;
         seen.add(cp);
         if (cp > 0xffff) i++;
       }
     }
   }
+  for (let code = 0; code < 0x10000; code++) if (seenBmp[code]) seen.add(code);
   const alphabet = [...seen].sort((a, b) => a - b).map((cp) => String.fromCodePoint(cp));
   const tokens: string[] = [...alphabet];
   const tokenIds = new Map<string, number>();

@@ -16,7 +16,8 @@ export function buildWordStore(
   const starts: number[] = [];
   const lengths: number[] = [];
   const weights: number[] = [];
-  const ascii = new Int32Array(128).fill(-1);
+  // Ids of Basic Multilingual Plane characters by code unit (id + 1; 0 = not looked up yet).
+  const bmp = new Int32Array(0x10000);
   const cache = new Map<number, number>();
   for (const { words, counts } of sources) {
     for (let k = 0; k < words.length; k++) {
@@ -28,9 +29,12 @@ export function buildWordStore(
       for (let i = 0; i < word.length; i++) {
         const code = word.charCodeAt(i);
         let id: number;
-        if (code < 128) {
-          id = ascii[code]!;
-          if (id < 0) id = ascii[code] = symbolOf(word[i]!);
+        if (code < 0xd800 || code > 0xdfff) {
+          id = bmp[code]! - 1;
+          if (id < 0) {
+            id = symbolOf(word[i]!);
+            bmp[code] = id + 1;
+          }
         } else {
           const cp = word.codePointAt(i)!;
           let cached = cache.get(cp);
