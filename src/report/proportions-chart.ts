@@ -37,9 +37,10 @@ function barAnnotations(values: string[], ranges: ([number, number] | undefined)
         const { x, y } = element.getProps(['x', 'y'], true) as { x: number; y: number };
         let end = x;
         const range = ranges[i];
-        if (range) {
-          const lo = xScale.getPixelForValue(range[0]);
-          const hi = xScale.getPixelForValue(range[1]);
+        const lo = range ? xScale.getPixelForValue(range[0]) : 0;
+        const hi = range ? xScale.getPixelForValue(range[1]) : 0;
+        // A range narrower than two pixels would only clutter the bar's end.
+        if (range && hi - lo >= 2) {
           ctx.strokeStyle = '#333333';
           ctx.lineWidth = 1.2;
           ctx.beginPath();
