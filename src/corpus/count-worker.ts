@@ -5,13 +5,13 @@ import { parentPort } from 'node:worker_threads';
 import type { TextPipeline } from '../tokenizer/spec.js';
 import type { CategoryStats } from './types.js';
 import { type ReadTask, type SampleOptions, readTask, scanTask } from './sample-reader.js';
-import { packCounts } from './word-counts-codec.js';
+import { WordTable } from './word-table.js';
 import { codePointCount } from './utf8.js';
 import type { WorkerReply, WorkerRequest } from './count-protocol.js';
 import type { PipelineTextSpec } from './pipeline-loader.js';
 
 interface CategoryTally {
-  counts: Map<string, number>;
+  counts: WordTable;
   stats: Omit<CategoryStats, 'distinctPreTokens' | 'replacedInvalid'>;
 }
 
@@ -21,7 +21,7 @@ const tallies = new Map<number, CategoryTally>();
 function tallyOf(category: number): CategoryTally {
   let tally = tallies.get(category);
   if (!tally) {
-    tally = { counts: new Map(), stats: { bytes: 0, characters: 0, sequences: 0, preTokens: 0 } };
+    tally = { counts: new WordTable(), stats: { bytes: 0, characters: 0, sequences: 0, preTokens: 0 } };
     tallies.set(category, tally);
   }
   return tally;
@@ -37,10 +37,7 @@ function countSequence(tally: CategoryTally, text: string, bytes: number): void 
   const preTokens = p.preTokenize(p.normalize(text));
   stats.preTokens += preTokens.length;
   const counts = tally.counts;
-  for (let i = 0; i < preTokens.length; i++) {
-    const word = preTokens[i];
-    counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
+  for (let i = 0; i < preTokens.length; i++) counts.add(preTokens[i]);
 }
 
 async function handle(request: WorkerRequest): Promise<unknown> {
@@ -72,7 +69,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       const tally = tallies.get(request.category);
       tallies.delete(request.category);
       if (!tally) return null;
-      return { packed: packCounts(tally.counts), stats: tally.stats };
+      return { packed: tally.counts.pack(), stats: tally.stats };
     }
   }
 }

@@ -11,13 +11,8 @@ import { RANK_BUCKETS, type SamplePlan, type BoundarySequence, planSample } from
 import { type ReadTask, addScan, selectBoundary } from './sample-reader.js';
 import type { ReadTally } from './sequences.js';
 import { WorkerPool } from './worker-pool.js';
-import {
-  type PackedCounts,
-  addPacked,
-  decodeWordCounts,
-  encodeWordCounts,
-  sortedCounts,
-} from './word-counts-codec.js';
+import { type PackedCounts, decodeWordCounts, encodeWordCounts } from './word-counts-codec.js';
+import { WordTable } from './word-table.js';
 
 export interface CountOptions {
   /** Cap on each category's sample, in bytes. */
@@ -188,7 +183,7 @@ export async function countCategories(
         packed: PackedCounts;
         stats: Omit<CategoryStats, 'distinctPreTokens' | 'replacedInvalid'>;
       } | null)[];
-      const merged = new Map<string, number>();
+      const merged = new WordTable();
       const stats: CategoryStats = {
         bytes: 0,
         characters: 0,
@@ -199,7 +194,7 @@ export async function countCategories(
       };
       for (const part of flushed) {
         if (!part) continue;
-        addPacked(merged, part.packed);
+        merged.addPacked(part.packed);
         stats.bytes += part.stats.bytes;
         stats.characters += part.stats.characters;
         stats.sequences += part.stats.sequences;
@@ -207,7 +202,7 @@ export async function countCategories(
       }
       for (const n of replaced.values()) stats.replacedInvalid += n;
       stats.distinctPreTokens = merged.size;
-      const { words, counts } = sortedCounts(merged);
+      const { words, counts } = merged.sorted();
       const wordCounts: WordCounts = {
         category: metaOf(job.category),
         words,

@@ -28,7 +28,7 @@ export interface ReadTally {
   replacedInvalid: number;
 }
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 18;
 const BINARY_PROBE_BYTES = 8000;
 
 function binaryFileError(path: string): UserError {

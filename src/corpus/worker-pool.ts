@@ -18,6 +18,10 @@ interface Slot {
   own: Pending[];
 }
 
+/** A small young generation: the per-sequence strings die young, and V8 otherwise lets the heap
+ *  grow by tens of MB per worker before collecting (counts live off-heap in typed arrays). */
+const YOUNG_LIMIT = { maxYoungGenerationSizeMb: 4 };
+
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly shared: Pending[] = [];
@@ -28,7 +32,7 @@ export class WorkerPool {
   constructor(size: number) {
     const url = new URL('./count-worker.js', import.meta.url);
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: new Worker(url), own: [] };
+      const slot: Slot = { worker: new Worker(url, { resourceLimits: YOUNG_LIMIT }), own: [] };
       slot.worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
       slot.worker.on('error', (error) => this.fail(error));
       slot.worker.on('exit', (code) => {

@@ -1,0 +1,136 @@
+// A compact count table for distinct pre-tokens: UTF-16 code units in one growable arena, an
+// open-addressing hash index and typed arrays of counts — about a third of a Map<string, number>'s
+// memory, and no strings kept alive per entry, so counting memory tracks distinct pre-tokens.
+import type { PackedCounts } from './word-counts-codec.js';
+
+const EMPTY = 0;
+
+function hashRange(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  return h >>> 0;
+}
+
+export class WordTable {
+  private codes = new Uint16Array(1 << 16);
+  private codesUsed = 0;
+  private starts = new Uint32Array(1 << 12);
+  private lengths = new Uint32Array(1 << 12);
+  private hashes = new Uint32Array(1 << 12);
+  private counts = new Float64Array(1 << 12);
+  /** Entry id + 1 per slot (0 = empty); kept at most half full. */
+  private slots = new Int32Array(1 << 13);
+  private mask = (1 << 13) - 1;
+  size = 0;
+
+  /** Adds `count` to the word `text[start, end)` (the whole string by default). */
+  add(text: string, count = 1, start = 0, end = text.length): void {
+    const h = hashRange(text, start, end);
+    const length = end - start;
+    let slot = h & this.mask;
+    for (;;) {
+      const entry = this.slots[slot];
+      if (entry === EMPTY) break;
+      const id = entry - 1;
+      if (this.hashes[id] === h && this.lengths[id] === length && this.equals(id, text, start)) {
+        this.counts[id] += count;
+        return;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    const id = this.insert(text, start, length, h, count);
+    this.slots[slot] = id + 1;
+    if (this.size * 2 > this.mask) this.rehash();
+  }
+
+  private equals(id: number, text: string, start: number): boolean {
+    const codes = this.codes;
+    const from = this.starts[id];
+    const length = this.lengths[id];
+    for (let i = 0; i < length; i++) if (codes[from + i] !== text.charCodeAt(start + i)) return false;
+    return true;
+  }
+
+  private insert(text: string, start: number, length: number, h: number, count: number): number {
+    const id = this.size++;
+    if (id === this.starts.length) {
+      const grow = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts, (n) => new Uint32Array(n));
+      this.lengths = grow(this.lengths, (n) => new Uint32Array(n));
+      this.hashes = grow(this.hashes, (n) => new Uint32Array(n));
+      this.counts = grow(this.counts, (n) => new Float64Array(n));
+    }
+    if (this.codesUsed + length > this.codes.length) {
+      const bigger = new Uint16Array(Math.max(this.codes.length * 2, this.codesUsed + length));
+      bigger.set(this.codes.subarray(0, this.codesUsed));
+      this.codes = bigger;
+    }
+    const codes = this.codes;
+    const at = this.codesUsed;
+    for (let i = 0; i < length; i++) codes[at + i] = text.charCodeAt(start + i);
+    this.codesUsed += length;
+    this.starts[id] = at;
+    this.lengths[id] = length;
+    this.hashes[id] = h;
+    this.counts[id] = count;
+    return id;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let slot = this.hashes[id] & mask;
+      while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
+  /** Adds every word of packed counts (without making a string per word). */
+  addPacked(packed: PackedCounts): void {
+    let offset = 0;
+    for (let i = 0; i < packed.lengths.length; i++) {
+      const end = offset + packed.lengths[i];
+      this.add(packed.joined, packed.counts[i], offset, end);
+      offset = end;
+    }
+  }
+
+  /** All entries as one joined string, their lengths and counts (in insertion order). */
+  pack(): PackedCounts {
+    const joined = Buffer.from(this.codes.buffer, this.codes.byteOffset, this.codesUsed * 2).toString(
+      'utf16le',
+    );
+    return {
+      joined,
+      lengths: this.lengths.slice(0, this.size),
+      counts: this.counts.slice(0, this.size),
+    };
+  }
+
+  /** Words in code-unit order with their counts: an order independent of how the work was split. */
+  sorted(): { words: string[]; counts: Float64Array } {
+    const { joined, lengths, counts } = this.pack();
+    const words = new Array<string>(this.size);
+    for (let id = 0; id < this.size; id++) {
+      const start = this.starts[id];
+      words[id] = joined.slice(start, start + lengths[id]);
+    }
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    order.sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
+    const sortedWords = new Array<string>(this.size);
+    const sortedCounts = new Float64Array(this.size);
+    for (let i = 0; i < order.length; i++) {
+      sortedWords[i] = words[order[i]];
+      sortedCounts[i] = counts[order[i]];
+    }
+    return { words: sortedWords, counts: sortedCounts };
+  }
+}
