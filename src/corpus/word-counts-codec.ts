@@ -1,5 +1,5 @@
 // Compact forms of pre-token counts: packed (one joined string + UTF-16 lengths + counts) for
-// passing between threads, and a binary cache entry for a whole WordCounts.
+// passing between threads (see WordTable.pack), and a binary cache entry for a whole WordCounts.
 import type { CategoryMeta, CategoryStats, WordCounts } from './types.js';
 
 /** Distinct pre-tokens as one string plus each one's UTF-16 length, and their counts. */
@@ -7,37 +7,6 @@ export interface PackedCounts {
   joined: string;
   lengths: Uint32Array;
   counts: Float64Array;
-}
-
-export function packCounts(map: Map<string, number>): PackedCounts {
-  const lengths = new Uint32Array(map.size);
-  const counts = new Float64Array(map.size);
-  const parts: string[] = [];
-  let i = 0;
-  for (const [word, count] of map) {
-    parts.push(word);
-    lengths[i] = word.length;
-    counts[i++] = count;
-  }
-  return { joined: parts.join(''), lengths, counts };
-}
-
-/** Adds packed counts into a map. */
-export function addPacked(into: Map<string, number>, packed: PackedCounts): void {
-  let offset = 0;
-  for (let i = 0; i < packed.lengths.length; i++) {
-    const word = packed.joined.slice(offset, offset + packed.lengths[i]);
-    offset += packed.lengths[i];
-    into.set(word, (into.get(word) ?? 0) + packed.counts[i]);
-  }
-}
-
-/** Words in code-unit order with their counts, so results do not depend on how the work was split. */
-export function sortedCounts(map: Map<string, number>): { words: string[]; counts: Float64Array } {
-  const words = [...map.keys()].sort();
-  const counts = new Float64Array(words.length);
-  for (let i = 0; i < words.length; i++) counts[i] = map.get(words[i]) as number;
-  return { words, counts };
 }
 
 interface EntryHeader {
