@@ -9,3 +9,5 @@ export * from './corpus/index.js';
 export * from './report/index.js';
 export * from './tokenizer/index.js';
 export * from './experiment/index.js';
+export * from './solve/index.js';
+export * from './infer.js';

@@ -44,6 +44,8 @@ export class LazyMixtureLp {
   constraints = 0;
   sweptSteps = 0;
   private readonly keys = new Set<number>();
+  /** The (step, pair) key of each model row; -1 for rows that are not mixture constraints. */
+  private rowKeys: number[] = [];
   private readonly current: Float64Array[];
   private readonly prio: Float64Array;
   private readonly heap: IndexedMaxHeap;
@@ -78,6 +80,7 @@ export class LazyMixtureLp {
     for (let i = 0; i < this.n; i++) this.model.addCol(0, 1, 0);
     const all = Int32Array.from({ length: this.n }, (_, i) => i);
     this.simplexRow = this.model.addRow(1, 1, all, new Float64Array(this.n).fill(1));
+    this.rowKeys.push(-1);
   }
 
   get variables(): number {
@@ -196,6 +199,7 @@ export class LazyMixtureLp {
         this.rowValue.subarray(0, size),
       );
       this.keys.add(base + p);
+      this.rowKeys.push(base + p);
       this.constraints++;
     }
     return candidates.length;
@@ -227,6 +231,35 @@ export class LazyMixtureLp {
       throw new UserError(`solver ${backend.name}: ${reason}`, backend.name);
     }
     return solution;
+  }
+
+  /**
+   * Drops the constraint rows that are slack at `x` by more than the tolerance (they do not shape
+   * the optimum); a later sweep adds any of them back if it becomes violated. Keeps the LP near the
+   * size of its basis. Returns the number of rows dropped.
+   */
+  dropSlackRows(x: Float64Array): number {
+    const activity = this.model.rowActivity(x);
+    const mask = new Uint8Array(this.model.numRows);
+    let dropped = 0;
+    const kept: number[] = [];
+    for (let r = 0; r < mask.length; r++) {
+      const key = this.rowKeys[r];
+      if (key >= 0 && activity[r] > this.settings.tolerance) {
+        mask[r] = 1;
+        this.keys.delete(key);
+        dropped++;
+      } else kept.push(key);
+    }
+    if (dropped > 0) {
+      this.model.deleteRows(mask);
+      this.rowKeys = kept;
+    }
+    return dropped;
+  }
+
+  get rows(): number {
+    return this.model.numRows;
   }
 
   /** Takes shares and slacks from a solution of the main LP. */

@@ -1,6 +1,7 @@
 // The optimal face: is the LP's optimum unique, and if not, how far can each byte share move while
 // the objective stays at its optimum? Uses the Charnes-Cooper form (y = t * alpha, sum r y = 1) so
 // that a byte share, a ratio in alpha, becomes linear; every vertex found is checked by a sweep.
+import type { ProgressCallback } from '../common/progress.js';
 import type { MixtureEstimate } from './types.js';
 import type { LpBackend } from './backends/lp-model.js';
 import type { LazyMixtureLp } from './lazy-lp.js';
@@ -15,6 +16,7 @@ export interface FaceOptions {
   /** performance.now() deadline for the whole solve. */
   deadline: number;
   byteShare: number[];
+  onProgress: ProgressCallback;
 }
 
 export interface FaceResult {
@@ -91,6 +93,7 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
       sweepSeconds += (performance.now() - sweepStart) / 1000;
       if (added === 0) {
         vertices.push(Float64Array.from(lp.alpha));
+        options.onProgress({ stage: 'uniqueness', done: vertices.length, total: 0, unit: 'items' });
         return shares;
       }
     }

@@ -30,6 +30,7 @@ class HighsBackend implements LpBackend {
   private cols = 0;
   private rows = 0;
   private extras = 0;
+  private deletions = 0;
   private version = -1;
 
   constructor(highs: Highs) {
@@ -73,12 +74,21 @@ class HighsBackend implements LpBackend {
       this.native.options.set({ output_flag: false, primal_feasibility_tolerance: 1e-9 });
       this.synced = model;
       this.cols = this.rows = this.extras = 0;
+      this.deletions = model.deletions.length;
       this.version = -1;
     }
     const native = this.native;
     const inf = this.highs.infinity;
     const clamp = (v: number) =>
       v === Number.POSITIVE_INFINITY ? inf : v === Number.NEGATIVE_INFINITY ? -inf : v;
+    for (; this.deletions < model.deletions.length; this.deletions++) {
+      const mask = model.deletions[this.deletions];
+      if (mask.length !== this.rows) throw new Error('LpModel rows deleted before they were synced');
+      let kept = 0;
+      for (let r = 0; r < mask.length; r++) if (!mask[r]) kept++;
+      if (kept < mask.length) native.deleteRows({ kind: 'mask', mask });
+      this.rows = kept;
+    }
     if (model.numCols > this.cols) {
       const count = model.numCols - this.cols;
       native.addCols({

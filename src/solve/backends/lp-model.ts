@@ -56,6 +56,8 @@ export class LpModel {
   readonly extraCol = new GrowableInt32();
   readonly extraValue = new GrowableFloat64();
   sense: Sense = 'min';
+  /** Row deletions in order: each mask (1 = delete) spans the rows that existed when it was made. */
+  readonly deletions: Uint8Array[] = [];
   /** Bumped by every change of an existing bound, cost or the sense (not by additions). */
   version = 0;
 
@@ -73,6 +75,55 @@ export class LpModel {
 
   get numNonzeros(): number {
     return this.rowIndex.length + this.extraRow.length;
+  }
+
+  /**
+   * Deletes the rows whose mask entry is 1 (the rest keep their order) and records the mask so a
+   * persistent backend can delete the same rows. Only before `addCoefficient` has been used.
+   */
+  deleteRows(mask: Uint8Array): void {
+    if (this.extraRow.length > 0) throw new Error('LpModel.deleteRows after addCoefficient');
+    const start = this.rowStart.data;
+    const index = this.rowIndex.data;
+    const value = this.rowValue.data;
+    const lower = this.rowLower.data;
+    const upper = this.rowUpper.data;
+    let rows = 0;
+    let entries = 0;
+    for (let r = 0; r < this.numRows; r++) {
+      if (mask[r]) continue;
+      const from = start[r];
+      const to = start[r + 1];
+      lower[rows] = lower[r];
+      upper[rows] = upper[r];
+      start[rows] = entries;
+      for (let k = from; k < to; k++) {
+        index[entries] = index[k];
+        value[entries++] = value[k];
+      }
+      rows++;
+    }
+    start[rows] = entries;
+    this.rowLower.length = rows;
+    this.rowUpper.length = rows;
+    this.rowStart.length = rows + 1;
+    this.rowIndex.length = entries;
+    this.rowValue.length = entries;
+    this.deletions.push(mask);
+  }
+
+  /** Row activities A x (CSR part only). */
+  rowActivity(x: Float64Array): Float64Array {
+    const activity = new Float64Array(this.numRows);
+    const start = this.rowStart.data;
+    const index = this.rowIndex.data;
+    const value = this.rowValue.data;
+    for (let r = 0; r < this.numRows; r++) {
+      let sum = 0;
+      for (let k = start[r]; k < start[r + 1]; k++) sum += value[k] * x[index[k]];
+      activity[r] = sum;
+    }
+    return activity;
   }
 
   /** Adds a column and returns its index. */

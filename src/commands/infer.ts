@@ -1,0 +1,153 @@
+// `tokmix infer <tokenizer>`: estimate the training mixture of a tokenizer over a category set,
+// print the shares and write result.json, proportions.csv and the chart (PNG, SVG) to one folder.
+import { Args, Flags } from '@oclif/core';
+import { basename, extname, join } from 'node:path';
+import { BaseCommand } from '../cli/base.js';
+import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
+import { UserError } from '../common/errors.js';
+import { formatTable } from '../corpus/table.js';
+import { parseByteSize } from '../corpus/byte-size.js';
+import { inferMixture, loadInferTokenizer, validateInferOptions, type InferOptions } from '../infer.js';
+import { proportionsCsv } from '../report/csv.js';
+import { renderProportionsChart } from '../report/proportions-chart.js';
+import { formatPercent, rankShares } from '../report/shares.js';
+import type { InferResult } from '../report/result.js';
+
+/** A file-name-safe form of a tokenizer name or category reference. */
+function slug(ref: string): string {
+  const base = basename(ref, extname(ref)) || ref;
+  return base.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+function parsePositiveInteger(text: string, flag: string): number {
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) <= 0) {
+    throw new UserError(`${flag} ${text}: expected a positive whole number`, flag);
+  }
+  return Number(text);
+}
+
+export default class Infer extends BaseCommand {
+  static override description =
+    'Estimate the training-data mixture of a BPE tokenizer from its merge list (Hayase et al., NeurIPS 2024)';
+
+  static override examples = [
+    '<%= config.bin %> infer gpt-4o',
+    '<%= config.bin %> infer ./tokenizer.json --categories ./my-categories --merges 3000',
+    '<%= config.bin %> infer llama3 --categories languages --solver glpk --json',
+  ];
+
+  static override args = {
+    tokenizer: Args.string({
+      description: 'built-in tokenizer name or a tokenizer file/folder',
+      required: true,
+    }),
+  };
+
+  static override flags = {
+    categories: Flags.string({
+      description:
+        'a built-in set (languages, code, domains, default), a folder of category folders, or a manifest .json',
+      default: 'default',
+    }),
+    merges: Flags.string({ description: 'merges to use (default 1000, or the whole list when shorter)' }),
+    bytes: Flags.string({ description: "cap on each category's sample (e.g. 1MB; default 1MB)" }),
+    seed: Flags.integer({ description: 'which sequences a capped sample takes', default: 0 }),
+    solver: Flags.string({
+      description: 'LP backend: highs (default), glpk or jsl (small problems only)',
+      default: 'highs',
+    }),
+    jobs: Flags.integer({ description: 'worker threads for counting (default: the cores)', min: 1 }),
+    pretokenizer: Flags.string({
+      description:
+        "pre-tokenizer preset (gpt2, digits+gpt2, cl100k, o200k, sentencepiece) replacing the file's",
+    }),
+    'time-limit': Flags.integer({ description: 'seconds allowed for the solve stage', min: 1 }),
+    out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
+    force: Flags.boolean({ description: 'overwrite an existing output folder', default: false }),
+    'text-field': Flags.string({ description: 'JSON Lines: the field holding the text', default: 'text' }),
+    'text-column': Flags.string({ description: 'CSV/TSV: the column holding the text', default: 'text' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Infer);
+    const progress = this.progress(flags.json);
+    const options: InferOptions = {
+      categories: flags.categories,
+      merges: flags.merges === undefined ? undefined : parsePositiveInteger(flags.merges, '--merges'),
+      bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
+      seed: flags.seed,
+      solver: flags.solver,
+      jobs: flags.jobs,
+      cacheDir: flags['cache-dir'],
+      pretokenizer: flags.pretokenizer,
+      textField: flags['text-field'],
+      textColumn: flags['text-column'],
+      timeLimitSeconds: flags['time-limit'],
+      onProgress: progress.callback,
+    };
+    validateInferOptions(options);
+    const tokenizer = await loadInferTokenizer(args.tokenizer, options);
+    const date = new Date().toISOString().slice(0, 10);
+    const out = flags.out ?? join('results', `${slug(tokenizer.name)}-${slug(flags.categories)}-${date}`);
+    assertOutputDirFree(out, flags.force);
+
+    const result = await inferMixture(args.tokenizer, { ...options, tokenizer });
+    const [png, svg] = await Promise.all([
+      renderProportionsChart(result, { format: 'png' }),
+      renderProportionsChart(result, { format: 'svg' }),
+    ]);
+    writeOutputDir(
+      out,
+      {
+        'result.json': `${JSON.stringify(result, null, 2)}\n`,
+        'proportions.csv': proportionsCsv(result),
+        'proportions.png': png,
+        'proportions.svg': svg,
+      },
+      flags.force,
+    );
+    progress.stop();
+    if (flags.json) {
+      this.printJson(result);
+      return;
+    }
+    this.log(summary(result, out));
+  }
+}
+
+function summary(result: InferResult, out: string): string {
+  const { top } = rankShares(result.categories, 'byte');
+  const ranged = top.some((c) => c.byteShareRange);
+  const header = ['category', 'kind', 'byte share', 'pair share', ...(ranged ? ['byte share range'] : [])];
+  const rows = top.map((c) => [
+    c.name,
+    c.kind,
+    formatPercent(c.byteShare),
+    formatPercent(c.pairShare),
+    ...(ranged && c.byteShareRange
+      ? [`${formatPercent(c.byteShareRange[0])} – ${formatPercent(c.byteShareRange[1])}`]
+      : ranged
+        ? ['']
+        : []),
+  ]);
+  const s = result.solver;
+  const lines = [
+    `${result.tokenizer.name}: ${result.tokenizer.mergesUsed} of ${result.tokenizer.mergesAvailable} merges, ` +
+      `${result.categories.length} categories (${result.categorySet})`,
+    '',
+    formatTable([header, ...rows], [2, 3]),
+    '',
+    `solver ${s.backend}: objective ${s.objective.toExponential(3)}, ${s.rounds} rounds, ${s.constraints} constraints, ` +
+      `${s.seconds.toFixed(1)} s (LP ${s.lpSeconds.toFixed(1)} s)`,
+  ];
+  if (s.note) lines.push(`note: ${s.note}`);
+  if (s.unexplainedMerges.length > 0) {
+    const worst = s.unexplainedMerges
+      .slice(0, 5)
+      .map((m) => `#${m.step} ${JSON.stringify(m.merge[0] + m.merge[1])}`)
+      .join(', ');
+    lines.push(`worst-explained merges: ${worst}`);
+  }
+  lines.push(`results written to ${out}`);
+  return lines.join('\n');
+}
