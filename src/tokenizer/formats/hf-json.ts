@@ -76,7 +76,7 @@ export function readHfTokenizer(json: unknown, path: string): HfTokenizerParts {
   });
   if (mergeList.length === 0) throw new UserError(`${path}: the BPE model has no merges`, path);
   const normalizer = optionalComponent(root.normalizer, 'normalizer', path);
-  const preTokenizer = optionalComponent(root.pre_tokenizer, 'pre_tokenizer', path);
+  const preTokenizer = withDefaults(optionalComponent(root.pre_tokenizer, 'pre_tokenizer', path));
   const alphabet: Alphabet =
     hasType(preTokenizer, 'ByteLevel') || hasType(normalizer, 'ByteLevel') ? 'byte-level' : 'characters';
   const notes: string[] = [];
@@ -104,6 +104,21 @@ export function readHfTokenizer(json: unknown, path: string): HfTokenizerParts {
   }
   checkMergeList(mergeList, alphabet, path, alphabet === 'byte-level');
   return { alphabet, mergeList, normalizer, preTokenizer, sentencePiece, notes };
+}
+
+/** Fills the defaults HF applies when a field is absent (ByteLevel's use_regex), so equal
+ *  tokenizers give equal specs whichever version of the library wrote the file. */
+function withDefaults(component: HfComponent | null): HfComponent | null {
+  if (component === null) return null;
+  if (component.type === 'ByteLevel' && component.use_regex === undefined)
+    return { ...component, use_regex: true };
+  if (component.type === 'Sequence' && Array.isArray(component.pretokenizers)) {
+    return {
+      ...component,
+      pretokenizers: component.pretokenizers.map((c) => withDefaults(c as HfComponent)),
+    };
+  }
+  return component;
 }
 
 function replacesSpaceWithMetaspace(normalizer: HfComponent | null): boolean {
