@@ -124,7 +124,7 @@ function inferPage(r: InferResult): string {
     ]),
     r.solver.unique
       ? ''
-      : `<p class="note">The optimum is not unique${r.solver.note ? `: ${esc(r.solver.note)}` : ''}. The table shows each share's range over the optimal face where it was computed.</p>`,
+      : `<p class="note">The optimum is not unique${r.solver.note ? `: ${esc(r.solver.note.replace(/^optimum (is )?not unique:?\s*/i, ''))}` : ''}. The table shows each share's range over the optimal face where it was computed.</p>`,
     `<h2>Inferred mixture</h2>`,
     `<img alt="bar chart of the inferred byte share per category" src="${dataUri(chart)}">`,
     `<h2>All categories</h2>`,
@@ -138,8 +138,8 @@ function inferPage(r: InferResult): string {
       ? '<p>Every merge is explained: all step slacks are zero.</p>'
       : `<p>The merge steps whose slack v<sub>t</sub> is largest at the optimum: no mixture of the given categories makes these merges the most frequent pair. Large slacks point at training data the category set lacks.</p>` +
         table(
-          ['step', 'merge', 'slack'],
-          worst.map((m) => [m.step + 1, mergeText(m.merge), m.slack.toExponential(3)]),
+          ['step (0-based)', 'merge', 'slack'],
+          worst.map((m) => [m.step, mergeText(m.merge), m.slack.toExponential(3)]),
           [true, false, true],
         ),
   ].join('\n');
