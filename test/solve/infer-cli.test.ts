@@ -1,0 +1,112 @@
+// `tokmix infer` end to end through the CLI: a small run on a tokenizer.json file and a category
+// folder, and bad input (unknown tokenizer, bad --merges, unknown solver, existing output, a
+// category without pairs) ending in one line, exit 2 and nothing written.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadTokenizer } from '../../src/tokenizer/load.js';
+import { toTokenizerJsonText } from '../../src/tokenizer/formats/hf-json.js';
+import { ALPHABETS, syntheticLanguage } from './helpers.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// This file runs from <root>/<dist>/test/solve: the CLI must load the same <dist>.
+const root = resolve(here, '..', '..', '..');
+const dist = relative(root, resolve(here, '..', '..'));
+const work = mkdtempSync(join(tmpdir(), 'tokmix-infer-cli-'));
+const cacheDir = join(work, 'cache');
+
+function tokmix(...args: string[]) {
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'bin', 'run.js'), 'infer', ...args, '--cache-dir', cacheDir],
+    {
+      cwd: work,
+      env: { ...process.env, TOKMIX_DIST: dist },
+      encoding: 'utf8',
+    },
+  );
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function categoryFolder(name: string, texts: Record<string, string>): string {
+  const dir = join(work, name);
+  for (const [category, text] of Object.entries(texts)) {
+    mkdirSync(join(dir, category), { recursive: true });
+    writeFileSync(join(dir, category, 'sample.txt'), text);
+  }
+  return dir;
+}
+
+function textOf(seed: number, alphabet: string): string {
+  const lines: string[] = [];
+  for (const [word, count] of syntheticLanguage(seed, alphabet, 3000, 200)) {
+    for (let k = 0; k < count; k++) lines.push(word.trim());
+  }
+  const out: string[] = [];
+  for (let k = 0; k < lines.length; k += 12) out.push(lines.slice(k, k + 12).join(' '));
+  return out.join('\n') + '\n';
+}
+
+function assertOneLine(run: { status: number | null; stderr: string }, pattern: RegExp): void {
+  assert.equal(run.status, 2, run.stderr);
+  const lines = run.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('tokmix:') && !/: (count|replay|solve)/.test(l));
+  assert.equal(lines.length, 1, run.stderr);
+  assert.match(lines[0], pattern);
+}
+
+test('infer on a tokenizer.json file and a category folder writes the whole result', async () => {
+  const spec = await loadTokenizer('gpt2');
+  const tokenizerPath = join(work, 'tokenizer.json');
+  writeFileSync(tokenizerPath, toTokenizerJsonText(spec));
+  const categories = categoryFolder('cats', {
+    latin: textOf(1, ALPHABETS[0]),
+    greek: textOf(2, ALPHABETS[4]),
+  });
+  const out = join(work, 'out-ok');
+  const run = tokmix(tokenizerPath, '--categories', categories, '--merges', '200', '--out', out, '--json');
+  assert.equal(run.status, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.equal(result.kind, 'tokmix-infer-result');
+  assert.equal(result.tokenizer.mergesUsed, 200);
+  assert.deepEqual(result.categories.map((c: { name: string }) => c.name).sort(), ['greek', 'latin']);
+  const total = result.categories.reduce((s: number, c: { byteShare: number }) => s + c.byteShare, 0);
+  assert.ok(Math.abs(total - 1) < 1e-9);
+  assert.deepEqual(readdirSync(out).sort(), [
+    'proportions.csv',
+    'proportions.png',
+    'proportions.svg',
+    'result.json',
+  ]);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')), result);
+
+  // The same folder again without --force is refused before any work; with --force it is replaced.
+  const again = tokmix(tokenizerPath, '--categories', categories, '--merges', '200', '--out', out);
+  assertOneLine(again, /already holds results; pass --force/);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')), result);
+});
+
+test('bad input ends in one line, exit 2 and no output folder', () => {
+  const categories = categoryFolder('cats-bad', { latin: textOf(3, ALPHABETS[0]), dots: 'a\nb\nc\n.\n' });
+  const out = join(work, 'out-bad');
+  assertOneLine(tokmix('no-such-tokenizer', '--out', out), /no-such-tokenizer: not a built-in tokenizer/);
+  assertOneLine(
+    tokmix('gpt2', '--merges', '0', '--out', out),
+    /--merges 0: expected a positive whole number/,
+  );
+  assertOneLine(
+    tokmix('gpt2', '--merges', 'abc', '--out', out),
+    /--merges abc: expected a positive whole number/,
+  );
+  assertOneLine(tokmix('gpt2', '--solver', 'cplex', '--out', out), /--solver cplex: unknown solver/);
+  assertOneLine(
+    tokmix('gpt2', '--categories', categories, '--merges', '50', '--out', out),
+    /dots: the category's sample has no pairs/,
+  );
+  assert.equal(existsSync(out), false);
+});
