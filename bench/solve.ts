@@ -1,0 +1,104 @@
+// Solve time against categories and merges: synthetic languages (Zipfian lexicons over distinct
+// alphabets) mixed with known weights, a tokenizer trained on the mixture by src/bpe, each
+// category's held-out sample replayed, then solveMixture with HiGHS, and GLPK on the same problem
+// for the glpk/highs time ratio. Usage: node dist/bench/solve.js [n,n,...] [T,T,...] [--glpk]
+import { replayCategories, trainBpe } from '../src/bpe/index.js';
+import type { WordCounts } from '../src/corpus/types.js';
+import { solveMixture } from '../src/solve/index.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Category i: a 2,000-word Zipfian lexicon over 24 letters of its own Unicode block. */
+function language(i: number, tokens: number, drawSeed: number, weight = 1): WordCounts {
+  const base = 0x100 + i * 0x40;
+  const lexRandom = rng(1000 + i);
+  const lexicon: string[] = [];
+  for (let w = 0; w < 2000; w++) {
+    let word = '\u0120';
+    const length = 2 + Math.floor(lexRandom() * 8);
+    for (let k = 0; k < length; k++) word += String.fromCodePoint(base + Math.floor(lexRandom() ** 2 * 24));
+    lexicon.push(word);
+  }
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let w = 0; w < lexicon.length; w++) cumulative.push((total += 1 / (w + 1)));
+  const draw = rng(drawSeed);
+  const counts = new Map<string, number>();
+  for (let k = 0; k < tokens; k++) {
+    const u = draw() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    counts.set(lexicon[lo], (counts.get(lexicon[lo]) ?? 0) + weight);
+  }
+  const words = [...counts.keys()];
+  const bytes = words.reduce((s, w) => s + Buffer.byteLength(w) * counts.get(w)!, 0);
+  return {
+    category: { name: `lang${i}`, kind: 'language' },
+    words,
+    counts: Float64Array.from(words, (w) => counts.get(w)!),
+    stats: {
+      bytes,
+      characters: 0,
+      sequences: 0,
+      preTokens: tokens,
+      distinctPreTokens: words.length,
+      replacedInvalid: 0,
+    },
+  };
+}
+
+const args = process.argv.slice(2);
+const ns = (args[0] ?? '10,30,112').split(',').map(Number);
+const Ts = (args[1] ?? '3000,30000').split(',').map(Number);
+const withGlpk = args.includes('--glpk');
+const tokens = 60000;
+console.log(`n\tT\tconstraints\trounds\thighs s (sweep/LP)\tglpk s\tglpk/highs\tlog10 MSE`);
+for (const n of ns) {
+  for (const T of Ts) {
+    const weights = Array.from({ length: n }, (_, i) => 1 + (i % 5));
+    const training = weights.map((w, i) => language(i, tokens, 1 + i, w));
+    const mergeList = trainBpe(training, T);
+    const spec = { alphabet: 'byte-level' as const, mergeList };
+    const heldOut = weights.map((_, i) => language(i, tokens, 5000 + i));
+    const steps = Math.min(T, mergeList.length);
+    const transcripts = await replayCategories(heldOut, spec, steps);
+    const truthBytes = training.map((c) => c.stats.bytes);
+    const sum = truthBytes.reduce((a, b) => a + b, 0);
+    const truth = truthBytes.map((b) => b / sum);
+    let start = performance.now();
+    const highs = await solveMixture(transcripts, { mergeList, backend: 'highs', uncertainty: false });
+    const highsSeconds = (performance.now() - start) / 1000;
+    let glpkSeconds = Number.NaN;
+    if (withGlpk) {
+      start = performance.now();
+      await solveMixture(transcripts, { mergeList, backend: 'glpk', uncertainty: false });
+      glpkSeconds = (performance.now() - start) / 1000;
+    }
+    const mse = highs.byteShare.reduce((s, b, i) => s + (b - truth[i]) ** 2, 0) / n;
+    console.log(
+      [
+        n,
+        steps,
+        highs.constraints,
+        highs.rounds,
+        `${highsSeconds.toFixed(1)} (${highs.sweepSeconds.toFixed(1)}/${highs.lpSeconds.toFixed(1)})`,
+        glpkSeconds.toFixed(1),
+        (glpkSeconds / highsSeconds).toFixed(2),
+        Math.log10(mse).toFixed(2),
+      ].join('\t'),
+    );
+  }
+}
