@@ -90,6 +90,8 @@ export async function loadInferTokenizer(
   options: InferOptions,
 ): Promise<TokenizerSpec> {
   return loadTokenizer(tokenizerRef, {
+    // Built-ins derive their merges from ranks: cache the result like every other stage.
+    cache: new Cache(options.cacheDir ?? defaultCacheDir()),
     preTokenizer:
       options.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(options.pretokenizer),
   });

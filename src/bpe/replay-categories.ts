@@ -40,8 +40,21 @@ export async function replayCategories(
   const table = buildSymbolTable(spec.alphabet, spec.mergeList, steps);
   const merges = mergePrefixHash(spec, steps);
   const out: Transcript[] = [];
-  for (const category of counts) {
-    const run = (): Transcript => replay(category, spec, steps, { onProgress: options.onProgress, table });
+  // One progress stage over all categories (steps × categories), so a run over 100 categories
+  // shows one bar, or one line when not on a terminal, instead of one per category.
+  const total = steps * counts.length;
+  for (const [index, category] of counts.entries()) {
+    const report = options.onProgress;
+    const onProgress: ProgressCallback | undefined = report
+      ? (event) =>
+          report({
+            ...event,
+            done: Math.min(index * steps + event.done, total),
+            total,
+            detail: category.category.name,
+          })
+      : undefined;
+    const run = (): Transcript => replay(category, spec, steps, { onProgress, table });
     if (!options.cache) {
       out.push(run());
     } else {
@@ -63,8 +76,8 @@ export async function replayCategories(
         out.push(decodeTranscript(payload));
         options.onProgress?.({
           stage: 'replay',
-          done: steps,
-          total: steps,
+          done: (index + 1) * steps,
+          total,
           unit: 'steps',
           detail: `${category.category.name} (cached)`,
         });

@@ -56,6 +56,7 @@ export default class Count extends BaseCommand {
       onProgress: progress.callback,
     });
     const tokenizer = await loadTokenizer(args.tokenizer, {
+      cache: this.cache(flags['cache-dir']),
       preTokenizer:
         flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
     });

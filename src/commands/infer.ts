@@ -10,6 +10,7 @@ import { parseByteSize } from '../corpus/byte-size.js';
 import { inferMixture, loadInferTokenizer, validateInferOptions, type InferOptions } from '../infer.js';
 import { proportionsCsv } from '../report/csv.js';
 import { renderProportionsChart } from '../report/proportions-chart.js';
+import { reportHtml } from '../report/html.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
 
@@ -103,6 +104,7 @@ export default class Infer extends BaseCommand {
         'proportions.csv': proportionsCsv(result),
         'proportions.png': png,
         'proportions.svg': svg,
+        'report.html': reportHtml(result),
       },
       flags.force,
     );

@@ -50,6 +50,7 @@ export default class Replay extends BaseCommand {
     const { args, flags } = await this.parse(Replay);
     const progress = this.progress(flags.json);
     const tokenizer = await loadTokenizer(args.tokenizer, {
+      cache: this.cache(flags['cache-dir']),
       preTokenizer:
         flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
     });

@@ -81,6 +81,7 @@ test('infer on a tokenizer.json file and a category folder writes the whole resu
     'proportions.csv',
     'proportions.png',
     'proportions.svg',
+    'report.html',
     'result.json',
   ]);
   assert.deepEqual(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')), result);
