@@ -1,8 +1,9 @@
 // `tokmix count <tokenizer> --categories …`: the counting stage alone — each category's sample
 // normalized and pre-tokenized as the tokenizer does, with its per-category figures.
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
 import { BaseCommand } from '../cli/base.js';
+import { tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import { parsePreTokenizerPreset } from '../tokenizer/presets.js';
 import {
@@ -22,27 +23,17 @@ export default class Count extends BaseCommand {
     '<%= config.bin %> count gpt-4o --categories ./my-categories --bytes 10MB --json',
   ];
 
-  static override args = {
-    tokenizer: Args.string({
-      description: 'built-in tokenizer name or a tokenizer file/folder',
-      required: true,
-    }),
-  };
+  static override args = { tokenizer: tokenizerArg };
 
   static override flags = {
+    ...sampleFlags,
     categories: Flags.string({
       description:
         'a folder (each sub-folder a category), a manifest .json, or a built-in set (languages, code, domains, default)',
       required: true,
     }),
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 200000, 10MB, 1GiB)" }),
-    seed: Flags.integer({ description: 'which sequences a capped sample takes', default: 0 }),
-    jobs: Flags.integer({ description: 'worker threads (default: the cores)', min: 1 }),
-    'text-field': Flags.string({ description: 'JSON Lines: the field holding the text', default: 'text' }),
-    'text-column': Flags.string({ description: 'CSV/TSV: the column holding the text', default: 'text' }),
-    pretokenizer: Flags.string({
-      description: 'pre-tokenizer preset for files that carry none (merges.txt, .tiktoken)',
-    }),
+    pretokenizer: pretokenizerFlag,
   };
 
   async run(): Promise<void> {

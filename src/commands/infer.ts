@@ -1,8 +1,9 @@
 // `tokmix infer <tokenizer>`: estimate the training mixture of a tokenizer over a category set,
 // print the shares and write result.json, proportions.csv and the chart (PNG, SVG) to one folder.
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { basename, extname, join } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
+import { tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
 import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
 import { UserError } from '../common/errors.js';
 import { formatTable } from '../corpus/table.js';
@@ -37,14 +38,10 @@ export default class Infer extends BaseCommand {
     '<%= config.bin %> infer llama3 --categories languages --solver glpk --json',
   ];
 
-  static override args = {
-    tokenizer: Args.string({
-      description: 'built-in tokenizer name or a tokenizer file/folder',
-      required: true,
-    }),
-  };
+  static override args = { tokenizer: tokenizerArg };
 
   static override flags = {
+    ...sampleFlags,
     categories: Flags.string({
       description:
         'a built-in set (languages, code, domains, default), a folder of category folders, or a manifest .json',
@@ -52,21 +49,14 @@ export default class Infer extends BaseCommand {
     }),
     merges: Flags.string({ description: 'merges to use (default 1000, or the whole list when shorter)' }),
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 1MB; default 1MB)" }),
-    seed: Flags.integer({ description: 'which sequences a capped sample takes', default: 0 }),
     solver: Flags.string({
       description: 'LP backend: highs (default), glpk or jsl (small problems only)',
       default: 'highs',
     }),
-    jobs: Flags.integer({ description: 'worker threads for counting (default: the cores)', min: 1 }),
-    pretokenizer: Flags.string({
-      description:
-        "pre-tokenizer preset (gpt2, digits+gpt2, cl100k, o200k, sentencepiece) replacing the file's",
-    }),
+    pretokenizer: pretokenizerFlag,
     'time-limit': Flags.integer({ description: 'seconds allowed for the solve stage', min: 1 }),
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     force: Flags.boolean({ description: 'overwrite an existing output folder', default: false }),
-    'text-field': Flags.string({ description: 'JSON Lines: the field holding the text', default: 'text' }),
-    'text-column': Flags.string({ description: 'CSV/TSV: the column holding the text', default: 'text' }),
   };
 
   async run(): Promise<void> {

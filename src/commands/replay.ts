@@ -1,8 +1,9 @@
 // `tokmix replay <tokenizer> --categories …`: the replay stage alone — each category's transcript
 // (cached), with steps applied and absent, recorded changes and transcript size per category.
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
 import { BaseCommand } from '../cli/base.js';
+import { tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import { parsePreTokenizerPreset } from '../tokenizer/presets.js';
 import {
@@ -23,27 +24,17 @@ export default class Replay extends BaseCommand {
     '<%= config.bin %> replay runs/mix/tokenizer.json --categories languages --merges 30000 --json',
   ];
 
-  static override args = {
-    tokenizer: Args.string({
-      description: 'built-in tokenizer name or a tokenizer file/folder',
-      required: true,
-    }),
-  };
+  static override args = { tokenizer: tokenizerArg };
 
   static override flags = {
+    ...sampleFlags,
     categories: Flags.string({
       description: 'a folder (each sub-folder a category), a manifest .json, or a built-in set',
       required: true,
     }),
     merges: Flags.integer({ description: 'merges to replay (default: the whole list)', min: 0 }),
-    pretokenizer: Flags.string({
-      description: 'pre-tokenizer preset for files that carry none (merges.txt, .tiktoken)',
-    }),
+    pretokenizer: pretokenizerFlag,
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 10MB)" }),
-    seed: Flags.integer({ description: 'which sequences a capped sample takes', default: 0 }),
-    jobs: Flags.integer({ description: 'worker threads for counting (default: the cores)', min: 1 }),
-    'text-field': Flags.string({ description: 'JSON Lines: the field holding the text', default: 'text' }),
-    'text-column': Flags.string({ description: 'CSV/TSV: the column holding the text', default: 'text' }),
   };
 
   async run(): Promise<void> {

@@ -1,14 +1,14 @@
 // `tokmix tokenizers export <name|path> --format merges.txt|tokenizer.json [--out F]`: the merge
 // list as merges.txt, or a tokenizer.json the native `tokenizers` package loads.
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { existsSync } from 'node:fs';
 import { BaseCommand } from '../../cli/base.js';
+import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
 import { UserError } from '../../common/errors.js';
 import { writeFileAtomic } from '../../common/atomic.js';
 import {
   loadTokenizer,
   parsePreTokenizerPreset,
-  PRE_TOKENIZER_PRESETS,
   toMergesTxt,
   toTokenizerJson,
 } from '../../tokenizer/index.js';
@@ -21,12 +21,7 @@ export default class TokenizersExport extends BaseCommand {
     '<%= config.bin %> tokenizers export claude --format tokenizer.json --out claude.tokenizer.json',
   ];
 
-  static override args = {
-    tokenizer: Args.string({
-      description: 'built-in name or alias, or a tokenizer file/folder',
-      required: true,
-    }),
-  };
+  static override args = { tokenizer: tokenizerArg };
 
   static override flags = {
     format: Flags.string({
@@ -36,11 +31,7 @@ export default class TokenizersExport extends BaseCommand {
     }),
     out: Flags.string({ description: 'file to write (default: stdout)' }),
     force: Flags.boolean({ description: 'overwrite --out if it exists', default: false }),
-    pretokenizer: Flags.string({
-      description:
-        'pre-tokenizer preset for files that carry none (merges.txt, .tiktoken), or to override one',
-      options: [...PRE_TOKENIZER_PRESETS],
-    }),
+    pretokenizer: pretokenizerFlag,
   };
 
   async run(): Promise<void> {

@@ -1,11 +1,11 @@
 // `tokmix tokenizers pretokenize <name|path> (--file F | stdin)`: the input normalized and
 // pre-tokenized as one sequence, in the tokenizer's alphabet (byte-level: `Ġhello`).
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
+import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
 import {
   loadTokenizer,
   parsePreTokenizerPreset,
-  PRE_TOKENIZER_PRESETS,
   preTokenizeText,
   readInputText,
 } from '../../tokenizer/index.js';
@@ -19,20 +19,11 @@ export default class TokenizersPretokenize extends BaseCommand {
     '<%= config.bin %> tokenizers pretokenize llama --file notes.txt',
   ];
 
-  static override args = {
-    tokenizer: Args.string({
-      description: 'built-in name or alias, or a tokenizer file/folder',
-      required: true,
-    }),
-  };
+  static override args = { tokenizer: tokenizerArg };
 
   static override flags = {
     file: Flags.string({ description: 'text file to pre-tokenize (default: stdin)' }),
-    pretokenizer: Flags.string({
-      description:
-        'pre-tokenizer preset for files that carry none (merges.txt, .tiktoken), or to override one',
-      options: [...PRE_TOKENIZER_PRESETS],
-    }),
+    pretokenizer: pretokenizerFlag,
   };
 
   async run(): Promise<void> {

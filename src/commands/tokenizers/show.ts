@@ -1,13 +1,8 @@
 // `tokmix tokenizers show <name|path>`: one tokenizer, any format — where it came from, its
 // merges, alphabet, normalizer and pre-tokenizer, and what loading it had to decide.
-import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
-import {
-  loadTokenizer,
-  parsePreTokenizerPreset,
-  PRE_TOKENIZER_PRESETS,
-  summarizeTokenizer,
-} from '../../tokenizer/index.js';
+import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
+import { loadTokenizer, parsePreTokenizerPreset, summarizeTokenizer } from '../../tokenizer/index.js';
 
 export default class TokenizersShow extends BaseCommand {
   static override description =
@@ -19,19 +14,10 @@ export default class TokenizersShow extends BaseCommand {
     '<%= config.bin %> tokenizers show ./merges.txt --pretokenizer digits+gpt2',
   ];
 
-  static override args = {
-    tokenizer: Args.string({
-      description: 'built-in name or alias, or a tokenizer file/folder',
-      required: true,
-    }),
-  };
+  static override args = { tokenizer: tokenizerArg };
 
   static override flags = {
-    pretokenizer: Flags.string({
-      description:
-        'pre-tokenizer preset for files that carry none (merges.txt, .tiktoken), or to override one',
-      options: [...PRE_TOKENIZER_PRESETS],
-    }),
+    pretokenizer: pretokenizerFlag,
   };
 
   async run(): Promise<void> {
