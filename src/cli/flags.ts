@@ -1,7 +1,10 @@
 // Arguments and flags several commands share (the tokenizer argument, the pre-tokenizer preset,
 // how category samples are read), defined once so their names and help read the same everywhere.
 import { Args, Flags } from '@oclif/core';
-import { PRE_TOKENIZER_PRESETS } from '../tokenizer/presets.js';
+import { availableParallelism } from 'node:os';
+import { parseByteSize } from '../corpus/byte-size.js';
+import { PRE_TOKENIZER_PRESETS, parsePreTokenizerPreset } from '../tokenizer/presets.js';
+import type { PreTokenizerPreset } from '../tokenizer/presets.js';
 
 export const tokenizerArg = Args.string({
   description:
@@ -9,10 +12,12 @@ export const tokenizerArg = Args.string({
   required: true,
 });
 
-export const pretokenizerFlag = Flags.string({
+/** Parsed into the preset's type here, so commands hand `flags.pretokenizer` on as it is. */
+export const pretokenizerFlag = Flags.custom<PreTokenizerPreset>({
   description: 'pre-tokenizer preset for files that carry none (merges.txt, .tiktoken), or to override one',
   options: [...PRE_TOKENIZER_PRESETS],
-});
+  parse: async (input) => parsePreTokenizerPreset(input),
+})();
 
 /** How each category's sample is read: which sequences a cap takes, workers, record fields. */
 export const sampleFlags = {
@@ -21,3 +26,20 @@ export const sampleFlags = {
   'text-field': Flags.string({ description: 'JSON Lines: the field holding the text', default: 'text' }),
   'text-column': Flags.string({ description: 'CSV/TSV: the column holding the text', default: 'text' }),
 };
+
+/** The sample flags (with `--bytes`) as the options `resolveCategories` and `countCategories` take. */
+export function sampleOptions(flags: {
+  bytes?: string;
+  seed: number;
+  jobs?: number;
+  'text-field': string;
+  'text-column': string;
+}): { bytes?: number; seed: number; jobs: number; textField: string; textColumn: string } {
+  return {
+    bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
+    seed: flags.seed,
+    jobs: flags.jobs ?? availableParallelism(),
+    textField: flags['text-field'],
+    textColumn: flags['text-column'],
+  };
+}

@@ -1,18 +1,10 @@
 // `tokmix count <tokenizer> --categories …`: the counting stage alone — each category's sample
 // normalized and pre-tokenized as the tokenizer does, with its per-category figures.
 import { Flags } from '@oclif/core';
-import { availableParallelism } from 'node:os';
 import { BaseCommand } from '../cli/base.js';
-import { tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
+import { tokenizerArg, pretokenizerFlag, sampleFlags, sampleOptions } from '../cli/flags.js';
 import { loadTokenizer } from '../tokenizer/load.js';
-import { parsePreTokenizerPreset } from '../tokenizer/presets.js';
-import {
-  countCategories,
-  formatBytes,
-  formatTable,
-  parseByteSize,
-  resolveCategories,
-} from '../corpus/index.js';
+import { countCategories, formatBytes, formatTable, resolveCategories } from '../corpus/index.js';
 
 export default class Count extends BaseCommand {
   static override description =
@@ -39,35 +31,28 @@ export default class Count extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Count);
     const progress = this.progress(flags.json);
-    const bytes = flags.bytes === undefined ? undefined : parseByteSize(flags.bytes);
+    const sample = sampleOptions(flags);
     const categories = await resolveCategories(flags.categories, {
-      textField: flags['text-field'],
-      textColumn: flags['text-column'],
+      ...sample,
       cacheDir: flags['cache-dir'],
       onProgress: progress.callback,
     });
     const tokenizer = await loadTokenizer(args.tokenizer, {
       cache: this.cache(flags['cache-dir']),
-      preTokenizer:
-        flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
+      preTokenizer: flags.pretokenizer,
     });
     const cache = this.cache(flags['cache-dir']);
-    const jobs = flags.jobs ?? availableParallelism();
     const counts = await countCategories(categories, tokenizer, {
-      bytes,
-      seed: flags.seed,
-      jobs,
+      ...sample,
       cache,
       onProgress: progress.callback,
-      textField: flags['text-field'],
-      textColumn: flags['text-column'],
     });
     progress.stop();
     const notes = counts.flatMap((c) => c.notes ?? []);
     if (flags.json) {
       this.printJson({
         tokenizer: { name: tokenizer.name, source: tokenizer.source },
-        options: { bytes: bytes ?? null, seed: flags.seed, jobs },
+        options: { bytes: sample.bytes ?? null, seed: sample.seed, jobs: sample.jobs },
         cache: { hits: cache.stats.hits, misses: cache.stats.misses },
         categories: counts.map((c) => ({ ...c.category, ...c.stats, notes: c.notes ?? [] })),
       });

@@ -1,18 +1,10 @@
 // `tokmix replay <tokenizer> --categories …`: the replay stage alone — each category's transcript
 // (cached), with steps applied and absent, recorded changes and transcript size per category.
 import { Flags } from '@oclif/core';
-import { availableParallelism } from 'node:os';
 import { BaseCommand } from '../cli/base.js';
-import { tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
+import { tokenizerArg, pretokenizerFlag, sampleFlags, sampleOptions } from '../cli/flags.js';
 import { loadTokenizer } from '../tokenizer/load.js';
-import { parsePreTokenizerPreset } from '../tokenizer/presets.js';
-import {
-  countCategories,
-  formatBytes,
-  formatTable,
-  parseByteSize,
-  resolveCategories,
-} from '../corpus/index.js';
+import { countCategories, formatBytes, formatTable, resolveCategories } from '../corpus/index.js';
 import { checkSteps, replayCategories, transcriptByteSize } from '../bpe/index.js';
 
 export default class Replay extends BaseCommand {
@@ -42,26 +34,21 @@ export default class Replay extends BaseCommand {
     const progress = this.progress(flags.json);
     const tokenizer = await loadTokenizer(args.tokenizer, {
       cache: this.cache(flags['cache-dir']),
-      preTokenizer:
-        flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
+      preTokenizer: flags.pretokenizer,
     });
     const steps = flags.merges ?? tokenizer.mergeList.length;
     checkSteps(tokenizer, steps);
+    const sample = sampleOptions(flags);
     const categories = await resolveCategories(flags.categories, {
-      textField: flags['text-field'],
-      textColumn: flags['text-column'],
+      ...sample,
       cacheDir: flags['cache-dir'],
       onProgress: progress.callback,
     });
     const cache = this.cache(flags['cache-dir']);
     const counts = await countCategories(categories, tokenizer, {
-      bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
-      seed: flags.seed,
-      jobs: flags.jobs ?? availableParallelism(),
+      ...sample,
       cache,
       onProgress: progress.callback,
-      textField: flags['text-field'],
-      textColumn: flags['text-column'],
     });
     const transcripts = await replayCategories(counts, tokenizer, steps, {
       cache,

@@ -2,6 +2,7 @@
 // with the same normalizer and pre-tokenizer (a tokenizer.json with an empty BPE model).
 import tokenizers from 'tokenizers';
 import type { HfComponent } from '../../src/tokenizer/spec.js';
+import { textOnlyTokenizerJson } from '../../src/corpus/native-pipeline.js';
 
 export interface NativePipeline {
   normalize(text: string): string;
@@ -12,28 +13,9 @@ export function nativePipeline(
   normalizer: HfComponent | null,
   preTokenizer: HfComponent | null,
 ): NativePipeline {
-  const json = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [],
-    normalizer,
-    pre_tokenizer: preTokenizer,
-    post_processor: null,
-    decoder: null,
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      vocab: {},
-      merges: [],
-    },
-  };
-  const tokenizer = tokenizers.Tokenizer.fromString(JSON.stringify(json));
+  const tokenizer = tokenizers.Tokenizer.fromString(
+    textOnlyTokenizerJson({ alphabet: 'byte-level', normalizer, preTokenizer }),
+  );
   const native = tokenizer.getNormalizer();
   const pre = tokenizer.getPreTokenizer();
   return {

@@ -6,12 +6,7 @@ import { BaseCommand } from '../../cli/base.js';
 import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
 import { UserError } from '../../common/errors.js';
 import { writeFileAtomic } from '../../common/atomic.js';
-import {
-  loadTokenizer,
-  parsePreTokenizerPreset,
-  toMergesTxt,
-  toTokenizerJson,
-} from '../../tokenizer/index.js';
+import { loadTokenizer, toMergesTxt, toTokenizerJson } from '../../tokenizer/index.js';
 
 export default class TokenizersExport extends BaseCommand {
   static override description = 'Write a tokenizer as merges.txt or as a Hugging Face tokenizer.json';
@@ -40,8 +35,7 @@ export default class TokenizersExport extends BaseCommand {
       throw new UserError(`${flags.out}: already exists; use --force to overwrite it`, flags.out);
     }
     const spec = await loadTokenizer(args.tokenizer, {
-      preTokenizer:
-        flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
+      preTokenizer: flags.pretokenizer,
       cache: this.cache(flags['cache-dir']),
     });
     const text = flags.format === 'merges.txt' ? toMergesTxt(spec) : toTokenizerJson(spec);

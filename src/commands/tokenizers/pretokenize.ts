@@ -3,12 +3,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
-import {
-  loadTokenizer,
-  parsePreTokenizerPreset,
-  preTokenizeText,
-  readInputText,
-} from '../../tokenizer/index.js';
+import { loadTokenizer, preTokenizeText, readInputText } from '../../tokenizer/index.js';
 
 export default class TokenizersPretokenize extends BaseCommand {
   static override description =
@@ -29,8 +24,7 @@ export default class TokenizersPretokenize extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TokenizersPretokenize);
     const spec = await loadTokenizer(args.tokenizer, {
-      preTokenizer:
-        flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
+      preTokenizer: flags.pretokenizer,
       cache: this.cache(flags['cache-dir']),
     });
     const preTokens = preTokenizeText(spec, await readInputText(flags.file));

@@ -2,7 +2,7 @@
 // merges, alphabet, normalizer and pre-tokenizer, and what loading it had to decide.
 import { BaseCommand } from '../../cli/base.js';
 import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
-import { loadTokenizer, parsePreTokenizerPreset, summarizeTokenizer } from '../../tokenizer/index.js';
+import { loadTokenizer, summarizeTokenizer } from '../../tokenizer/index.js';
 
 export default class TokenizersShow extends BaseCommand {
   static override description =
@@ -23,8 +23,7 @@ export default class TokenizersShow extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TokenizersShow);
     const spec = await loadTokenizer(args.tokenizer, {
-      preTokenizer:
-        flags.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(flags.pretokenizer),
+      preTokenizer: flags.pretokenizer,
       cache: this.cache(flags['cache-dir']),
     });
     const summary = summarizeTokenizer(spec);
