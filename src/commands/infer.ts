@@ -5,13 +5,11 @@ import { basename, extname, join } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
 import { tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
 import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
+import { resultFiles } from '../report/result-files.js';
 import { UserError } from '../common/errors.js';
 import { formatTable } from '../corpus/table.js';
 import { parseByteSize } from '../corpus/byte-size.js';
 import { inferMixture, loadInferTokenizer, validateInferOptions, type InferOptions } from '../infer.js';
-import { proportionsCsv } from '../report/csv.js';
-import { renderProportionsChart } from '../report/proportions-chart.js';
-import { reportHtml } from '../report/html.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
 
@@ -83,21 +81,7 @@ export default class Infer extends BaseCommand {
     assertOutputDirFree(out, flags.force);
 
     const result = await inferMixture(args.tokenizer, { ...options, tokenizer });
-    const [png, svg] = await Promise.all([
-      renderProportionsChart(result, { format: 'png' }),
-      renderProportionsChart(result, { format: 'svg' }),
-    ]);
-    writeOutputDir(
-      out,
-      {
-        'result.json': `${JSON.stringify(result, null, 2)}\n`,
-        'proportions.csv': proportionsCsv(result),
-        'proportions.png': png,
-        'proportions.svg': svg,
-        'report.html': reportHtml(result),
-      },
-      flags.force,
-    );
+    writeOutputDir(out, await resultFiles(result), flags.force);
     progress.stop();
     if (flags.json) {
       this.printJson(result);

@@ -6,12 +6,10 @@ import { basename, extname, join } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
 import { UserError } from '../common/errors.js';
 import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
+import { resultFiles } from '../report/result-files.js';
 import { parseByteSize } from '../corpus/byte-size.js';
 import { parsePreTokenizerPreset, preTokenizerPreset } from '../tokenizer/presets.js';
 import { isSolverBackend } from '../solve/backends/index.js';
-import { renderValidationChart } from '../report/validation-chart.js';
-import { validationCsv } from '../report/csv.js';
-import { reportHtml } from '../report/html.js';
 import { parseMethods, parseCounts, runValidation, validationTable } from '../experiment/validate.js';
 
 export default class Validate extends BaseCommand {
@@ -105,21 +103,7 @@ export default class Validate extends BaseCommand {
       },
       { cache, onProgress: progress.callback },
     );
-    const [png, svg] = await Promise.all([
-      renderValidationChart(result, { format: 'png' }),
-      renderValidationChart(result, { format: 'svg' }),
-    ]);
-    writeOutputDir(
-      out,
-      {
-        'validation.json': `${JSON.stringify(result, null, 2)}\n`,
-        'validation.csv': validationCsv(result),
-        'validation.png': png,
-        'validation.svg': svg,
-        'report.html': reportHtml(result),
-      },
-      flags.force,
-    );
+    writeOutputDir(out, await resultFiles(result), flags.force);
     progress.stop();
     if (flags.json) {
       this.printJson(result);

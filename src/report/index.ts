@@ -11,3 +11,4 @@ export * from './validation-chart.js';
 export * from './load.js';
 export * from './html.js';
 export * from './plot.js';
+export * from './result-files.js';
