@@ -8,6 +8,9 @@ import type { PairUniverse } from './pair-universe.js';
 import { LpModel } from './backends/lp-model.js';
 import type { LpBackend, LpSolution } from './backends/lp-model.js';
 
+/** Row duals at most this large (objective units per unit of row activity) count as zero. */
+const DUAL_ZERO = 1e-9;
+
 export interface LazyLpSettings {
   /** Competitors examined per step (the reference's competitor_batch_size). */
   competitorBatch: number;
@@ -43,6 +46,9 @@ export class LazyMixtureLp {
   slackRow = -1;
   constraints = 0;
   sweptSteps = 0;
+  /** Deviation columns (d+ then d-) and rows alpha_i - d+_i + d-_i = 1/n of the anchor. */
+  private readonly anchorCols: number[] = [];
+  private readonly anchorRows: number[] = [];
   private readonly keys = new Set<number>();
   /** The (step, pair) key of each model row; -1 for rows that are not mixture constraints. */
   private rowKeys: number[] = [];
@@ -81,6 +87,35 @@ export class LazyMixtureLp {
     const all = Int32Array.from({ length: this.n }, (_, i) => i);
     this.simplexRow = this.model.addRow(1, 1, all, new Float64Array(this.n).fill(1));
     this.rowKeys.push(-1);
+  }
+
+  /**
+   * Pulls the shares towards uniform by `weight` per unit of L1 distance. While the constraints
+   * found so far leave many shares optimal, the simplex returns an extreme vertex (most shares 0)
+   * and the next sweep only cuts off that vertex; the anchored optimum is the optimal point closest
+   * to uniform, so each sweep tests a central mixture. Released before the final rounds, so the
+   * answer is an optimum of the paper's LP.
+   */
+  anchor(weight: number): void {
+    if (this.anchorRows.length > 0) throw new Error('LazyMixtureLp: anchored twice');
+    for (let i = 0; i < this.n; i++) {
+      const up = this.model.addCol(0, Number.POSITIVE_INFINITY, weight);
+      const down = this.model.addCol(0, Number.POSITIVE_INFINITY, weight);
+      this.anchorCols.push(up, down);
+      this.anchorRows.push(this.model.addRow(1 / this.n, 1 / this.n, [i, up, down], [1, -1, 1]));
+      this.rowKeys.push(-1);
+    }
+  }
+
+  get anchored(): boolean {
+    return this.anchorRows.length > 0 && this.model.colCost.data[this.anchorCols[0]] !== 0;
+  }
+
+  /** Removes the anchor's pull: its rows become free and its columns cost nothing. */
+  releaseAnchor(): void {
+    for (const col of this.anchorCols) this.model.setColCost(col, 0);
+    for (const row of this.anchorRows)
+      this.model.setRowBounds(row, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
   }
 
   get variables(): number {
@@ -236,16 +271,19 @@ export class LazyMixtureLp {
   /**
    * Drops the constraint rows that are slack at `x` by more than the tolerance (they do not shape
    * the optimum); a later sweep adds any of them back if it becomes violated. Keeps the LP near the
-   * size of its basis. Returns the number of rows dropped.
+   * size of its basis. With `rowDual`, also drops tight rows whose dual is zero: the optimum stands
+   * without them, but dropping them every round can cycle, so the caller does it only when the LP
+   * has grown too large. Returns the number of rows dropped.
    */
-  dropSlackRows(x: Float64Array): number {
+  dropSlackRows(x: Float64Array, rowDual?: Float64Array): number {
     const activity = this.model.rowActivity(x);
     const mask = new Uint8Array(this.model.numRows);
     let dropped = 0;
     const kept: number[] = [];
     for (let r = 0; r < mask.length; r++) {
       const key = this.rowKeys[r];
-      if (key >= 0 && activity[r] > this.settings.tolerance) {
+      const free = rowDual !== undefined && Math.abs(rowDual[r]) <= DUAL_ZERO;
+      if (key >= 0 && (free || activity[r] > this.settings.tolerance)) {
         mask[r] = 1;
         this.keys.delete(key);
         dropped++;

@@ -27,10 +27,9 @@ export interface SolveMixtureOptions {
   /** New constraints collected before re-solving, at least (reference: 100). */
   maxAdd?: number;
   /**
-   * Re-solve after max(maxAdd, batchGrowth * constraints so far) new constraints (default 0.25).
-   * 0 gives the reference's fixed batches; growing batches cut the number of LP solves from
-   * thousands to tens at 30,000 merges (each warm-started HiGHS solve costs about as much for
-   * 100 new rows as for 1,000; see bench/solve.ts).
+   * Re-solve after max(maxAdd, batchGrowth * rows the LP holds) new constraints (default 0.25).
+   * 0 gives the reference's fixed batches. Batches tied to the rows held (not to all constraints
+   * ever added) keep each warm-started solve small once slack rows are dropped; see bench/solve.ts.
    */
   batchGrowth?: number;
   /**
@@ -38,7 +37,16 @@ export interface SolveMixtureOptions {
    * as many rows as columns (default true); the sweep re-adds any that become violated.
    */
   dropSlackRows?: boolean;
-  /** After a re-solve, sweep again from step 0 ('restart', the reference's rule, default) or go on. */
+  /**
+   * Weight of the pull towards uniform shares while constraints are being found, per unit of L1
+   * distance, in occurrences of a typical category (default 1; 0 turns it off). See LazyMixtureLp.anchor.
+   */
+  anchorWeight?: number;
+  /**
+   * After a re-solve, go on sweeping from the same step ('continue', default) or start again from
+   * step 0 ('restart', the reference's rule). Either way the answer is certified by a whole sweep
+   * that adds nothing; 'continue' needs 2-3x less time (bench/solve.ts, infer gpt-4o).
+   */
   resume?: 'restart' | 'continue';
   /** Tolerance on a pair beating a merge, in occurrences of a typical category (default 1e-6). */
   tolerance?: number;
@@ -52,6 +60,9 @@ export interface SolveMixtureOptions {
   seed?: number;
 }
 
+/** Rows the LP may hold, at least and per column, before tight rows without a dual are dropped. */
+const ROW_CAP_MIN = 50_000;
+const ROW_CAP_PER_COLUMN = 10;
 /** Rounds after which slack rows are no longer dropped (a guard against cycling). */
 const MAX_DROP_ROUNDS = 200;
 
@@ -112,12 +123,24 @@ export async function solveMixture(
         );
       }
       const lpStart = performance.now();
-      const solution = lp.solve(backend, remaining(), 'the mixture LP');
-      lpSeconds += (performance.now() - lpStart) / 1000;
+      let solution = lp.solve(backend, remaining(), 'the mixture LP');
       lp.adopt(solution.x);
+      // The anchor only picks among shares that all explain the merges found so far without slack;
+      // once slack is needed, the slacks decide and the pull would only slow the rounds down.
+      if (lp.anchored && slackTotal(lp) > lp.settings.tolerance) {
+        lp.releaseAnchor();
+        solution = lp.solve(backend, remaining(), 'the mixture LP');
+        lp.adopt(solution.x);
+      }
+      lpSeconds += (performance.now() - lpStart) / 1000;
       objectiveScaled = solution.objective;
       rounds++;
-      if (dropSlack && rounds <= MAX_DROP_ROUNDS && lp.rows > 1000) lp.dropSlackRows(solution.x);
+      if (dropSlack && rounds <= MAX_DROP_ROUNDS && lp.rows > 1000) {
+        // Tight rows pile up while many shares are optimal (up to a million at 112 categories, where
+        // HiGHS's WebAssembly memory gives out); past the cap, rows without a shadow price go too.
+        const crowded = lp.rows > Math.max(ROW_CAP_MIN, ROW_CAP_PER_COLUMN * lp.variables);
+        lp.dropSlackRows(solution.x, crowded ? solution.rowDual : undefined);
+      }
       onProgress({
         stage: 'solve',
         done: rounds,
@@ -131,12 +154,14 @@ export async function solveMixture(
     // rule) the next sweep starts again at step 0 under the new shares; with `continue` it goes on
     // from the same step and wraps around. Stop after T consecutive steps (a whole sweep under one
     // assignment) add no constraint.
-    const restart = (options.resume ?? 'restart') === 'restart';
+    const restart = (options.resume ?? 'continue') === 'restart';
     lp.resetCounts();
     lp.recomputePriorities();
     let clean = 0;
     let pending = 0;
-    while (clean < T) {
+    const anchorWeight = options.anchorWeight ?? 1;
+    if (anchorWeight > 0) lp.anchor(anchorWeight);
+    for (;;) {
       const added = lp.checkStep(cursor);
       if (added > 0) {
         pending += added;
@@ -144,8 +169,16 @@ export async function solveMixture(
       } else clean++;
       lp.applyStep(cursor);
       cursor++;
-      if (clean >= T) break;
-      if (pending >= Math.max(maxAdd, batchGrowth * lp.constraints) || (cursor === T && pending > 0)) {
+      if (clean >= T) {
+        if (!lp.anchored) break;
+        // Optimal with the anchor: release it and go on until a sweep under the plain LP's optimum is clean.
+        lp.releaseAnchor();
+        solveRound();
+        pending = 0;
+        clean = 0;
+        cursor = T;
+      }
+      if (pending >= Math.max(maxAdd, batchGrowth * lp.rows) || (cursor === T && pending > 0)) {
         solveRound();
         pending = 0;
         clean = 0;
@@ -212,6 +245,11 @@ export async function solveMixture(
   } finally {
     backend.dispose();
   }
+}
+
+function slackTotal(lp: LazyMixtureLp): number {
+  const sums = lp.slackSums();
+  return sums.steps + sums.pairs;
 }
 
 function countAbsent(lp: LazyMixtureLp): number {

@@ -167,6 +167,11 @@ export class LpModel {
     this.version++;
   }
 
+  setColCost(col: number, cost: number): void {
+    this.colCost.data[col] = cost;
+    this.version++;
+  }
+
   /** Replaces the whole objective: `cost` is dense over the current columns (missing ones are 0). */
   setObjective(cost: ArrayLike<number>, sense: Sense): void {
     const costs = this.colCost.data;
@@ -213,6 +218,8 @@ export interface LpSolution {
   /** Column values (length numCols), meaningful when status is 'optimal'. */
   x: Float64Array;
   objective: number;
+  /** Row duals (shadow prices), from backends that report them. */
+  rowDual?: Float64Array;
   /** The solver's own words when status is not 'optimal'. */
   detail?: string;
 }
