@@ -155,7 +155,7 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
     pairs: transcripts[i].totals.pairs,
     pairShare: estimate.pairShare[i],
     byteShare: estimate.byteShare[i],
-    ...(ranges ? { byteShareRange: ranges[i] } : {}),
+    ...(ranges?.[i] ? { byteShareRange: ranges[i] } : {}),
   }));
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,

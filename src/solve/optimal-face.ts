@@ -5,6 +5,7 @@ import type { ProgressCallback } from '../common/progress.js';
 import type { MixtureEstimate } from './types.js';
 import type { LpBackend } from './backends/lp-model.js';
 import type { LazyMixtureLp } from './lazy-lp.js';
+import { byteShareOf } from './shares.js';
 
 export interface FaceOptions {
   /** Optimal objective of the main LP, in the model's scaled units. */
@@ -42,6 +43,70 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
   let sweepSeconds = 0;
   const meanRatio = options.ratios.reduce((a, b) => a + b, 0) / n;
   const r = options.ratios.map((x) => x / meanRatio);
+  const result = (uncertainty: FaceResult['uncertainty']): FaceResult => ({
+    uncertainty,
+    lpSeconds,
+    sweepSeconds,
+  });
+  const slackColumns = (): number[] => {
+    const cols: number[] = [];
+    for (let t = 0; t < lp.steps; t++) if (lp.vtCol[t] >= 0) cols.push(lp.vtCol[t]);
+    for (const g of lp.vpPairs) cols.push(lp.vpCol[g]);
+    return cols;
+  };
+  const delta = 1e-7 * Math.abs(options.objective) + 1e-6;
+  const direction = probeDirection(n, options.seed);
+
+  // The cheap question first, in the LP's own variables so the solver starts from its optimal
+  // basis: can a random direction in the shares improve while the objective stays optimal? Only if
+  // it can are the byte-share ranges worth their slower ratio LPs below.
+  let slackCols = slackColumns();
+  const probeRow = model.addRow(
+    Number.NEGATIVE_INFINITY,
+    options.objective + delta,
+    slackCols,
+    slackCols.map(() => 1),
+  );
+  lp.slackCost = 0;
+  lp.slackRow = probeRow;
+  const probe = (sense: 'min' | 'max'): number[] | undefined => {
+    for (let round = 0; round <= MAX_VERIFY_ROUNDS; round++) {
+      if (performance.now() > options.deadline) return undefined;
+      model.setObjective(direction, sense);
+      const lpStart = performance.now();
+      const limit = options.deadline === Infinity ? undefined : (options.deadline - performance.now()) / 1000;
+      const solution = backend.solve(model, { timeLimitSeconds: limit, simplex: 'primal' });
+      lpSeconds += (performance.now() - lpStart) / 1000;
+      if (solution.status !== 'optimal') return undefined;
+      lp.adopt(solution.x);
+      const sweepStart = performance.now();
+      const added = lp.fullPass();
+      sweepSeconds += (performance.now() - sweepStart) / 1000;
+      if (added === 0) return byteShareOf(Array.from(lp.alpha), options.ratios);
+    }
+    return undefined;
+  };
+  const probeHigh = probe('max');
+  const probeLow = probe('min');
+  let probeSpread: number | undefined;
+  if (probeHigh && probeLow) {
+    let spread = 0;
+    for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(probeHigh[i] - probeLow[i]));
+    probeSpread = spread;
+    if (spread <= options.uniqueTolerance) {
+      return result({
+        unique: true,
+        note: `optimum unique: a random direction moves no byte share by more than ${spread.toExponential(1)}`,
+      });
+    }
+  }
+  if (probeSpread === undefined) {
+    return result({
+      unique: false,
+      note: 'the optimum could not be checked for uniqueness (time limit or solver failure on the probe LP)',
+    });
+  }
+  model.setRowBounds(probeRow, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
 
   // Charnes-Cooper: alpha = y / t with t = 1 / sum(r alpha). Every mixture row is homogeneous (>= 0),
   // so it holds for (y, t * v) unchanged; the simplex row becomes sum y - t = 0, a new row fixes
@@ -52,10 +117,7 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
   const idx = Array.from({ length: n }, (_, i) => i);
   model.addRow(0, 0, [...idx, tCol], [...idx.map(() => 1), -1]);
   model.addRow(1, 1, idx, r);
-  const slackCols: number[] = [];
-  for (let t = 0; t < lp.steps; t++) if (lp.vtCol[t] >= 0) slackCols.push(lp.vtCol[t]);
-  for (const g of lp.vpPairs) slackCols.push(lp.vpCol[g]);
-  const delta = 1e-7 * Math.abs(options.objective) + 1e-6;
+  slackCols = slackColumns();
   const boundRow = model.addRow(
     Number.NEGATIVE_INFINITY,
     0,
@@ -76,7 +138,7 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
       model.setObjective(cost, sense);
       const lpStart = performance.now();
       const limit = options.deadline === Infinity ? undefined : (options.deadline - performance.now()) / 1000;
-      const solution = backend.solve(model, { timeLimitSeconds: limit });
+      const solution = backend.solve(model, { timeLimitSeconds: limit, simplex: 'primal' });
       lpSeconds += (performance.now() - lpStart) / 1000;
       // A time-out or a numerical failure here leaves the main optimum standing, only unchecked.
       if (solution.status !== 'optimal') return undefined;
@@ -99,47 +161,35 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
     }
   };
 
-  const direction = probeDirection(n, options.seed);
-  const high = extreme(direction, 'max');
-  const low = extreme(direction, 'min');
-  const result = (uncertainty: FaceResult['uncertainty']): FaceResult => ({
-    uncertainty,
-    lpSeconds,
-    sweepSeconds,
-  });
-  if (!high || !low) {
-    return result({
-      unique: false,
-      note: 'the optimum could not be checked for uniqueness (time limit or solver failure on the probe LP)',
-    });
-  }
-  let spread = 0;
-  for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(high[i] - low[i]));
-  if (spread <= options.uniqueTolerance) {
-    return result({
-      unique: true,
-      note: `optimum unique: a random direction moves no byte share by more than ${spread.toExponential(1)}`,
-    });
-  }
-
-  const ranges: [number, number][] = options.byteShare.map((b) => [b, b]);
-  let complete = true;
-  for (let i = 0; i < n && complete; i++) {
+  const ranges: ([number, number] | null)[] = options.byteShare.map(() => null);
+  let computed = 0;
+  // Largest shares first: if time runs out, the ranges that matter most are there.
+  const order = idx.slice().sort((a, b) => options.byteShare[b] - options.byteShare[a]);
+  for (const i of order) {
     const unit = idx.map((j) => (j === i ? 1 : 0));
     const lowShares = extreme(unit, 'min');
-    const highShares = extreme(unit, 'max');
-    if (!lowShares || !highShares) complete = false;
-    else ranges[i] = [Math.max(0, lowShares[i]), Math.min(1, highShares[i])];
+    const highShares = lowShares && extreme(unit, 'max');
+    if (!lowShares || !highShares) break;
+    ranges[i] = [Math.max(0, lowShares[i]), Math.min(1, highShares[i])];
+    computed++;
   }
-  const centralAlpha = new Float64Array(n);
-  for (const v of vertices) for (let i = 0; i < n; i++) centralAlpha[i] += v[i] / vertices.length;
-  let widest = 0;
-  for (const [lo, hi] of ranges) widest = Math.max(widest, hi - lo);
+  let widest = probeSpread;
+  for (const range of ranges) if (range) widest = Math.max(widest, range[1] - range[0]);
   const notes = [
     `optimum not unique: byte shares can move by up to ${widest.toExponential(2)} at optimal objective`,
-    "shares reported are the mean of the optimal face's extreme points",
   ];
-  if (!complete) notes.push('time limit or solver failure: ranges computed for some categories only');
+  let centralAlpha: Float64Array | undefined;
+  if (computed === n) {
+    centralAlpha = new Float64Array(n);
+    for (const v of vertices) for (let i = 0; i < n; i++) centralAlpha[i] += v[i] / vertices.length;
+    notes.push("shares reported are the mean of the optimal face's extreme points");
+  } else {
+    notes.push(
+      computed === 0
+        ? 'per-category ranges not computed (time limit or solver failure)'
+        : `time limit or solver failure: ranges computed for the ${computed} largest of ${n} categories only`,
+    );
+  }
   if (unverified > 0)
     notes.push(
       `${unverified} extreme points not fully checked against all constraints (ranges may be wider than the truth)`,

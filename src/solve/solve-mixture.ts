@@ -218,8 +218,8 @@ export async function solveMixture(
         ratios,
         uniqueTolerance: options.uniqueTolerance ?? 1e-6,
         seed: options.seed ?? 1,
-        // The check may take half as long as the solve itself (at least 10 s), never past the limit.
-        deadline: Math.min(deadline, performance.now() + Math.max(10, 0.5 * elapsed) * 1000),
+        // The check may take half as long as the solve itself (at least 5 s), never past the limit.
+        deadline: Math.min(deadline, performance.now() + Math.max(5, 0.5 * elapsed) * 1000),
         onProgress,
         byteShare,
       });

@@ -27,8 +27,8 @@ export interface MixtureEstimate {
   /** Set when the optimum is not unique: how far each share can move at (near-)optimal objective. */
   uncertainty?: {
     unique: boolean;
-    /** Per category [min, max] byte share over the optimal face, when computed. */
-    byteShareRange?: [number, number][];
+    /** Per category [min, max] byte share over the optimal face; null where time ran out first. */
+    byteShareRange?: ([number, number] | null)[];
     note: string;
   };
 }

@@ -3,9 +3,13 @@
 // re-parsing and re-solving the whole LP.
 import * as highsModule from 'highs';
 import type { Highs, Model } from 'highs';
-import type { LpBackend, LpModel, LpSolution } from './lp-model.js';
+import type { LpBackend, LpModel, LpSolution, LpSolveOptions } from './lp-model.js';
 
 let runtime: Promise<Highs> | undefined;
+
+/** HiGHS's simplex_strategy values. */
+const DUAL = 1;
+const PRIMAL = 4;
 
 /** The WebAssembly runtime is loaded once per process and shared by every model. */
 function highsRuntime(): Promise<Highs> {
@@ -37,13 +41,17 @@ class HighsBackend implements LpBackend {
     this.highs = highs;
   }
 
-  solve(model: LpModel, options: { timeLimitSeconds?: number }): LpSolution {
+  solve(model: LpModel, options: LpSolveOptions): LpSolution {
     const native = this.sync(model);
     const limit = options.timeLimitSeconds;
     native.options.set(
       'time_limit',
       limit !== undefined && Number.isFinite(limit) ? Math.max(0.01, limit) : 1e30,
     );
+    // HiGHS's time_limit counts every run of the instance since its clocks were last zeroed; each
+    // solve here gets its own budget.
+    native.zeroAllClocks();
+    native.options.set('simplex_strategy', options.simplex === 'primal' ? PRIMAL : DUAL);
     try {
       native.run();
     } catch (error) {

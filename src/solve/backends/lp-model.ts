@@ -224,9 +224,18 @@ export interface LpSolution {
   detail?: string;
 }
 
+export interface LpSolveOptions {
+  timeLimitSeconds?: number;
+  /**
+   * Simplex variant, for backends that offer a choice: 'dual' (default) re-solves fast after rows
+   * are added; 'primal' after only the objective changed, as the old optimum is still feasible.
+   */
+  simplex?: 'dual' | 'primal';
+}
+
 /** A solver backend. `solve` may keep state between calls on the same model (warm starts). */
 export interface LpBackend {
   readonly name: 'highs' | 'glpk' | 'jsl';
-  solve(model: LpModel, options: { timeLimitSeconds?: number }): LpSolution;
+  solve(model: LpModel, options: LpSolveOptions): LpSolution;
   dispose(): void;
 }
