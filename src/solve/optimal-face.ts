@@ -53,7 +53,7 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
   model.addRow(0, 0, [...idx, tCol], [...idx.map(() => 1), -1]);
   model.addRow(1, 1, idx, r);
   const slackCols: number[] = [];
-  for (let t = 0; t < lp.steps; t++) if (lp.vtCol[t] >= 0) slackCols.push(lp.vtCol[t]);
+  for (let t = lp.firstStep; t < lp.steps; t++) if (lp.vtCol[t] >= 0) slackCols.push(lp.vtCol[t]);
   for (const g of lp.vpPairs) slackCols.push(lp.vpCol[g]);
   const delta = 1e-7 * Math.abs(options.objective) + 1e-6;
   const boundRow = model.addRow(
