@@ -9,6 +9,12 @@ import type { ProgressCallback } from './common/progress.js';
 import { loadTokenizer } from './tokenizer/load.js';
 import { parsePreTokenizerPreset } from './tokenizer/presets.js';
 import type { TokenizerSpec } from './tokenizer/spec.js';
+import {
+  checkSkipMerges,
+  inheritedMergesNote,
+  resolveMergeRange,
+  type MergeRange,
+} from './tokenizer/merge-range.js';
 import { countCategories } from './corpus/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { replayCategories } from './bpe/replay-categories.js';
@@ -31,8 +37,13 @@ export const DEFAULT_BYTES_PER_CATEGORY = 1_000_000;
 export interface InferOptions {
   /** A built-in set name, a folder of category folders, or a manifest .json (default 'default'). */
   categories?: string;
-  /** Merges to use (default DEFAULT_MERGES, or the whole list when shorter). */
+  /** Merges to attack (default DEFAULT_MERGES, or all after the skipped ones when fewer). */
   merges?: number;
+  /**
+   * Merges applied but not attacked, before the `merges` attacked ones (default: the prefix a
+   * built-in inherited from another, e.g. llama3's 100,000 cl100k merges; else 0).
+   */
+  skipMerges?: number;
   /** Cap on each category's sample in bytes (default DEFAULT_BYTES_PER_CATEGORY). */
   bytes?: number;
   /** Which sequences a capped sample takes. */
@@ -72,6 +83,7 @@ export function validateInferOptions(options: InferOptions): void {
   if (options.merges !== undefined && (!Number.isInteger(options.merges) || options.merges <= 0)) {
     throw new UserError(`--merges ${options.merges}: expected a positive whole number`, '--merges');
   }
+  checkSkipMerges(options.skipMerges);
   if (options.bytes !== undefined && (!Number.isFinite(options.bytes) || options.bytes <= 0)) {
     throw new UserError(`--bytes ${options.bytes}: expected a positive size`, '--bytes');
   }
@@ -97,18 +109,22 @@ export async function loadInferTokenizer(
   });
 }
 
+/** The merges an inference uses (skipped, then attacked), checked against the tokenizer. */
+export function inferMergeRange(spec: TokenizerSpec, options: InferOptions): MergeRange {
+  return resolveMergeRange(spec, {
+    merges: options.merges,
+    skipMerges: options.skipMerges,
+    defaultMerges: DEFAULT_MERGES,
+  });
+}
+
 export async function inferMixture(tokenizerRef: string, options: InferOptions = {}): Promise<InferResult> {
   validateInferOptions(options);
   const onProgress = options.onProgress ?? noProgress;
   const spec = options.tokenizer ?? (await loadInferTokenizer(tokenizerRef, options));
   const mergesAvailable = spec.mergeList.length;
-  const steps = options.merges ?? Math.min(DEFAULT_MERGES, mergesAvailable);
-  if (steps > mergesAvailable) {
-    throw new UserError(
-      `--merges ${steps}: ${spec.name} has only ${mergesAvailable} merges; pass --merges ${mergesAvailable} or fewer`,
-      '--merges',
-    );
-  }
+  const range = inferMergeRange(spec, options);
+  const { skip, merges: steps } = range;
   const categorySet = options.categories ?? 'default';
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const categories = await resolveCategories(categorySet, {
@@ -137,9 +153,10 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
       );
     }
   });
-  const transcripts = await replayCategories(counts, spec, steps, { cache, onProgress });
+  const transcripts = await replayCategories(counts, spec, skip + steps, { cache, onProgress });
   const estimate = await solveMixture(transcripts, {
     mergeList: spec.mergeList,
+    firstStep: skip,
     backend: (options.solver as SolverBackend | undefined) ?? 'highs',
     onProgress,
     names,
@@ -167,6 +184,8 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
       alphabet: spec.alphabet,
       mergesUsed: steps,
       mergesAvailable,
+      firstStep: skip,
+      lastStep: skip + steps - 1,
     },
     categorySet,
     categories: results,
@@ -187,11 +206,16 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
     options: {
       categories: categorySet,
       merges: steps,
+      skipMerges: skip,
       bytes,
       seed: options.seed ?? 0,
       solver: estimate.backend,
       pretokenizer: options.pretokenizer ?? null,
-      notes: [...spec.notes, ...counts.flatMap((c) => c.notes ?? [])],
+      notes: [
+        ...spec.notes,
+        ...(range.inherited ? [inheritedMergesNote(spec.name, range.inherited)] : []),
+        ...counts.flatMap((c) => c.notes ?? []),
+      ],
     },
     tool: { name: 'tokmix', version: toolVersion() },
     createdAt: new Date().toISOString(),

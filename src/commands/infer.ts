@@ -9,7 +9,14 @@ import { resultFiles } from '../report/result-files.js';
 import { UserError } from '../common/errors.js';
 import { formatTable } from '../corpus/table.js';
 import { parseByteSize } from '../corpus/byte-size.js';
-import { inferMixture, loadInferTokenizer, validateInferOptions, type InferOptions } from '../infer.js';
+import {
+  inferMergeRange,
+  inferMixture,
+  loadInferTokenizer,
+  validateInferOptions,
+  type InferOptions,
+} from '../infer.js';
+import { inheritedMergesNote, parseSkipMerges } from '../tokenizer/merge-range.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
 
@@ -34,6 +41,7 @@ export default class Infer extends BaseCommand {
     '<%= config.bin %> infer gpt-4o',
     '<%= config.bin %> infer ./tokenizer.json --categories ./my-categories --merges 3000',
     '<%= config.bin %> infer llama3 --categories languages --solver glpk --json',
+    '<%= config.bin %> infer llama3 --skip-merges 0 --merges 1000',
   ];
 
   static override args = { tokenizer: tokenizerArg };
@@ -45,7 +53,13 @@ export default class Infer extends BaseCommand {
         'a built-in set (languages, code, domains, default), a folder of category folders, or a manifest .json',
       default: 'default',
     }),
-    merges: Flags.string({ description: 'merges to use (default 1000, or the whole list when shorter)' }),
+    merges: Flags.string({
+      description: 'merges to attack, after the skipped ones (default 1000, or all that are left when fewer)',
+    }),
+    'skip-merges': Flags.string({
+      description:
+        "merges applied but not attacked, before the attacked ones (default: a built-in's inherited prefix, llama3's 100000 gpt-3.5 merges; else 0)",
+    }),
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 1MB; default 1MB)" }),
     solver: Flags.string({
       description: 'LP backend: highs (default), glpk or jsl (small problems only)',
@@ -63,6 +77,7 @@ export default class Infer extends BaseCommand {
     const options: InferOptions = {
       categories: flags.categories,
       merges: flags.merges === undefined ? undefined : parsePositiveInteger(flags.merges, '--merges'),
+      skipMerges: flags['skip-merges'] === undefined ? undefined : parseSkipMerges(flags['skip-merges']),
       bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
       seed: flags.seed,
       solver: flags.solver,
@@ -76,9 +91,11 @@ export default class Infer extends BaseCommand {
     };
     validateInferOptions(options);
     const tokenizer = await loadInferTokenizer(args.tokenizer, options);
+    const range = inferMergeRange(tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
     const out = flags.out ?? join('results', `${slug(tokenizer.name)}-${slug(flags.categories)}-${date}`);
     assertOutputDirFree(out, flags.force);
+    if (range.inherited) process.stderr.write(`${inheritedMergesNote(tokenizer.name, range.inherited)}\n`);
 
     const result = await inferMixture(args.tokenizer, { ...options, tokenizer });
     writeOutputDir(out, await resultFiles(result), flags.force);
@@ -107,8 +124,10 @@ function summary(result: InferResult, out: string): string {
         : []),
   ]);
   const s = result.solver;
+  const t = result.tokenizer;
+  const skipped = t.firstStep ? ` (steps ${t.firstStep}–${t.lastStep}, after ${t.firstStep} skipped)` : '';
   const lines = [
-    `${result.tokenizer.name}: ${result.tokenizer.mergesUsed} of ${result.tokenizer.mergesAvailable} merges, ` +
+    `${t.name}: ${t.mergesUsed} of ${t.mergesAvailable} merges${skipped}, ` +
       `${result.categories.length} categories (${result.categorySet})`,
     '',
     formatTable([header, ...rows], [2, 3]),

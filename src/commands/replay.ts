@@ -1,19 +1,22 @@
 // `tokmix replay <tokenizer> --categories …`: the replay stage alone — each category's transcript
 // (cached), with steps applied and absent, recorded changes and transcript size per category.
+// It takes infer's merge range (`--skip-merges`, `--merges`), so it builds the transcripts infer uses.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { tokenizerArg, pretokenizerFlag, sampleFlags, sampleOptions } from '../cli/flags.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import { countCategories, formatBytes, formatTable, resolveCategories } from '../corpus/index.js';
-import { checkSteps, replayCategories, transcriptByteSize } from '../bpe/index.js';
+import { replayCategories, transcriptByteSize } from '../bpe/index.js';
+import { inheritedMergesNote, parseSkipMerges, resolveMergeRange } from '../tokenizer/merge-range.js';
 
 export default class Replay extends BaseCommand {
   static override description =
-    "Replay a tokenizer's first T merges over each category's sample and record the transcripts";
+    "Replay a tokenizer's first N+T merges over each category's sample and record the transcripts";
 
   static override examples = [
     '<%= config.bin %> replay gpt2 --categories domains --merges 3000',
     '<%= config.bin %> replay runs/mix/tokenizer.json --categories languages --merges 30000 --json',
+    '<%= config.bin %> replay llama3 --categories default --merges 1000',
   ];
 
   static override args = { tokenizer: tokenizerArg };
@@ -24,7 +27,14 @@ export default class Replay extends BaseCommand {
       description: 'a folder (each sub-folder a category), a manifest .json, or a built-in set',
       required: true,
     }),
-    merges: Flags.integer({ description: 'merges to replay (default: the whole list)', min: 0 }),
+    merges: Flags.integer({
+      description: 'merges to replay after the skipped ones (default: all that are left)',
+      min: 0,
+    }),
+    'skip-merges': Flags.string({
+      description:
+        "merges replayed before the --merges ones but left out of the applied/absent counts, as infer skips them (default: a built-in's inherited prefix, llama3's 100000; else 0)",
+    }),
     pretokenizer: pretokenizerFlag,
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 10MB)" }),
   };
@@ -36,8 +46,13 @@ export default class Replay extends BaseCommand {
       cache: this.cache(flags['cache-dir']),
       preTokenizer: flags.pretokenizer,
     });
-    const steps = flags.merges ?? tokenizer.mergeList.length;
-    checkSteps(tokenizer, steps);
+    const range = resolveMergeRange(tokenizer, {
+      merges: flags.merges,
+      skipMerges: flags['skip-merges'] === undefined ? undefined : parseSkipMerges(flags['skip-merges']),
+    });
+    const { skip } = range;
+    const steps = skip + range.merges;
+    if (range.inherited) process.stderr.write(`${inheritedMergesNote(tokenizer.name, range.inherited)}\n`);
     const sample = sampleOptions(flags);
     const categories = await resolveCategories(flags.categories, {
       ...sample,
@@ -55,20 +70,27 @@ export default class Replay extends BaseCommand {
       onProgress: progress.callback,
     });
     progress.stop();
-    const rows = transcripts.map((t, i) => ({
-      category: counts[i]!.category.name,
-      stepsApplied: t.steps - t.totals.absentSteps,
-      stepsAbsent: t.totals.absentSteps,
-      recordedChanges: t.changePair.length,
-      pairs: t.pairLeft.length,
-      initialPairCount: t.totals.pairs,
-      bytes: t.totals.bytes,
-      transcriptBytes: transcriptByteSize(t),
-    }));
+    const rows = transcripts.map((t, i) => {
+      // Applied and absent count the steps after the skipped ones (all steps when none is skipped).
+      let absent = 0;
+      for (let s = skip; s < steps; s++) if (t.mergePair[s]! < 0) absent++;
+      return {
+        category: counts[i]!.category.name,
+        stepsApplied: steps - skip - absent,
+        stepsAbsent: absent,
+        recordedChanges: t.changePair.length,
+        pairs: t.pairLeft.length,
+        initialPairCount: t.totals.pairs,
+        bytes: t.totals.bytes,
+        transcriptBytes: transcriptByteSize(t),
+      };
+    });
     if (flags.json) {
       this.printJson({
         tokenizer: { name: tokenizer.name, source: tokenizer.source },
-        merges: steps,
+        merges: range.merges,
+        skipMerges: skip,
+        stepsReplayed: steps,
         cache: { hits: cache.stats.hits, misses: cache.stats.misses },
         categories: rows,
       });
@@ -84,8 +106,9 @@ export default class Replay extends BaseCommand {
       formatBytes(r.transcriptBytes),
     ]);
     this.log(formatTable([header, ...table], [1, 2, 3, 4, 5]));
+    const skipped = skip > 0 ? ` (applied/absent count the ${range.merges} after the first ${skip})` : '';
     this.log(
-      `${rows.length} categories replayed over ${steps} merges of ${tokenizer.name} (${cache.stats.hits} cache hits)`,
+      `${rows.length} categories replayed over ${steps} merges of ${tokenizer.name}${skipped} (${cache.stats.hits} cache hits)`,
     );
   }
 }

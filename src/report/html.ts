@@ -1,6 +1,6 @@
 // report.html: one self-contained page per run (settings, table, charts as data: URIs, the merges
 // the categories explain worst). No script, no network: it opens from disk in any browser.
-import type { InferResult, ValidationResult } from './result.js';
+import { mergeRangeText, type InferResult, type ValidationResult } from './result.js';
 import { embeddedFonts, FONT_CREDITS } from './fonts.js';
 import { renderProportionsChartSync } from './proportions-chart.js';
 import { renderValidationChartSync } from './validation-chart.js';
@@ -107,7 +107,13 @@ function inferPage(r: InferResult): string {
       ['source', r.tokenizer.source],
       ['format', r.tokenizer.format],
       ['alphabet', r.tokenizer.alphabet],
-      ['merges used', `${r.tokenizer.mergesUsed} of ${r.tokenizer.mergesAvailable}`],
+      [
+        'merges used',
+        `${r.tokenizer.mergesUsed} of ${r.tokenizer.mergesAvailable}` +
+          (r.tokenizer.firstStep
+            ? ` (steps ${r.tokenizer.firstStep}–${r.tokenizer.lastStep}; the ${r.tokenizer.firstStep} before them applied, not attacked)`
+            : ''),
+      ],
       ['category set', r.categorySet],
       ['categories', r.categories.length],
       ['solver', r.solver.backend],
@@ -145,7 +151,7 @@ function inferPage(r: InferResult): string {
   ].join('\n');
   return page(
     `tokmix: ${r.tokenizer.name} — ${r.categorySet}`,
-    `Data-mixture inference (Hayase et al., NeurIPS 2024) over the first ${r.tokenizer.mergesUsed.toLocaleString('en-US')} merges`,
+    `Data-mixture inference (Hayase et al., NeurIPS 2024) over the ${mergeRangeText(r.tokenizer)}`,
     body,
     `Made by ${esc(r.tool.name)} ${esc(r.tool.version)} on ${esc(r.createdAt)}. Chart fonts: ${esc(FONT_CREDITS.join(', '))}.`,
   );

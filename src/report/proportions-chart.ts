@@ -1,7 +1,7 @@
 // The chart of one inference run: horizontal bars of the categories' shares, largest first,
 // the tail folded into "other", each bar's value printed beside it, coloured by category kind.
 import type { ChartConfiguration, Plugin } from 'chart.js';
-import type { InferResult } from './result.js';
+import { mergeRangeText, type InferResult } from './result.js';
 import { drawableLabel, fontStackFor } from './fonts.js';
 import { KIND_COLORS } from './palette.js';
 import { renderChartSync, type ChartFormat } from './render.js';
@@ -130,7 +130,7 @@ export function proportionsChartConfig(
           display: true,
           text:
             `Estimated ${shareName} per category (${result.categories.length} categories, ` +
-            `first ${result.tokenizer.mergesUsed.toLocaleString('en-US')} merges)`,
+            `${mergeRangeText(result.tokenizer)})`,
           font: { size: 13 },
           color: '#444444',
           padding: { bottom: 8 },

@@ -26,8 +26,15 @@ export interface InferResult {
     source: string;
     format: string;
     alphabet: string;
+    /** Merges attacked: steps firstStep..lastStep (0-based) of the merge list. */
     mergesUsed: number;
     mergesAvailable: number;
+    /**
+     * 0-based first and last attacked step; merges before firstStep were applied, not attacked
+     * (`--skip-merges`). Absent in results written before the option (read as 0 and mergesUsed-1).
+     */
+    firstStep?: number;
+    lastStep?: number;
   };
   categorySet: string;
   categories: CategoryResult[];
@@ -84,4 +91,13 @@ export interface ValidationResult {
   trials: ValidationTrial[];
   tool: { name: 'tokmix'; version: string };
   createdAt: string;
+}
+
+/** The merges a run attacked, for titles: "first 1,000 merges" or "1,000 merges after the first 100,000". */
+export function mergeRangeText(tokenizer: InferResult['tokenizer']): string {
+  const used = tokenizer.mergesUsed.toLocaleString('en-US');
+  const first = tokenizer.firstStep ?? 0;
+  return first === 0
+    ? `first ${used} merges`
+    : `${used} merges after the first ${first.toLocaleString('en-US')}`;
 }

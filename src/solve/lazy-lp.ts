@@ -16,6 +16,8 @@ export interface LazyLpSettings {
   competitorBatch: number;
   /** Absolute tolerance, in scaled count units (one occurrence in a typical category ~ 1). */
   tolerance: number;
+  /** First merge step that gets constraints (default 0); earlier merges are applied only. */
+  firstStep?: number;
 }
 
 /**
@@ -28,6 +30,8 @@ export class LazyMixtureLp {
   readonly steps: number;
   readonly numPairs: number;
   readonly scale: number;
+  /** First constrained step; every sweep runs over firstStep..steps-1 from the counts at firstStep. */
+  readonly firstStep: number;
   /** scale / pairs_i: the coefficient of one occurrence of a pair in category i. */
   readonly unitWeight: Float64Array;
   readonly model = new LpModel();
@@ -53,6 +57,8 @@ export class LazyMixtureLp {
   /** The (step, pair) key of each model row; -1 for rows that are not mixture constraints. */
   private rowKeys: number[] = [];
   private readonly current: Float64Array[];
+  /** Per category: pair counts at `firstStep` (after merges 0..firstStep-1), computed once. */
+  private readonly startCounts: Float64Array[];
   private readonly prio: Float64Array;
   private readonly heap: IndexedMaxHeap;
   private readonly countM: Float64Array;
@@ -77,6 +83,8 @@ export class LazyMixtureLp {
     this.vtCol = new Int32Array(this.steps).fill(-1);
     this.vpCol = new Int32Array(this.numPairs).fill(-1);
     this.current = transcripts.map((t) => new Float64Array(t.initialCounts.length));
+    this.firstStep = settings.firstStep ?? 0;
+    this.startCounts = transcripts.map((t) => countsAtStep(t, this.firstStep));
     this.prio = new Float64Array(this.numPairs);
     this.heap = new IndexedMaxHeap(this.prio);
     this.countM = new Float64Array(this.n);
@@ -122,9 +130,9 @@ export class LazyMixtureLp {
     return this.model.numCols;
   }
 
-  /** Counts back to step 0 (the transcripts' initial counts). */
+  /** Counts back to step `firstStep` (the snapshot taken once at construction). */
   resetCounts(): void {
-    this.transcripts.forEach((t, i) => this.current[i].set(t.initialCounts));
+    this.startCounts.forEach((counts, i) => this.current[i].set(counts));
   }
 
   /** Recomputes every pair's priority for the current counts and assignment, and rebuilds the heap. */
@@ -241,14 +249,14 @@ export class LazyMixtureLp {
   }
 
   /**
-   * One whole sweep from step 0 under the current assignment, adding every constraint it finds
+   * One whole sweep from step `firstStep` under the current assignment, adding every constraint it finds
    * (no re-solve inside). Returns the number added: 0 means the assignment is feasible for the full LP.
    */
   fullPass(): number {
     this.resetCounts();
     this.recomputePriorities();
     let added = 0;
-    for (let t = 0; t < this.steps; t++) {
+    for (let t = this.firstStep; t < this.steps; t++) {
       added += this.checkStep(t);
       this.applyStep(t);
     }
@@ -320,4 +328,17 @@ export class LazyMixtureLp {
     for (const g of this.vpPairs) pairs += Math.max(0, this.vp[g]);
     return { steps, pairs };
   }
+}
+
+/**
+ * A category's pair counts before merge `step`: its initial counts with the changes of steps
+ * 0..step-1 applied (the transcript's initial counts themselves when `step` is 0).
+ */
+export function countsAtStep(transcript: Transcript, step: number): Float64Array {
+  if (step === 0) return transcript.initialCounts;
+  const counts = Float64Array.from(transcript.initialCounts);
+  const { changePair, changeCount } = transcript;
+  const end = transcript.stepOffsets[step];
+  for (let k = 0; k < end; k++) counts[changePair[k]] = changeCount[k];
+  return counts;
 }

@@ -50,7 +50,7 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
   });
   const slackColumns = (): number[] => {
     const cols: number[] = [];
-    for (let t = 0; t < lp.steps; t++) if (lp.vtCol[t] >= 0) cols.push(lp.vtCol[t]);
+    for (let t = lp.firstStep; t < lp.steps; t++) if (lp.vtCol[t] >= 0) cols.push(lp.vtCol[t]);
     for (const g of lp.vpPairs) cols.push(lp.vpCol[g]);
     return cols;
   };

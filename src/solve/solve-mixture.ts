@@ -16,6 +16,12 @@ import { exploreOptimalFace } from './optimal-face.js';
 export interface SolveMixtureOptions {
   /** The tokenizer's merge list (at least as long as the transcripts), for naming merges. */
   mergeList: readonly Merge[];
+  /**
+   * 0-based first merge step that gets constraints (default 0). Merges before it are applied, so
+   * step firstStep sees the counts after merges 0..firstStep-1, but constrain nothing (e.g. the
+   * merges a tokenizer inherited from another). Shares stay normalized by step-0 pair totals.
+   */
+  firstStep?: number;
   backend?: SolverBackend;
   onProgress?: ProgressCallback;
   /** Wall-clock limit for the whole solve (sweeps and LPs), in seconds. */
@@ -85,6 +91,13 @@ function validate(transcripts: Transcript[], options: SolveMixtureOptions): void
   });
   if (steps === 0)
     throw new UserError('no merges to solve with; give --merges a positive number', '--merges');
+  const first = options.firstStep ?? 0;
+  if (!Number.isInteger(first) || first < 0 || first >= steps) {
+    throw new UserError(
+      `first step ${first}: expected a whole number from 0 to ${steps - 1} (the transcripts hold ${steps} steps)`,
+      '--skip-merges',
+    );
+  }
   if (options.mergeList.length < steps) {
     throw new Error(`merge list has ${options.mergeList.length} merges, transcripts ${steps} steps`);
   }
@@ -107,6 +120,7 @@ export async function solveMixture(
     const lp = new LazyMixtureLp(transcripts, universe, {
       competitorBatch: options.competitorBatch ?? 10,
       tolerance: options.tolerance ?? 1e-6,
+      firstStep: options.firstStep,
     });
     const maxAdd = options.maxAdd ?? 100;
     const batchGrowth = options.batchGrowth ?? 0.25;
@@ -115,7 +129,7 @@ export async function solveMixture(
     let lpSeconds = 0;
     let rounds = 0;
     let objectiveScaled = 0;
-    let cursor = 0;
+    let cursor = lp.firstStep;
     const solveRound = () => {
       if (performance.now() > deadline) {
         throw new UserError(
@@ -151,10 +165,11 @@ export async function solveMixture(
     };
 
     // Sweep the steps; re-solve after a batch of new constraints. With `restart` (the reference's
-    // rule) the next sweep starts again at step 0 under the new shares; with `continue` it goes on
-    // from the same step and wraps around. Stop after T consecutive steps (a whole sweep under one
-    // assignment) add no constraint.
+    // rule) the next sweep starts again at step firstStep under the new shares; with `continue` it
+    // goes on from the same step and wraps around. Stop after `span` consecutive steps (a whole
+    // sweep of steps firstStep..T-1 under one assignment) add no constraint.
     const restart = (options.resume ?? 'continue') === 'restart';
+    const span = T - lp.firstStep;
     lp.resetCounts();
     lp.recomputePriorities();
     let clean = 0;
@@ -169,7 +184,7 @@ export async function solveMixture(
       } else clean++;
       lp.applyStep(cursor);
       cursor++;
-      if (clean >= T) {
+      if (clean >= span) {
         if (!lp.anchored) break;
         // Optimal with the anchor: release it and go on until a sweep under the plain LP's optimum is clean.
         lp.releaseAnchor();
@@ -186,7 +201,7 @@ export async function solveMixture(
         else if (cursor < T) lp.recomputePriorities();
       }
       if (cursor === T) {
-        cursor = 0;
+        cursor = lp.firstStep;
         lp.resetCounts();
         lp.recomputePriorities();
       }
@@ -236,7 +251,7 @@ export async function solveMixture(
     }
     const absent = countAbsent(lp);
     if (absent > 0) {
-      const note = `${absent} of ${T} merges occur in no category's sample and constrain nothing`;
+      const note = `${absent} of ${span} merges occur in no category's sample and constrain nothing`;
       estimate.uncertainty = estimate.uncertainty
         ? { ...estimate.uncertainty, note: `${estimate.uncertainty.note}; ${note}` }
         : { unique: true, note };
@@ -254,14 +269,14 @@ function slackTotal(lp: LazyMixtureLp): number {
 
 function countAbsent(lp: LazyMixtureLp): number {
   let absent = 0;
-  for (let t = 0; t < lp.steps; t++) if (lp.universe.mergeGlobal[t] < 0) absent++;
+  for (let t = lp.firstStep; t < lp.steps; t++) if (lp.universe.mergeGlobal[t] < 0) absent++;
   return absent;
 }
 
 /** The merges with the largest step slacks: those the candidate categories explain worst. */
 function worstMerges(lp: LazyMixtureLp, mergeList: readonly Merge[], count: number): UnexplainedMerge[] {
   const steps: number[] = [];
-  for (let t = 0; t < lp.steps; t++) if (lp.vtCol[t] >= 0 && lp.vt[t] > 1e-9) steps.push(t);
+  for (let t = lp.firstStep; t < lp.steps; t++) if (lp.vtCol[t] >= 0 && lp.vt[t] > 1e-9) steps.push(t);
   steps.sort((a, b) => lp.vt[b] - lp.vt[a] || a - b);
   return steps.slice(0, count).map((t) => ({
     step: t,

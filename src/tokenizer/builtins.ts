@@ -20,6 +20,12 @@ export interface BuiltinTokenizer {
   description: string;
   /** The pre-tokenizer preset (or custom pipeline) its trainer used. */
   preset: PreTokenizerPreset;
+  /**
+   * Set when its merge list begins with another built-in's: the first `count` merges are `from`'s,
+   * exactly (test/tokenizer/inherited-merges.test.ts checks the count). They say nothing about
+   * this tokenizer's own training data, so infer and replay skip them by default.
+   */
+  inheritsMerges?: { from: string; count: number };
 }
 
 export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
@@ -62,6 +68,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
     license: 'MIT',
     description: 'Meta Llama 3 (packed vocab + merges), cl100k pattern',
     preset: 'cl100k',
+    inheritsMerges: { from: 'gpt-3.5', count: 100_000 },
   },
   {
     name: 'llama',
@@ -87,6 +94,12 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
 export function findBuiltin(ref: string): BuiltinTokenizer | undefined {
   const key = ref.toLowerCase();
   return BUILTIN_TOKENIZERS.find((b) => b.name === key || b.aliases.includes(key));
+}
+
+/** The built-in a loaded spec is (by name and source package), or undefined for a file. */
+export function builtinOf(spec: Pick<TokenizerSpec, 'name' | 'source'>): BuiltinTokenizer | undefined {
+  const builtin = findBuiltin(spec.name);
+  return builtin && spec.source.startsWith(`npm:${builtin.package}@`) ? builtin : undefined;
 }
 
 const require = createRequire(import.meta.url);

@@ -12,7 +12,7 @@ export {
   type PreTokenizerPreset,
 } from './presets.js';
 export { loadTokenizer, builtinNames, type LoadTokenizerOptions } from './load.js';
-export { BUILTIN_TOKENIZERS, findBuiltin, type BuiltinTokenizer } from './builtins.js';
+export { BUILTIN_TOKENIZERS, findBuiltin, builtinOf, type BuiltinTokenizer } from './builtins.js';
 export {
   BYTE_TO_SYMBOL,
   symbolToByte,
@@ -36,3 +36,11 @@ export {
   type BuiltinTokenizerInfo,
 } from './summary.js';
 export { readInputText, preTokenizeText } from './cli-input.js';
+export {
+  resolveMergeRange,
+  inheritedMerges,
+  inheritedMergesNote,
+  parseSkipMerges,
+  checkSkipMerges,
+  type MergeRange,
+} from './merge-range.js';

@@ -3,6 +3,7 @@
 import type { HfComponent, TokenizerSpec } from './spec.js';
 import { BUILTIN_TOKENIZERS, packageInfo } from './builtins.js';
 import { loadTokenizer } from './load.js';
+import { inheritedMerges } from './merge-range.js';
 import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { CL100K_PATTERN, O200K_PATTERN, SENTENCEPIECE_PUNCTUATION_PATTERN } from './presets.js';
@@ -72,6 +73,7 @@ export function describeComponent(component: HfComponent | null): string {
 }
 
 export function summarizeTokenizer(spec: TokenizerSpec): TokenizerSummary {
+  const inherited = inheritedMerges(spec);
   return {
     name: spec.name,
     source: spec.source,
@@ -80,7 +82,12 @@ export function summarizeTokenizer(spec: TokenizerSpec): TokenizerSummary {
     merges: spec.mergeList.length,
     normalizer: describeComponent(spec.normalizer),
     preTokenizer: describeComponent(spec.preTokenizer),
-    notes: spec.notes,
+    notes: inherited
+      ? [
+          ...spec.notes,
+          `its first ${inherited.count} merges are ${inherited.from}'s; infer and replay skip them by default (--skip-merges 0 uses them)`,
+        ]
+      : spec.notes,
   };
 }
 

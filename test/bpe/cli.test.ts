@@ -121,7 +121,31 @@ test('replay: per-category steps, and absent steps (not a crash) where the alpha
     '300',
     '--json',
   );
-  assert.equal((JSON.parse(again.stdout) as { cache: { hits: number } }).cache.hits >= 2, true);
+  const hits = (JSON.parse(again.stdout) as { cache: { hits: number } }).cache.hits;
+  assert.equal(hits >= 2, true);
+  // --skip-merges 100 --merges 200 replays the same 300 steps (all cached) and counts the last 200.
+  const skipping = tokmix(
+    'replay',
+    join(work, 'sp-code', 'tokenizer.json'),
+    '--categories',
+    categories,
+    '--skip-merges',
+    '100',
+    '--merges',
+    '200',
+    '--json',
+  );
+  assert.equal(skipping.status, 0, skipping.stderr);
+  const skipped = JSON.parse(skipping.stdout) as {
+    merges: number;
+    skipMerges: number;
+    stepsReplayed: number;
+    cache: { hits: number };
+    categories: { stepsApplied: number; stepsAbsent: number }[];
+  };
+  assert.deepEqual([skipped.merges, skipped.skipMerges, skipped.stepsReplayed], [200, 100, 300]);
+  assert.equal(skipped.cache.hits, hits);
+  for (const row of skipped.categories) assert.equal(row.stepsApplied + row.stepsAbsent, 200);
 });
 
 test('bad input: exit code 2, one line on stderr, no output folder', () => {
@@ -177,6 +201,23 @@ test('bad input: exit code 2, one line on stderr, no output folder', () => {
     [
       ['replay', join(work, 'ours', 'tokenizer.json'), '--categories', categories, '--merges', '801'],
       /only 800 merges/,
+    ],
+    [
+      [
+        'replay',
+        join(work, 'ours', 'tokenizer.json'),
+        '--categories',
+        categories,
+        '--skip-merges',
+        '795',
+        '--merges',
+        '10',
+      ],
+      /--merges 10: .* has 5 merges after --skip-merges 795; pass --merges 5 or fewer/,
+    ],
+    [
+      ['replay', join(work, 'ours', 'tokenizer.json'), '--categories', categories, '--skip-merges', 'x'],
+      /--skip-merges x: expected a whole number, 0 or more/,
     ],
   ];
   for (const [args, message] of cases) {

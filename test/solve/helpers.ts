@@ -67,7 +67,7 @@ export function bytesOf(words: Words): number {
   return bytes;
 }
 
-function applyMerge(symbols: string[], left: string, right: string): string[] {
+export function applyMerge(symbols: string[], left: string, right: string): string[] {
   const out: string[] = [];
   for (let k = 0; k < symbols.length; k++) {
     if (k + 1 < symbols.length && symbols[k] === left && symbols[k + 1] === right) {
@@ -78,7 +78,7 @@ function applyMerge(symbols: string[], left: string, right: string): string[] {
   return out;
 }
 
-function pairCounts(segmented: [string[], number][]): Map<string, number> {
+export function pairCounts(segmented: [string[], number][]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const [symbols, c] of segmented) {
     for (let k = 0; k + 1 < symbols.length; k++) {
@@ -89,11 +89,19 @@ function pairCounts(segmented: [string[], number][]): Map<string, number> {
   return counts;
 }
 
-/** Naive BPE training: the most frequent pair each step, ties to the smallest key. */
-export function trainNaive(words: Words, merges: number): Merge[] {
+/**
+ * Naive BPE training: the most frequent pair each step, ties to the smallest key. With `forced`,
+ * the list starts with those merges whatever their counts (a tokenizer extending another's merge
+ * list) and goes on from the words they leave; `merges` counts them too.
+ */
+export function trainNaive(words: Words, merges: number, forced: readonly Merge[] = []): Merge[] {
   let segmented: [string[], number][] = [...words].map(([w, c]) => [[...w], c]);
   const list: Merge[] = [];
-  for (let t = 0; t < merges; t++) {
+  for (const [left, right] of forced.slice(0, merges)) {
+    list.push([left, right]);
+    segmented = segmented.map(([s, c]) => [applyMerge(s, left, right), c]);
+  }
+  for (let t = list.length; t < merges; t++) {
     const counts = pairCounts(segmented);
     let best = '';
     let bestCount = 0;

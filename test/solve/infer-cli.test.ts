@@ -111,3 +111,100 @@ test('bad input ends in one line, exit 2 and no output folder', () => {
   );
   assert.equal(existsSync(out), false);
 });
+
+/** A run that fails before any work: exit 2 and exactly one line on stderr. */
+function assertRefused(run: { status: number | null; stderr: string }, pattern: RegExp): void {
+  assert.equal(run.status, 2, run.stderr);
+  const lines = run.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, run.stderr);
+  assert.match(lines[0], pattern);
+}
+
+test('bad --skip-merges ends in one line, exit 2 and no output folder', () => {
+  const out = join(work, 'out-skip-bad');
+  for (const value of ['abc', '1.5', '-1']) {
+    assertRefused(
+      tokmix('gpt2', `--skip-merges=${value}`, '--out', out),
+      new RegExp(`^tokmix: --skip-merges ${value.replace('.', '\\.')}: expected a whole number, 0 or more$`),
+    );
+  }
+  assertRefused(
+    tokmix('gpt2', '--skip-merges', '49990', '--merges', '20', '--out', out),
+    /^tokmix: --merges 20: gpt2 has 10 merges after --skip-merges 49990; pass --merges 10 or fewer$/,
+  );
+  assertRefused(
+    tokmix('gpt2', '--skip-merges', '50000', '--out', out),
+    /^tokmix: --skip-merges 50000: gpt2 has 50000 merges, so none would be left to use/,
+  );
+  // llama3's default skip leaves 27,049 merges: the message names the default and the way out.
+  assertRefused(
+    tokmix('llama3', '--merges', '30000', '--out', out),
+    /^tokmix: --merges 30000: llama3 has 27049 merges after the 100000 it skips by default \(gpt-3\.5's; --skip-merges 0 uses them\); pass --merges 27049 or fewer$/,
+  );
+  assert.equal(existsSync(out), false);
+});
+
+test('infer llama3 skips the gpt-3.5 merges by default, says so in one line and records it', () => {
+  const categories = categoryFolder('cats-llama3', {
+    latin: textOf(4, ALPHABETS[0]),
+    greek: textOf(5, ALPHABETS[4]),
+  });
+  const note =
+    "llama3: skipping its first 100000 merges, which are gpt-3.5's; pass --skip-merges 0 to use them";
+  const run = tokmix(
+    'llama3',
+    '--categories',
+    categories,
+    '--merges',
+    '20',
+    '--out',
+    join(work, 'l3'),
+    '--json',
+  );
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, `${note}\n`);
+  const result = JSON.parse(run.stdout);
+  assert.equal(result.options.skipMerges, 100_000);
+  assert.equal(result.options.merges, 20);
+  assert.ok(result.options.notes.includes(note));
+  assert.deepEqual(
+    [result.tokenizer.mergesUsed, result.tokenizer.firstStep, result.tokenizer.lastStep],
+    [20, 100_000, 100_019],
+  );
+  for (const m of result.solver.unexplainedMerges) assert.ok(m.step >= 100_000);
+
+  // Asked for explicitly, nothing is skipped and nothing is said.
+  const zeroOut = join(work, 'l3-zero');
+  const zero = tokmix(
+    'llama3',
+    '--categories',
+    categories,
+    '--merges',
+    '20',
+    '--skip-merges',
+    '0',
+    '--out',
+    zeroOut,
+  );
+  assert.equal(zero.status, 0, zero.stderr);
+  assert.doesNotMatch(zero.stderr, /skipping/);
+  assert.match(zero.stdout, /^llama3: 20 of 127049 merges, 2 categories/);
+  const zeroResult = JSON.parse(readFileSync(join(zeroOut, 'result.json'), 'utf8'));
+  assert.equal(zeroResult.options.skipMerges, 0);
+  assert.deepEqual([zeroResult.tokenizer.firstStep, zeroResult.tokenizer.lastStep], [0, 19]);
+
+  // A skip of another size, with the summary line naming the steps.
+  const some = tokmix(
+    'gpt2',
+    '--categories',
+    categories,
+    '--merges',
+    '30',
+    '--skip-merges',
+    '40',
+    '--out',
+    join(work, 'g2'),
+  );
+  assert.equal(some.status, 0, some.stderr);
+  assert.match(some.stdout, /^gpt2: 30 of 50000 merges \(steps 40–69, after 40 skipped\), 2 categories/);
+});

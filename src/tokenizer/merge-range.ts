@@ -1,0 +1,77 @@
+// Which merges of a tokenizer a run uses: `--skip-merges N` merges applied but not attacked, then
+// `--merges T` attacked ones (steps N..N+T-1). A built-in whose merge list begins with another's
+// (Llama 3 after cl100k) skips that inherited prefix unless told otherwise.
+import { UserError } from '../common/errors.js';
+import { builtinOf } from './builtins.js';
+import type { TokenizerSpec } from './spec.js';
+
+export interface MergeRange {
+  /** Merges applied before the first attacked one: the 0-based step of the first attacked merge. */
+  skip: number;
+  /** Merges attacked: steps skip..skip+merges-1. Replay covers skip + merges steps. */
+  merges: number;
+  /** Set when `skip` is the tokenizer's inherited prefix, taken because no skip was given. */
+  inherited?: { from: string; count: number };
+}
+
+/** The prefix a built-in's merge list shares with another built-in's, if it declares one. */
+export function inheritedMerges(
+  spec: Pick<TokenizerSpec, 'name' | 'source'>,
+): { from: string; count: number } | undefined {
+  return builtinOf(spec)?.inheritsMerges;
+}
+
+/** The note a run prints when it skips a built-in's inherited merges by default. */
+export function inheritedMergesNote(name: string, inherited: { from: string; count: number }): string {
+  return `${name}: skipping its first ${inherited.count} merges, which are ${inherited.from}'s; pass --skip-merges 0 to use them`;
+}
+
+/** Checks a `skipMerges` option (a whole number, 0 or more) before any work. */
+export function checkSkipMerges(skipMerges: number | undefined): void {
+  if (skipMerges !== undefined && (!Number.isInteger(skipMerges) || skipMerges < 0)) {
+    throw new UserError(`--skip-merges ${skipMerges}: expected a whole number, 0 or more`, '--skip-merges');
+  }
+}
+
+/** Parses a typed `--skip-merges` value: a whole number, 0 or more. */
+export function parseSkipMerges(text: string): number {
+  if (!/^\s*\d+\s*$/.test(text)) {
+    throw new UserError(`--skip-merges ${text}: expected a whole number, 0 or more`, '--skip-merges');
+  }
+  return Number(text);
+}
+
+/**
+ * The merges a run uses. `merges` defaults to `defaultMerges` (or every merge after the skipped
+ * ones), capped by what is left; an explicit `merges` that does not fit is an error.
+ */
+export function resolveMergeRange(
+  spec: Pick<TokenizerSpec, 'name' | 'source' | 'mergeList'>,
+  options: { merges?: number; skipMerges?: number; defaultMerges?: number },
+): MergeRange {
+  const { skipMerges } = options;
+  checkSkipMerges(skipMerges);
+  const available = spec.mergeList.length;
+  const inherited = skipMerges === undefined ? inheritedMerges(spec) : undefined;
+  const skip = skipMerges ?? inherited?.count ?? 0;
+  const skipText = inherited
+    ? `the ${inherited.count} it skips by default (${inherited.from}'s; --skip-merges 0 uses them)`
+    : `--skip-merges ${skip}`;
+  if (skip > 0 && skip >= available) {
+    throw new UserError(
+      `--skip-merges ${skip}: ${spec.name} has ${available} merges, so none would be left to use; pass --skip-merges ${Math.max(0, available - 1)} or fewer`,
+      '--skip-merges',
+    );
+  }
+  const left = available - skip;
+  const merges = options.merges ?? Math.min(options.defaultMerges ?? left, left);
+  if (merges > left) {
+    throw new UserError(
+      skip === 0
+        ? `--merges ${merges}: ${spec.name} has only ${available} merges; pass --merges ${available} or fewer`
+        : `--merges ${merges}: ${spec.name} has ${left} merges after ${skipText}; pass --merges ${left} or fewer`,
+      '--merges',
+    );
+  }
+  return { skip, merges, ...(inherited ? { inherited } : {}) };
+}
