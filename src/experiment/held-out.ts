@@ -1,9 +1,9 @@
 // A held-out split of one category for same-distribution experiments: an estimation sample and a
 // disjoint pool the training mixture is drawn from, both random sets of the category's sequences.
-// The pool should be the rest of the category, not a second sample of the estimation sample's size:
-// a mixture draws each pool sequence share × mixture / pool times on average, and a small pool drawn
-// many times over teaches the tokenizer that pool's particular strings, which the estimation sample
-// lacks (measured in bench/exactness.ts: held-out log10 MSE no better than -5 at any mixture size).
+// The pool is the rest of the category by default, as a tokenizer's training data and an analyst's
+// sample come from one large corpus: a mixture draws each pool sequence share × mixture / pool times
+// on average, and a pool no larger than the sample, drawn several times over, makes the tokenizer
+// learn that pool's particular lines more than the category's.
 import type { Rng } from './random.js';
 import { sampleWithoutReplacement } from './random.js';
 
