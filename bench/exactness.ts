@@ -1,6 +1,10 @@
 // Issue 5 items 1 and 2 on real built-in samples: exactness (each sample repeated a known whole number
 // of times, trained by trainBpe and by the native trainer, shares recovered to MSE < 1e-7), then
-// same-distribution and held-out accuracy (log10 MSE) of a random mixture. Usage: node dist/bench/exactness.js [--merges 3000]
+// same-distribution and held-out accuracy (log10 MSE) of random mixtures, over several seeds,
+// mixture sizes and merge counts in one run. Usage:
+//   node dist/bench/exactness.js [--set code --names javascript,typescript,python,c-cpp,markdown,css]
+//     [--merges 1000,3000] [--seeds 1,2,3] [--total-bytes 6000000,20000000] [--sample-bytes 1000000]
+//     [--pool-bytes rest|N] [--skip 1|2|same|held-out] [--json rows.json] [--dir /tmp/tokmix-exactness]
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +15,9 @@ import { preTokenizerPreset } from '../src/tokenizer/presets.js';
 import { replayCategories, trainBpe } from '../src/bpe/index.js';
 import { trainNativeRun } from '../src/bpe/native-train.js';
 import { buildMixture } from '../src/experiment/mixture.js';
-import { createRng } from '../src/experiment/random.js';
+import { meanAndSd } from '../src/experiment/metrics.js';
+import { createRng, deriveSeed } from '../src/experiment/random.js';
+import { splitHeldOut } from '../src/experiment/held-out.js';
 import { solveMixture } from '../src/solve/solve-mixture.js';
 import type { Merge } from '../src/tokenizer/spec.js';
 
@@ -22,14 +28,27 @@ const { values } = parseArgs({
     merges: { type: 'string', default: '3000' },
     'exact-bytes': { type: 'string', default: '150000' },
     'sample-bytes': { type: 'string', default: '1000000' },
+    'pool-bytes': { type: 'string', default: 'rest' },
     'total-bytes': { type: 'string', default: '6000000' },
-    seed: { type: 'string', default: '1' },
+    seed: { type: 'string' },
+    seeds: { type: 'string', default: '1' },
     dir: { type: 'string', default: '/tmp/tokmix-exactness' },
     skip: { type: 'string', default: '' },
+    json: { type: 'string' },
   },
 });
-const T = Number(values.merges);
-const seed = Number(values.seed);
+const numbers = (flag: string, text: string): number[] => {
+  const list = text.split(',').map((x) => Number(x.trim()));
+  if (list.length === 0 || list.some((x) => !Number.isSafeInteger(x) || x < 0)) {
+    throw new Error(`--${flag} ${text}: expected whole numbers separated by commas`);
+  }
+  return list;
+};
+const mergesList = numbers('merges', values.merges!);
+const T = Math.max(...mergesList);
+const seeds = numbers('seeds', values.seed ?? values.seeds!);
+const seed = seeds[0]!;
+const totalBytesList = numbers('total-bytes', values['total-bytes']!);
 const dir = values.dir!;
 const skip = new Set(values.skip!.split(',').filter(Boolean));
 mkdirSync(dir, { recursive: true });
@@ -66,7 +85,7 @@ async function infer(counts: WordCounts[], mergeList: Merge[]) {
   const steps = Math.min(T, mergeList.length);
   const spec = { alphabet: text.alphabet, mergeList };
   const transcripts = await replayCategories(counts, spec, steps, { cache });
-  const estimate = await solveMixture(transcripts, { mergeList, backend: 'highs' });
+  const estimate = await solveMixture(transcripts, { mergeList, backend: 'highs', uncertainty: false });
   return { transcripts, estimate, steps };
 }
 
@@ -137,47 +156,160 @@ if (!skip.has('1')) {
 }
 
 // ---- Item 2: same-distribution and held-out accuracy -------------------------------------------
+// For each seed and mixture size: true shares from the seed, a training text of `total` bytes whose
+// lines are drawn with replacement from each category's capped sample (buildMixture), a tokenizer of
+// max(--merges) merges trained on it, and the estimate at every --merges prefix, made with the same
+// samples ("same samples") or, for a mixture drawn from other lines of each category, with a sample
+// of lines the mixture could not draw ("held-out", see heldOutFor). A summary table and the
+// per-category errors over the seeds close the run.
+interface Row {
+  label: string;
+  seed: number;
+  totalBytes: number;
+  merges: number;
+  log10Mse: number;
+  truth: number[];
+  estimate: number[];
+  objective: number;
+  seconds: number;
+}
 if (!skip.has('2')) {
   const sampleBytes = Number(values['sample-bytes']);
-  const totalBytes = Number(values['total-bytes']);
+  const poolBytes = values['pool-bytes'] === 'rest' ? Infinity : Number(values['pool-bytes']);
   const full: CategorySpec[] = [];
-  const halfA: CategorySpec[] = [];
-  const halfB: CategorySpec[] = [];
   for (const category of categories) {
     const lines = await sampleLines(category, sampleBytes);
     const path = join(dir, `mix-${category.name}.txt`);
     writeFileSync(path, lines.join(''));
-    writeFileSync(`${path}.a.txt`, lines.filter((_, k) => k % 2 === 0).join(''));
-    writeFileSync(`${path}.b.txt`, lines.filter((_, k) => k % 2 === 1).join(''));
     full.push(fileCategory(category.name, path));
-    halfA.push(fileCategory(category.name, `${path}.a.txt`));
-    halfB.push(fileCategory(category.name, `${path}.b.txt`));
+    const distinct = new Set(lines).size;
     console.log(
-      `  ${category.name}: sample ${Buffer.byteLength(lines.join(''))} bytes, ${lines.length} lines`,
+      `  ${category.name}: sample ${Buffer.byteLength(lines.join(''))} bytes, ${lines.length} lines (${distinct} distinct)`,
     );
   }
-  const raw = categories.map(() => -Math.log(1 - rng.next()));
-  const rawSum = raw.reduce((a, b) => a + b, 0);
-  const weights = Object.fromEntries(categories.map((c, i) => [c.name, raw[i]! / rawSum]));
-  for (const [label, trainFrom, estimateWith] of [
-    ['same samples', full, full],
-    ['held-out halves', halfA, halfB],
-  ] as const) {
-    const start = performance.now();
-    const mixPath = join(dir, `mixture-${label.replace(/\W/g, '')}.txt`);
-    const { bytes } = await buildMixture(trainFrom, weights, totalBytes, seed, mixPath);
-    const truthRaw = categories.map((c) => bytes[c.name]!);
-    const truthSum = truthRaw.reduce((a, b) => a + b, 0);
-    const truth = truthRaw.map((b) => b / truthSum);
-    const [mixCounts] = await count([fileCategory('mixture', mixPath)]);
-    const mergeList = trainBpe([mixCounts!], T);
-    const estimateCounts = await count(estimateWith);
-    const { estimate, steps } = await infer(estimateCounts, mergeList);
-    const mse = mseOf(estimate.byteShare, truth);
-    console.log(
-      `item 2 [${label}] mixture ${truthSum} bytes, T=${steps}: MSE ${mse.toExponential(3)}, log10 MSE ${Math.log10(mse).toFixed(2)}, ` +
-        `${((performance.now() - start) / 1000).toFixed(1)} s (total ${clock()})`,
+  /** Held-out data for a seed (splitHeldOut, a new split for every seed): an estimation sample of
+   *  --sample-bytes and a training pool of --pool-bytes (default: all the rest of the category). */
+  const allLinesOf = new Map<string, string[]>();
+  const heldOutFor = async (seed: number): Promise<[CategorySpec[], CategorySpec[]]> => {
+    const pools: CategorySpec[] = [];
+    const estimation: CategorySpec[] = [];
+    const sizes: string[] = [];
+    for (const category of categories) {
+      let lines = allLinesOf.get(category.name);
+      if (!lines) {
+        lines = [];
+        for await (const s of readSequences(category)) lines.push(s.endsWith('\n') ? s : `${s}\n`);
+        allLinesOf.set(category.name, lines);
+      }
+      const rng = createRng(deriveSeed('exactness-held-out', seed, category.name));
+      const { sample, pool } = splitHeldOut(lines, sampleBytes, rng, poolBytes);
+      if (pool.length === 0) {
+        throw new Error(
+          `${category.name}: no lines left for a held-out training pool after a ${sampleBytes}-byte sample; lower --sample-bytes or leave the category out`,
+        );
+      }
+      const path = join(dir, `held-out-${category.name}`);
+      writeFileSync(`${path}.sample.txt`, sample.join(''));
+      writeFileSync(`${path}.pool.txt`, pool.join(''));
+      estimation.push(fileCategory(category.name, `${path}.sample.txt`));
+      pools.push(fileCategory(category.name, `${path}.pool.txt`));
+      sizes.push(`${category.name} ${(Buffer.byteLength(pool.join('')) / 1e6).toFixed(2)} MB`);
+    }
+    console.log(`  held-out pools, seed ${seed}: ${sizes.join(', ')}`);
+    return [pools, estimation];
+  };
+  const rows: Row[] = [];
+  const maxT = Math.max(...mergesList);
+  for (const seed of seeds) {
+    // The true shares depend on the seed alone (not on whether item 1 ran).
+    const weightRng = createRng(deriveSeed('exactness-weights', seed));
+    const raw = categories.map(() => -Math.log(1 - weightRng.next()));
+    const rawSum = raw.reduce((a, b) => a + b, 0);
+    const weights = Object.fromEntries(categories.map((c, i) => [c.name, raw[i]! / rawSum]));
+    const [pools, heldOut] = skip.has('held-out') ? [full, full] : await heldOutFor(seed);
+    const labels = [
+      ['same samples', full, full],
+      ['held-out', pools, heldOut],
+    ] as const;
+    for (const totalBytes of totalBytesList) {
+      for (const [label, trainFrom, estimateWith] of labels) {
+        if (skip.has(label === 'same samples' ? 'same' : 'held-out')) continue;
+        const start = performance.now();
+        const mixPath = join(dir, `mixture-${label.replace(/\W/g, '')}.txt`);
+        const { bytes } = await buildMixture(trainFrom, weights, totalBytes, seed, mixPath);
+        const truthRaw = categories.map((c) => bytes[c.name]!);
+        const truthSum = truthRaw.reduce((a, b) => a + b, 0);
+        const truth = truthRaw.map((b) => b / truthSum);
+        // The mixture is counted once and not cached (its file is rewritten for every seed and size).
+        const [mixCounts] = await countCategories([fileCategory('mixture', mixPath)], text, { jobs: 2 });
+        rmSync(mixPath, { force: true });
+        const fullList = trainBpe([mixCounts!], maxT);
+        const trainSeconds = (performance.now() - start) / 1000;
+        const estimateCounts = await count(estimateWith);
+        for (const merges of mergesList) {
+          const solveStart = performance.now();
+          const { estimate, steps } = await infer(estimateCounts, fullList.slice(0, merges));
+          const row: Row = {
+            label,
+            seed,
+            totalBytes: truthSum,
+            merges: steps,
+            log10Mse: Math.log10(mseOf(estimate.byteShare, truth)),
+            truth,
+            estimate: estimate.byteShare,
+            objective: estimate.objective,
+            seconds: trainSeconds + (performance.now() - solveStart) / 1000,
+          };
+          rows.push(row);
+          console.log(
+            `item 2 [${label}] seed ${seed}, mixture ${truthSum} bytes, T=${steps}: log10 MSE ${row.log10Mse.toFixed(2)}, ` +
+              `objective ${estimate.objective.toExponential(3)}, ${row.seconds.toFixed(1)} s (total ${clock()})`,
+          );
+          console.log(`    truth    ${fmt(truth)}\n    estimate ${fmt(estimate.byteShare)}`);
+        }
+      }
+    }
+  }
+  printSummary(rows);
+  if (values.json) {
+    const names = categories.map((c) => c.name);
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ set: values.set, names, sampleBytes, poolBytes: values['pool-bytes'], rows }, null, 1)}\n`,
     );
-    console.log(`    truth    ${fmt(truth)}\n    estimate ${fmt(estimate.byteShare)}`);
+    console.log(`rows written to ${values.json}`);
+  }
+}
+
+/** log10 MSE per seed with its mean and sd, then each category's signed and RMS error (percentage
+ *  points) over the seeds, for every (estimate, mixture size, merges) combination run. */
+function printSummary(rows: Row[]): void {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const size = `${(totalBytesList.find((b) => Math.abs(b - row.totalBytes) < b * 0.01) ?? row.totalBytes) / 1e6} MB`;
+    const key = `${row.label} | ${size} | T=${row.merges}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const names = categories.map((c) => c.name);
+  console.log(`\nsummary: log10 MSE by seed (${seeds.join(', ')}), mean ± sd`);
+  for (const [key, group] of groups) {
+    const scores = group.map((r) => r.log10Mse);
+    const { mean, sd } = meanAndSd(scores);
+    // The log10 of the mean MSE too: one bad seed dominates it, as it would a pooled figure.
+    const pooled = Math.log10(group.reduce((s, r) => s + 10 ** r.log10Mse, 0) / group.length);
+    console.log(
+      `  ${key.padEnd(40)} ${scores.map((x) => x.toFixed(2).padStart(6)).join(' ')}   mean ${mean.toFixed(2)} ± ${sd.toFixed(2)}, log10(mean MSE) ${pooled.toFixed(2)}`,
+    );
+  }
+  console.log(`\nper-category error, estimate − truth in percentage points: mean (RMS) over seeds`);
+  console.log(`  ${''.padEnd(40)} ${names.map((n) => n.slice(0, 14).padStart(16)).join('')}`);
+  for (const [key, group] of groups) {
+    const cells = names.map((_, i) => {
+      const errors = group.map((r) => 100 * (r.estimate[i]! - r.truth[i]!));
+      const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
+      const rms = Math.sqrt(errors.reduce((a, b) => a + b * b, 0) / errors.length);
+      return `${mean >= 0 ? '+' : ''}${mean.toFixed(3)} (${rms.toFixed(3)})`.padStart(16);
+    });
+    console.log(`  ${key.padEnd(40)} ${cells.join('')}`);
   }
 }

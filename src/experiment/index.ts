@@ -15,6 +15,7 @@ export {
 export { ByteMatcher } from './byte-matcher.js';
 export { buildMixture, parseWeights, validateWeights, type MixtureOptions } from './mixture.js';
 export { splitCategory, type CategoryHalves } from './halves.js';
+export { splitHeldOut, type HeldOutSplit } from './held-out.js';
 export {
   runTrial,
   drawTrial,
