@@ -41,7 +41,7 @@ export default class Infer extends BaseCommand {
     '<%= config.bin %> infer gpt-4o',
     '<%= config.bin %> infer ./tokenizer.json --categories ./my-categories --merges 3000',
     '<%= config.bin %> infer llama3 --categories languages --solver glpk --json',
-    '<%= config.bin %> infer llama3 --skip-merges 0 --merges 1000',
+    '<%= config.bin %> infer llama3 --skip-merges 100000 --merges 1000',
   ];
 
   static override args = { tokenizer: tokenizerArg };
@@ -58,7 +58,7 @@ export default class Infer extends BaseCommand {
     }),
     'skip-merges': Flags.string({
       description:
-        "merges applied but not attacked, before the attacked ones (default: a built-in's inherited prefix, llama3's 100000 gpt-3.5 merges; else 0)",
+        "merges applied but not attacked, before the attacked ones (default 0; llama3's first 100000 are gpt-3.5's)",
     }),
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 1MB; default 1MB)" }),
     solver: Flags.string({

@@ -33,7 +33,7 @@ export default class Replay extends BaseCommand {
     }),
     'skip-merges': Flags.string({
       description:
-        "merges replayed before the --merges ones but left out of the applied/absent counts, as infer skips them (default: a built-in's inherited prefix, llama3's 100000; else 0)",
+        'merges replayed before the --merges ones but left out of the applied/absent counts, as infer skips them (default 0)',
     }),
     pretokenizer: pretokenizerFlag,
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 10MB)" }),

@@ -69,7 +69,7 @@ export interface SolveMixtureOptions {
 /** Rows the LP may hold, at least and per column, before tight rows without a dual are dropped. */
 const ROW_CAP_MIN = 50_000;
 const ROW_CAP_PER_COLUMN = 10;
-/** Rounds after which slack rows are no longer dropped (a guard against cycling). */
+/** Rounds after which slack rows are dropped only when the objective rose (a guard against cycling). */
 const MAX_DROP_ROUNDS = 200;
 
 function validate(transcripts: Transcript[], options: SolveMixtureOptions): void {
@@ -129,6 +129,7 @@ export async function solveMixture(
     let lpSeconds = 0;
     let rounds = 0;
     let objectiveScaled = 0;
+    let droppedAt = Number.NEGATIVE_INFINITY;
     let cursor = lp.firstStep;
     const solveRound = () => {
       if (performance.now() > deadline) {
@@ -143,13 +144,18 @@ export async function solveMixture(
       // once slack is needed, the slacks decide and the pull would only slow the rounds down.
       if (lp.anchored && slackTotal(lp) > lp.settings.tolerance) {
         lp.releaseAnchor();
+        droppedAt = Number.NEGATIVE_INFINITY; // the objective loses the anchor's term
         solution = lp.solve(backend, remaining(), 'the mixture LP');
         lp.adopt(solution.x);
       }
       lpSeconds += (performance.now() - lpStart) / 1000;
       objectiveScaled = solution.objective;
       rounds++;
-      if (dropSlack && rounds <= MAX_DROP_ROUNDS && lp.rows > 1000) {
+      // Dropping cannot cycle while the objective rises (it never falls as rows are added), so past
+      // MAX_DROP_ROUNDS rows are only dropped after a round that raised it.
+      const rising = objectiveScaled > droppedAt * (1 + 1e-9) + 1e-12;
+      if (dropSlack && (rounds <= MAX_DROP_ROUNDS || rising) && lp.rows > 1000) {
+        droppedAt = objectiveScaled;
         // Tight rows pile up while many shares are optimal (up to a million at 112 categories, where
         // HiGHS's WebAssembly memory gives out); past the cap, rows without a shadow price go too.
         const crowded = lp.rows > Math.max(ROW_CAP_MIN, ROW_CAP_PER_COLUMN * lp.variables);

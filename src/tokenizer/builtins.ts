@@ -23,7 +23,7 @@ export interface BuiltinTokenizer {
   /**
    * Set when its merge list begins with another built-in's: the first `count` merges are `from`'s,
    * exactly (test/tokenizer/inherited-merges.test.ts checks the count). They say nothing about
-   * this tokenizer's own training data, so infer and replay skip them by default.
+   * this tokenizer's own training data; infer and replay name them, and --skip-merges skips them.
    */
   inheritsMerges?: { from: string; count: number };
 }

@@ -85,7 +85,7 @@ export function summarizeTokenizer(spec: TokenizerSpec): TokenizerSummary {
     notes: inherited
       ? [
           ...spec.notes,
-          `its first ${inherited.count} merges are ${inherited.from}'s; infer and replay skip them by default (--skip-merges 0 uses them)`,
+          `its first ${inherited.count} merges are ${inherited.from}'s; --skip-merges ${inherited.count} leaves them out of infer and replay`,
         ]
       : spec.notes,
   };

@@ -136,21 +136,21 @@ test('bad --skip-merges ends in one line, exit 2 and no output folder', () => {
     tokmix('gpt2', '--skip-merges', '50000', '--out', out),
     /^tokmix: --skip-merges 50000: gpt2 has 50000 merges, so none would be left to use/,
   );
-  // llama3's default skip leaves 27,049 merges: the message names the default and the way out.
+  // llama3 after its inherited 100,000 has 27,049 merges left: the message names the way out.
   assertRefused(
-    tokmix('llama3', '--merges', '30000', '--out', out),
-    /^tokmix: --merges 30000: llama3 has 27049 merges after the 100000 it skips by default \(gpt-3\.5's; --skip-merges 0 uses them\); pass --merges 27049 or fewer$/,
+    tokmix('llama3', '--skip-merges', '100000', '--merges', '30000', '--out', out),
+    /^tokmix: --merges 30000: llama3 has 27049 merges after --skip-merges 100000; pass --merges 27049 or fewer$/,
   );
   assert.equal(existsSync(out), false);
 });
 
-test('infer llama3 skips the gpt-3.5 merges by default, says so in one line and records it', () => {
+test("infer llama3 says its first merges are gpt-3.5's, and skips them only when asked", () => {
   const categories = categoryFolder('cats-llama3', {
     latin: textOf(4, ALPHABETS[0]),
     greek: textOf(5, ALPHABETS[4]),
   });
   const note =
-    "llama3: skipping its first 100000 merges, which are gpt-3.5's; pass --skip-merges 0 to use them";
+    "llama3: its first 100000 merges are gpt-3.5's, so an estimate from them is gpt-3.5's; --skip-merges 100000 attacks only llama3's own merges";
   const run = tokmix(
     'llama3',
     '--categories',
@@ -164,34 +164,37 @@ test('infer llama3 skips the gpt-3.5 merges by default, says so in one line and 
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stderr, `${note}\n`);
   const result = JSON.parse(run.stdout);
-  assert.equal(result.options.skipMerges, 100_000);
+  assert.equal(result.options.skipMerges, 0);
   assert.equal(result.options.merges, 20);
   assert.ok(result.options.notes.includes(note));
   assert.deepEqual(
     [result.tokenizer.mergesUsed, result.tokenizer.firstStep, result.tokenizer.lastStep],
-    [20, 100_000, 100_019],
+    [20, 0, 19],
   );
-  for (const m of result.solver.unexplainedMerges) assert.ok(m.step >= 100_000);
 
-  // Asked for explicitly, nothing is skipped and nothing is said.
-  const zeroOut = join(work, 'l3-zero');
-  const zero = tokmix(
+  // Asked for, the inherited merges are applied but not attacked, and nothing more is said.
+  const skipOut = join(work, 'l3-skip');
+  const skip = tokmix(
     'llama3',
     '--categories',
     categories,
     '--merges',
     '20',
     '--skip-merges',
-    '0',
+    '100000',
     '--out',
-    zeroOut,
+    skipOut,
   );
-  assert.equal(zero.status, 0, zero.stderr);
-  assert.doesNotMatch(zero.stderr, /skipping/);
-  assert.match(zero.stdout, /^llama3: 20 of 127049 merges, 2 categories/);
-  const zeroResult = JSON.parse(readFileSync(join(zeroOut, 'result.json'), 'utf8'));
-  assert.equal(zeroResult.options.skipMerges, 0);
-  assert.deepEqual([zeroResult.tokenizer.firstStep, zeroResult.tokenizer.lastStep], [0, 19]);
+  assert.equal(skip.status, 0, skip.stderr);
+  assert.doesNotMatch(skip.stderr, /gpt-3\.5's/);
+  assert.match(
+    skip.stdout,
+    /^llama3: 20 of 127049 merges \(steps 100000–100019, after 100000 skipped\), 2 categories/,
+  );
+  const skipResult = JSON.parse(readFileSync(join(skipOut, 'result.json'), 'utf8'));
+  assert.equal(skipResult.options.skipMerges, 100_000);
+  assert.deepEqual([skipResult.tokenizer.firstStep, skipResult.tokenizer.lastStep], [100_000, 100_019]);
+  for (const m of skipResult.solver.unexplainedMerges) assert.ok(m.step >= 100_000);
 
   // A skip of another size, with the summary line naming the steps.
   const some = tokmix(

@@ -1,6 +1,6 @@
 // Inherited merges: a built-in that declares its merge list begins with another's (llama3 after
 // gpt-3.5's cl100k) shares exactly that many merges with it, and the merge range a run uses
-// (skipped, then attacked) defaults to skipping them.
+// (skipped, then attacked) names them but skips none unless told.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
@@ -32,7 +32,7 @@ test("llama3's declared inherited prefix is exactly the merges it shares with gp
   }
 });
 
-test('merge range: inherited prefix skipped by default, explicit values checked', () => {
+test('merge range: inherited prefix named but not skipped by default, explicit values checked', () => {
   const list: Merge[] = Array.from({ length: 50 }, (_, k) => [`a${k}`, 'b']);
   const llama = { name: 'llama3', source: 'npm:llama3-tokenizer-js@1.2.0', mergeList: list };
   const file = { name: 'llama3', source: '/tmp/llama3/tokenizer.json', mergeList: list };
@@ -55,19 +55,30 @@ test('merge range: inherited prefix skipped by default, explicit values checked'
     /--skip-merges 2.5: expected a whole number/,
   );
   assert.throws(() => resolveMergeRange(file, { merges: 51 }), /--merges 51: llama3 has only 50 merges/);
-  // The built-in's 100,000 inherited merges do not fit this 50-merge list: the default is refused
-  // with the way out named; --skip-merges 0 uses them.
-  assert.throws(() => resolveMergeRange(llama, {}), /--skip-merges 100000: llama3 has 50 merges/);
+  // The built-in declares its inherited prefix: named, not skipped; asked for, it is checked.
+  assert.deepEqual(resolveMergeRange(llama, {}), {
+    skip: 0,
+    merges: 50,
+    inherited: { from: 'gpt-3.5', count: 100_000 },
+  });
+  assert.throws(
+    () => resolveMergeRange(llama, { skipMerges: 100_000 }),
+    /--skip-merges 100000: llama3 has 50 merges/,
+  );
   assert.deepEqual(resolveMergeRange(llama, { skipMerges: 0, defaultMerges: 10 }), { skip: 0, merges: 10 });
 });
 
-test('merge range of the real llama3: 100,000 skipped, then the default 1,000', async () => {
+test('merge range of the real llama3: the default 1,000 from step 0, 27,049 left after the inherited prefix', async () => {
   const spec = await loadTokenizer('llama3');
   const range = resolveMergeRange(spec, { defaultMerges: 1000 });
-  assert.deepEqual(range, { skip: 100_000, merges: 1000, inherited: { from: 'gpt-3.5', count: 100_000 } });
+  assert.deepEqual(range, { skip: 0, merges: 1000, inherited: { from: 'gpt-3.5', count: 100_000 } });
+  assert.deepEqual(resolveMergeRange(spec, { skipMerges: 100_000, defaultMerges: 1000 }), {
+    skip: 100_000,
+    merges: 1000,
+  });
   assert.throws(
-    () => resolveMergeRange(spec, { merges: 30_000 }),
-    /--merges 30000: llama3 has 27049 merges after the 100000 it skips by default \(gpt-3.5's; --skip-merges 0 uses them\)/,
+    () => resolveMergeRange(spec, { skipMerges: 100_000, merges: 30_000 }),
+    /--merges 30000: llama3 has 27049 merges after --skip-merges 100000; pass --merges 27049 or fewer/,
   );
   assert.deepEqual(resolveMergeRange(spec, { skipMerges: 0, merges: 30_000 }), { skip: 0, merges: 30_000 });
 });
