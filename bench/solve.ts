@@ -1,7 +1,9 @@
 // Solve time against categories and merges: synthetic languages (Zipfian lexicons over distinct
 // alphabets) mixed with known weights, a tokenizer trained on the mixture by src/bpe, each
-// category's held-out sample replayed, then solveMixture with HiGHS, and GLPK on the same problem
-// for the glpk/highs time ratio. Usage: node dist/bench/solve.js [n,n,...] [T,T,...] [--glpk]
+// category's held-out sample replayed, then solveMixture with HiGHS; the same problem solved the
+// previous way (restart the sweep at step 0 after each re-solve, batches of 0.25 x all constraints
+// ever added, no anchor) for the ratio against it, and with --glpk by GLPK for the glpk/highs ratio.
+// Usage: node dist/bench/solve.js [n,n,...] [T,T,...] [--glpk] [--no-previous]
 import { replayCategories, trainBpe } from '../src/bpe/index.js';
 import type { WordCounts } from '../src/corpus/types.js';
 import { solveMixture } from '../src/solve/index.js';
@@ -64,8 +66,11 @@ const args = process.argv.slice(2);
 const ns = (args[0] ?? '10,30,112').split(',').map(Number);
 const Ts = (args[1] ?? '3000,30000').split(',').map(Number);
 const withGlpk = args.includes('--glpk');
+const withPrevious = !args.includes('--no-previous');
 const tokens = 60000;
-console.log(`n\tT\tconstraints\trounds\thighs s (sweep/LP)\tglpk s\tglpk/highs\tlog10 MSE`);
+console.log(
+  `n\tT\tconstraints\trounds\thighs s (sweep/LP)\tprevious s\tprevious/highs\tglpk s\tglpk/highs\tlog10 MSE`,
+);
 for (const n of ns) {
   for (const T of Ts) {
     const weights = Array.from({ length: n }, (_, i) => 1 + (i % 5));
@@ -81,6 +86,26 @@ for (const n of ns) {
     let start = performance.now();
     const highs = await solveMixture(transcripts, { mergeList, backend: 'highs', uncertainty: false });
     const highsSeconds = (performance.now() - start) / 1000;
+    let previous = 'not run';
+    let previousRatio = '';
+    if (withPrevious) {
+      start = performance.now();
+      try {
+        await solveMixture(transcripts, {
+          mergeList,
+          backend: 'highs',
+          uncertainty: false,
+          resume: 'restart',
+          batchOf: 'constraints',
+          anchorWeight: 0,
+        });
+        const seconds = (performance.now() - start) / 1000;
+        previous = seconds.toFixed(1);
+        previousRatio = (seconds / highsSeconds).toFixed(2);
+      } catch (error) {
+        previous = `failed after ${((performance.now() - start) / 1000).toFixed(0)} s: ${(error as Error).message.slice(0, 60)}`;
+      }
+    }
     let glpkSeconds = Number.NaN;
     if (withGlpk) {
       start = performance.now();
@@ -95,6 +120,8 @@ for (const n of ns) {
         highs.constraints,
         highs.rounds,
         `${highsSeconds.toFixed(1)} (${highs.sweepSeconds.toFixed(1)}/${highs.lpSeconds.toFixed(1)})`,
+        previous,
+        previousRatio,
         glpkSeconds.toFixed(1),
         (glpkSeconds / highsSeconds).toFixed(2),
         Math.log10(mse).toFixed(2),

@@ -16,6 +16,8 @@ export interface FaceOptions {
   seed: number;
   /** performance.now() deadline for the whole solve. */
   deadline: number;
+  /** performance.now() deadline for the byte-share ranges, computed after the first probe. */
+  rangesDeadline: number;
   byteShare: number[];
   onProgress: ProgressCallback;
 }
@@ -35,6 +37,9 @@ function probeDirection(n: number, seed: number): number[] {
 
 /** Rounds of "solve, sweep the vertex, add what it violates" before trusting a vertex. */
 const MAX_VERIFY_ROUNDS = 8;
+
+/** Time below which the byte-share ranges are not attempted: their first ratio LP alone takes seconds. */
+const MIN_RANGES_MS = 2000;
 
 export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, options: FaceOptions): FaceResult {
   const n = lp.n;
@@ -106,6 +111,12 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
       note: 'the optimum could not be checked for uniqueness (time limit or solver failure on the probe LP)',
     });
   }
+  if (options.rangesDeadline - performance.now() < MIN_RANGES_MS) {
+    return result({
+      unique: false,
+      note: `optimum not unique: along a random direction byte shares move by up to ${probeSpread.toExponential(2)} at optimal objective; per-category ranges not computed (no time left)`,
+    });
+  }
   model.setRowBounds(probeRow, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
 
   // Charnes-Cooper: alpha = y / t with t = 1 / sum(r alpha). Every mixture row is homogeneous (>= 0),
@@ -132,12 +143,13 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
   /** Optimizes sum c_i * byteShare_i over the optimal face; returns the byte shares of the vertex. */
   const extreme = (c: number[], sense: 'min' | 'max'): number[] | undefined => {
     for (let round = 0; ; round++) {
-      if (performance.now() > options.deadline) return undefined;
+      if (performance.now() > options.rangesDeadline) return undefined;
       const cost = new Float64Array(n);
       for (let i = 0; i < n; i++) cost[i] = c[i] * r[i];
       model.setObjective(cost, sense);
       const lpStart = performance.now();
-      const limit = options.deadline === Infinity ? undefined : (options.deadline - performance.now()) / 1000;
+      const limit =
+        options.rangesDeadline === Infinity ? undefined : (options.rangesDeadline - performance.now()) / 1000;
       const solution = backend.solve(model, { timeLimitSeconds: limit, simplex: 'primal' });
       lpSeconds += (performance.now() - lpStart) / 1000;
       // A time-out or a numerical failure here leaves the main optimum standing, only unchecked.

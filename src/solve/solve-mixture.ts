@@ -38,6 +38,8 @@ export interface SolveMixtureOptions {
    * ever added) keep each warm-started solve small once slack rows are dropped; see bench/solve.ts.
    */
   batchGrowth?: number;
+  /** What batchGrowth multiplies: the rows the LP holds (default) or all constraints ever added (before 0.2). */
+  batchOf?: 'rows' | 'constraints';
   /**
    * Drop constraint rows that are slack at the current optimum once the LP holds more than twice
    * as many rows as columns (default true); the sweep re-adds any that become violated.
@@ -124,6 +126,7 @@ export async function solveMixture(
     });
     const maxAdd = options.maxAdd ?? 100;
     const batchGrowth = options.batchGrowth ?? 0.25;
+    const batchOfRows = (options.batchOf ?? 'rows') === 'rows';
     const dropSlack = options.dropSlackRows ?? true;
     const T = lp.steps;
     let lpSeconds = 0;
@@ -199,7 +202,10 @@ export async function solveMixture(
         clean = 0;
         cursor = T;
       }
-      if (pending >= Math.max(maxAdd, batchGrowth * lp.rows) || (cursor === T && pending > 0)) {
+      if (
+        pending >= Math.max(maxAdd, batchGrowth * (batchOfRows ? lp.rows : lp.constraints)) ||
+        (cursor === T && pending > 0)
+      ) {
         solveRound();
         pending = 0;
         clean = 0;
@@ -239,8 +245,10 @@ export async function solveMixture(
         ratios,
         uniqueTolerance: options.uniqueTolerance ?? 1e-6,
         seed: options.seed ?? 1,
-        // The check may take half as long as the solve itself (at least 5 s), never past the limit.
+        // The first probe may take half as long as the solve itself (at least 5 s), never past the limit.
         deadline: Math.min(deadline, performance.now() + Math.max(5, 0.5 * elapsed) * 1000),
+        // The ranges (2 slower LPs per category) only get what is left of a quarter of the solve's time.
+        rangesDeadline: Math.min(deadline, performance.now() + 0.25 * elapsed * 1000),
         onProgress,
         byteShare,
       });
