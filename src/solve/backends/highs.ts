@@ -55,7 +55,12 @@ class HighsBackend implements LpBackend {
     try {
       native.run();
     } catch (error) {
-      return this.failed('error', (error as Error).message, model);
+      const message = (error as Error).message;
+      // A WebAssembly abort (seen past ~800k rows) is HiGHS running out of its memory.
+      const detail = /Aborted/.test(message)
+        ? `HiGHS aborted with ${model.numRows} rows x ${model.numCols} columns (out of WebAssembly memory?; fewer --merges or categories need fewer)`
+        : message;
+      return this.failed('error', detail, model);
     }
     const status = native.getModelStatus();
     const codes = this.highs.constants.modelStatus;
