@@ -4,7 +4,7 @@ export { replay, checkSteps, type ReplaySpec } from './replay.js';
 export { replayCategories, mergePrefixHash, wordCountsHash } from './replay-categories.js';
 export { encodeTranscript, decodeTranscript, transcriptByteSize } from './transcript-codec.js';
 export { buildSymbolTable, type SymbolTable } from './symbol-table.js';
-export { TranscriptCursor, pairSymbols } from './transcript-cursor.js';
+export { TranscriptCursor, countsAtStep, pairSymbols } from './transcript-cursor.js';
 export {
   trainBpe,
   trainBpeRun,

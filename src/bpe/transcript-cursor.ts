@@ -35,6 +35,17 @@ export class TranscriptCursor {
   }
 }
 
+/**
+ * A transcript's pair counts before merge `step`, for readers that start mid-way (the LP when
+ * merges are skipped): the transcript's own initial counts when `step` is 0, else a new array.
+ */
+export function countsAtStep(transcript: Transcript, step: number): Float64Array {
+  if (step === 0) return transcript.initialCounts;
+  const cursor = new TranscriptCursor(transcript);
+  cursor.seek(step);
+  return cursor.counts;
+}
+
 /** The pair's symbols as strings: ids below vocabSize via `symbols`, others via extraSymbols. */
 export function pairSymbols(t: Transcript, symbols: readonly string[], p: number): [string, string] {
   const name = (id: number): string => (id < t.vocabSize ? symbols[id]! : t.extraSymbols[id - t.vocabSize]!);

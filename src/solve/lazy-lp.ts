@@ -2,6 +2,7 @@
 // merge steps with every pair's mixture-weighted count in an indexed max-heap, and the rule that
 // turns "a pair beats merge t under the current shares" into a constraint row with its slacks.
 import type { Transcript } from '../bpe/types.js';
+import { countsAtStep } from '../bpe/transcript-cursor.js';
 import { UserError } from '../common/errors.js';
 import { IndexedMaxHeap } from './indexed-heap.js';
 import type { PairUniverse } from './pair-universe.js';
@@ -328,17 +329,4 @@ export class LazyMixtureLp {
     for (const g of this.vpPairs) pairs += Math.max(0, this.vp[g]);
     return { steps, pairs };
   }
-}
-
-/**
- * A category's pair counts before merge `step`: its initial counts with the changes of steps
- * 0..step-1 applied (the transcript's initial counts themselves when `step` is 0).
- */
-export function countsAtStep(transcript: Transcript, step: number): Float64Array {
-  if (step === 0) return transcript.initialCounts;
-  const counts = Float64Array.from(transcript.initialCounts);
-  const { changePair, changeCount } = transcript;
-  const end = transcript.stepOffsets[step];
-  for (let k = 0; k < end; k++) counts[changePair[k]] = changeCount[k];
-  return counts;
 }

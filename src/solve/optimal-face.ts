@@ -74,23 +74,38 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
   );
   lp.slackCost = 0;
   lp.slackRow = probeRow;
-  const probe = (sense: 'min' | 'max'): number[] | undefined => {
-    for (let round = 0; round <= MAX_VERIFY_ROUNDS; round++) {
-      if (performance.now() > options.deadline) return undefined;
-      model.setObjective(direction, sense);
+  /**
+   * Optimizes `cost` over the optimal face, re-solving while a sweep finds constraints the vertex
+   * violates, for at most MAX_VERIFY_ROUNDS sweeps. Returns the last solution and whether its
+   * sweep came back clean; undefined on a time-out or a solver failure, which leaves the main
+   * optimum standing, only unchecked. `homogenizer` is the Charnes-Cooper column, once it exists.
+   */
+  const solveVerified = (
+    cost: ArrayLike<number>,
+    sense: 'min' | 'max',
+    deadline: number,
+    homogenizer?: number,
+  ): { x: Float64Array; verified: boolean } | undefined => {
+    for (let round = 0; ; round++) {
+      if (performance.now() > deadline) return undefined;
+      model.setObjective(cost, sense);
       const lpStart = performance.now();
-      const limit = options.deadline === Infinity ? undefined : (options.deadline - performance.now()) / 1000;
+      const limit = deadline === Infinity ? undefined : (deadline - performance.now()) / 1000;
       const solution = backend.solve(model, { timeLimitSeconds: limit, simplex: 'primal' });
       lpSeconds += (performance.now() - lpStart) / 1000;
       if (solution.status !== 'optimal') return undefined;
-      lp.adopt(solution.x);
+      lp.adopt(solution.x, homogenizer === undefined ? 1 : solution.x[homogenizer]);
+      if (round >= MAX_VERIFY_ROUNDS) return { x: solution.x, verified: false };
       const sweepStart = performance.now();
       const added = lp.fullPass();
       sweepSeconds += (performance.now() - sweepStart) / 1000;
-      if (added === 0) return byteShareOf(Array.from(lp.alpha), options.ratios);
+      if (added === 0) return { x: solution.x, verified: true };
     }
-    return undefined;
   };
+  const probe = (sense: 'min' | 'max'): number[] | undefined =>
+    solveVerified(direction, sense, options.deadline)?.verified
+      ? byteShareOf(Array.from(lp.alpha), options.ratios)
+      : undefined;
   const probeHigh = probe('max');
   const probeLow = probe('min');
   let probeSpread: number | undefined;
@@ -142,35 +157,14 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
   let unverified = 0;
   /** Optimizes sum c_i * byteShare_i over the optimal face; returns the byte shares of the vertex. */
   const extreme = (c: number[], sense: 'min' | 'max'): number[] | undefined => {
-    for (let round = 0; ; round++) {
-      if (performance.now() > options.rangesDeadline) return undefined;
-      const cost = new Float64Array(n);
-      for (let i = 0; i < n; i++) cost[i] = c[i] * r[i];
-      model.setObjective(cost, sense);
-      const lpStart = performance.now();
-      const limit =
-        options.rangesDeadline === Infinity ? undefined : (options.rangesDeadline - performance.now()) / 1000;
-      const solution = backend.solve(model, { timeLimitSeconds: limit, simplex: 'primal' });
-      lpSeconds += (performance.now() - lpStart) / 1000;
-      // A time-out or a numerical failure here leaves the main optimum standing, only unchecked.
-      if (solution.status !== 'optimal') return undefined;
-      const t = solution.x[tCol];
-      const shares = Array.from({ length: n }, (_, i) => r[i] * solution.x[i]);
-      lp.adopt(solution.x, t);
-      if (round >= MAX_VERIFY_ROUNDS) {
-        unverified++;
-        vertices.push(Float64Array.from(lp.alpha));
-        return shares;
-      }
-      const sweepStart = performance.now();
-      const added = lp.fullPass();
-      sweepSeconds += (performance.now() - sweepStart) / 1000;
-      if (added === 0) {
-        vertices.push(Float64Array.from(lp.alpha));
-        options.onProgress({ stage: 'uniqueness', done: vertices.length, total: 0, unit: 'items' });
-        return shares;
-      }
-    }
+    const cost = Float64Array.from(c, (ci, i) => ci * r[i]);
+    const vertex = solveVerified(cost, sense, options.rangesDeadline, tCol);
+    if (!vertex) return undefined;
+    vertices.push(Float64Array.from(lp.alpha));
+    if (vertex.verified)
+      options.onProgress({ stage: 'uniqueness', done: vertices.length, total: 0, unit: 'items' });
+    else unverified++;
+    return Array.from({ length: n }, (_, i) => r[i] * vertex.x[i]);
   };
 
   const ranges: ([number, number] | null)[] = options.byteShare.map(() => null);

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solveMixture } from '../../src/solve/index.js';
-import { LazyMixtureLp, countsAtStep } from '../../src/solve/lazy-lp.js';
+import { LazyMixtureLp } from '../../src/solve/lazy-lp.js';
+import { countsAtStep } from '../../src/bpe/transcript-cursor.js';
 import { buildPairUniverse } from '../../src/solve/pair-universe.js';
 import type { Transcript } from '../../src/bpe/types.js';
 import type { Merge } from '../../src/tokenizer/spec.js';
