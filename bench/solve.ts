@@ -1,12 +1,12 @@
 // Solve time against categories and merges: synthetic languages (Zipfian lexicons over distinct
 // alphabets) mixed with known weights, a tokenizer trained on the mixture by src/bpe, each
-// category's held-out sample replayed, then solveMixture with HiGHS; the same problem solved the
-// previous way (restart the sweep at step 0 after each re-solve, batches of 0.25 x all constraints
-// ever added, no anchor) for the ratio against it, and with --glpk by GLPK for the glpk/highs ratio.
+// category's held-out sample replayed, then solveMixture with HiGHS; the same problem solved by the
+// earlier loops (`references` below) for the ratio against each, and with --glpk by GLPK for the
+// glpk/highs ratio.
 // Usage: node dist/bench/solve.js [n,n,...] [T,T,...] [--glpk] [--no-previous]
 import { replayCategories, trainBpe } from '../src/bpe/index.js';
 import type { WordCounts } from '../src/corpus/types.js';
-import { solveMixture } from '../src/solve/index.js';
+import { solveMixture, type SolveMixtureOptions } from '../src/solve/index.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -68,8 +68,30 @@ const Ts = (args[1] ?? '3000,30000').split(',').map(Number);
 const withGlpk = args.includes('--glpk');
 const withPrevious = !args.includes('--no-previous');
 const tokens = 60000;
+
+/** Earlier loops, run on the same problem for the ratio against the current defaults. */
+const references: { name: string; options: Partial<SolveMixtureOptions> }[] = [
+  // Rows in the order the sweep meets them, batches of 0.25 x the rows held (the loop before this one).
+  { name: 'first-met', options: { poolFactor: 1, batchGrowth: 0.25 } },
+  // Also restart at step 0 after each re-solve, batches of 0.25 x all constraints ever added, no anchor.
+  {
+    name: 'previous',
+    options: { poolFactor: 1, batchGrowth: 0.25, resume: 'restart', batchOf: 'constraints', anchorWeight: 0 },
+  },
+];
+const shown = withPrevious ? references : [];
 console.log(
-  `n\tT\tconstraints\trounds\thighs s (sweep/LP)\tprevious s\tprevious/highs\tglpk s\tglpk/highs\tlog10 MSE`,
+  [
+    'n',
+    'T',
+    'constraints',
+    'rounds',
+    'highs s (sweep/LP)',
+    ...shown.flatMap((r) => [`${r.name} s`, `${r.name}/highs`]),
+    'glpk s',
+    'glpk/highs',
+    'log10 MSE',
+  ].join('\t'),
 );
 for (const n of ns) {
   for (const T of Ts) {
@@ -86,24 +108,24 @@ for (const n of ns) {
     let start = performance.now();
     const highs = await solveMixture(transcripts, { mergeList, backend: 'highs', uncertainty: false });
     const highsSeconds = (performance.now() - start) / 1000;
-    let previous = 'not run';
-    let previousRatio = '';
-    if (withPrevious) {
+    const referenceColumns: string[] = [];
+    for (const reference of shown) {
       start = performance.now();
       try {
         await solveMixture(transcripts, {
           mergeList,
           backend: 'highs',
           uncertainty: false,
-          resume: 'restart',
-          batchOf: 'constraints',
-          anchorWeight: 0,
+          ...reference.options,
         });
         const seconds = (performance.now() - start) / 1000;
-        previous = seconds.toFixed(1);
-        previousRatio = (seconds / highsSeconds).toFixed(2);
+        referenceColumns.push(seconds.toFixed(1), (seconds / highsSeconds).toFixed(2));
       } catch (error) {
-        previous = `failed after ${((performance.now() - start) / 1000).toFixed(0)} s: ${(error as Error).message.slice(0, 60)}`;
+        const seconds = (performance.now() - start) / 1000;
+        referenceColumns.push(
+          `failed after ${seconds.toFixed(0)} s: ${(error as Error).message.slice(0, 60)}`,
+          '',
+        );
       }
     }
     let glpkSeconds = Number.NaN;
@@ -120,8 +142,7 @@ for (const n of ns) {
         highs.constraints,
         highs.rounds,
         `${highsSeconds.toFixed(1)} (${highs.sweepSeconds.toFixed(1)}/${highs.lpSeconds.toFixed(1)})`,
-        previous,
-        previousRatio,
+        ...referenceColumns,
         glpkSeconds.toFixed(1),
         (glpkSeconds / highsSeconds).toFixed(2),
         Math.log10(mse).toFixed(2),

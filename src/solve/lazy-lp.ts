@@ -7,6 +7,7 @@ import { UserError } from '../common/errors.js';
 import { IndexedMaxHeap } from './indexed-heap.js';
 import type { PairUniverse } from './pair-universe.js';
 import { LpModel } from './backends/lp-model.js';
+import type { ViolationPool } from './violation-pool.js';
 import type { LpBackend, LpSolution } from './backends/lp-model.js';
 
 /** Row duals at most this large (objective units per unit of row activity) count as zero. */
@@ -19,6 +20,83 @@ export interface LazyLpSettings {
   tolerance: number;
   /** First merge step that gets constraints (default 0); earlier merges are applied only. */
   firstStep?: number;
+}
+
+/**
+ * A transcript's changes twice over: by step as count differences with global ids (the sweep adds
+ * them to priorities), and by pair as (step, new count) (a row looks its counts up there).
+ * Changes that change nothing are left out.
+ */
+interface StepDeltas {
+  /** start[t]..start[t+1] index local/global/delta for step t. */
+  start: Uint32Array;
+  global: Int32Array;
+  delta: Float64Array;
+  /** historyStart[l]..historyStart[l+1] index historyStep/historyCount for local pair l, by step. */
+  historyStart: Uint32Array;
+  historyStep: Int32Array;
+  historyCount: Float64Array;
+}
+
+function stepDeltas(transcript: Transcript, localToGlobal: Int32Array): StepDeltas {
+  const { stepOffsets, changePair, changeCount, steps } = transcript;
+  const counts = Float64Array.from(transcript.initialCounts);
+  const total = stepOffsets[steps];
+  const start = new Uint32Array(steps + 1);
+  const local = new Uint32Array(total);
+  const global = new Int32Array(total);
+  const delta = new Float64Array(total);
+  const after = new Float64Array(total);
+  const historyStart = new Uint32Array(counts.length + 1);
+  let size = 0;
+  for (let t = 0; t < steps; t++) {
+    start[t] = size;
+    for (let k = stepOffsets[t]; k < stepOffsets[t + 1]; k++) {
+      const l = changePair[k];
+      const d = changeCount[k] - counts[l];
+      if (d === 0) continue;
+      counts[l] = changeCount[k];
+      local[size] = l;
+      global[size] = localToGlobal[l];
+      after[size] = changeCount[k];
+      delta[size++] = d;
+      historyStart[l + 1]++;
+    }
+  }
+  start[steps] = size;
+  for (let l = 0; l < counts.length; l++) historyStart[l + 1] += historyStart[l];
+  const historyStep = new Int32Array(size);
+  const historyCount = new Float64Array(size);
+  const fill = historyStart.slice(0, counts.length);
+  for (let t = 0; t < steps; t++) {
+    for (let k = start[t]; k < start[t + 1]; k++) {
+      const at = fill[local[k]]++;
+      historyStep[at] = t;
+      historyCount[at] = after[k];
+    }
+  }
+  return {
+    start,
+    global: global.slice(0, size),
+    delta: delta.slice(0, size),
+    historyStart,
+    historyStep,
+    historyCount,
+  };
+}
+
+/** Count of local pair l after merges 0..at-1. */
+function countBefore(deltas: StepDeltas, initialCounts: Float64Array, l: number, at: number): number {
+  const { historyStart, historyStep, historyCount } = deltas;
+  let lo = historyStart[l];
+  let hi = historyStart[l + 1];
+  // first change at a step >= at
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (historyStep[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === historyStart[l] ? initialCounts[l] : historyCount[lo - 1];
 }
 
 /**
@@ -57,7 +135,8 @@ export class LazyMixtureLp {
   private readonly keys = new Set<number>();
   /** The (step, pair) key of each model row; -1 for rows that are not mixture constraints. */
   private rowKeys: number[] = [];
-  private readonly current: Float64Array[];
+  /** The sweep's position: priorities reflect the counts after merges 0..at-1. */
+  private at = 0;
   /** Per category: pair counts at `firstStep` (after merges 0..firstStep-1), computed once. */
   private readonly startCounts: Float64Array[];
   private readonly prio: Float64Array;
@@ -66,6 +145,15 @@ export class LazyMixtureLp {
   private readonly countP: Float64Array;
   private readonly rowIndex: Int32Array;
   private readonly rowValue: Float64Array;
+  private readonly coefScratch: Float64Array;
+  /** Per category, its transcript's changes as deltas with global ids, zero deltas left out. */
+  private readonly deltas: StepDeltas[];
+  /** Pairs whose priority changed in the current step (deduplicated by stamp). */
+  private touched: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  private readonly touchStamp: Int32Array;
+  /** Each touched pair's priority change in the current step, applied once all categories are in. */
+  private readonly pendingDelta: Float64Array;
+  private touchMark = 0;
 
   constructor(
     readonly transcripts: Transcript[],
@@ -83,7 +171,6 @@ export class LazyMixtureLp {
     this.vp = new Float64Array(this.numPairs);
     this.vtCol = new Int32Array(this.steps).fill(-1);
     this.vpCol = new Int32Array(this.numPairs).fill(-1);
-    this.current = transcripts.map((t) => new Float64Array(t.initialCounts.length));
     this.firstStep = settings.firstStep ?? 0;
     this.startCounts = transcripts.map((t) => countsAtStep(t, this.firstStep));
     this.prio = new Float64Array(this.numPairs);
@@ -92,6 +179,10 @@ export class LazyMixtureLp {
     this.countP = new Float64Array(this.n);
     this.rowIndex = new Int32Array(this.n + 2);
     this.rowValue = new Float64Array(this.n + 2);
+    this.coefScratch = new Float64Array(this.n);
+    this.touchStamp = new Int32Array(this.numPairs);
+    this.pendingDelta = new Float64Array(this.numPairs);
+    this.deltas = transcripts.map((t, i) => stepDeltas(t, universe.localToGlobal[i]));
     for (let i = 0; i < this.n; i++) this.model.addCol(0, 1, 0);
     const all = Int32Array.from({ length: this.n }, (_, i) => i);
     this.simplexRow = this.model.addRow(1, 1, all, new Float64Array(this.n).fill(1));
@@ -131,63 +222,90 @@ export class LazyMixtureLp {
     return this.model.numCols;
   }
 
-  /** Counts back to step `firstStep` (the snapshot taken once at construction). */
+  /** Moves the sweep back to step `firstStep` (priorities follow at the next recompute). */
   resetCounts(): void {
-    this.startCounts.forEach((counts, i) => this.current[i].set(counts));
+    this.at = this.firstStep;
   }
 
-  /** Recomputes every pair's priority for the current counts and assignment, and rebuilds the heap. */
+  /**
+   * Recomputes every pair's priority for the counts at the sweep's step and the current
+   * assignment, and rebuilds the heap: from the snapshot at `firstStep`, plus the changes of the
+   * steps swept since when recomputing mid-sweep.
+   */
   recomputePriorities(): void {
     const prio = this.prio;
     prio.fill(0);
     for (let i = 0; i < this.n; i++) {
       const w = this.alpha[i] * this.unitWeight[i];
       if (w === 0) continue;
-      const cur = this.current[i];
+      const counts = this.startCounts[i];
       const map = this.universe.localToGlobal[i];
-      for (let l = 0; l < cur.length; l++) {
-        const c = cur[l];
+      for (let l = 0; l < counts.length; l++) {
+        const c = counts[l];
         if (c !== 0) prio[map[l]] += w * c;
       }
+      const { start, global, delta } = this.deltas[i];
+      for (let k = start[this.firstStep]; k < start[this.at]; k++) prio[global[k]] += w * delta[k];
     }
     for (const g of this.vpPairs) prio[g] -= Math.max(0, this.vp[g]);
     this.heap.rebuild(0);
   }
 
-  /** Applies merge t's count changes to every category and to the priorities. */
+  /**
+   * Applies merge t's count changes to every category and to the priorities. A pair shared by
+   * several categories is re-sifted in the heap once, after all of them changed it.
+   */
   applyStep(t: number): void {
     const prio = this.prio;
-    const heap = this.heap;
+    const pending = this.pendingDelta;
+    const stamp = this.touchStamp;
+    const mark = ++this.touchMark;
+    let count = 0;
+    if (t !== this.at) throw new Error(`LazyMixtureLp: step ${t} applied at step ${this.at}`);
+    this.at = t + 1;
     for (let i = 0; i < this.n; i++) {
-      const transcript = this.transcripts[i];
-      const cur = this.current[i];
-      const map = this.universe.localToGlobal[i];
       const w = this.alpha[i] * this.unitWeight[i];
-      const end = transcript.stepOffsets[t + 1];
-      const { changePair, changeCount } = transcript;
-      if (w === 0) {
-        for (let k = transcript.stepOffsets[t]; k < end; k++) cur[changePair[k]] = changeCount[k];
-        continue;
+      // Only priorities change here; counts are looked up in the history when a row needs them.
+      if (w === 0) continue;
+      const { start, global, delta } = this.deltas[i];
+      const end = start[t + 1];
+      for (let k = start[t]; k < end; k++) {
+        const d = delta[k];
+        const g = global[k];
+        pending[g] += w * d;
+        if (stamp[g] !== mark) {
+          stamp[g] = mark;
+          if (count === this.touched.length) this.touched = this.grow();
+          this.touched[count++] = g;
+        }
       }
-      for (let k = transcript.stepOffsets[t]; k < end; k++) {
-        const l = changePair[k];
-        const d = changeCount[k] - cur[l];
-        if (d === 0) continue;
-        cur[l] = changeCount[k];
-        const g = map[l];
-        prio[g] += w * d;
-        heap.update(g);
-      }
+    }
+    // One key changes at a time, each re-sifted at once: sifting after several keys changed could
+    // leave the heap invalid (a sift-up moves an ancestor below a changed, already-sifted child).
+    const heap = this.heap;
+    const list = this.touched;
+    for (let k = 0; k < count; k++) {
+      const g = list[k];
+      prio[g] += pending[g];
+      pending[g] = 0;
+      heap.update(g);
     }
     this.sweptSteps++;
   }
 
-  /** Counts of global pair g in every category at the current step. */
+  private grow(): Int32Array<ArrayBuffer> {
+    const bigger = new Int32Array(this.touched.length * 2);
+    bigger.set(this.touched);
+    return bigger;
+  }
+
+  /** Counts of global pair g in every category at the sweep's step. */
   private countsOf(g: number, out: Float64Array): void {
     out.fill(0);
     const { occStart, occCategory, occLocal } = this.universe;
     for (let k = occStart[g]; k < occStart[g + 1]; k++) {
-      out[occCategory[k]] = this.current[occCategory[k]][occLocal[k]];
+      const i = occCategory[k];
+      out[i] = countBefore(this.deltas[i], this.transcripts[i].initialCounts, occLocal[k], this.at);
     }
   }
 
@@ -198,17 +316,16 @@ export class LazyMixtureLp {
   }
 
   /**
-   * Checks merge t against the pairs whose priority beats it (plus its slack and the tolerance)
-   * and adds a constraint for each of up to `competitorBatch` new ones. Returns how many it added.
+   * Checks merge t against the pairs whose priority beats it (plus its slack and the tolerance).
+   * Without a pool, adds a constraint for each of up to `competitorBatch` new ones; with one, offers
+   * them to the pool instead (which keeps the most violated of a whole sweep). Returns how many it found.
    */
-  checkStep(t: number): number {
+  checkStep(t: number, pool?: ViolationPool): number {
     const m = this.universe.mergeGlobal[t];
     if (m < 0) return 0;
     const mergePriority = this.prio[m] + (this.vpCol[m] >= 0 ? Math.max(0, this.vp[m]) : 0);
-    const cutoff =
-      mergePriority +
-      Math.max(0, this.vt[t]) +
-      this.settings.tolerance * (1 + Math.abs(mergePriority) * 1e-3);
+    const bar = mergePriority + Math.max(0, this.vt[t]);
+    const cutoff = bar + this.settings.tolerance * (1 + Math.abs(mergePriority) * 1e-3);
     const candidates: number[] = [];
     const base = t * this.numPairs;
     const batch = this.settings.competitorBatch;
@@ -218,35 +335,50 @@ export class LazyMixtureLp {
     });
     if (candidates.length === 0) return 0;
     this.countsOf(m, this.countM);
-    if (this.vtCol[t] < 0) this.vtCol[t] = this.slackColumn();
     for (const p of candidates) {
+      const violation = this.prio[p] - bar;
+      if (pool && !pool.wants(violation)) continue;
       this.countsOf(p, this.countP);
-      if (this.vpCol[p] < 0) {
-        this.vpCol[p] = this.slackColumn();
-        this.vpPairs.push(p);
-      }
-      let size = 0;
-      for (let i = 0; i < this.n; i++) {
-        const coef = (this.countM[i] - this.countP[i]) * this.unitWeight[i];
-        if (coef === 0) continue;
-        this.rowIndex[size] = i;
-        this.rowValue[size++] = coef;
-      }
-      this.rowIndex[size] = this.vtCol[t];
-      this.rowValue[size++] = 1;
-      this.rowIndex[size] = this.vpCol[p];
-      this.rowValue[size++] = 1;
-      this.model.addRow(
-        0,
-        Number.POSITIVE_INFINITY,
-        this.rowIndex.subarray(0, size),
-        this.rowValue.subarray(0, size),
-      );
-      this.keys.add(base + p);
-      this.rowKeys.push(base + p);
-      this.constraints++;
+      const coef = pool ? pool.slot(t, p, violation) : this.coefScratch;
+      for (let i = 0; i < this.n; i++) coef[i] = (this.countM[i] - this.countP[i]) * this.unitWeight[i];
+      if (!pool) this.addConstraint(t, p, coef);
     }
     return candidates.length;
+  }
+
+  /** Adds the pool's constraints (its steps' rows were computed when offered). Returns how many. */
+  addPooled(pool: ViolationPool): number {
+    pool.forEach((t, p, coef) => this.addConstraint(t, p, coef));
+    return pool.size;
+  }
+
+  /** Adds row alpha . coef + v_t + v_p >= 0, creating the two slack columns when new. */
+  private addConstraint(t: number, p: number, coef: Float64Array): void {
+    if (this.vtCol[t] < 0) this.vtCol[t] = this.slackColumn();
+    if (this.vpCol[p] < 0) {
+      this.vpCol[p] = this.slackColumn();
+      this.vpPairs.push(p);
+    }
+    let size = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (coef[i] === 0) continue;
+      this.rowIndex[size] = i;
+      this.rowValue[size++] = coef[i];
+    }
+    this.rowIndex[size] = this.vtCol[t];
+    this.rowValue[size++] = 1;
+    this.rowIndex[size] = this.vpCol[p];
+    this.rowValue[size++] = 1;
+    this.model.addRow(
+      0,
+      Number.POSITIVE_INFINITY,
+      this.rowIndex.subarray(0, size),
+      this.rowValue.subarray(0, size),
+    );
+    const key = t * this.numPairs + p;
+    this.keys.add(key);
+    this.rowKeys.push(key);
+    this.constraints++;
   }
 
   /**
