@@ -38,7 +38,7 @@ function probeDirection(n: number, seed: number): number[] {
 /** Rounds of "solve, sweep the vertex, add what it violates" before trusting a vertex. */
 const MAX_VERIFY_ROUNDS = 8;
 
-/** Time below which the byte-share ranges are not attempted: their first ratio LP alone takes seconds. */
+/** Time below which the byte-share ranges are never attempted: their first ratio LP alone takes seconds. */
 const MIN_RANGES_MS = 2000;
 
 export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, options: FaceOptions): FaceResult {
@@ -106,8 +106,10 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
     solveVerified(direction, sense, options.deadline)?.verified
       ? byteShareOf(Array.from(lp.alpha), options.ratios)
       : undefined;
+  const probeStart = performance.now();
   const probeHigh = probe('max');
   const probeLow = probe('min');
+  const probeMs = performance.now() - probeStart;
   let probeSpread: number | undefined;
   if (probeHigh && probeLow) {
     let spread = 0;
@@ -126,7 +128,9 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
       note: 'the optimum could not be checked for uniqueness (time limit or solver failure on the probe LP)',
     });
   }
-  if (options.rangesDeadline - performance.now() < MIN_RANGES_MS) {
+  // One category's range takes two ratio LPs, each slower than a probe LP: unless about twice the
+  // probes' time is left, not even the largest share's range would finish.
+  if (options.rangesDeadline - performance.now() < Math.max(MIN_RANGES_MS, 2 * probeMs)) {
     return result({
       unique: false,
       note: `optimum not unique: along a random direction byte shares move by up to ${probeSpread.toExponential(2)} at optimal objective; per-category ranges not computed (no time left)`,
