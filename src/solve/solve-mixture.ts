@@ -141,6 +141,10 @@ export async function solveMixture(
     let rounds = 0;
     let objectiveScaled = 0;
     let droppedAt = Number.NEGATIVE_INFINITY;
+    const releaseAnchor = () => {
+      lp.releaseAnchor();
+      droppedAt = Number.NEGATIVE_INFINITY; // the objective loses the anchor's term
+    };
     let cursor = lp.firstStep;
     const solveRound = () => {
       if (performance.now() > deadline) {
@@ -154,8 +158,7 @@ export async function solveMixture(
       // The anchor only picks among shares that all explain the merges found so far without slack;
       // once slack is needed, the slacks decide and the pull would only slow the rounds down.
       if (lp.anchored && slackTotal(lp) > lp.settings.tolerance) {
-        lp.releaseAnchor();
-        droppedAt = Number.NEGATIVE_INFINITY; // the objective loses the anchor's term
+        releaseAnchor();
         solution = lp.solve(backend, remaining(), 'the mixture LP');
         lp.adopt(solution.x);
       }
@@ -210,7 +213,7 @@ export async function solveMixture(
       if (clean >= span) {
         if (!lp.anchored) break;
         // Optimal with the anchor: release it and go on until a sweep under the plain LP's optimum is clean.
-        lp.releaseAnchor();
+        releaseAnchor();
         solveRound();
         clean = 0;
         cursor = T;
