@@ -14,10 +14,3 @@ export {
   type TrainRun,
 } from './train.js';
 export { trainNative, trainNativeRun, parseHfMerges, type NativeTextSpec } from './native-train.js';
-export {
-  trainTokenizer,
-  type TrainerName,
-  type TrainTokenizerOptions,
-  type MixtureRecord,
-  type TrainedTokenizer,
-} from './train-tokenizer.js';

@@ -7,7 +7,7 @@ import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
 import { resolveCategories, parseByteSize, formatBytes, formatTable } from '../corpus/index.js';
 import { preTokenizerPreset, parsePreTokenizerPreset, PRE_TOKENIZER_PRESETS } from '../tokenizer/presets.js';
 import { parseWeights, validateWeights } from '../experiment/mixture.js';
-import { trainTokenizer, type TrainerName } from '../bpe/index.js';
+import { trainTokenizer, type TrainerName } from '../experiment/train-tokenizer.js';
 
 export default class Train extends BaseCommand {
   static override description =

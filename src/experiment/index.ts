@@ -35,3 +35,10 @@ export {
   parseMethods,
   type ValidateOptions,
 } from './validate.js';
+export {
+  trainTokenizer,
+  type TrainerName,
+  type TrainTokenizerOptions,
+  type MixtureRecord,
+  type TrainedTokenizer,
+} from './train-tokenizer.js';

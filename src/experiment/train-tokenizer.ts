@@ -12,9 +12,9 @@ import { toTokenizerJsonText } from '../tokenizer/formats/hf-json.js';
 import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { UserError } from '../common/errors.js';
-import { buildMixture } from '../experiment/mixture.js';
-import { trainBpeRun } from './train.js';
-import { trainNativeRun } from './native-train.js';
+import { buildMixture } from './mixture.js';
+import { trainBpeRun } from '../bpe/train.js';
+import { trainNativeRun } from '../bpe/native-train.js';
 
 export type TrainerName = 'tokmix' | 'native';
 
