@@ -28,7 +28,7 @@ export interface LazyLpSettings {
  * Changes that change nothing are left out.
  */
 interface StepDeltas {
-  /** start[t]..start[t+1] index local/global/delta for step t. */
+  /** start[t]..start[t+1] index global/delta for step t. */
   start: Uint32Array;
   global: Int32Array;
   delta: Float64Array;

@@ -34,12 +34,13 @@ export interface SolveMixtureOptions {
   /** New constraints collected before re-solving, at least (reference: 100). */
   maxAdd?: number;
   /**
-   * A round adds max(maxAdd, batchGrowth * rows the LP holds) new constraints (default 1; the
-   * previous loop, bench/solve.ts's reference, used 0.25). 0 gives the reference's fixed batches. Batches tied to the rows held (not to all
-   * constraints ever added) keep each warm-started solve small once slack rows are dropped.
+   * A round adds max(maxAdd, batchGrowth * rows the LP holds) new constraints (default 1;
+   * bench/solve.ts's earlier loops use 0.25). 0 gives the reference's fixed batches. Batches tied
+   * to the rows held (not to all constraints ever added) keep each warm-started solve small once
+   * slack rows are dropped.
    */
   batchGrowth?: number;
-  /** What batchGrowth multiplies: the rows the LP holds (default) or all constraints ever added (the loop before the previous one). */
+  /** What batchGrowth multiplies: the rows the LP holds (default) or all constraints ever added. */
   batchOf?: 'rows' | 'constraints';
   /**
    * Drop constraint rows that are slack at the current optimum once the LP holds more than twice
@@ -58,10 +59,10 @@ export interface SolveMixtureOptions {
    */
   resume?: 'restart' | 'continue';
   /**
-   * A round adds the `batch` most violated constraints among the first poolFactor x batch the sweep
-   * meets (default 3; 1: those met first, as the previous loop did; Infinity: the most violated of a whole
-   * pass). Choosing among more candidates adds fewer rows that later go slack; bench/solve.ts and
-   * the README's solver table measure it.
+   * A round adds the `batch` most violated constraints among the first poolFactor x batch the
+   * sweep meets (default 3; 1: those met first, as the earlier loops did; Infinity: the most
+   * violated of a whole pass). Choosing among more candidates adds fewer rows that later go slack
+   * (bench/solve.ts and the README's solver tables).
    */
   poolFactor?: number;
   /** Tolerance on a pair beating a merge, in occurrences of a typical category (default 1e-6). */
