@@ -40,8 +40,8 @@ export interface InferOptions {
   /** Merges to attack (default DEFAULT_MERGES, or all after the skipped ones when fewer). */
   merges?: number;
   /**
-   * Merges applied but not attacked, before the `merges` attacked ones (default: the prefix a
-   * built-in inherited from another, e.g. llama3's 100,000 cl100k merges; else 0).
+   * Merges applied but not attacked, before the `merges` attacked ones (default 0; a built-in that
+   * inherited its first merges from another, e.g. llama3's 100,000 cl100k merges, gets a note).
    */
   skipMerges?: number;
   /** Cap on each category's sample in bytes (default DEFAULT_BYTES_PER_CATEGORY). */

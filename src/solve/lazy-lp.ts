@@ -318,7 +318,7 @@ export class LazyMixtureLp {
   /**
    * Checks merge t against the pairs whose priority beats it (plus its slack and the tolerance).
    * Without a pool, adds a constraint for each of up to `competitorBatch` new ones; with one, offers
-   * them to the pool instead (which keeps the most violated of a whole sweep). Returns how many it found.
+   * them to the pool instead (which keeps the most violated it is offered). Returns how many it found.
    */
   checkStep(t: number, pool?: ViolationPool): number {
     const m = this.universe.mergeGlobal[t];

@@ -1,4 +1,4 @@
-// ViolationPool: the `capacity` most violated constraints met during one sweep, each with its row
+// ViolationPool: the `capacity` most violated constraints offered in one round, each with its row
 // coefficients (computed at its step, when the counts are at hand). A min-heap on violation lets a
 // new candidate replace the weakest kept one in O(log capacity).
 
