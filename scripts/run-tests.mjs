@@ -1,4 +1,5 @@
-// Runs every compiled test file (dist/test/**/*.test.js) with Node's own test runner.
+// Runs every compiled test file (dist/test/**/*.test.js) with Node's own test runner, or with
+// --unit only the fast ones (no CLI runs, no built-in corpora, no fuzzing, no training runs).
 // Node 20's `--test` does not expand globs, so the file list is gathered here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,10 +15,16 @@ function findTests(dir) {
   return found;
 }
 
-const only = process.argv.slice(2);
+/** Files that drive the CLI, the built-in corpora, trainers or a fuzzer: left out by --unit. */
+const SLOW = /(cli|builtin|trial|count|train|fuzz|kill)[^/]*\.test\.js$/;
+
+const args = process.argv.slice(2);
+const unit = args.includes('--unit');
+const only = args.filter((arg) => arg !== '--unit');
 const distDir = process.env.TOKMIX_DIST || 'dist';
 const files = findTests(join(distDir, 'test'))
   .filter((file) => only.length === 0 || only.some((part) => file.includes(part)))
+  .filter((file) => !unit || !SLOW.test(file))
   .sort();
 if (files.length === 0) {
   console.error(`no test files found under ${distDir}/test: run npm run build first`);
