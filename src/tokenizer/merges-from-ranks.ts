@@ -1,5 +1,5 @@
 // Merges from ranks (tiktoken files carry tokens, not merges): the token of rank r is the merge of
-// the two parts that byte-pair encoding with ranks < r leaves of its bytes (DESIGN.md).
+// the two parts that byte-pair encoding with ranks < r leaves of its bytes (docs/DESIGN.md).
 // Integer-only: the tokens form a byte trie, and joining parts P and Q is a walk from P's trie
 // node over Q's bytes, so no substring is ever hashed.
 import type { Merge } from './spec.js';
