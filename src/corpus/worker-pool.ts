@@ -126,7 +126,10 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
-    if (this.failure) return;
+    if (this.failure) {
+      this.fail(this.failure); // requests made after a failure end with it too
+      return;
+    }
     for (const slot of this.slots) {
       if (slot.busy) continue;
       const next = slot.own.shift() ?? this.shared.shift();
