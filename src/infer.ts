@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Cache, defaultCacheDir } from './common/cache.js';
 import { UserError } from './common/errors.js';
+import { Deadline } from './common/deadline.js';
 import { noProgress } from './common/progress.js';
 import type { ProgressCallback } from './common/progress.js';
 import { loadTokenizer } from './tokenizer/load.js';
@@ -57,8 +58,10 @@ export interface InferOptions {
   pretokenizer?: string;
   textField?: string;
   textColumn?: string;
-  /** Wall-clock limit on the solve stage, in seconds. */
+  /** Wall-clock limit on the whole run (loading, counting, replay, solve), in seconds. */
   timeLimitSeconds?: number;
+  /** The run's deadline when the caller started the clock earlier (default: timeLimitSeconds from the call). */
+  deadline?: Deadline;
   /** The tokenizer already loaded from `tokenizerRef` with these options (saves loading it twice). */
   tokenizer?: TokenizerSpec;
 }
@@ -120,8 +123,10 @@ export function inferMergeRange(spec: TokenizerSpec, options: InferOptions): Mer
 
 export async function inferMixture(tokenizerRef: string, options: InferOptions = {}): Promise<InferResult> {
   validateInferOptions(options);
+  const deadline = options.deadline ?? new Deadline(options.timeLimitSeconds);
   const onProgress = options.onProgress ?? noProgress;
   const spec = options.tokenizer ?? (await loadInferTokenizer(tokenizerRef, options));
+  deadline.check('loading the tokenizer');
   const mergesAvailable = spec.mergeList.length;
   const range = inferMergeRange(spec, options);
   const { skip, merges: steps } = range;
@@ -133,6 +138,7 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
     cacheDir,
     onProgress,
   });
+  deadline.check('preparing the categories');
   const cache = new Cache(cacheDir);
   const bytes = options.bytes ?? DEFAULT_BYTES_PER_CATEGORY;
   const counts = await countCategories(categories, spec, {
@@ -143,6 +149,7 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
     onProgress,
     textField: options.textField,
     textColumn: options.textColumn,
+    deadline,
   });
   const names = categories.map((c) => c.name);
   counts.forEach((c, i) => {
@@ -153,14 +160,18 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
       );
     }
   });
-  const transcripts = await replayCategories(counts, spec, skip + steps, { cache, onProgress });
+  const transcripts = await replayCategories(counts, spec, skip + steps, { cache, onProgress, deadline });
+  deadline.check('replaying the merges');
   const estimate = await solveMixture(transcripts, {
     mergeList: spec.mergeList,
     firstStep: skip,
     backend: (options.solver as SolverBackend | undefined) ?? 'highs',
     onProgress,
     names,
-    timeLimitSeconds: options.timeLimitSeconds,
+    // What the earlier stages left of the run's limit (to 0.1 s, so messages stay readable).
+    timeLimitSeconds: deadline.limited
+      ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
+      : undefined,
   });
   const ranges = estimate.uncertainty?.byteShareRange;
   const results: CategoryResult[] = counts.map((c, i) => ({

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { WordCounts } from '../corpus/types.js';
 import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
+import type { Deadline } from '../common/deadline.js';
 import type { Transcript } from './types.js';
 import { replay, checkSteps, type ReplaySpec } from './replay.js';
 import { buildSymbolTable } from './symbol-table.js';
@@ -34,9 +35,11 @@ export async function replayCategories(
   counts: WordCounts[],
   spec: ReplaySpec,
   steps: number,
-  options: { cache?: Cache; onProgress?: ProgressCallback } = {},
+  options: { cache?: Cache; onProgress?: ProgressCallback; deadline?: Deadline } = {},
 ): Promise<Transcript[]> {
   checkSteps(spec, steps);
+  const deadline = options.deadline;
+  const stage = 'replaying the merges';
   const table = buildSymbolTable(spec.alphabet, spec.mergeList, steps);
   const merges = mergePrefixHash(spec, steps);
   const out: Transcript[] = [];
@@ -44,16 +47,21 @@ export async function replayCategories(
   // shows one bar, or one line when not on a terminal, instead of one per category.
   const total = steps * counts.length;
   for (const [index, category] of counts.entries()) {
+    deadline?.check(stage);
     const report = options.onProgress;
-    const onProgress: ProgressCallback | undefined = report
-      ? (event) =>
-          report({
-            ...event,
-            done: Math.min(index * steps + event.done, total),
-            total,
-            detail: category.category.name,
-          })
-      : undefined;
+    // replay() reports every 1% of the steps: there the run's deadline is checked too.
+    const onProgress: ProgressCallback | undefined =
+      report || deadline?.limited
+        ? (event) => {
+            deadline?.check(stage);
+            report?.({
+              ...event,
+              done: Math.min(index * steps + event.done, total),
+              total,
+              detail: category.category.name,
+            });
+          }
+        : undefined;
     const run = (): Transcript => replay(category, spec, steps, { onProgress, table });
     if (!options.cache) {
       out.push(run());

@@ -38,8 +38,19 @@ export function sampleOptions(flags: {
   return {
     bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
     seed: flags.seed,
-    jobs: flags.jobs ?? availableParallelism(),
+    jobs: capJobs(flags.jobs),
     textField: flags['text-field'],
     textColumn: flags['text-column'],
   };
+}
+
+/** `--jobs` capped at the machine's cores (more threads only slow each other down), with a note. */
+export function capJobs(jobs: number | undefined): number {
+  const cores = availableParallelism();
+  if (jobs === undefined) return cores;
+  if (jobs > cores) {
+    process.stderr.write(`tokmix: note: --jobs ${jobs} is more than the ${cores} cores; using ${cores}\n`);
+    return cores;
+  }
+  return jobs;
 }

@@ -3,10 +3,11 @@
 import { Flags } from '@oclif/core';
 import { basename, extname, join } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
-import { tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
+import { capJobs, tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
 import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
 import { resultFiles } from '../report/result-files.js';
 import { UserError } from '../common/errors.js';
+import { Deadline } from '../common/deadline.js';
 import { formatTable } from '../corpus/table.js';
 import { parseByteSize } from '../corpus/byte-size.js';
 import {
@@ -66,13 +67,17 @@ export default class Infer extends BaseCommand {
       default: 'highs',
     }),
     pretokenizer: pretokenizerFlag,
-    'time-limit': Flags.integer({ description: 'seconds allowed for the solve stage', min: 1 }),
+    'time-limit': Flags.integer({
+      description: 'seconds allowed for the whole run (loading, counting, replay, solve)',
+      min: 1,
+    }),
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     force: Flags.boolean({ description: 'overwrite an existing output folder', default: false }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Infer);
+    const deadline = new Deadline(flags['time-limit']);
     const progress = this.progress(flags.json);
     const options: InferOptions = {
       categories: flags.categories,
@@ -81,12 +86,13 @@ export default class Infer extends BaseCommand {
       bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
       seed: flags.seed,
       solver: flags.solver,
-      jobs: flags.jobs,
       cacheDir: flags['cache-dir'],
       pretokenizer: flags.pretokenizer,
       textField: flags['text-field'],
       textColumn: flags['text-column'],
       timeLimitSeconds: flags['time-limit'],
+      deadline,
+      jobs: capJobs(flags.jobs),
       onProgress: progress.callback,
     };
     validateInferOptions(options);

@@ -1,8 +1,8 @@
 // `tokmix train`: trains a BPE tokenizer on categories' samples or on a seeded mixture of them,
 // with our trainer or the native one; writes tokenizer.json and mixture.json (the true bytes).
 import { Flags } from '@oclif/core';
-import { availableParallelism } from 'node:os';
 import { BaseCommand } from '../cli/base.js';
+import { capJobs } from '../cli/flags.js';
 import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
 import { resolveCategories, parseByteSize, formatBytes, formatTable } from '../corpus/index.js';
 import { preTokenizerPreset, parsePreTokenizerPreset, PRE_TOKENIZER_PRESETS } from '../tokenizer/presets.js';
@@ -69,7 +69,7 @@ export default class Train extends BaseCommand {
       seed: flags.seed,
       bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
       cache: this.cache(flags['cache-dir']),
-      jobs: flags.jobs ?? availableParallelism(),
+      jobs: capJobs(flags.jobs),
       textField: flags['text-field'],
       textColumn: flags['text-column'],
       onProgress: progress.callback,

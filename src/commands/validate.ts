@@ -4,6 +4,7 @@ import { Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
+import { capJobs } from '../cli/flags.js';
 import { UserError } from '../common/errors.js';
 import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
 import { resultFiles } from '../report/result-files.js';
@@ -95,7 +96,7 @@ export default class Validate extends BaseCommand {
         trainer: flags.trainer as 'native' | 'tokmix',
         shift: flags.shift,
         omit: flags.omit,
-        jobs: flags.jobs ?? Math.min(2, availableParallelism()),
+        jobs: flags.jobs === undefined ? Math.min(2, availableParallelism()) : capJobs(flags.jobs),
         text: preTokenizerPreset(preset),
         textLabel: preset,
         backend: flags.solver,

@@ -8,6 +8,7 @@ export type WorkerRequest = { id: number } & (
   | { type: 'count'; category: number; task: ReadTask; options: SampleOptions }
   | { type: 'texts'; category: number; texts: { text: string; bytes: number }[] }
   | { type: 'flush'; category: number }
+  | { type: 'preTokenize'; text: string }
 );
 
 export type WorkerReply =

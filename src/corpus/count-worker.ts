@@ -1,6 +1,6 @@
 // The counting worker thread: rebuilds the tokenizer's text pipeline from its JSON spec, then
 // reads tasks (files or byte ranges), normalizes and pre-tokenizes each sequence, and keeps a
-// pre-token count map per category until the main thread asks for it.
+// pre-token count map per category until the main thread asks for it (or pre-tokenizes one text).
 import { parentPort } from 'node:worker_threads';
 import type { TextPipeline } from '../tokenizer/spec.js';
 import type { CategoryStats } from './types.js';
@@ -64,6 +64,10 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       const tally = tallyOf(request.category);
       for (const { text, bytes } of request.texts) countSequence(tally, text, bytes);
       return null;
+    }
+    case 'preTokenize': {
+      const p = pipeline as TextPipeline;
+      return p.preTokenize(p.normalize(request.text));
     }
     case 'flush': {
       const tally = tallies.get(request.category);

@@ -2,6 +2,9 @@
 // pre-tokens, spread over worker threads and cached content-addressed per category.
 import { availableParallelism } from 'node:os';
 import { Cache } from '../common/cache.js';
+import { UserError } from '../common/errors.js';
+import type { Deadline } from '../common/deadline.js';
+import { componentRegexes } from '../tokenizer/limits.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { CategorySpec, CategoryStats, WordCounts } from './types.js';
 import type { TokenizerSpec } from '../tokenizer/spec.js';
@@ -10,7 +13,7 @@ import { type PlannedFile, capMayBind, planTasks, statFiles, validateSampleSetti
 import { RANK_BUCKETS, type SamplePlan, type BoundarySequence, planSample } from './sample.js';
 import { type ReadTask, addScan, selectBoundary } from './sample-reader.js';
 import type { ReadTally } from './sequences.js';
-import { WorkerPool } from './worker-pool.js';
+import { type PoolLimits, WorkerPool, taskBudgetMs } from './worker-pool.js';
 import { type PackedCounts, decodeWordCounts, encodeWordCounts } from './word-counts-codec.js';
 import { WordTable } from './word-table.js';
 
@@ -28,6 +31,47 @@ export interface CountOptions {
   textColumn?: string;
   /** A module exporting `createPipeline(text)` to use instead of src/tokenizer/pipeline (tests, benchmarks). */
   pipelineModule?: string;
+  /** Milliseconds one worker task may take (default: taskBudgetMs of its bytes). */
+  taskBudgetMs?: number;
+  /** The run's deadline: counting ends with a UserError when it passes. */
+  deadline?: Deadline;
+}
+
+/** Worker threads for `jobs`, at most the machine's cores (more only slow each other down). */
+export function workerCount(jobs: number | undefined): number {
+  const cores = availableParallelism();
+  return Math.max(1, Math.min(jobs ?? cores, cores));
+}
+
+/** The pool's watchdog: the task budget, and the error naming the tokenizer's regexes when one runs over. */
+export function countingLimits(
+  text: Pick<TokenizerSpec, 'normalizer' | 'preTokenizer'> & { source?: string },
+  options: Pick<CountOptions, 'taskBudgetMs' | 'deadline'>,
+): PoolLimits {
+  taskBudgetMs(0, options.taskBudgetMs); // an invalid $TOKMIX_TASK_BUDGET_MS fails here, not in a worker callback
+  const regexes = componentRegexes(text);
+  const source = text.source ?? 'tokenizer';
+  return {
+    budgetMs: (bytes) => taskBudgetMs(bytes, options.taskBudgetMs),
+    overBudget: (label, ms) => {
+      const took = `took more than ${ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`} on ${label}`;
+      return new UserError(
+        regexes.length > 0
+          ? `${source} ${regexes.join(', ')}: ${took}; the pattern backtracks catastrophically on this text (nested quantifiers such as (a+)+); simplify it, or raise TOKMIX_TASK_BUDGET_MS if the text is just large`
+          : `${source}: normalizing and pre-tokenizing ${took.slice(5)}; raise TOKMIX_TASK_BUDGET_MS if the machine is just slow`,
+        source,
+      );
+    },
+    deadline: options.deadline,
+    stage: 'counting the category samples',
+  };
+}
+
+/** Bytes of text a read task yields, for its time budget (a .gz file holds several times its size). */
+function watchBytes(task: ReadTask, files: PlannedFile[]): number {
+  const size = files[task.fileIndex]?.size ?? 0;
+  const span = task.start === undefined ? size : Math.min(task.end ?? size, size) - task.start;
+  return task.file.gzip ? span * 10 : span;
 }
 
 /** Bumped whenever counting semantics change, so older cache entries are not reused. */
@@ -75,10 +119,11 @@ function replacementNotes(perFile: Map<string, number>): string[] {
  */
 export async function countCategories(
   categories: CategorySpec[],
-  text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>,
+  text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'> & { source?: string },
   options: CountOptions = {},
 ): Promise<WordCounts[]> {
   validateSampleSettings(options);
+  const limits = countingLimits(text, options);
   const spec: PipelineTextSpec = {
     alphabet: text.alphabet,
     normalizer: text.normalizer ?? null,
@@ -116,14 +161,15 @@ export async function countCategories(
   const jobTasks = new Map<number, ReadTask[]>();
   const allTaskCount = jobs.reduce((n, job) => {
     const size = job.files.reduce((s, f) => s + f.size, 0);
-    const workers = Math.max(1, options.jobs ?? availableParallelism());
+    const workers = workerCount(options.jobs);
     const chunk = Math.min(MAX_TASK_BYTES, Math.max(MIN_TASK_BYTES, Math.ceil(size / (4 * workers))));
     const tasks = planTasks(job.files, chunk);
     jobTasks.set(job.index, tasks);
     return n + tasks.length;
   }, 0);
-  const workerCount = Math.max(1, Math.min(options.jobs ?? availableParallelism(), allTaskCount));
-  const pool = new WorkerPool(workerCount);
+  const workers = Math.min(workerCount(options.jobs), allTaskCount);
+  options.deadline?.check('counting the category samples');
+  const pool = new WorkerPool(workers, limits);
   let done = 0;
   const report = (bytes: number, detail: string): void => {
     done += bytes;
@@ -161,12 +207,13 @@ export async function countCategories(
       const boundary: BoundarySequence[] = [];
       await Promise.all(
         tasks.map(async (task) => {
-          const result = (await pool.run({
-            type: 'count',
-            category: job.index,
-            task,
-            options: { ...reading, plan },
-          })) as {
+          const result = (await pool.run(
+            { type: 'count', category: job.index, task, options: { ...reading, plan } },
+            {
+              bytes: watchBytes(task, job.files),
+              label: `one task of category ${job.category.name} (${task.file.path})`,
+            },
+          )) as {
             boundary: BoundarySequence[];
             tally: ReadTally;
           };
@@ -177,7 +224,15 @@ export async function countCategories(
       );
       if (plan) {
         const texts = selectBoundary(boundary, plan.remaining);
-        if (texts.length > 0) await pool.run({ type: 'texts', category: job.index, texts });
+        if (texts.length > 0) {
+          await pool.run(
+            { type: 'texts', category: job.index, texts },
+            {
+              bytes: texts.reduce((sum, t) => sum + t.bytes, 0),
+              label: `the last sequences of category ${job.category.name}`,
+            },
+          );
+        }
       }
       const flushed = (await pool.broadcast({ type: 'flush', category: job.index })) as ({
         packed: PackedCounts;
@@ -213,9 +268,9 @@ export async function countCategories(
       options.cache?.write('count', job.key, encodeWordCounts(wordCounts));
       results[job.index] = wordCounts;
     };
-    // Up to `workerCount` categories in flight keeps every worker busy when categories are small.
+    // Up to `workers` categories in flight keeps every worker busy when categories are small.
     let next = 0;
-    const lanes = Array.from({ length: Math.min(workerCount, jobs.length) }, async () => {
+    const lanes = Array.from({ length: Math.min(workers, jobs.length) }, async () => {
       while (next < jobs.length) await countOne(jobs[next++]);
     });
     await Promise.all(lanes);

@@ -2,6 +2,7 @@
 // worker threads, each finished trial cached by its seed and settings so an interrupted run resumes,
 // then mean ± sd of log10 MSE per method and n.
 import { statSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CategorySpec } from '../corpus/types.js';
@@ -292,7 +293,9 @@ export async function runValidation(
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(options.jobs, Math.max(1, queue.length)) }, lane));
+    // One trial thread per core at most: more only slow each other down.
+    const lanes = Math.min(options.jobs, availableParallelism(), Math.max(1, queue.length));
+    await Promise.all(Array.from({ length: lanes }, lane));
     if (failure !== undefined) throw failure;
   }
 

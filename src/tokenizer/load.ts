@@ -12,7 +12,7 @@ import { readHfTokenizer } from './formats/hf-json.js';
 import { guessAlphabet, parseMergesTxt } from './formats/merges-txt.js';
 import { parsePackedRanks, parseTiktokenFile } from './formats/tiktoken.js';
 import { mergesFromRanks } from './merges-from-ranks.js';
-import { checkMergeList } from './formats/merges-check.js';
+import { checkMergeList, checkMergesInVocab } from './formats/merges-check.js';
 import { createPipeline } from './pipeline.js';
 import { GPT2_PATTERN } from './pre-tokenizers.js';
 
@@ -157,8 +157,7 @@ function fromMergesTxt(
     if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab)) {
       throw new UserError(`${vocabPath}: expected a JSON object of token → id`, vocabPath);
     }
-    const missing = mergeList.filter(([l, r]) => !(l + r in (vocab as object))).length;
-    if (missing > 0) notes.push(`${missing} merge results are missing from ${vocabPath}`);
+    checkMergesInVocab(mergeList, vocab as Record<string, unknown>, `${path} (with ${vocabPath})`);
   }
   let preset = options.preTokenizer;
   if (preset === undefined) {

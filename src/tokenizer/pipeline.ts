@@ -8,6 +8,7 @@ import { compilePreTokenizer, gpt2PatternRegex, type PreTokenizeState } from './
 import { patternRegex } from './normalizers.js';
 import { parseBehavior } from './split.js';
 import { textToByteLevel } from './byte-level.js';
+import { checkComponentDepth } from './limits.js';
 
 export type PipelineText = Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>;
 
@@ -17,6 +18,9 @@ export function createPipeline(text: PipelineText): TextPipeline {
   if (alphabet !== 'byte-level' && alphabet !== 'characters') {
     throw new UserError(`alphabet ${JSON.stringify(alphabet)} is unknown; expected byte-level or characters`);
   }
+  // Compiling recurses into Sequences: refuse hostile nesting before it can overflow the stack.
+  checkComponentDepth(text.normalizer, 'normalizer');
+  checkComponentDepth(text.preTokenizer, 'pre_tokenizer');
   const normalize = compileNormalizer(text.normalizer);
   const compiled = compilePreTokenizer(text.preTokenizer);
   const normalizerByteLevel = containsType(text.normalizer, 'ByteLevel');

@@ -33,21 +33,18 @@ const BAD_INPUTS: Array<[string, string, RegExp]> = [
     'merges naming impossible byte-level symbols',
     write(
       'impossible.json',
-      hfJson(
-        { type: 'BPE', vocab: {}, merges: ['Ġ t', 'h€ e'] },
-        { type: 'ByteLevel', add_prefix_space: false },
-      ),
+      hfJson({ type: 'BPE', merges: ['Ġ t', 'h€ e'] }, { type: 'ByteLevel', add_prefix_space: false }),
     ),
     /merge 2 .*not made of GPT-2 byte symbols/,
   ],
   [
     'merges using a symbol before it exists',
-    write('order.json', hfJson({ type: 'BPE', vocab: {}, merges: ['Ġt he', 'Ġ t'] }, { type: 'ByteLevel' })),
+    write('order.json', hfJson({ type: 'BPE', merges: ['Ġt he', 'Ġ t'] }, { type: 'ByteLevel' })),
     /merge 1 .*before any earlier merge/,
   ],
   [
     'unsupported pre-tokenizer',
-    write('scripts.json', hfJson({ type: 'BPE', vocab: {}, merges: ['a b'] }, { type: 'UnicodeScripts' })),
+    write('scripts.json', hfJson({ type: 'BPE', merges: ['a b'] }, { type: 'UnicodeScripts' })),
     /pre_tokenizer UnicodeScripts is not supported/,
   ],
   [
@@ -55,7 +52,7 @@ const BAD_INPUTS: Array<[string, string, RegExp]> = [
     write(
       'regex.json',
       hfJson(
-        { type: 'BPE', vocab: {}, merges: ['a b'] },
+        { type: 'BPE', merges: ['a b'] },
         { type: 'Split', pattern: { Regex: '(?i:ss)' }, behavior: 'Isolated', invert: false },
       ),
     ),

@@ -27,7 +27,7 @@ export default class TokenizersPretokenize extends BaseCommand {
       preTokenizer: flags.pretokenizer,
       cache: this.cache(flags['cache-dir']),
     });
-    const preTokens = preTokenizeText(spec, await readInputText(flags.file));
+    const preTokens = await preTokenizeText(spec, await readInputText(flags.file));
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(preTokens)}\n`);
       return;

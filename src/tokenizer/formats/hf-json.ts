@@ -4,7 +4,8 @@
 import { UserError } from '../../common/errors.js';
 import type { Alphabet, HfComponent, Merge } from '../spec.js';
 import { cleanSentencePieceMerges } from '../sentencepiece.js';
-import { checkMergeList } from './merges-check.js';
+import { checkMergeList, checkMergesInVocab } from './merges-check.js';
+import { checkComponentDepth, checkMergeCount } from '../limits.js';
 import { BYTE_TO_SYMBOL as BYTE_SYMBOLS } from '../byte-level.js';
 
 export interface HfTokenizerParts {
@@ -61,6 +62,10 @@ export function readHfTokenizer(json: unknown, path: string): HfTokenizerParts {
     );
   }
   if (!Array.isArray(model.merges)) throw new UserError(`${path}: the BPE model has no "merges" array`, path);
+  checkMergeCount(model.merges.length, path);
+  // Before anything walks them recursively (hasType, withDefaults, the pipeline, cache keys).
+  checkComponentDepth(root.normalizer, 'normalizer', path);
+  checkComponentDepth(root.pre_tokenizer, 'pre_tokenizer', path);
   const mergeList: Merge[] = model.merges.map((entry: unknown, k: number): Merge => {
     if (typeof entry === 'string') {
       const space = entry.indexOf(' ');
@@ -75,6 +80,12 @@ export function readHfTokenizer(json: unknown, path: string): HfTokenizerParts {
     throw new UserError(`${path}: merge ${k + 1} is neither "left right" nor ["left", "right"]`, path);
   });
   if (mergeList.length === 0) throw new UserError(`${path}: the BPE model has no merges`, path);
+  if (model.vocab !== undefined && model.vocab !== null) {
+    if (typeof model.vocab !== 'object' || Array.isArray(model.vocab)) {
+      throw new UserError(`${path}: the BPE model's "vocab" must be an object of token → id`, path);
+    }
+    checkMergesInVocab(mergeList, model.vocab as Record<string, unknown>, path);
+  }
   const normalizer = optionalComponent(root.normalizer, 'normalizer', path);
   const preTokenizer = withDefaults(optionalComponent(root.pre_tokenizer, 'pre_tokenizer', path));
   const alphabet: Alphabet =

@@ -55,3 +55,31 @@ export function checkMergeList(
     produced.add(left + right);
   }
 }
+
+/**
+ * As Hugging Face's BPE builder: both parts and the result of every merge must be tokens of the
+ * vocabulary (keys compared as the file spells them); UserError naming the first merge that is not.
+ */
+export function checkMergesInVocab(
+  mergeList: readonly Merge[],
+  vocab: Record<string, unknown>,
+  path: string,
+): void {
+  const has = (token: string): boolean => Object.prototype.hasOwnProperty.call(vocab, token);
+  for (let t = 0; t < mergeList.length; t++) {
+    const [left, right] = mergeList[t]!;
+    const tokens: Array<[string, string]> = [
+      ['uses', left],
+      ['uses', right],
+      ['produces', left + right],
+    ];
+    for (const [verb, token] of tokens) {
+      if (!has(token)) {
+        throw new UserError(
+          `${path}: merge ${t + 1} (${JSON.stringify(left)} ${JSON.stringify(right)}) ${verb} ${JSON.stringify(token)}, which is not in the vocabulary; the file is corrupt (Hugging Face refuses it too)`,
+          path,
+        );
+      }
+    }
+  }
+}

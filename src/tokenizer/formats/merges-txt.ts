@@ -3,6 +3,7 @@
 import { UserError } from '../../common/errors.js';
 import type { Merge } from '../spec.js';
 import { isByteLevelString } from '../byte-level.js';
+import { MAX_MERGES, checkMergeCount } from '../limits.js';
 
 /** The merges of a merges.txt text, in order. */
 export function parseMergesTxt(text: string, path: string): Merge[] {
@@ -21,7 +22,9 @@ export function parseMergesTxt(text: string, path: string): Merge[] {
       );
     }
     merges.push([line.slice(0, space), line.slice(space + 1)]);
+    if (merges.length > MAX_MERGES) checkMergeCount(merges.length, path);
   }
+  checkMergeCount(merges.length, path);
   if (merges.length === 0) throw new UserError(`${path}: no merges found; expected a merges.txt`, path);
   return merges;
 }

@@ -1,17 +1,20 @@
-// Reading a tokenizer file as text: fs errors and binary content become one-line UserErrors
-// naming the file, so every format parser starts from valid UTF-8 text.
+// Reading a tokenizer file as text: fs errors, oversized files and binary content become one-line
+// UserErrors naming the file, so every format parser starts from valid UTF-8 text of bounded size.
 import { readFileSync, statSync } from 'node:fs';
 import { UserError, describeFsError } from '../../common/errors.js';
+import { checkFileSize } from '../limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** The UTF-8 text of a file; UserError when missing, a directory, binary or not UTF-8. */
+/** The UTF-8 text of a file; UserError when missing, a directory, too large, binary or not UTF-8. */
 export function readTextFile(path: string, expected: string): string {
   let bytes: Buffer;
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    checkFileSize(path);
     bytes = readFileSync(path);
   } catch (error) {
+    if (error instanceof UserError) throw error;
     throw describeFsError(error, path);
   }
   if (bytes.includes(0)) throw new UserError(`${path}: a binary file, not ${expected}`, path);

@@ -2,6 +2,7 @@
 // strings js-tiktoken and @anthropic-ai/tokenizer ship. Both give the byte-level tokens by rank.
 import { UserError } from '../../common/errors.js';
 import { bytesToByteLevel } from '../byte-level.js';
+import { MAX_MERGES, checkMergeCount } from '../limits.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -21,6 +22,7 @@ export function parseTiktokenFile(text: string, path: string): string[] {
       );
     }
     entries.push([rank, bytesToByteLevel(Buffer.from(parts[0]!, 'base64'))]);
+    if (entries.length > MAX_MERGES) checkMergeCount(entries.length, path, 'ranks');
   }
   if (entries.length === 0) throw new UserError(`${path}: no ranks found; expected a .tiktoken file`, path);
   return inRankOrder(entries, path);
@@ -34,12 +36,14 @@ export function parsePackedRanks(packed: string, path: string): string[] {
     const [, offsetText, ...tokens] = line.split(' ');
     const offset = Number(offsetText);
     if (!Number.isInteger(offset)) throw new UserError(`${path}: malformed bpe_ranks line`, path);
+    checkMergeCount(entries.length + tokens.length, path, 'ranks');
     tokens.forEach((token, i) => entries.push([offset + i, bytesToByteLevel(Buffer.from(token, 'base64'))]));
   }
   return inRankOrder(entries, path);
 }
 
 function inRankOrder(entries: Array<[number, string]>, path: string): string[] {
+  checkMergeCount(entries.length, path, 'ranks');
   entries.sort((a, b) => a[0] - b[0]);
   for (let k = 1; k < entries.length; k++) {
     if (entries[k]![0] === entries[k - 1]![0]) {
