@@ -12,13 +12,13 @@ import { Cache } from '../src/common/cache.js';
 import { countCategories, readSequences, resolveCategories } from '../src/corpus/index.js';
 import type { CategorySpec, WordCounts } from '../src/corpus/types.js';
 import { preTokenizerPreset } from '../src/tokenizer/presets.js';
-import { replayCategories, trainBpe } from '../src/bpe/index.js';
+import { trainBpe } from '../src/bpe/index.js';
 import { trainNativeRun } from '../src/bpe/native-train.js';
 import { buildMixture } from '../src/experiment/mixture.js';
 import { meanAndSd } from '../src/experiment/metrics.js';
 import { createRng, deriveSeed } from '../src/experiment/random.js';
 import { splitHeldOut } from '../src/experiment/held-out.js';
-import { solveMixture } from '../src/solve/solve-mixture.js';
+import { estimateMixture } from '../src/solve/estimate-mixture.js';
 import type { Merge } from '../src/tokenizer/spec.js';
 
 const { values } = parseArgs({
@@ -84,8 +84,11 @@ const fmt = (xs: number[]) => xs.map((x) => x.toFixed(6)).join(' ');
 async function infer(counts: WordCounts[], mergeList: Merge[]) {
   const steps = Math.min(T, mergeList.length);
   const spec = { alphabet: text.alphabet, mergeList };
-  const transcripts = await replayCategories(counts, spec, steps, { cache });
-  const estimate = await solveMixture(transcripts, { mergeList, backend: 'highs', uncertainty: false });
+  const { transcripts, estimate } = await estimateMixture(counts, spec, steps, {
+    backend: 'highs',
+    uncertainty: false,
+    cache,
+  });
   return { transcripts, estimate, steps };
 }
 

@@ -4,6 +4,8 @@ export * from './common/cache.js';
 export * from './common/hash.js';
 export * from './common/atomic.js';
 export * from './common/progress.js';
+export * from './common/version.js';
+export * from './common/deadline.js';
 export * from './bpe/index.js';
 export * from './corpus/index.js';
 export * from './report/index.js';

@@ -1,9 +1,9 @@
-// inferMixture: the whole `tokmix infer` pipeline as one library call — load the tokenizer, count
-// the categories' samples, replay the merge list over them, solve the LP — returning the versioned
-// InferResult. It stands apart because it is the one place that joins every module.
-import { readFileSync } from 'node:fs';
+// The whole `tokmix infer` run as library calls: planInfer checks the options once, loads the
+// tokenizer and resolves the categories (everything the command checks before long work); runInfer
+// counts the samples and hands them to the pipeline core (estimateMixture); inferMixture does both.
 import { Cache, defaultCacheDir } from './common/cache.js';
 import { UserError } from './common/errors.js';
+import { toolVersion } from './common/version.js';
 import { Deadline } from './common/deadline.js';
 import { noProgress } from './common/progress.js';
 import type { ProgressCallback } from './common/progress.js';
@@ -18,8 +18,7 @@ import {
 } from './tokenizer/merge-range.js';
 import { countCategories } from './corpus/count.js';
 import { resolveCategories } from './corpus/resolve.js';
-import { replayCategories } from './bpe/replay-categories.js';
-import { solveMixture } from './solve/solve-mixture.js';
+import { estimateMixture } from './solve/estimate-mixture.js';
 import { isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
@@ -62,27 +61,10 @@ export interface InferOptions {
   timeLimitSeconds?: number;
   /** The run's deadline when the caller started the clock earlier (default: timeLimitSeconds from the call). */
   deadline?: Deadline;
-  /** The tokenizer already loaded from `tokenizerRef` with these options (saves loading it twice). */
-  tokenizer?: TokenizerSpec;
-}
-
-export function toolVersion(): string {
-  for (const relative of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'tokmix' && pkg.version) return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return 'unknown';
 }
 
 /** Checks the options a user types, before any long work. */
-export function validateInferOptions(options: InferOptions): void {
+function validateInferOptions(options: InferOptions): void {
   if (options.merges !== undefined && (!Number.isInteger(options.merges) || options.merges <= 0)) {
     throw new UserError(`--merges ${options.merges}: expected a positive whole number`, '--merges');
   }
@@ -96,50 +78,65 @@ export function validateInferOptions(options: InferOptions): void {
       '--solver',
     );
   }
-  if (options.pretokenizer !== undefined) parsePreTokenizerPreset(options.pretokenizer);
 }
 
-/** The tokenizer an inference would use, loaded with the same options (for early checks). */
-export async function loadInferTokenizer(
-  tokenizerRef: string,
-  options: InferOptions,
-): Promise<TokenizerSpec> {
-  return loadTokenizer(tokenizerRef, {
+/** An inference checked and prepared: what the command shows or checks before the long work. */
+export interface InferPlan {
+  options: InferOptions;
+  tokenizer: TokenizerSpec;
+  /** The merges used: `skip` applied, then `merges` attacked. */
+  range: MergeRange;
+  categorySet: string;
+  cacheDir: string;
+  deadline: Deadline;
+  /** The one-line note for a built-in whose first merges are another's, when none were skipped. */
+  inheritedNote?: string;
+}
+
+/**
+ * Checks the options, loads the tokenizer and fixes the merge range: everything a command checks
+ * before long work (resolving the categories may extract the built-in sets, so runInfer does it).
+ */
+export async function planInfer(tokenizerRef: string, options: InferOptions = {}): Promise<InferPlan> {
+  validateInferOptions(options);
+  const deadline = options.deadline ?? new Deadline(options.timeLimitSeconds);
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const tokenizer = await loadTokenizer(tokenizerRef, {
     // Built-ins derive their merges from ranks: cache the result like every other stage.
-    cache: new Cache(options.cacheDir ?? defaultCacheDir()),
+    cache: new Cache(cacheDir),
     preTokenizer:
       options.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(options.pretokenizer),
   });
-}
-
-/** The merges an inference uses (skipped, then attacked), checked against the tokenizer. */
-export function inferMergeRange(spec: TokenizerSpec, options: InferOptions): MergeRange {
-  return resolveMergeRange(spec, {
+  deadline.check('loading the tokenizer');
+  const range = resolveMergeRange(tokenizer, {
     merges: options.merges,
     skipMerges: options.skipMerges,
     defaultMerges: DEFAULT_MERGES,
   });
+  return {
+    options,
+    tokenizer,
+    range,
+    categorySet: options.categories ?? 'default',
+    cacheDir,
+    deadline,
+    ...(range.inherited ? { inheritedNote: inheritedMergesNote(tokenizer.name, range.inherited) } : {}),
+  };
 }
 
-export async function inferMixture(tokenizerRef: string, options: InferOptions = {}): Promise<InferResult> {
-  validateInferOptions(options);
-  const deadline = options.deadline ?? new Deadline(options.timeLimitSeconds);
+/** Resolves the planned categories, counts their samples and estimates the mixture. */
+export async function runInfer(plan: InferPlan): Promise<InferResult> {
+  const { options, tokenizer: spec, range, categorySet, deadline } = plan;
   const onProgress = options.onProgress ?? noProgress;
-  const spec = options.tokenizer ?? (await loadInferTokenizer(tokenizerRef, options));
-  deadline.check('loading the tokenizer');
-  const mergesAvailable = spec.mergeList.length;
-  const range = inferMergeRange(spec, options);
-  const { skip, merges: steps } = range;
-  const categorySet = options.categories ?? 'default';
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
   const categories = await resolveCategories(categorySet, {
     textField: options.textField,
     textColumn: options.textColumn,
-    cacheDir,
+    cacheDir: plan.cacheDir,
     onProgress,
   });
   deadline.check('preparing the categories');
-  const cache = new Cache(cacheDir);
+  const { skip, merges: steps } = range;
+  const cache = new Cache(plan.cacheDir);
   const bytes = options.bytes ?? DEFAULT_BYTES_PER_CATEGORY;
   const counts = await countCategories(categories, spec, {
     bytes,
@@ -151,27 +148,12 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
     textColumn: options.textColumn,
     deadline,
   });
-  const names = categories.map((c) => c.name);
-  counts.forEach((c, i) => {
-    if (c.stats.preTokens === 0) {
-      throw new UserError(
-        `${names[i]}: no text in the category's sample (${categories[i].files.length} files); add text or drop the category`,
-        names[i],
-      );
-    }
-  });
-  const transcripts = await replayCategories(counts, spec, skip + steps, { cache, onProgress, deadline });
-  deadline.check('replaying the merges');
-  const estimate = await solveMixture(transcripts, {
-    mergeList: spec.mergeList,
+  const { transcripts, estimate } = await estimateMixture(counts, spec, skip + steps, {
     firstStep: skip,
     backend: (options.solver as SolverBackend | undefined) ?? 'highs',
+    cache,
     onProgress,
-    names,
-    // What the earlier stages left of the run's limit (to 0.1 s, so messages stay readable).
-    timeLimitSeconds: deadline.limited
-      ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
-      : undefined,
+    deadline,
   });
   const ranges = estimate.uncertainty?.byteShareRange;
   const results: CategoryResult[] = counts.map((c, i) => ({
@@ -194,7 +176,7 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
       format: spec.format,
       alphabet: spec.alphabet,
       mergesUsed: steps,
-      mergesAvailable,
+      mergesAvailable: spec.mergeList.length,
       firstStep: skip,
       lastStep: skip + steps - 1,
     },
@@ -224,11 +206,16 @@ export async function inferMixture(tokenizerRef: string, options: InferOptions =
       pretokenizer: options.pretokenizer ?? null,
       notes: [
         ...spec.notes,
-        ...(range.inherited ? [inheritedMergesNote(spec.name, range.inherited)] : []),
+        ...(plan.inheritedNote ? [plan.inheritedNote] : []),
         ...counts.flatMap((c) => c.notes ?? []),
       ],
     },
     tool: { name: 'tokmix', version: toolVersion() },
     createdAt: new Date().toISOString(),
   };
+}
+
+/** The whole inference as one call: planInfer, then runInfer. */
+export async function inferMixture(tokenizerRef: string, options: InferOptions = {}): Promise<InferResult> {
+  return runInfer(await planInfer(tokenizerRef, options));
 }

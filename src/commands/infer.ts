@@ -1,7 +1,7 @@
 // `tokmix infer <tokenizer>`: estimate the training mixture of a tokenizer over a category set,
 // print the shares and write result.json, proportions.csv and the chart (PNG, SVG) to one folder.
 import { Flags } from '@oclif/core';
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
 import { capJobs, tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
 import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
@@ -10,22 +10,11 @@ import { UserError } from '../common/errors.js';
 import { Deadline } from '../common/deadline.js';
 import { formatTable } from '../corpus/table.js';
 import { parseByteSize } from '../corpus/byte-size.js';
-import {
-  inferMergeRange,
-  inferMixture,
-  loadInferTokenizer,
-  validateInferOptions,
-  type InferOptions,
-} from '../infer.js';
-import { inheritedMergesNote, parseSkipMerges } from '../tokenizer/merge-range.js';
+import { planInfer, runInfer, type InferOptions } from '../infer.js';
+import { parseSkipMerges } from '../tokenizer/merge-range.js';
+import { slug } from '../cli/slug.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
-
-/** A file-name-safe form of a tokenizer name or category reference. */
-function slug(ref: string): string {
-  const base = basename(ref, extname(ref)) || ref;
-  return base.replace(/[^A-Za-z0-9._-]+/g, '_');
-}
 
 function parsePositiveInteger(text: string, flag: string): number {
   if (!/^\s*\d+\s*$/.test(text) || Number(text) <= 0) {
@@ -95,15 +84,14 @@ export default class Infer extends BaseCommand {
       jobs: capJobs(flags.jobs),
       onProgress: progress.callback,
     };
-    validateInferOptions(options);
-    const tokenizer = await loadInferTokenizer(args.tokenizer, options);
-    const range = inferMergeRange(tokenizer, options);
+    const plan = await planInfer(args.tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
-    const out = flags.out ?? join('results', `${slug(tokenizer.name)}-${slug(flags.categories)}-${date}`);
+    const out =
+      flags.out ?? join('results', `${slug(plan.tokenizer.name)}-${slug(flags.categories)}-${date}`);
     assertOutputDirFree(out, flags.force);
-    if (range.inherited) process.stderr.write(`${inheritedMergesNote(tokenizer.name, range.inherited)}\n`);
+    if (plan.inheritedNote) process.stderr.write(`${plan.inheritedNote}\n`);
 
-    const result = await inferMixture(args.tokenizer, { ...options, tokenizer });
+    const result = await runInfer(plan);
     writeOutputDir(out, await resultFiles(result), flags.force);
     progress.stop();
     if (flags.json) {

@@ -2,8 +2,9 @@
 // trained on known random mixtures, inferred back, scored by MSE against the baselines.
 import { Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
+import { slug } from '../cli/slug.js';
 import { capJobs } from '../cli/flags.js';
 import { UserError } from '../common/errors.js';
 import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
@@ -76,8 +77,7 @@ export default class Validate extends BaseCommand {
     }
     const preset = parsePreTokenizerPreset(flags.pretokenizer);
     const date = new Date().toISOString().slice(0, 10);
-    const setSlug = (basename(flags.set, extname(flags.set)) || flags.set).replace(/[^A-Za-z0-9._-]+/g, '_');
-    const out = flags.out ?? join('results', `validate-${setSlug}-${date}`);
+    const out = flags.out ?? join('results', `validate-${slug(flags.set)}-${date}`);
     assertOutputDirFree(out, flags.force);
 
     const cache = this.cache(flags['cache-dir']);

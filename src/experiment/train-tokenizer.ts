@@ -13,7 +13,7 @@ import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { UserError } from '../common/errors.js';
 import { buildMixture } from './mixture.js';
-import { trainBpeRun } from '../bpe/train.js';
+import { trainBpeRun, type TrainRun } from '../bpe/train.js';
 import { trainNativeRun } from '../bpe/native-train.js';
 
 export type TrainerName = 'tokmix' | 'native';
@@ -86,6 +86,37 @@ async function writeSamples(
   return bytes;
 }
 
+/** The note a run of our trainer gets when the text ran out of pairs before `numMerges`. */
+function exhaustedNote(run: TrainRun, numMerges: number): string[] {
+  return run.exhausted && run.mergeList.length < numMerges
+    ? [`the training text ran out of pairs after ${run.mergeList.length} merges; asked for ${numMerges}`]
+    : [];
+}
+
+/**
+ * Trains `numMerges` merges on one text file, line by line as Hugging Face's trainer reads it:
+ * the native trainer, or ours over the file's counts. `train` (mixtures, native) and every
+ * validation trial train through here.
+ */
+export async function trainOnFile(
+  file: string,
+  text: TrainTokenizerOptions['text'],
+  numMerges: number,
+  trainer: TrainerName,
+  options: { jobs?: number; onProgress?: ProgressCallback } = {},
+): Promise<{ mergeList: Merge[]; notes: string[] }> {
+  if (trainer === 'native') {
+    const run = await trainNativeRun([file], text, numMerges);
+    return { mergeList: run.mergeList, notes: run.note ? [run.note] : [] };
+  }
+  const counts = await countCategories([{ name: 'mixture', kind: 'other', files: [file] }], text, {
+    jobs: options.jobs,
+    onProgress: options.onProgress,
+  });
+  const run = trainBpeRun(counts, numMerges, { onProgress: options.onProgress });
+  return { mergeList: run.mergeList, notes: exhaustedNote(run, numMerges) };
+}
+
 export async function trainTokenizer(
   categories: CategorySpec[],
   options: TrainTokenizerOptions,
@@ -118,31 +149,27 @@ export async function trainTokenizer(
       bytes = {};
     }
 
-    if (trainer === 'native') {
-      const run = await trainNativeRun([trainFile], text, numMerges);
-      if (run.note) notes.push(run.note);
+    if (options.weights || trainer === 'native') {
+      const run = await trainOnFile(trainFile, text, numMerges, trainer, {
+        jobs: options.jobs,
+        onProgress: options.onProgress,
+      });
+      notes.push(...run.notes);
       mergeList = run.mergeList;
     } else {
-      // Our trainer counts the text exactly as `count` does: the mixture file, or the samples.
-      const sources: CategorySpec[] = options.weights
-        ? [{ name: 'mixture', kind: 'other', files: [trainFile] }]
-        : categories;
-      const counts = await countCategories(sources, text, {
-        bytes: options.weights ? undefined : options.bytes,
-        seed: options.weights ? undefined : seed,
-        cache: options.weights ? undefined : options.cache,
+      // Our trainer on the samples: counted exactly as `count` counts them (and cached alike).
+      const counts = await countCategories(categories, text, {
+        bytes: options.bytes,
+        seed,
+        cache: options.cache,
         jobs: options.jobs,
         textField: options.textField,
         textColumn: options.textColumn,
         onProgress: options.onProgress,
       });
-      if (!options.weights) for (const c of counts) bytes[c.category.name] = c.stats.bytes;
+      for (const c of counts) bytes[c.category.name] = c.stats.bytes;
       const run = trainBpeRun(counts, numMerges, { onProgress: options.onProgress });
-      if (run.exhausted && run.mergeList.length < numMerges) {
-        notes.push(
-          `the training text ran out of pairs after ${run.mergeList.length} merges; asked for ${numMerges}`,
-        );
-      }
+      notes.push(...exhaustedNote(run, numMerges));
       mergeList = run.mergeList;
     }
     const totalBytes = Object.values(bytes).reduce((a, b) => a + b, 0);

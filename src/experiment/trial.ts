@@ -11,10 +11,10 @@ import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { countCategories } from '../corpus/count.js';
 import { readSequences } from '../corpus/read.js';
-import { replayCategories, wordCountsHash } from '../bpe/replay-categories.js';
+import { wordCountsHash } from '../bpe/replay-categories.js';
 import { trainBpe } from '../bpe/train.js';
-import { trainNative } from '../bpe/native-train.js';
-import { solveMixture } from '../solve/solve-mixture.js';
+import { estimateMixture } from '../solve/estimate-mixture.js';
+import { trainOnFile } from './train-tokenizer.js';
 import { buildMixture } from './mixture.js';
 import { createRng, deriveSeed, sampleWithoutReplacement } from './random.js';
 import { sampleFromSimplex } from './simplex.js';
@@ -80,14 +80,6 @@ export function drawTrial(
 
 const now = (): number => performance.now() / 1000;
 
-async function trainMixture(file: string, settings: TrialSettings, context: TrialContext): Promise<Merge[]> {
-  if (settings.trainer === 'native') return trainNative([file], settings.text, settings.merges);
-  const [counts] = await countCategories([{ name: 'mixture', kind: 'other', files: [file] }], settings.text, {
-    jobs: context.countJobs ?? 1,
-  });
-  return trainBpe([counts], settings.merges);
-}
-
 /** A single-category tokenizer of `merges` merges, cached by the category's counts. */
 function singleCategoryMerges(sample: WordCounts, merges: number, cache: Cache | undefined): Merge[] {
   const key = { stage: 'tee-single', version: 1, counts: wordCountsHash(sample), merges };
@@ -145,7 +137,11 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     const built = await buildMixture(trainSpecs, weightByName, settings.totalBytes, seed, textFile);
     byteCounts = built.bytes;
     report(`n=${settings.n} trial ${settings.trial}: training (${settings.trainer})`);
-    mergeList = await trainMixture(textFile, settings, context);
+    mergeList = (
+      await trainOnFile(textFile, settings.text, settings.merges, settings.trainer, {
+        jobs: context.countJobs ?? 1,
+      })
+    ).mergeList;
   } finally {
     rmSync(trialDir, { recursive: true, force: true });
   }
@@ -171,21 +167,16 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
 
   const estimates: Record<string, number[]> = {};
   if (settings.methods.includes('tokmix')) {
-    t0 = now();
-    report(`n=${settings.n} trial ${settings.trial}: replay`);
+    report(`n=${settings.n} trial ${settings.trial}: replay and solve`);
     const spec = { alphabet: settings.text.alphabet, mergeList };
-    const transcripts = await replayCategories(counts, spec, steps, { cache });
-    seconds.replay = now() - t0;
-    t0 = now();
-    report(`n=${settings.n} trial ${settings.trial}: solve`);
-    const estimate = await solveMixture(transcripts, {
-      mergeList,
+    const estimated = await estimateMixture(counts, spec, steps, {
       backend: settings.backend,
-      names: candidates.map((c) => c.name),
       uncertainty: false,
+      cache,
     });
-    seconds.solve = now() - t0;
-    estimates.tokmix = estimate.byteShare;
+    seconds.replay = estimated.seconds.replay;
+    seconds.solve = estimated.seconds.solve;
+    estimates.tokmix = estimated.estimate.byteShare;
   }
 
   t0 = now();

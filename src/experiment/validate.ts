@@ -1,7 +1,7 @@
 // runValidation: the whole controlled experiment (paper §4, Table 1) — trials for every n, run on
 // worker threads, each finished trial cached by its seed and settings so an interrupted run resumes,
 // then mean ± sd of log10 MSE per method and n.
-import { statSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { statSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -10,6 +10,7 @@ import type { TokenizerSpec } from '../tokenizer/spec.js';
 import type { SolverBackend } from '../solve/types.js';
 import type { ValidationResult, ValidationRow, ValidationTrial } from '../report/result.js';
 import { VALIDATION_SCHEMA_VERSION } from '../report/result.js';
+import { toolVersion } from '../common/version.js';
 import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { UserError, isUserError } from '../common/errors.js';
@@ -47,15 +48,6 @@ export interface ValidateOptions {
 }
 
 const TRIAL_FORMAT = 1;
-
-function toolVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** The set's identity for trial cache keys: names and file identities. */
 function setIdentity(categories: CategorySpec[]): unknown {

@@ -48,7 +48,11 @@ export async function preTokenizeText(
 ): Promise<string[]> {
   const pool = new WorkerPool(1, countingLimits(spec, options));
   try {
-    const pipeline = { alphabet: spec.alphabet, normalizer: spec.normalizer, preTokenizer: spec.preTokenizer };
+    const pipeline = {
+      alphabet: spec.alphabet,
+      normalizer: spec.normalizer,
+      preTokenizer: spec.preTokenizer,
+    };
     await pool.broadcast({ type: 'init', text: pipeline, pipelineModule: DEFAULT_PIPELINE_MODULE });
     return (await pool.run(
       { type: 'preTokenize', text },

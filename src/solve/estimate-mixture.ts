@@ -1,0 +1,65 @@
+// estimateMixture: the pipeline core every caller shares (infer, validate's trials, the benches):
+// counted categories and a merge list, through replay and the LP, to the estimated mixture. One
+// place, so validation always tests the pipeline `infer` runs.
+import type { WordCounts } from '../corpus/types.js';
+import type { Cache } from '../common/cache.js';
+import type { Deadline } from '../common/deadline.js';
+import { UserError } from '../common/errors.js';
+import type { Transcript } from '../bpe/types.js';
+import type { ReplaySpec } from '../bpe/replay.js';
+import { replayCategories } from '../bpe/replay-categories.js';
+import { solveMixture, type SolveMixtureOptions } from './solve-mixture.js';
+import type { MixtureEstimate } from './types.js';
+
+export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'mergeList' | 'names'> {
+  /** Transcripts are cached here (content-addressed by the counts and the merge-list prefix). */
+  cache?: Cache;
+  /** The run's deadline: replay stops at it, the solve gets what is left (overrides timeLimitSeconds). */
+  deadline?: Deadline;
+}
+
+export interface EstimatedMixture {
+  transcripts: Transcript[];
+  estimate: MixtureEstimate;
+  /** Wall-clock seconds of each stage. */
+  seconds: { replay: number; solve: number };
+}
+
+/**
+ * Replays `steps` merges of `spec.mergeList` over each category's counts and solves the LP over
+ * steps firstStep..steps-1. A category whose sample holds no pre-token is the user's to fix.
+ */
+export async function estimateMixture(
+  counts: WordCounts[],
+  spec: ReplaySpec,
+  steps: number,
+  options: EstimateMixtureOptions = {},
+): Promise<EstimatedMixture> {
+  const { cache, deadline, onProgress, ...solveOptions } = options;
+  for (const category of counts) {
+    if (category.stats.preTokens === 0) {
+      const { name } = category.category;
+      throw new UserError(`${name}: no text in the category's sample; add text or drop the category`, name);
+    }
+  }
+  let start = performance.now();
+  const transcripts = await replayCategories(counts, spec, steps, { cache, onProgress, deadline });
+  deadline?.check('replaying the merges');
+  const replaySeconds = (performance.now() - start) / 1000;
+  start = performance.now();
+  const estimate = await solveMixture(transcripts, {
+    ...solveOptions,
+    mergeList: spec.mergeList,
+    names: counts.map((c) => c.category.name),
+    onProgress,
+    // What the earlier stages left of the run's limit (to 0.1 s, so messages stay readable).
+    timeLimitSeconds: deadline?.limited
+      ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
+      : solveOptions.timeLimitSeconds,
+  });
+  return {
+    transcripts,
+    estimate,
+    seconds: { replay: replaySeconds, solve: (performance.now() - start) / 1000 },
+  };
+}
