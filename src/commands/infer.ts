@@ -4,8 +4,9 @@ import { Flags } from '@oclif/core';
 import { basename, extname, join } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
 import { tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
-import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
-import { resultFiles } from '../report/result-files.js';
+import { writeOutputDir } from '../common/atomic.js';
+import { assertOutputDirUsable } from '../common/fs-checks.js';
+import { INFER_FILE_NAMES, resultFiles } from '../report/result-files.js';
 import { UserError } from '../common/errors.js';
 import { formatTable } from '../corpus/table.js';
 import { parseByteSize } from '../corpus/byte-size.js';
@@ -68,7 +69,10 @@ export default class Infer extends BaseCommand {
     pretokenizer: pretokenizerFlag,
     'time-limit': Flags.integer({ description: 'seconds allowed for the solve stage', min: 1 }),
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
-    force: Flags.boolean({ description: 'overwrite an existing output folder', default: false }),
+    force: Flags.boolean({
+      description: "replace tokmix's result files in an existing --out folder (other files are kept)",
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -94,11 +98,12 @@ export default class Infer extends BaseCommand {
     const range = inferMergeRange(tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
     const out = flags.out ?? join('results', `${slug(tokenizer.name)}-${slug(flags.categories)}-${date}`);
-    assertOutputDirFree(out, flags.force);
+    const outCheck = { force: flags.force, inputs: [args.tokenizer, flags.categories] };
+    assertOutputDirUsable(out, { ...outCheck, names: INFER_FILE_NAMES });
     if (range.inherited) process.stderr.write(`${inheritedMergesNote(tokenizer.name, range.inherited)}\n`);
 
     const result = await inferMixture(args.tokenizer, { ...options, tokenizer });
-    writeOutputDir(out, await resultFiles(result), flags.force);
+    writeOutputDir(out, await resultFiles(result), outCheck);
     progress.stop();
     if (flags.json) {
       this.printJson(result);
