@@ -113,6 +113,13 @@ function fileInTheWay(path: string): string | undefined {
 
 /** Fails when `path` cannot be a folder because it, or a part of it, is a file. */
 function assertFolderPossible(path: string, flag: string): void {
+  let link = false;
+  try {
+    link = lstatSync(path).isSymbolicLink();
+  } catch {
+    // not there (yet)
+  }
+  if (link) statInput(path); // a dangling link or a link loop there is named, never replaced
   const file = fileInTheWay(path);
   if (file === undefined) return;
   if (file === resolve(path)) {

@@ -3,7 +3,16 @@
 // the folder (the user's files, sub-folders) is ever touched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic, writeOutputDir } from '../../src/common/atomic.js';
 import { tempFolder } from './helpers.js';
@@ -78,6 +87,14 @@ test('an --out that is a file, sits under one, or has a folder at a result name 
     }
   }
   assert.equal(readFileSync(file, 'utf8'), 'mine');
+  // A dangling link at --out is named, not replaced by the new folder.
+  symlinkSync(join(parent, 'nowhere'), join(parent, 'link'));
+  assert.throws(
+    () => writeOutputDir(join(parent, 'link'), { 'a.txt': 'x' }, { force: true }),
+    (e: unknown) => e instanceof UserError && /link: a symbolic link whose target is missing/.test(e.message),
+  );
+  assert.ok(lstatSync(join(parent, 'link')).isSymbolicLink());
+  rmSync(join(parent, 'link'));
   const dir = join(parent, 'run');
   mkdirSync(join(dir, 'result.json'), { recursive: true });
   assert.throws(
