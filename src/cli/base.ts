@@ -2,6 +2,7 @@
 // (a UserError prints one line naming the input and exits 2; no stack trace for user mistakes).
 import { Command, Flags } from '@oclif/core';
 import { isUserError } from '../common/errors.js';
+import { assertWritableDir } from '../common/fs-checks.js';
 import { Cache, defaultCacheDir } from '../common/cache.js';
 import { ProgressDisplay } from './progress-display.js';
 
@@ -14,6 +15,11 @@ export abstract class BaseCommand extends Command {
     'cache-dir': Flags.string({
       description: 'cache folder (default: $TOKMIX_CACHE or ~/.cache/tokmix)',
       helpGroup: 'GLOBAL',
+      // Checked while the flags are parsed, before any work: a file or a read-only folder is refused.
+      parse: async (input) => {
+        assertWritableDir(input, '--cache-dir');
+        return input;
+      },
     }),
   };
 
@@ -37,7 +43,9 @@ export abstract class BaseCommand extends Command {
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     this.progressDisplay?.stop();
     if (isUserError(error)) {
-      process.stderr.write(`tokmix: ${error.message}\n`);
+      // oclif wraps an error thrown by a flag's parser in lines of its own; keep ours alone.
+      const message = error.message.replace(/^Parsing --\S+ \n\t([\s\S]*)\nSee more help with --help$/, '$1');
+      process.stderr.write(`tokmix: ${message}\n`);
       this.exit(2);
     }
     // oclif's own parse errors (unknown flag, missing argument, bad option) are the user's too.

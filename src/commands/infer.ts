@@ -4,8 +4,9 @@ import { Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
 import { capJobs, tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
-import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
-import { resultFiles } from '../report/result-files.js';
+import { writeOutputDir } from '../common/atomic.js';
+import { assertOutputDirUsable } from '../common/fs-checks.js';
+import { INFER_FILE_NAMES, resultFiles } from '../report/result-files.js';
 import { UserError } from '../common/errors.js';
 import { Deadline } from '../common/deadline.js';
 import { formatTable } from '../corpus/table.js';
@@ -61,7 +62,10 @@ export default class Infer extends BaseCommand {
       min: 1,
     }),
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
-    force: Flags.boolean({ description: 'overwrite an existing output folder', default: false }),
+    force: Flags.boolean({
+      description: "replace tokmix's result files in an existing --out folder (other files are kept)",
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -88,11 +92,14 @@ export default class Infer extends BaseCommand {
     const date = new Date().toISOString().slice(0, 10);
     const out =
       flags.out ?? join('results', `${slug(plan.tokenizer.name)}-${slug(flags.categories)}-${date}`);
-    assertOutputDirFree(out, flags.force);
-    if (plan.inheritedNote) process.stderr.write(`${plan.inheritedNote}\n`);
+    const outCheck = { force: flags.force, inputs: [args.tokenizer, flags.categories] };
+    assertOutputDirUsable(out, { ...outCheck, names: INFER_FILE_NAMES });
+    if (plan.inheritedNote)
+      process.stderr.write(`${plan.inheritedNote}
+`);
 
     const result = await runInfer(plan);
-    writeOutputDir(out, await resultFiles(result), flags.force);
+    writeOutputDir(out, await resultFiles(result), outCheck);
     progress.stop();
     if (flags.json) {
       this.printJson(result);

@@ -3,7 +3,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { capJobs } from '../cli/flags.js';
-import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
+import { writeOutputDir } from '../common/atomic.js';
+import { assertOutputDirUsable } from '../common/fs-checks.js';
+import { TRAIN_FILE_NAMES } from '../report/result-files.js';
 import { resolveCategories, parseByteSize, formatBytes, formatTable } from '../corpus/index.js';
 import { preTokenizerPreset, parsePreTokenizerPreset, PRE_TOKENIZER_PRESETS } from '../tokenizer/presets.js';
 import { parseWeights, validateWeights } from '../experiment/mixture.js';
@@ -39,7 +41,11 @@ export default class Train extends BaseCommand {
       default: 'tokmix',
     }),
     out: Flags.string({ description: 'output folder for tokenizer.json and mixture.json', required: true }),
-    force: Flags.boolean({ description: 'replace an existing output folder', default: false }),
+    force: Flags.boolean({
+      description:
+        'replace tokenizer.json and mixture.json in an existing --out folder (other files are kept)',
+      default: false,
+    }),
     jobs: Flags.integer({ description: 'worker threads for counting (default: the cores)', min: 1 }),
     'text-field': Flags.string({ description: 'JSON Lines: the field holding the text', default: 'text' }),
     'text-column': Flags.string({ description: 'CSV/TSV: the column holding the text', default: 'text' }),
@@ -47,7 +53,8 @@ export default class Train extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Train);
-    assertOutputDirFree(flags.out, flags.force);
+    const outCheck = { force: flags.force, inputs: [flags.categories] };
+    assertOutputDirUsable(flags.out, { ...outCheck, names: TRAIN_FILE_NAMES });
     const progress = this.progress(flags.json);
     const text = preTokenizerPreset(parsePreTokenizerPreset(flags.pretokenizer));
     const weights = flags.weights === undefined ? undefined : parseWeights(flags.weights);
@@ -80,7 +87,7 @@ export default class Train extends BaseCommand {
         'tokenizer.json': trained.tokenizerJson,
         'mixture.json': `${JSON.stringify({ ...trained.mixture, pretokenizer: flags.pretokenizer }, null, 2)}\n`,
       },
-      flags.force,
+      outCheck,
     );
     progress.stop();
     if (flags.json) {

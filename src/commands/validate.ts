@@ -7,8 +7,9 @@ import { BaseCommand } from '../cli/base.js';
 import { slug } from '../cli/slug.js';
 import { capJobs } from '../cli/flags.js';
 import { UserError } from '../common/errors.js';
-import { assertOutputDirFree, writeOutputDir } from '../common/atomic.js';
-import { resultFiles } from '../report/result-files.js';
+import { writeOutputDir } from '../common/atomic.js';
+import { assertOutputDirUsable } from '../common/fs-checks.js';
+import { VALIDATION_FILE_NAMES, resultFiles } from '../report/result-files.js';
 import { parseByteSize } from '../corpus/byte-size.js';
 import { parsePreTokenizerPreset, preTokenizerPreset } from '../tokenizer/presets.js';
 import { isSolverBackend } from '../solve/backends/index.js';
@@ -66,7 +67,10 @@ export default class Validate extends BaseCommand {
       default: 'tokmix,tee,tc,random,uniform',
     }),
     out: Flags.string({ description: 'output folder (default results/validate-<set>-<date>)' }),
-    force: Flags.boolean({ description: 'overwrite an existing output folder', default: false }),
+    force: Flags.boolean({
+      description: "replace tokmix's result files in an existing --out folder (other files are kept)",
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -78,7 +82,8 @@ export default class Validate extends BaseCommand {
     const preset = parsePreTokenizerPreset(flags.pretokenizer);
     const date = new Date().toISOString().slice(0, 10);
     const out = flags.out ?? join('results', `validate-${slug(flags.set)}-${date}`);
-    assertOutputDirFree(out, flags.force);
+    const outCheck = { force: flags.force, inputs: [flags.set] };
+    assertOutputDirUsable(out, { ...outCheck, names: VALIDATION_FILE_NAMES });
 
     const cache = this.cache(flags['cache-dir']);
     const result = await runValidation(
@@ -104,7 +109,7 @@ export default class Validate extends BaseCommand {
       },
       { cache, onProgress: progress.callback },
     );
-    writeOutputDir(out, await resultFiles(result), flags.force);
+    writeOutputDir(out, await resultFiles(result), outCheck);
     progress.stop();
     if (flags.json) {
       this.printJson(result);

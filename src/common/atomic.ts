@@ -1,13 +1,13 @@
 // Atomic file and folder writes: write beside the target, then rename, so a crash or an error
-// never leaves a half-written file or output folder behind.
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+// never leaves a half-written file or output folder behind, and nothing tokmix did not write is removed.
+import { mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
 import { UserError, describeFsError } from './errors.js';
+import { assertOutputDirUsable, tempName, type OutputDirCheck } from './fs-checks.js';
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dirname(path), tempName(basename(path)));
   try {
     writeFileSync(temp, data);
     renameSync(temp, path);
@@ -18,46 +18,53 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /**
- * Writes a whole output folder at once. `files` maps names inside the folder to their content.
- * An existing non-empty folder is refused unless `force`; with `force` it is replaced whole.
- * The files are written to a temporary sibling folder first, which is renamed into place, so
- * a failure leaves either the old folder or nothing, never a partial result.
+ * Writes a run's files into an output folder without touching anything else there. The new files
+ * are written to a temporary folder of this run first (beside `dir` when it does not exist yet,
+ * which is then renamed into place; inside it otherwise, then moved over the old files one by
+ * one), so the old result stays until the new one is complete. On failure only that temporary
+ * folder is removed. `check` is that of assertOutputDirUsable, made again here.
  */
 export function writeOutputDir(
   dir: string,
   files: Record<string, string | Uint8Array>,
-  force: boolean,
+  check: Omit<OutputDirCheck, 'names'>,
 ): void {
-  const exists = existsSync(dir);
-  if (exists && readdirSync(dir).length > 0 && !force) {
-    throw new UserError(
-      `${dir}: already holds results; pass --force to overwrite or choose another --out`,
-      dir,
-    );
+  const names = Object.keys(files);
+  for (const name of names) {
+    if (name !== basename(name) || name.startsWith('.'))
+      throw new Error(`output file name ${name}: not a plain name`);
   }
-  const parent = dirname(dir);
-  const temp = join(parent, `.${basename(dir)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  assertOutputDirUsable(dir, { ...check, names });
+  const exists = existsSync(dir);
+  const parent = dirname(resolve(dir));
+  let madeParent: string | undefined;
+  let temp: string | undefined;
   try {
-    mkdirSync(temp, { recursive: true });
-    for (const [name, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(temp, name)), { recursive: true });
-      writeFileSync(join(temp, name), content);
+    if (!exists) madeParent = mkdirSync(parent, { recursive: true });
+    temp = join(exists ? dir : parent, tempName());
+    mkdirSync(temp);
+    for (const name of names) writeFileSync(join(temp, name), files[name]);
+    if (!exists) renameSync(temp, dir);
+    else {
+      for (const name of names) renameSync(join(temp, name), join(dir, name));
+      rmdirSync(temp);
     }
-    if (exists) rmSync(dir, { recursive: true, force: true });
-    renameSync(temp, dir);
   } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
+    if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
+    if (madeParent !== undefined) removeEmptyFolders(parent, madeParent);
     if (error instanceof UserError) throw error;
     throw describeFsError(error, dir);
   }
 }
 
-/** Fails early (before long work) when an output folder exists and `force` is not set. */
-export function assertOutputDirFree(dir: string, force: boolean): void {
-  if (!force && existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new UserError(
-      `${dir}: already holds results; pass --force to overwrite or choose another --out`,
-      dir,
-    );
+/** Removes the folders from `deepest` up to `top` that this run created, while they are empty. */
+function removeEmptyFolders(deepest: string, top: string): void {
+  for (let dir = deepest; ; dir = dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return;
+    }
+    if (dir === top || dirname(dir) === dir) return;
   }
 }

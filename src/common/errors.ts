@@ -19,17 +19,38 @@ export function isUserError(error: unknown): error is UserError {
 /** Node's fs errors, turned into one line naming the path and what to do. */
 export function describeFsError(error: unknown, path: string): UserError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const say = (what: string) => new UserError(`${path}: ${what}`, path);
   switch (code) {
     case 'ENOENT':
-      return new UserError(`${path}: no such file or directory; check the path`, path);
+      return say('no such file or directory; check the path');
     case 'EISDIR':
-      return new UserError(`${path}: is a directory, expected a file`, path);
+      return say('is a directory, expected a file');
     case 'ENOTDIR':
-      return new UserError(`${path}: a part of this path is not a directory`, path);
+      return say('a part of this path is not a directory; check the path');
     case 'EACCES':
     case 'EPERM':
-      return new UserError(`${path}: permission denied`, path);
+      return say('permission denied; change its permissions or choose another path');
+    case 'ELOOP':
+      return say('too many levels of symbolic links (a link loop); fix or remove the link');
+    case 'ENAMETOOLONG':
+      return say('the path is too long; choose a shorter one');
+    case 'EROFS':
+      return say('on a read-only file system; choose a writable path');
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return say('no space left on the device; free some space or choose another path');
+    case 'EEXIST':
+      return say('already exists; remove it or choose another path');
+    case 'ENOTEMPTY':
+      return say('a folder that is not empty is in the way; move it or choose another path');
+    case 'EMFILE':
+    case 'ENFILE':
+      return say('too many open files; raise the limit (ulimit -n) or use fewer --jobs');
+    case 'EIO':
+      return say('input/output error from the device; check the disk');
+    case 'EBUSY':
+      return say('busy (in use by another program); retry or choose another path');
     default:
-      return new UserError(`${path}: ${(error as Error)?.message ?? String(error)}`, path);
+      return say((error as Error)?.message ?? String(error));
   }
 }

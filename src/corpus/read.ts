@@ -1,7 +1,7 @@
 // A category's sample as the sequences counting sees: planning its files into read tasks, and
 // readSequences, the streaming iterator the experiment module builds training mixtures from.
-import { statSync } from 'node:fs';
-import { UserError, describeFsError } from '../common/errors.js';
+import { UserError } from '../common/errors.js';
+import { statInputFile } from '../common/fs-checks.js';
 import type { CategorySpec } from './types.js';
 import { READABLE_DESCRIPTION, type SourceFile, isSplittable, sourceFormatOf } from './formats.js';
 import { RANK_BUCKETS, type SamplePlan, planSample, type BoundarySequence } from './sample.js';
@@ -37,14 +37,8 @@ export function statFiles(category: CategorySpec): PlannedFile[] {
     );
   }
   return category.files.map((path) => {
-    try {
-      const stat = statSync(path);
-      if (!stat.isFile()) throw new UserError(`${path}: not a file`, path);
-      return { source: sourceOf(path), size: stat.size, mtimeMs: stat.mtimeMs };
-    } catch (error) {
-      if (error instanceof UserError) throw error;
-      throw describeFsError(error, path);
-    }
+    const stat = statInputFile(path); // a FIFO, socket or device is refused unopened
+    return { source: sourceOf(path), size: stat.size, mtimeMs: stat.mtimeMs };
   });
 }
 

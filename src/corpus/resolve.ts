@@ -1,10 +1,11 @@
 // Turns a --categories reference into category specs: a folder (each sub-folder a category), a
 // manifest .json (names, files or globs, metadata), or a built-in set materialized on first use.
-import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { UserError, describeFsError } from '../common/errors.js';
+import { realPathOf, statInput, statInputFile } from '../common/fs-checks.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { CategoryKind, CategorySpec } from './types.js';
 import { READABLE_DESCRIPTION, sourceFormatOf } from './formats.js';
@@ -21,17 +22,56 @@ export interface ResolveOptions {
 
 const KINDS: CategoryKind[] = ['language', 'code', 'domain', 'other'];
 
-/** Readable files under a folder, recursively, sorted; hidden entries skipped. */
-function readableFilesUnder(dir: string): string[] {
+/** Folder nesting a category may have; deeper is refused rather than walked. */
+const MAX_FOLDER_DEPTH = 32;
+
+/** The visible entries of a folder, sorted; an unreadable folder is named with the fix. */
+function listFolder(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((name) => !name.startsWith('.'))
+      .sort();
+  } catch (error) {
+    throw describeFsError(error, dir);
+  }
+}
+
+/**
+ * Readable files under a folder, recursively, sorted; hidden entries skipped. A dangling link,
+ * a link loop, a FIFO, socket or device with a readable name, or a link back to a folder being
+ * walked (a cycle) is an error naming it; none is opened.
+ */
+function readableFilesUnder(dir: string, walking: string[] = [], depth = 0): string[] {
+  const real = realPathOf(dir);
+  const ancestor = walking.find((folder) => folder === real);
+  if (ancestor !== undefined) {
+    throw new UserError(
+      `${dir}: leads back to ${ancestor} through a symbolic link (a folder cycle); remove the link`,
+      dir,
+    );
+  }
+  if (depth > MAX_FOLDER_DEPTH) {
+    throw new UserError(`${dir}: folders nested over ${MAX_FOLDER_DEPTH} deep; flatten the category`, dir);
+  }
   const found: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.')) continue;
+  for (const name of listFolder(dir)) {
     const path = join(dir, name);
-    const stat = statSync(path);
-    if (stat.isDirectory()) found.push(...readableFilesUnder(path));
-    else if (stat.isFile() && sourceFormatOf(path)) found.push(path);
+    const stat = statInput(path);
+    if (stat.isDirectory()) found.push(...readableFilesUnder(path, [...walking, real], depth + 1));
+    else if (sourceFormatOf(path)) {
+      if (!stat.isFile()) statInputFile(path); // names the FIFO, socket or device
+      found.push(path);
+    }
   }
   return found;
+}
+
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function assertNotEmpty(name: string, where: string, files: string[]): void {
@@ -47,11 +87,10 @@ function assertNotEmpty(name: string, where: string, files: string[]): void {
 }
 
 function resolveFolder(dir: string): CategorySpec[] {
-  const names = readdirSync(dir)
-    .filter((name) => !name.startsWith('.'))
-    .sort();
-  const folders = names.filter((name) => statSync(join(dir, name)).isDirectory());
-  const looseFiles = names.filter((name) => statSync(join(dir, name)).isFile() && sourceFormatOf(name));
+  const names = listFolder(dir);
+  const stats = new Map(names.map((name) => [name, statInput(join(dir, name))]));
+  const folders = names.filter((name) => stats.get(name)!.isDirectory());
+  const looseFiles = names.filter((name) => !stats.get(name)!.isDirectory() && sourceFormatOf(name));
   if (folders.length === 0) {
     // A folder of files alone is one category, named by the folder.
     const files = readableFilesUnder(dir);
@@ -78,6 +117,7 @@ function manifestError(path: string, what: string): UserError {
 
 function resolveManifest(path: string): CategorySpec[] {
   let raw: unknown;
+  statInputFile(path);
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
@@ -123,14 +163,9 @@ function resolveManifest(path: string): CategorySpec[] {
       if (hasGlobMagic(pattern)) matched = expandGlob(pattern, base).filter((file) => sourceFormatOf(file));
       else {
         const target = resolve(base, pattern);
-        let stat;
-        try {
-          stat = statSync(target);
-        } catch (error) {
-          throw describeFsError(error, target);
-        }
+        const stat = statInput(target);
         if (stat.isDirectory()) matched = readableFilesUnder(target);
-        else if (sourceFormatOf(target)) matched = [target];
+        else if (sourceFormatOf(target)) matched = [(statInputFile(target), target)];
         else {
           throw new UserError(
             `${target}: not a readable file (${READABLE_DESCRIPTION}); rename it or list another`,
@@ -162,7 +197,12 @@ function resolveManifest(path: string): CategorySpec[] {
 
 /** The first bytes of a (possibly gzipped) file, enough to read a CSV header. */
 function fileHead(path: string, gzip: boolean): string {
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw describeFsError(error, path);
+  }
   try {
     const buffer = Buffer.alloc(1 << 16);
     const n = readSync(fd, buffer, 0, buffer.length, 0);
@@ -216,7 +256,7 @@ export async function resolveCategories(ref: string, options: ResolveOptions = {
   try {
     stat = statSync(ref);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFsError(error, ref);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || isSymbolicLink(ref)) statInput(ref); // throws, naming it
     if (isBuiltinSetName(ref))
       return materializeSet(ref, { cacheDir: options.cacheDir, onProgress: options.onProgress });
     throw new UserError(

@@ -1,16 +1,21 @@
 // The CSV tables tokmix writes beside its JSON results: proportions.csv for an inference run,
-// validation.csv for a controlled-mixture experiment. RFC 4180 quoting, header row first.
+// validation.csv for a controlled-mixture experiment. RFC 4180 quoting, header row first; text
+// cells a spreadsheet would run as a formula are defused (OWASP's CSV injection advice).
 import type { InferResult, ValidationResult } from './result.js';
 import { rankShares } from './shares.js';
 
-function field(value: string | number | undefined): string {
+/** One CSV cell. A text cell opening with =, +, -, @, tab or CR gets a leading ' so a
+ *  spreadsheet shows it rather than evaluating it; numbers (negative ones too) are written as is. */
+export function csvField(value: string | number | undefined): string {
   if (value === undefined) return '';
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  let text: string;
+  if (typeof value === 'number') text = Number.isFinite(value) ? String(value) : '';
+  else text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function rows(table: (string | number | undefined)[][]): string {
-  return table.map((row) => row.map(field).join(',')).join('\n') + '\n';
+  return table.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }
 
 /** One row per category, largest byte share first. */

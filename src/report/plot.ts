@@ -1,9 +1,10 @@
 // `tokmix plot` as a library function: reads result files, picks the chart they call for (one
 // run → bars, several → grouped comparison, a validation → MSE lines) and writes it atomically.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { writeFileAtomic } from '../common/atomic.js';
 import { describeFsError, UserError } from '../common/errors.js';
+import { assertOutputFileUsable } from '../common/fs-checks.js';
 import { renderComparisonChart } from './comparison-chart.js';
 import { parseGroupMapping, type Grouping } from './groups.js';
 import { readResultFile } from './load.js';
@@ -55,18 +56,9 @@ function readGrouping(group: string | undefined): Grouping {
 export async function plotResultFiles(paths: string[], options: PlotOptions): Promise<PlotOutcome> {
   if (paths.length === 0) throw new UserError('no result file given; pass one or more result.json files');
   const format = chartFormatOf(options.out);
-  if (!options.force && existsSync(options.out)) {
-    throw new UserError(
-      `${options.out}: already exists; pass --force to overwrite or choose another --out`,
-      options.out,
-    );
-  }
-  if (existsSync(options.out) && statSync(options.out).isDirectory()) {
-    throw new UserError(
-      `${options.out}: is a directory; --out takes a file name ending in .png or .svg`,
-      options.out,
-    );
-  }
+  const inputs =
+    options.group && !['paper', 'kind'].includes(options.group) ? [...paths, options.group] : paths;
+  assertOutputFileUsable(options.out, { force: options.force ?? false, inputs });
   const results = paths.map((path) => ({ path, result: readResultFile(path) }));
   const validations = results.filter((r) => r.result.kind === 'tokmix-validation');
   let image: Buffer;

@@ -1,12 +1,10 @@
-// The shared cache detects truncated and corrupt entries; output folders are written whole or not at all.
+// The shared cache detects truncated and corrupt entries and rebuilds them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cache } from '../../src/common/cache.js';
-import { writeOutputDir } from '../../src/common/atomic.js';
-import { UserError } from '../../src/common/errors.js';
 import { hashKey } from '../../src/common/hash.js';
 
 test('a cache entry round-trips, and a truncated or flipped one is rebuilt', async () => {
@@ -38,22 +36,4 @@ test('cache keys ignore object key order but not values', () => {
   assert.equal(hashKey({ a: 1, b: [1, 2] }), hashKey({ b: [1, 2], a: 1 }));
   assert.notEqual(hashKey({ a: 1 }), hashKey({ a: 2 }));
   assert.notEqual(hashKey(new Float64Array([1, 2])), hashKey(new Float64Array([1, 3])));
-});
-
-test('writeOutputDir refuses to overwrite without force and leaves no partial folder on failure', () => {
-  const parent = mkdtempSync(join(tmpdir(), 'tokmix-out-'));
-  const dir = join(parent, 'run');
-  writeOutputDir(dir, { 'a.txt': 'one' }, false);
-  assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'one');
-  assert.throws(() => writeOutputDir(dir, { 'a.txt': 'two' }, false), UserError);
-  writeOutputDir(dir, { 'b.txt': 'two' }, true);
-  assert.deepEqual(readdirSync(dir), ['b.txt']);
-
-  const blocked = join(parent, 'blocked');
-  mkdirSync(blocked);
-  writeFileSync(join(blocked, 'file'), 'x');
-  // A file name that cannot be created (a path through an existing file) fails the whole write.
-  assert.throws(() => writeOutputDir(join(blocked, 'file', 'sub'), { 'a.txt': 'x' }, false));
-  assert.equal(existsSync(join(blocked, 'file', 'sub')), false);
-  assert.deepEqual(readdirSync(parent).sort(), ['blocked', 'run']);
 });

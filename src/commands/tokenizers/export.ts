@@ -1,10 +1,9 @@
 // `tokmix tokenizers export <name|path> --format merges.txt|tokenizer.json [--out F]`: the merge
 // list as merges.txt, or a tokenizer.json the native `tokenizers` package loads.
 import { Flags } from '@oclif/core';
-import { existsSync } from 'node:fs';
 import { BaseCommand } from '../../cli/base.js';
 import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
-import { UserError } from '../../common/errors.js';
+import { assertOutputFileUsable } from '../../common/fs-checks.js';
 import { writeFileAtomic } from '../../common/atomic.js';
 import { loadTokenizer, toMergesTxt, toTokenizerJson } from '../../tokenizer/index.js';
 
@@ -31,8 +30,8 @@ export default class TokenizersExport extends BaseCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TokenizersExport);
-    if (flags.out !== undefined && existsSync(flags.out) && !flags.force) {
-      throw new UserError(`${flags.out}: already exists; use --force to overwrite it`, flags.out);
+    if (flags.out !== undefined) {
+      assertOutputFileUsable(flags.out, { force: flags.force, inputs: [args.tokenizer] });
     }
     const spec = await loadTokenizer(args.tokenizer, {
       preTokenizer: flags.pretokenizer,

@@ -1,0 +1,267 @@
+// Checks on user-given paths, made before any long work: what a path is (a dangling link, a link
+// loop or a FIFO/socket/device named as such, never opened), where it really lies, and whether a
+// folder can be written there.
+import {
+  accessSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import type { Stats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { UserError, describeFsError } from './errors.js';
+
+/** A name for a temporary file or folder of this process that no user file has. */
+export function tempName(stem = 'tokmix'): string {
+  return `.${stem}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/** What a file that is neither a regular file nor a folder is, in words. */
+export function specialKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** statSync following links, failing with a UserError that names a dangling link as such. */
+export function statInput(path: string): Stats {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      let link = false;
+      try {
+        link = lstatSync(path).isSymbolicLink();
+      } catch {
+        // not there at all: the plain message below says so
+      }
+      if (link) {
+        throw new UserError(
+          `${path}: a symbolic link whose target is missing; fix the link or remove it`,
+          path,
+        );
+      }
+    }
+    throw describeFsError(error, path);
+  }
+}
+
+/** The stats of an input tokmix reads as a file: folders, FIFOs, sockets and devices are refused
+ *  from their stats alone (opening a FIFO would block). */
+export function statInputFile(path: string): Stats {
+  const stats = statInput(path);
+  if (stats.isFile()) return stats;
+  if (stats.isDirectory()) throw new UserError(`${path}: is a folder, expected a file`, path);
+  throw new UserError(
+    `${path}: ${specialKind(stats)}, not a regular file; tokmix reads only regular files, so remove it or replace it with one`,
+    path,
+  );
+}
+
+/** The real path of `path`: links resolved in its existing part, the rest appended as given. */
+export function realPathOf(path: string): string {
+  let head = resolve(path);
+  const tail: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(head), ...tail);
+    } catch {
+      const parent = dirname(head);
+      if (parent === head) return resolve(path);
+      tail.unshift(basename(head));
+      head = parent;
+    }
+  }
+}
+
+/** Whether `inner` is `outer` or lies inside it (both already resolved). */
+export function isWithin(inner: string, outer: string): boolean {
+  const rel = relative(outer, inner);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** The nearest part of `path` (itself or an ancestor) that exists, with its stats. */
+function nearestExisting(path: string): { path: string; stats: Stats } {
+  let p = resolve(path);
+  for (;;) {
+    try {
+      return { path: p, stats: statSync(p) };
+    } catch {
+      const parent = dirname(p);
+      if (parent === p) return { path: p, stats: statSync(p) };
+      p = parent;
+    }
+  }
+}
+
+/** A resolved path as the user would write it: relative to the working folder when inside it. */
+function shown(path: string): string {
+  return isWithin(path, process.cwd()) ? relative(process.cwd(), path) || '.' : path;
+}
+
+/** The part of `path` that is a file and so keeps it from being a folder, if any. */
+function fileInTheWay(path: string): string | undefined {
+  const found = nearestExisting(path);
+  return found.stats.isDirectory() ? undefined : found.path;
+}
+
+/** Fails when `path` cannot be a folder because it, or a part of it, is a file. */
+function assertFolderPossible(path: string, flag: string): void {
+  let link = false;
+  try {
+    link = lstatSync(path).isSymbolicLink();
+  } catch {
+    // not there (yet)
+  }
+  if (link) statInput(path); // a dangling link or a link loop there is named, never replaced
+  const file = fileInTheWay(path);
+  if (file === undefined) return;
+  if (file === resolve(path)) {
+    throw new UserError(`${path}: is a file, not a folder; ${flag} takes a folder, so choose another`, path);
+  }
+  throw new UserError(
+    `${path}: cannot be made, ${shown(file)} is a file, not a folder; choose another ${flag}`,
+    path,
+  );
+}
+
+/** Fails when the folder that will receive `path` cannot be written (read-only, no permission). */
+function assertCanWriteBeside(path: string): void {
+  const found = nearestExisting(dirname(resolve(path)));
+  try {
+    accessSync(found.path, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const e = describeFsError(error, found.path);
+    throw new UserError(`${path}: cannot be written: ${e.message}`, path);
+  }
+}
+
+/** Makes sure `dir` is a folder tokmix can write in (a cache folder): creates it if needed and
+ *  writes a probe file there, removing only the probe. */
+export function assertWritableDir(dir: string, flag: string): void {
+  assertFolderPossible(dir, flag);
+  const probe = join(dir, tempName('tokmix-probe'));
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '', { flag: 'wx' });
+  } catch (error) {
+    const e = describeFsError(error, dir);
+    throw new UserError(`${e.message} (${flag} must be a folder tokmix can write)`, dir);
+  }
+  rmSync(probe, { force: true });
+}
+
+/** Fails when `out` is, lies inside, or holds one of the `inputs` that exist as paths: results
+ *  written there could replace an input, or be read as one by the next run. */
+function assertApartFromInputs(out: string, inputs: readonly string[], flag: string): void {
+  const realOut = realPathOf(out);
+  for (const input of inputs) {
+    let stats: Stats;
+    try {
+      stats = statSync(input);
+    } catch {
+      continue; // not a path (a built-in name), or a broken one the reader will name
+    }
+    const realInput = realPathOf(input);
+    if (realOut === realInput) {
+      throw new UserError(`${out}: is the input ${input}; choose another ${flag}`, out);
+    }
+    if (stats.isDirectory() && isWithin(realOut, realInput)) {
+      throw new UserError(
+        `${out}: lies inside the input ${input}, where the results would be read as input; choose ${flag} outside it`,
+        out,
+      );
+    }
+    if (isWithin(realInput, realOut)) {
+      throw new UserError(`${out}: holds the input ${input}; choose ${flag} apart from the inputs`, out);
+    }
+  }
+}
+
+export interface OutputDirCheck {
+  /** Replace the files this run writes when they exist. */
+  force: boolean;
+  /** The names of the files this run writes into the folder. */
+  names: readonly string[];
+  /** Paths the run reads (tokenizer file, category folder or manifest); names that are no path are ignored. */
+  inputs?: readonly string[];
+  flag?: string;
+}
+
+/**
+ * Fails, before any work, when `dir` cannot take this run's result: it is a file or under one,
+ * cannot be written, overlaps the inputs, has a folder where a result file goes, or (without
+ * `force`) already holds a file of one of this run's names. Other files never block it.
+ */
+export function assertOutputDirUsable(dir: string, check: OutputDirCheck): void {
+  const flag = check.flag ?? '--out';
+  assertFolderPossible(dir, flag);
+  assertApartFromInputs(dir, check.inputs ?? [], flag);
+  assertCanWriteBeside(join(dir, 'x'));
+  const present: string[] = [];
+  for (const name of check.names) {
+    let stats: Stats;
+    try {
+      stats = lstatSync(join(dir, name));
+    } catch {
+      continue;
+    }
+    if (stats.isDirectory()) {
+      throw new UserError(
+        `${join(dir, name)}: a folder where tokmix writes its ${name}; move it or choose another ${flag}`,
+        dir,
+      );
+    }
+    present.push(name);
+  }
+  if (present.length > 0 && !check.force) {
+    throw new UserError(
+      `${dir}: already holds results; pass --force to replace tokmix's files (${present.join(', ')}; other files are kept) or choose another ${flag}`,
+      dir,
+    );
+  }
+}
+
+export interface OutputFileCheck {
+  force: boolean;
+  inputs?: readonly string[];
+  flag?: string;
+}
+
+/** Fails, before any work, when the output file `path` is a folder, sits under a file, cannot be
+ *  written, is one of the inputs, or (without `force`) already exists. */
+export function assertOutputFileUsable(path: string, check: OutputFileCheck): void {
+  const flag = check.flag ?? '--out';
+  const file = fileInTheWay(dirname(resolve(path)));
+  if (file !== undefined) {
+    throw new UserError(
+      `${path}: cannot be written, ${shown(file)} is a file, not a folder; choose another ${flag}`,
+      path,
+    );
+  }
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path);
+  } catch {
+    stats = undefined;
+  }
+  if (stats?.isDirectory()) {
+    throw new UserError(`${path}: is a folder; ${flag} takes a file name`, path);
+  }
+  const realPath = realPathOf(path);
+  for (const input of check.inputs ?? []) {
+    if (realPathOf(input) === realPath) {
+      throw new UserError(`${path}: is the input ${input}; choose another ${flag}`, path);
+    }
+  }
+  if (stats && !check.force) {
+    throw new UserError(`${path}: already exists; pass --force to overwrite or choose another ${flag}`, path);
+  }
+  assertCanWriteBeside(path);
+}
