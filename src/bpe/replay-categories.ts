@@ -10,8 +10,6 @@ import { replay, checkSteps, type ReplaySpec } from './replay.js';
 import { buildSymbolTable } from './symbol-table.js';
 import { encodeTranscript, decodeTranscript } from './transcript-codec.js';
 
-const FORMAT_VERSION = 1;
-
 /** SHA-256 of a merge-list prefix (with the alphabet, which fixes the base ids). */
 export function mergePrefixHash(spec: ReplaySpec, steps: number): string {
   const hash = createHash('sha256').update(`${spec.alphabet}\n`);
@@ -68,7 +66,6 @@ export async function replayCategories(
     } else {
       const key = {
         stage: 'replay',
-        version: FORMAT_VERSION,
         merges,
         steps,
         counts: wordCountsHash(category),

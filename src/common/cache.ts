@@ -1,5 +1,5 @@
 // The content-addressed cache shared by every stage: an entry is a file named by the hash of its
-// inputs and options. Entries carry a header with their length and checksum, so a truncated or
+// inputs, options and the code that produced it. Entries carry a header with their length and checksum, so a truncated or
 // corrupt entry is detected on read and rebuilt instead of trusted.
 import { readFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { writeFileAtomic } from './atomic.js';
 import { hashKey } from './hash.js';
+import { stageCodeFingerprint } from './code-fingerprint.js';
 
 const MAGIC = Buffer.from('TOKMIXC1');
 const HEADER_BYTES = MAGIC.length + 8 + 32; // magic, payload length (u64), sha256 of payload
@@ -29,9 +30,10 @@ export class Cache {
     this.dir = dir;
   }
 
-  /** Path of the entry for `key` in `stage` (a sub-folder per pipeline stage). */
+  /** Path of the entry for `key` in `stage` (a sub-folder per pipeline stage). The address
+   *  includes the fingerprint of the code behind the stage, so entries of older code are missed. */
   pathOf(stage: string, key: unknown, extension = 'bin'): string {
-    return join(this.dir, stage, `${hashKey(key)}.${extension}`);
+    return join(this.dir, stage, `${hashKey({ code: stageCodeFingerprint(stage), key })}.${extension}`);
   }
 
   /** The payload stored under (stage, key), or undefined when absent, truncated or corrupt. */

@@ -74,8 +74,6 @@ function watchBytes(task: ReadTask, files: PlannedFile[]): number {
   return task.file.gzip ? span * 10 : span;
 }
 
-/** Bumped whenever counting semantics change, so older cache entries are not reused. */
-const COUNT_FORMAT = 1;
 const MAX_TASK_BYTES = 8 << 20;
 const MIN_TASK_BYTES = 1 << 20;
 
@@ -94,7 +92,6 @@ function metaOf(category: CategorySpec): WordCounts['category'] {
 function cacheKey(files: PlannedFile[], options: CountOptions, pipelineKey: string): unknown {
   const formats = new Set(files.map((file) => file.source.format));
   return {
-    format: COUNT_FORMAT,
     files: files.map((file) => ({ path: file.source.path, size: file.size, mtimeMs: file.mtimeMs })),
     bytes: options.bytes ?? null,
     seed: options.bytes === undefined ? null : (options.seed ?? 0),

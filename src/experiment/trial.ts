@@ -82,7 +82,7 @@ const now = (): number => performance.now() / 1000;
 
 /** A single-category tokenizer of `merges` merges, cached by the category's counts. */
 function singleCategoryMerges(sample: WordCounts, merges: number, cache: Cache | undefined): Merge[] {
-  const key = { stage: 'tee-single', version: 1, counts: wordCountsHash(sample), merges };
+  const key = { stage: 'tee-single', counts: wordCountsHash(sample), merges };
   const cached = cache?.readJson<Merge[]>('tee-single', key);
   if (cached) return cached;
   const mergeList = trainBpe([sample], merges);

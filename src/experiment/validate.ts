@@ -47,8 +47,6 @@ export interface ValidateOptions {
   methods?: readonly TrialMethod[];
 }
 
-const TRIAL_FORMAT = 1;
-
 /** The set's identity for trial cache keys: names and file identities. */
 function setIdentity(categories: CategorySpec[]): unknown {
   return categories.map((c) => ({
@@ -233,7 +231,6 @@ export async function runValidation(
   }
   const keyOf = (settings: TrialSettings) => ({
     stage: 'validate-trial',
-    format: TRIAL_FORMAT,
     set: identity,
     settings,
   });

@@ -23,9 +23,6 @@ export interface LoadTokenizerOptions {
   cache?: Cache;
 }
 
-/** Bump when the built-in loading changes what a spec holds. */
-const BUILTIN_CACHE_VERSION = 1;
-
 /** The names a user may type for built-ins, for error messages. */
 export function builtinNames(): string {
   return BUILTIN_TOKENIZERS.map((b) => b.name).join(', ');
@@ -42,7 +39,6 @@ export async function loadTokenizer(ref: string, options: LoadTokenizerOptions =
       builtin: builtin.name,
       version,
       preset: options.preTokenizer ?? null,
-      v: BUILTIN_CACHE_VERSION,
     };
     const payload = await cache.getOrBuild('tokenizer', key, async () =>
       Buffer.from(JSON.stringify(await loadBuiltin(builtin, options.preTokenizer)), 'utf8'),
