@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Merge, TokenizerSpec } from '../tokenizer/spec.js';
 import { UserError } from '../common/errors.js';
 import { NATIVE_VOCAB_SIZE } from './train.js';
-import { textOnlyTokenizerJson } from '../corpus/native-pipeline.js';
+import { textOnlyTokenizerJson } from '../tokenizer/formats/hf-json.js';
 
 export type NativeTextSpec = Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>;
 

@@ -13,7 +13,6 @@ export {
   listCategorySets,
   materializeSet,
 } from './builtin/sets.js';
-export { createNativePipeline } from './native-pipeline.js';
 export { READABLE_EXTENSIONS, sourceFormatOf } from './formats.js';
 export { parseByteSize, formatBytes } from './byte-size.js';
 export { formatTable } from './table.js';

@@ -1,8 +1,10 @@
 // A TextPipeline backed by the native Hugging Face `tokenizers` package: the ground truth that
 // tests and benchmarks compare tokmix's own pipeline against (slower per call, exact by definition).
+// Counting workers load it by URL (NATIVE_PIPELINE_MODULE) as they load tokmix's own pipeline.
 import { createRequire } from 'node:module';
 import type { TextPipeline, TokenizerSpec } from '../tokenizer/spec.js';
 import { hashKey } from '../common/hash.js';
+import { textOnlyTokenizerJson } from '../tokenizer/formats/hf-json.js';
 
 type NativeTokenizers = typeof import('tokenizers');
 
@@ -10,30 +12,8 @@ const require = createRequire(import.meta.url);
 
 export type TextSpec = Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>;
 
-/** A minimal tokenizer.json holding just the text side of a spec (an empty BPE model). */
-export function textOnlyTokenizerJson(text: TextSpec): string {
-  return JSON.stringify({
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [],
-    normalizer: text.normalizer,
-    pre_tokenizer: text.preTokenizer,
-    post_processor: null,
-    decoder: null,
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      vocab: {},
-      merges: [],
-    },
-  });
-}
+/** This module's URL, for countCategories' `pipelineModule` option. */
+export const NATIVE_PIPELINE_MODULE = import.meta.url;
 
 export function createNativePipeline(text: TextSpec): TextPipeline {
   const native = require('tokenizers') as NativeTokenizers;

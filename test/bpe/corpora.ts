@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import tokenizers from 'tokenizers';
 import type { WordCounts } from '../../src/corpus/types.js';
 import type { HfComponent } from '../../src/tokenizer/spec.js';
-import { textOnlyTokenizerJson } from '../../src/corpus/native-pipeline.js';
+import { textOnlyTokenizerJson } from '../../src/tokenizer/formats/hf-json.js';
 
 /** The folder of an installed npm package, found by walking up from this file. */
 export function packageDir(name: string): string {

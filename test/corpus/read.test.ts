@@ -61,7 +61,7 @@ test('invalid UTF-8 becomes U+FFFD and is counted once per file; literal U+FFFD 
   const sequences = await collect(category);
   assert.deepEqual(sequences, ['good line\n', 'a\ufffdb\n', '\ufffd\n', 'already \ufffd here\n']);
   const { countCategories } = await import('../../src/corpus/count.js');
-  const { NATIVE_PIPELINE_MODULE } = await import('../../src/corpus/pipeline-loader.js');
+  const { NATIVE_PIPELINE_MODULE } = await import('../../src/corpus/native-pipeline.js');
   const [counts] = await countCategories(
     [category],
     { alphabet: 'characters', normalizer: null, preTokenizer: { type: 'WhitespaceSplit' } },

@@ -14,7 +14,7 @@ import { teeShares } from '../../src/experiment/tee.js';
 import { uniformBaseline, randomBaseline } from '../../src/experiment/baselines.js';
 import { createRng } from '../../src/experiment/random.js';
 import type { Merge } from '../../src/tokenizer/spec.js';
-import { textOnlyTokenizerJson } from '../../src/corpus/native-pipeline.js';
+import { textOnlyTokenizerJson } from '../../src/tokenizer/formats/hf-json.js';
 
 test('BPE encoding applies merges by rank, left to right without overlaps', () => {
   const merges: Merge[] = [

@@ -2,7 +2,7 @@
 // with the same normalizer and pre-tokenizer (a tokenizer.json with an empty BPE model).
 import tokenizers from 'tokenizers';
 import type { HfComponent } from '../../src/tokenizer/spec.js';
-import { textOnlyTokenizerJson } from '../../src/corpus/native-pipeline.js';
+import { textOnlyTokenizerJson } from '../../src/tokenizer/formats/hf-json.js';
 
 export interface NativePipeline {
   normalize(text: string): string;

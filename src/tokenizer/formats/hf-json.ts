@@ -162,32 +162,16 @@ export function toTokenizerJsonText(parts: {
       if (part.length === 1 || (part.length === 2 && part.codePointAt(0)! > 0xffff)) add(part);
   }
   for (const [l, r] of parts.mergeList) add(l + r);
-  const vocab = Object.fromEntries(ids);
-  const json = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [],
+  const json = tokenizerJsonObject({
     normalizer: parts.normalizer,
-    pre_tokenizer: parts.preTokenizer,
-    post_processor: null,
+    preTokenizer: parts.preTokenizer,
     decoder:
       parts.alphabet === 'byte-level'
         ? { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true }
         : null,
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab,
-      merges: parts.mergeList.map(([l, r]) => [l, r]),
-    },
-  };
+    vocab: Object.fromEntries(ids),
+    merges: parts.mergeList.map(([l, r]) => [l, r]),
+  });
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
@@ -198,4 +182,54 @@ function byteLevelVocabOrder(): string[] {
   for (let b = 0xae; b <= 0xff; b++) order.push(b);
   for (let b = 0; b < 256; b++) if (!order.includes(b)) order.push(b);
   return order.map((b) => BYTE_SYMBOLS[b]!);
+}
+
+/** A tokenizer.json object with a BPE model and everything else Hugging Face's defaults. */
+function tokenizerJsonObject(parts: {
+  normalizer: HfComponent | null;
+  preTokenizer: HfComponent | null;
+  decoder: HfComponent | null;
+  vocab: Record<string, number>;
+  merges: [string, string][];
+}): object {
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [],
+    normalizer: parts.normalizer,
+    pre_tokenizer: parts.preTokenizer,
+    post_processor: null,
+    decoder: parts.decoder,
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab: parts.vocab,
+      merges: parts.merges,
+    },
+  };
+}
+
+/** A minimal tokenizer.json holding just the text side of a spec (an empty BPE model), for the
+ *  native package's pre-tokenizer and trainer. */
+export function textOnlyTokenizerJson(text: {
+  alphabet?: Alphabet;
+  normalizer: HfComponent | null;
+  preTokenizer: HfComponent | null;
+}): string {
+  return JSON.stringify(
+    tokenizerJsonObject({
+      normalizer: text.normalizer,
+      preTokenizer: text.preTokenizer,
+      decoder: null,
+      vocab: {},
+      merges: [],
+    }),
+  );
 }
