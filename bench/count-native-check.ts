@@ -2,8 +2,10 @@
 // (capped per category) against the native pre-tokenizer over the same sequences; prints every
 // category whose counts differ. Usage: node dist/bench/count-native-check.js [--set default] [--bytes 1MB]
 import { parseArgs } from 'node:util';
-import { countCategories, readSequences, resolveCategories, parseByteSize } from '../src/corpus/index.js';
-import { createNativePipeline } from '../src/corpus/native-pipeline.js';
+import { readSequences, resolveCategories } from '../src/corpus/index.js';
+import { countCategories } from '../src/count/index.js';
+import { parseByteSize } from '../src/cli/byte-size.js';
+import { createNativePipeline } from '../test/oracles/native-pipeline.js';
 import { loadTokenizer } from '../src/tokenizer/load.js';
 
 const { values } = parseArgs({

@@ -2,8 +2,10 @@
 // pre-tokenizer counting the same sequences single-threaded in this process (the reference run).
 // Usage: node dist/bench/count.js [--set domains] [--bytes 4MB] [--preset gpt2|cl100k|o200k]
 import { parseArgs } from 'node:util';
-import { countCategories, readSequences, resolveCategories, parseByteSize } from '../src/corpus/index.js';
-import { createNativePipeline } from '../src/corpus/native-pipeline.js';
+import { readSequences, resolveCategories } from '../src/corpus/index.js';
+import { countCategories } from '../src/count/index.js';
+import { parseByteSize } from '../src/cli/byte-size.js';
+import { createNativePipeline } from '../test/oracles/native-pipeline.js';
 import { preTokenizerPreset, type PreTokenizerPreset } from '../src/tokenizer/presets.js';
 
 const { values } = parseArgs({

@@ -2,7 +2,7 @@
 // merges (target ≤ 1.2×), plus the transcript's size per recorded change and its growth with the
 // sample size, projected to the paper's scale (112 categories × 1 GB × 30,000 merges).
 import { availableParallelism } from 'node:os';
-import { countCategories } from '../src/corpus/count.js';
+import { countCategories } from '../src/count/count.js';
 import { preTokenizerPreset, parsePreTokenizerPreset } from '../src/tokenizer/presets.js';
 import { trainBpeRun, replay, encodeTranscript } from '../src/bpe/index.js';
 import { benchCorpus } from './train-corpus.js';

@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { countCategories } from '../src/corpus/count.js';
+import { countCategories } from '../src/count/count.js';
 import { preTokenizerPreset, type PreTokenizerPreset } from '../src/tokenizer/presets.js';
 import { trainBpeRun, trainNativeRun, NATIVE_VOCAB_SIZE } from '../src/bpe/index.js';
 import { codeLines, mixedLines, multilingualLines, writeLines } from '../test/bpe/corpora.js';

@@ -2,7 +2,7 @@
 // ~50 MB file and 30,000 merges; prints both times, their ratio and whether the merges agree.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { countCategories } from '../src/corpus/count.js';
+import { countCategories } from '../src/count/count.js';
 import { preTokenizerPreset, parsePreTokenizerPreset } from '../src/tokenizer/presets.js';
 import { trainBpeRun, trainNativeRun } from '../src/bpe/index.js';
 import { benchCorpus } from './train-corpus.js';

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cache } from '../src/common/cache.js';
-import { parseByteSize, resolveCategories } from '../src/corpus/index.js';
+import { resolveCategories } from '../src/corpus/index.js';
+import { parseByteSize } from '../src/cli/byte-size.js';
 import { preTokenizerPreset } from '../src/tokenizer/presets.js';
 import { runTrial, type MixtureTrainer } from '../src/experiment/trial.js';
 

@@ -8,8 +8,18 @@ export * from './common/version.js';
 export * from './common/deadline.js';
 export * from './bpe/index.js';
 export * from './corpus/index.js';
+export * from './count/index.js';
 export * from './report/index.js';
 export * from './tokenizer/index.js';
 export * from './experiment/index.js';
 export * from './solve/index.js';
 export * from './infer.js';
+export {
+  resolveMergeRange,
+  inheritedMerges,
+  inheritedMergesNote,
+  parseSkipMerges,
+  checkSkipMerges,
+  type MergeRange,
+} from './merge-range.js';
+export { parseByteSize, formatBytes } from './cli/byte-size.js';

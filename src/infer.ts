@@ -10,13 +10,8 @@ import type { ProgressCallback } from './common/progress.js';
 import { loadTokenizer } from './tokenizer/load.js';
 import { parsePreTokenizerPreset } from './tokenizer/presets.js';
 import type { TokenizerSpec } from './tokenizer/spec.js';
-import {
-  checkSkipMerges,
-  inheritedMergesNote,
-  resolveMergeRange,
-  type MergeRange,
-} from './tokenizer/merge-range.js';
-import { countCategories } from './corpus/count.js';
+import { checkSkipMerges, inheritedMergesNote, resolveMergeRange, type MergeRange } from './merge-range.js';
+import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
 import { isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';

@@ -2,7 +2,7 @@
 // how category samples are read), defined once so their names and help read the same everywhere.
 import { Args, Flags } from '@oclif/core';
 import { availableParallelism } from 'node:os';
-import { parseByteSize } from '../corpus/byte-size.js';
+import { parseByteSize } from './byte-size.js';
 import { PRE_TOKENIZER_PRESETS, parsePreTokenizerPreset } from '../tokenizer/presets.js';
 import type { PreTokenizerPreset } from '../tokenizer/presets.js';
 

@@ -4,7 +4,10 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { tokenizerArg, pretokenizerFlag, sampleFlags, sampleOptions } from '../cli/flags.js';
 import { loadTokenizer } from '../tokenizer/load.js';
-import { countCategories, formatBytes, formatTable, resolveCategories } from '../corpus/index.js';
+import { resolveCategories } from '../corpus/index.js';
+import { countCategories } from '../count/index.js';
+import { formatBytes } from '../cli/byte-size.js';
+import { formatTable } from '../cli/table.js';
 
 export default class Count extends BaseCommand {
   static override description =

@@ -5,9 +5,12 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { tokenizerArg, pretokenizerFlag, sampleFlags, sampleOptions } from '../cli/flags.js';
 import { loadTokenizer } from '../tokenizer/load.js';
-import { countCategories, formatBytes, formatTable, resolveCategories } from '../corpus/index.js';
+import { resolveCategories } from '../corpus/index.js';
+import { countCategories } from '../count/index.js';
+import { formatBytes } from '../cli/byte-size.js';
+import { formatTable } from '../cli/table.js';
 import { replayCategories, transcriptByteSize } from '../bpe/index.js';
-import { inheritedMergesNote, parseSkipMerges, resolveMergeRange } from '../tokenizer/merge-range.js';
+import { inheritedMergesNote, parseSkipMerges, resolveMergeRange } from '../merge-range.js';
 
 export default class Replay extends BaseCommand {
   static override description =

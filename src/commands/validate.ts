@@ -10,7 +10,7 @@ import { UserError } from '../common/errors.js';
 import { writeOutputDir } from '../common/atomic.js';
 import { assertOutputDirUsable } from '../common/fs-checks.js';
 import { VALIDATION_FILE_NAMES, resultFiles } from '../report/result-files.js';
-import { parseByteSize } from '../corpus/byte-size.js';
+import { parseByteSize } from '../cli/byte-size.js';
 import { parsePreTokenizerPreset, preTokenizerPreset } from '../tokenizer/presets.js';
 import { isSolverBackend } from '../solve/backends/index.js';
 import { parseMethods, parseCounts, runValidation, validationTable } from '../experiment/validate.js';

@@ -1,9 +1,8 @@
 // The corpus module's public API: resolving category references, reading samples as sequences,
-// counting pre-tokens, and the built-in category sets.
+// and the built-in category sets (counting them is src/count/).
 export * from './types.js';
 export { resolveCategories, type ResolveOptions } from './resolve.js';
 export { readSequences, type SampleSettings } from './read.js';
-export { countCategories, type CountOptions } from './count.js';
 export {
   BUILTIN_SET_NAMES,
   type BuiltinSetName,
@@ -14,5 +13,3 @@ export {
   materializeSet,
 } from './builtin/sets.js';
 export { READABLE_EXTENSIONS, sourceFormatOf } from './formats.js';
-export { parseByteSize, formatBytes } from './byte-size.js';
-export { formatTable } from './table.js';

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CategorySpec } from '../corpus/types.js';
-import { countCategories } from '../corpus/count.js';
+import { countCategories } from '../count/count.js';
 import { readSequences } from '../corpus/read.js';
 import type { Merge, TokenizerSpec } from '../tokenizer/spec.js';
 import { toTokenizerJsonText } from '../tokenizer/formats/hf-json.js';

@@ -9,7 +9,7 @@ import type { SolverBackend } from '../solve/types.js';
 import type { ValidationTrial } from '../report/result.js';
 import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
-import { countCategories } from '../corpus/count.js';
+import { countCategories } from '../count/count.js';
 import { readSequences } from '../corpus/read.js';
 import { wordCountsHash } from '../bpe/replay-categories.js';
 import { trainBpe } from '../bpe/train.js';

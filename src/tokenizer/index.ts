@@ -35,12 +35,3 @@ export {
   type TokenizerSummary,
   type BuiltinTokenizerInfo,
 } from './summary.js';
-export { readInputText, preTokenizeText } from './cli-input.js';
-export {
-  resolveMergeRange,
-  inheritedMerges,
-  inheritedMergesNote,
-  parseSkipMerges,
-  checkSkipMerges,
-  type MergeRange,
-} from './merge-range.js';

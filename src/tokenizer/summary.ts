@@ -3,7 +3,7 @@
 import type { HfComponent, TokenizerSpec } from './spec.js';
 import { BUILTIN_TOKENIZERS, packageInfo } from './builtins.js';
 import { loadTokenizer } from './load.js';
-import { inheritedMerges } from './merge-range.js';
+import { inheritedMerges } from '../merge-range.js';
 import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { CL100K_PATTERN, O200K_PATTERN, SENTENCEPIECE_PUNCTUATION_PATTERN } from './presets.js';

@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Papa from 'papaparse';
-import { createNativePipeline } from '../../src/corpus/native-pipeline.js';
+import { createNativePipeline } from '../oracles/native-pipeline.js';
 import type { TokenizerSpec } from '../../src/tokenizer/spec.js';
 
 export function tempDir(prefix: string): string {

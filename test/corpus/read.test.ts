@@ -60,8 +60,8 @@ test('invalid UTF-8 becomes U+FFFD and is counted once per file; literal U+FFFD 
   const [category] = await resolveCategories(dir);
   const sequences = await collect(category);
   assert.deepEqual(sequences, ['good line\n', 'a\ufffdb\n', '\ufffd\n', 'already \ufffd here\n']);
-  const { countCategories } = await import('../../src/corpus/count.js');
-  const { NATIVE_PIPELINE_MODULE } = await import('../../src/corpus/native-pipeline.js');
+  const { countCategories } = await import('../../src/count/count.js');
+  const { NATIVE_PIPELINE_MODULE } = await import('../oracles/native-pipeline.js');
   const [counts] = await countCategories(
     [category],
     { alphabet: 'characters', normalizer: null, preTokenizer: { type: 'WhitespaceSplit' } },

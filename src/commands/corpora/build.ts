@@ -2,7 +2,8 @@
 // folder now, instead of on first use (all sets when none is named).
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
-import { BUILTIN_SET_NAMES, type BuiltinSetName, formatBytes, materializeSet } from '../../corpus/index.js';
+import { BUILTIN_SET_NAMES, type BuiltinSetName, materializeSet } from '../../corpus/index.js';
+import { formatBytes } from '../../cli/byte-size.js';
 
 export default class CorporaBuild extends BaseCommand {
   static override description = 'Extract built-in category sets into the cache folder ahead of use';

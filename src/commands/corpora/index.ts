@@ -1,6 +1,8 @@
 // `tokmix corpora`: lists the built-in category sets, with sizes for those already materialized.
 import { BaseCommand } from '../../cli/base.js';
-import { formatBytes, formatTable, listCategorySets } from '../../corpus/index.js';
+import { listCategorySets } from '../../corpus/index.js';
+import { formatBytes } from '../../cli/byte-size.js';
+import { formatTable } from '../../cli/table.js';
 
 export default class Corpora extends BaseCommand {
   static override description = 'List the built-in category sets (languages, code, domains, default)';

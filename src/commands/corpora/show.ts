@@ -2,7 +2,9 @@
 // size, source and licence (materializing the set first if needed).
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
-import { BUILTIN_SET_NAMES, formatBytes, formatTable, materializeSet } from '../../corpus/index.js';
+import { BUILTIN_SET_NAMES, materializeSet } from '../../corpus/index.js';
+import { formatBytes } from '../../cli/byte-size.js';
+import { formatTable } from '../../cli/table.js';
 
 export default class CorporaShow extends BaseCommand {
   static override description =

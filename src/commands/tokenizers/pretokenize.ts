@@ -3,7 +3,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
-import { loadTokenizer, preTokenizeText, readInputText } from '../../tokenizer/index.js';
+import { loadTokenizer } from '../../tokenizer/index.js';
+import { preTokenizeText, readInputText } from '../../cli/pretokenize-input.js';
 
 export default class TokenizersPretokenize extends BaseCommand {
   static override description =

@@ -2,9 +2,9 @@
 // `--merges T` attacked ones (steps N..N+T-1). A built-in whose merge list begins with another's
 // (Llama 3 after cl100k) says so, but skips nothing unless told: past 100,000 merges most merges
 // occur in none of the built-in samples, and the estimate is poor and slow (README).
-import { UserError } from '../common/errors.js';
-import { builtinOf } from './builtins.js';
-import type { TokenizerSpec } from './spec.js';
+import { UserError } from './common/errors.js';
+import { builtinOf } from './tokenizer/builtins.js';
+import type { TokenizerSpec } from './tokenizer/spec.js';
 
 export interface MergeRange {
   /** Merges applied before the first attacked one: the 0-based step of the first attacked merge. */

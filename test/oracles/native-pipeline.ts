@@ -2,9 +2,9 @@
 // tests and benchmarks compare tokmix's own pipeline against (slower per call, exact by definition).
 // Counting workers load it by URL (NATIVE_PIPELINE_MODULE) as they load tokmix's own pipeline.
 import { createRequire } from 'node:module';
-import type { TextPipeline, TokenizerSpec } from '../tokenizer/spec.js';
-import { hashKey } from '../common/hash.js';
-import { textOnlyTokenizerJson } from '../tokenizer/formats/hf-json.js';
+import type { TextPipeline, TokenizerSpec } from '../../src/tokenizer/spec.js';
+import { hashKey } from '../../src/common/hash.js';
+import { textOnlyTokenizerJson } from '../../src/tokenizer/formats/hf-json.js';
 
 type NativeTokenizers = typeof import('tokenizers');
 

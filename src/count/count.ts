@@ -6,13 +6,19 @@ import { UserError } from '../common/errors.js';
 import type { Deadline } from '../common/deadline.js';
 import { componentRegexes } from '../tokenizer/limits.js';
 import type { ProgressCallback } from '../common/progress.js';
-import type { CategorySpec, CategoryStats, WordCounts } from './types.js';
+import type { CategorySpec, CategoryStats, WordCounts } from '../corpus/types.js';
 import type { TokenizerSpec } from '../tokenizer/spec.js';
 import { type PipelineTextSpec, DEFAULT_PIPELINE_MODULE, loadPipeline } from './pipeline-loader.js';
-import { type PlannedFile, capMayBind, planTasks, statFiles, validateSampleSettings } from './read.js';
-import { RANK_BUCKETS, type SamplePlan, type BoundarySequence, planSample } from './sample.js';
-import { type ReadTask, addScan, selectBoundary } from './sample-reader.js';
-import type { ReadTally } from './sequences.js';
+import {
+  type PlannedFile,
+  capMayBind,
+  planTasks,
+  statFiles,
+  validateSampleSettings,
+} from '../corpus/read.js';
+import { RANK_BUCKETS, type SamplePlan, type BoundarySequence, planSample } from '../corpus/sample.js';
+import { type ReadTask, addScan, selectBoundary } from '../corpus/sample-reader.js';
+import type { ReadTally } from '../corpus/sequences.js';
 import { type PoolLimits, WorkerPool, taskBudgetMs } from './worker-pool.js';
 import { type PackedCounts, decodeWordCounts, encodeWordCounts } from './word-counts-codec.js';
 import { WordTable } from './word-table.js';

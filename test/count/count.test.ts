@@ -5,13 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { countCategories } from '../../src/corpus/count.js';
+import { countCategories } from '../../src/count/count.js';
 import { resolveCategories } from '../../src/corpus/resolve.js';
 import { readSequences } from '../../src/corpus/read.js';
 import { Cache } from '../../src/common/cache.js';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
 import type { TokenizerSpec } from '../../src/tokenizer/spec.js';
-import { asMap, nativeCounts, tempDir, writeFixture } from './helpers.js';
+import { asMap, nativeCounts, tempDir, writeFixture } from '../corpus/helpers.js';
 
 // Loading derives whole merge lists (seconds for gpt-4o); the tests need each tokenizer once.
 const loaded = new Map<string, Promise<TokenizerSpec>>();

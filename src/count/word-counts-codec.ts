@@ -1,6 +1,6 @@
 // Compact forms of pre-token counts: packed (one joined string + UTF-16 lengths + counts) for
 // passing between threads (see WordTable.pack), and a binary cache entry for a whole WordCounts.
-import type { CategoryMeta, CategoryStats, WordCounts } from './types.js';
+import type { CategoryMeta, CategoryStats, WordCounts } from '../corpus/types.js';
 
 /** Distinct pre-tokens as one string plus each one's UTF-16 length, and their counts. */
 export interface PackedCounts {

@@ -2,8 +2,8 @@
 // its packed form (what workers send) merges back to the same counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WordTable } from '../../src/corpus/word-table.js';
-import { decodeWordCounts, encodeWordCounts } from '../../src/corpus/word-counts-codec.js';
+import { WordTable } from '../../src/count/word-table.js';
+import { decodeWordCounts, encodeWordCounts } from '../../src/count/word-counts-codec.js';
 
 test('WordTable counts like a Map, packs, merges and sorts', () => {
   let seed = 7;

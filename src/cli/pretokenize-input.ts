@@ -3,10 +3,10 @@
 // a worker thread under the counting watchdog, so a backtracking tokenizer regex cannot hang.
 import { readFileSync, statSync } from 'node:fs';
 import { describeFsError, UserError } from '../common/errors.js';
-import type { TokenizerSpec } from './spec.js';
-import { WorkerPool } from '../corpus/worker-pool.js';
-import { countingLimits } from '../corpus/count.js';
-import { DEFAULT_PIPELINE_MODULE } from '../corpus/pipeline-loader.js';
+import type { TokenizerSpec } from '../tokenizer/spec.js';
+import { WorkerPool } from '../count/worker-pool.js';
+import { countingLimits } from '../count/count.js';
+import { DEFAULT_PIPELINE_MODULE } from '../count/pipeline-loader.js';
 
 /** Largest text `tokenizers pretokenize` takes (it prints every piece; count bigger text with `tokmix count`). */
 export const MAX_PRETOKENIZE_BYTES = 64 << 20;

@@ -1,6 +1,6 @@
 // The messages between countCategories and its worker threads (plain data: structured-clonable).
 import type { PipelineTextSpec } from './pipeline-loader.js';
-import type { ReadTask, SampleOptions } from './sample-reader.js';
+import type { ReadTask, SampleOptions } from '../corpus/sample-reader.js';
 
 export type WorkerRequest = { id: number } & (
   | { type: 'init'; text: PipelineTextSpec; pipelineModule: string }

@@ -3,10 +3,10 @@
 // pre-token count map per category until the main thread asks for it (or pre-tokenizes one text).
 import { parentPort } from 'node:worker_threads';
 import type { TextPipeline } from '../tokenizer/spec.js';
-import type { CategoryStats } from './types.js';
-import { type ReadTask, type SampleOptions, readTask, scanTask } from './sample-reader.js';
+import type { CategoryStats } from '../corpus/types.js';
+import { type ReadTask, type SampleOptions, readTask, scanTask } from '../corpus/sample-reader.js';
 import { WordTable } from './word-table.js';
-import { codePointCount } from './utf8.js';
+import { codePointCount } from '../corpus/utf8.js';
 import type { WorkerReply, WorkerRequest } from './count-protocol.js';
 import type { PipelineTextSpec } from './pipeline-loader.js';
 
