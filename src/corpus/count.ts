@@ -9,7 +9,8 @@ import { type PipelineTextSpec, DEFAULT_PIPELINE_MODULE, loadPipeline } from './
 import { type PlannedFile, capMayBind, planTasks, statFiles, validateSampleSettings } from './read.js';
 import { RANK_BUCKETS, type SamplePlan, type BoundarySequence, planSample } from './sample.js';
 import { type ReadTask, addScan, selectBoundary } from './sample-reader.js';
-import type { ReadTally } from './sequences.js';
+import { DEFAULT_MAX_SEQUENCE_BYTES, type ReadTally, emptyTally } from './sequences.js';
+import { formatBytes } from './byte-size.js';
 import { WorkerPool } from './worker-pool.js';
 import { type PackedCounts, decodeWordCounts, encodeWordCounts } from './word-counts-codec.js';
 import { WordTable } from './word-table.js';
@@ -28,10 +29,13 @@ export interface CountOptions {
   textColumn?: string;
   /** A module exporting `createPipeline(text)` to use instead of src/tokenizer/pipeline (tests, benchmarks). */
   pipelineModule?: string;
+  /** Longest sequence in UTF-8 bytes (see ReadOptions.maxSequenceBytes; default 64 MiB). */
+  maxSequenceBytes?: number;
 }
 
-/** Bumped whenever counting semantics change, so older cache entries are not reused. */
-const COUNT_FORMAT = 1;
+/** Bumped whenever counting semantics change, so older cache entries are not reused
+ *  (2: strict CSV reader counting only the text column's invalid UTF-8; over-long lines cut). */
+const COUNT_FORMAT = 2;
 const MAX_TASK_BYTES = 8 << 20;
 const MIN_TASK_BYTES = 1 << 20;
 
@@ -57,13 +61,22 @@ function cacheKey(files: PlannedFile[], options: CountOptions, pipelineKey: stri
     textField: formats.has('jsonl') ? (options.textField ?? 'text') : null,
     textColumn: formats.has('csv') || formats.has('tsv') ? (options.textColumn ?? 'text') : null,
     pipeline: pipelineKey,
+    maxSequenceBytes: options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES,
   };
 }
 
-function replacementNotes(perFile: Map<string, number>): string[] {
+/** One note per file and kind: invalid UTF-8 replaced, over-long lines or fields cut. */
+function readingNotes(perFile: Map<string, ReadTally>, limit: number): string[] {
   const notes: string[] = [];
-  for (const [path, n] of perFile) {
+  for (const [path, tally] of perFile) {
+    const n = tally.replacedInvalid;
     if (n > 0) notes.push(`${path}: ${n} invalid UTF-8 sequence${n === 1 ? '' : 's'} replaced by U+FFFD`);
+    if (tally.cut > 0) {
+      const what = /\.[ct]sv(\.gz)?$/i.test(path) ? 'field' : 'line';
+      notes.push(
+        `${path}: ${tally.cut} ${what}${tally.cut === 1 ? '' : 's'} longer than ${formatBytes(limit)} cut at ${limit} bytes (the rest skipped)`,
+      );
+    }
   }
   return notes;
 }
@@ -103,7 +116,12 @@ export async function countCategories(
   if (jobs.length === 0) return results;
 
   const seed = options.seed ?? 0;
-  const reading = { seed, textField: options.textField, textColumn: options.textColumn };
+  const reading = {
+    seed,
+    textField: options.textField,
+    textColumn: options.textColumn,
+    maxSequenceBytes: options.maxSequenceBytes,
+  };
   const totalBytes = jobs.reduce(
     (sum, job) =>
       sum +
@@ -157,7 +175,7 @@ export async function countCategories(
         for (const scan of scans) addScan(perBucket, scan as { buckets: Uint32Array; bytes: Float64Array });
         plan = planSample(perBucket, options.bytes as number);
       }
-      const replaced = new Map<string, number>();
+      const tallies = new Map<string, ReadTally>();
       const boundary: BoundarySequence[] = [];
       await Promise.all(
         tasks.map(async (task) => {
@@ -170,7 +188,10 @@ export async function countCategories(
             boundary: BoundarySequence[];
             tally: ReadTally;
           };
-          replaced.set(task.file.path, (replaced.get(task.file.path) ?? 0) + result.tally.replacedInvalid);
+          const tally = tallies.get(task.file.path) ?? emptyTally();
+          tally.replacedInvalid += result.tally.replacedInvalid;
+          tally.cut += result.tally.cut;
+          tallies.set(task.file.path, tally);
           for (const sequence of result.boundary) boundary.push(sequence);
           report(taskBytes(task), job.category.name);
         }),
@@ -200,7 +221,7 @@ export async function countCategories(
         stats.sequences += part.stats.sequences;
         stats.preTokens += part.stats.preTokens;
       }
-      for (const n of replaced.values()) stats.replacedInvalid += n;
+      for (const tally of tallies.values()) stats.replacedInvalid += tally.replacedInvalid;
       stats.distinctPreTokens = merged.size;
       const { words, counts } = merged.sorted();
       const wordCounts: WordCounts = {
@@ -208,7 +229,7 @@ export async function countCategories(
         words,
         counts,
         stats,
-        notes: replacementNotes(replaced),
+        notes: readingNotes(tallies, options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES),
       };
       options.cache?.write('count', job.key, encodeWordCounts(wordCounts));
       results[job.index] = wordCounts;
