@@ -47,7 +47,7 @@ interface CategoryJob {
 }
 
 function metaOf(category: CategorySpec): WordCounts['category'] {
-  const { files: _files, ...meta } = category;
+  const { files: _files, notes: _notes, ...meta } = category;
   return meta;
 }
 
@@ -107,7 +107,9 @@ export async function countCategories(
     const cached = options.cache?.read('count', key);
     if (cached !== undefined) {
       options.cache!.stats.hits++;
-      results[index] = { ...decodeWordCounts(cached), category: metaOf(category) };
+      const counts = decodeWordCounts(cached);
+      const notes = [...(category.notes ?? []), ...(counts.notes ?? [])];
+      results[index] = { ...counts, category: metaOf(category), notes };
     } else {
       if (options.cache) options.cache.stats.misses++;
       jobs.push({ index, category, files, key });
@@ -232,7 +234,7 @@ export async function countCategories(
         notes: readingNotes(tallies, options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES),
       };
       options.cache?.write('count', job.key, encodeWordCounts(wordCounts));
-      results[job.index] = wordCounts;
+      results[job.index] = { ...wordCounts, notes: [...(job.category.notes ?? []), ...wordCounts.notes!] };
     };
     // Up to `workerCount` categories in flight keeps every worker busy when categories are small.
     let next = 0;
