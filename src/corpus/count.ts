@@ -10,7 +10,6 @@ import { type PlannedFile, capMayBind, planTasks, statFiles, validateSampleSetti
 import { RANK_BUCKETS, type SamplePlan, type BoundarySequence, planSample } from './sample.js';
 import { type ReadTask, addScan, selectBoundary } from './sample-reader.js';
 import { DEFAULT_MAX_SEQUENCE_BYTES, type ReadTally, emptyTally } from './sequences.js';
-import { formatBytes } from './byte-size.js';
 import { WorkerPool } from './worker-pool.js';
 import { type PackedCounts, decodeWordCounts, encodeWordCounts } from './word-counts-codec.js';
 import { WordTable } from './word-table.js';
@@ -68,13 +67,14 @@ function cacheKey(files: PlannedFile[], options: CountOptions, pipelineKey: stri
 /** One note per file and kind: invalid UTF-8 replaced, over-long lines or fields cut. */
 function readingNotes(perFile: Map<string, ReadTally>, limit: number): string[] {
   const notes: string[] = [];
+  const limitText = limit % (1 << 20) === 0 ? `${limit / (1 << 20)} MiB` : `${limit} bytes`;
   for (const [path, tally] of perFile) {
     const n = tally.replacedInvalid;
     if (n > 0) notes.push(`${path}: ${n} invalid UTF-8 sequence${n === 1 ? '' : 's'} replaced by U+FFFD`);
     if (tally.cut > 0) {
       const what = /\.[ct]sv(\.gz)?$/i.test(path) ? 'field' : 'line';
       notes.push(
-        `${path}: ${tally.cut} ${what}${tally.cut === 1 ? '' : 's'} longer than ${formatBytes(limit)} cut at ${limit} bytes (the rest skipped)`,
+        `${path}: ${tally.cut} ${what}${tally.cut === 1 ? '' : 's'} longer than ${limitText} cut to it at a character boundary (the rest skipped)`,
       );
     }
   }

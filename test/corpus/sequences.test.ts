@@ -53,7 +53,7 @@ test('a giant line in a .txt.gz is cut at a character boundary, the rest skipped
   assert.equal(counts.stats.sequences, 3);
   assert.equal(counts.stats.bytes, 6 + LIMIT - 1 + 10);
   assert.deepEqual(counts.notes, [
-    `${path}: 1 line longer than 100.0 KB cut at ${LIMIT} bytes (the rest skipped)`,
+    `${path}: 1 line longer than ${LIMIT} bytes cut to it at a character boundary (the rest skipped)`,
   ]);
 });
 
