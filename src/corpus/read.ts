@@ -5,7 +5,8 @@ import { statInputFile } from '../common/fs-checks.js';
 import type { CategorySpec } from './types.js';
 import { READABLE_DESCRIPTION, type SourceFile, isSplittable, sourceFormatOf } from './formats.js';
 import { RANK_BUCKETS, type SamplePlan, planSample, type BoundarySequence } from './sample.js';
-import { type ReadTask, addScan, readTask, scanTask, selectBoundary } from './sample-reader.js';
+import { type ReadTask, addScan, scanTask, selectBoundary, takenBatches } from './sample-reader.js';
+import { emptyTally } from './sequences.js';
 
 export interface SampleSettings {
   /** Cap on the sample's bytes (UTF-8 of the sequences taken); absent = everything. */
@@ -14,6 +15,8 @@ export interface SampleSettings {
   seed?: number;
   textField?: string;
   textColumn?: string;
+  /** Longest sequence in UTF-8 bytes (see ReadOptions.maxSequenceBytes). */
+  maxSequenceBytes?: number;
 }
 
 export interface PlannedFile {
@@ -72,6 +75,10 @@ export function validateSampleSettings(settings: SampleSettings): void {
   if (settings.seed !== undefined && !Number.isSafeInteger(settings.seed)) {
     throw new UserError(`--seed ${settings.seed}: expected a whole number`);
   }
+  const max = settings.maxSequenceBytes;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max >= 4)) {
+    throw new UserError(`maxSequenceBytes ${max}: expected a whole number of bytes, at least 4`);
+  }
 }
 
 /** Whether a cap can leave out anything: the sequences' bytes never exceed the files' own sizes
@@ -88,7 +95,8 @@ const READ_CHUNK_BYTES = 4 << 20;
  * The category's sample, sequence by sequence, exactly as counting sees it: a .txt line with its
  * newline, a .jsonl/.csv record's text. Under a byte cap the lowest-ranked sequences (ranks from
  * `seed`) that fit are taken in file order, then the threshold ones, the last cut at a character
- * boundary. Memory stays bounded by a 4 MB range for plain files (a whole .gz or .csv file otherwise).
+ * boundary. Memory stays bounded by one read chunk and one sequence (at most maxSequenceBytes) for
+ * every format, .gz and .csv included: sequences are yielded as each chunk is read.
  */
 export async function* readSequences(
   category: CategorySpec,
@@ -98,7 +106,12 @@ export async function* readSequences(
   const files = statFiles(category);
   const seed = options.seed ?? 0;
   const tasks = planTasks(files, READ_CHUNK_BYTES);
-  const reading = { seed, textField: options.textField, textColumn: options.textColumn };
+  const reading = {
+    seed,
+    textField: options.textField,
+    textColumn: options.textColumn,
+    maxSequenceBytes: options.maxSequenceBytes,
+  };
   let plan: SamplePlan | undefined;
   if (capMayBind(files, options.bytes)) {
     const perBucket = new Float64Array(RANK_BUCKETS);
@@ -107,10 +120,9 @@ export async function* readSequences(
   }
   const boundary: BoundarySequence[] = [];
   for (const task of tasks) {
-    const taken: string[] = [];
-    const result = await readTask(task, { ...reading, plan }, (text) => taken.push(text));
-    for (const sequence of result.boundary) boundary.push(sequence);
-    yield* taken;
+    for await (const batch of takenBatches(task, { ...reading, plan }, boundary, emptyTally())) {
+      yield* batch.texts;
+    }
   }
   if (plan) for (const sequence of selectBoundary(boundary, plan.remaining)) yield sequence.text;
 }

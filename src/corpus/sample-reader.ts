@@ -2,7 +2,13 @@
 // pass that sums bytes per rank bucket, and the read pass that keeps the sequences below the
 // threshold. Used alike by readSequences (main thread) and the counting workers.
 import type { SourceFile } from './formats.js';
-import { forEachSequence, type ReadTally } from './sequences.js';
+import {
+  type ReadOptions,
+  type ReadTally,
+  emptyTally,
+  forEachSequence,
+  sequenceBatches,
+} from './sequences.js';
 import {
   type BoundarySequence,
   type SamplePlan,
@@ -26,6 +32,17 @@ export interface SampleOptions {
   plan?: SamplePlan;
   textField?: string;
   textColumn?: string;
+  maxSequenceBytes?: number;
+}
+
+function readOptions(task: ReadTask, options: SampleOptions): ReadOptions {
+  return {
+    start: task.start,
+    end: task.end,
+    textField: options.textField,
+    textColumn: options.textColumn,
+    maxSequenceBytes: options.maxSequenceBytes,
+  };
 }
 
 /** First pass of a capped sample: bytes per rank bucket, as parallel arrays of nonzero buckets. */
@@ -34,14 +51,10 @@ export async function scanTask(
   options: SampleOptions,
 ): Promise<{ buckets: Uint32Array; bytes: Float64Array; tally: ReadTally }> {
   const perBucket = new Map<number, number>();
-  const tally = await forEachSequence(
-    task.file,
-    { start: task.start, end: task.end, textField: options.textField, textColumn: options.textColumn },
-    (_text, key, bytes) => {
-      const bucket = rankBucket(sequenceRank(options.seed, task.fileIndex, key));
-      perBucket.set(bucket, (perBucket.get(bucket) ?? 0) + bytes);
-    },
-  );
+  const tally = await forEachSequence(task.file, readOptions(task, options), (_text, key, bytes) => {
+    const bucket = rankBucket(sequenceRank(options.seed, task.fileIndex, key));
+    perBucket.set(bucket, (perBucket.get(bucket) ?? 0) + bytes);
+  });
   const buckets = new Uint32Array(perBucket.size);
   const bytes = new Float64Array(perBucket.size);
   let i = 0;
@@ -52,28 +65,48 @@ export async function scanTask(
   return { buckets, bytes, tally };
 }
 
-/** Second pass (or the only one, uncapped): visits taken sequences in reading order and returns
- *  the threshold bucket's sequences for the final selection. */
+/** Second pass (or the only one, uncapped): the taken sequences in reading order, a batch per
+ *  chunk read; the threshold bucket's sequences go to `boundary` for the final selection. */
+export async function* takenBatches(
+  task: ReadTask,
+  options: SampleOptions,
+  boundary: BoundarySequence[],
+  tally: ReadTally,
+): AsyncGenerator<{ texts: string[]; bytes: number[] }> {
+  const plan = options.plan;
+  for await (const batch of sequenceBatches(task.file, readOptions(task, options), tally)) {
+    if (plan === undefined) {
+      yield batch;
+      continue;
+    }
+    const texts: string[] = [];
+    const bytes: number[] = [];
+    for (let i = 0; i < batch.texts.length; i++) {
+      const key = batch.keys[i];
+      const rank = sequenceRank(options.seed, task.fileIndex, key);
+      const bucket = rankBucket(rank);
+      if (bucket < plan.bucket) {
+        texts.push(batch.texts[i]);
+        bytes.push(batch.bytes[i]);
+      } else if (bucket === plan.bucket) {
+        boundary.push({ rank, fileIndex: task.fileIndex, key, text: batch.texts[i], bytes: batch.bytes[i] });
+      }
+    }
+    if (texts.length > 0) yield { texts, bytes };
+  }
+}
+
+/** The second pass with a visitor (the counting workers' form of takenBatches). */
 export async function readTask(
   task: ReadTask,
   options: SampleOptions,
   visit: (text: string, bytes: number) => void,
 ): Promise<{ boundary: BoundarySequence[]; tally: ReadTally }> {
   const boundary: BoundarySequence[] = [];
-  const plan = options.plan;
-  const tally = await forEachSequence(
-    task.file,
-    { start: task.start, end: task.end, textField: options.textField, textColumn: options.textColumn },
-    plan === undefined
-      ? (text, _key, bytes) => visit(text, bytes)
-      : (text, key, bytes) => {
-          const rank = sequenceRank(options.seed, task.fileIndex, key);
-          const bucket = rankBucket(rank);
-          if (bucket < plan.bucket) visit(text, bytes);
-          else if (bucket === plan.bucket)
-            boundary.push({ rank, fileIndex: task.fileIndex, key, text, bytes });
-        },
-  );
+  const tally = emptyTally();
+  for await (const { texts, bytes } of takenBatches(task, options, boundary, tally)) {
+    for (let i = 0; i < texts.length; i++) visit(texts[i], bytes[i]);
+  }
   return { boundary, tally };
 }
 

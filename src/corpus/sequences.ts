@@ -1,14 +1,13 @@
 // The streaming readers: every readable file becomes a series of sequences exactly as the native
 // trainer sees them (a .txt line with its newline, a .jsonl/.csv record's text), each with a key
 // (its byte offset, or record index) that byte-budget sampling hashes independently of chunking.
+// Memory is bounded by a chunk plus one sequence of at most `maxSequenceBytes`, never by the file.
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { StringDecoder } from 'node:string_decoder';
-import Papa from 'papaparse';
 import { UserError, describeFsError, isUserError } from '../common/errors.js';
 import type { SourceFile } from './formats.js';
-import { countReplacementChars, replacedInvalid } from './utf8.js';
+import { CsvReader } from './csv.js';
+import { cutPoint, replacedInvalid } from './utf8.js';
 
 export interface ReadOptions {
   /** JSON Lines: the field holding a record's text (default `text`). */
@@ -18,7 +17,13 @@ export interface ReadOptions {
   /** Raw byte range of a splittable file: lines starting in [start, end) are read. */
   start?: number;
   end?: number;
+  /** Longest sequence in UTF-8 bytes (default DEFAULT_MAX_SEQUENCE_BYTES): a longer .txt line or
+   *  CSV/TSV field is cut at a character boundary; a longer .jsonl line is refused. */
+  maxSequenceBytes?: number;
 }
+
+/** 64 MiB: far below V8's longest string (~512 M UTF-16 units), far above any real line. */
+export const DEFAULT_MAX_SEQUENCE_BYTES = 64 << 20;
 
 /** Called once per sequence: its text, its sampling key and its UTF-8 length in bytes. */
 export type SequenceVisitor = (text: string, key: number, bytes: number) => void;
@@ -26,10 +31,27 @@ export type SequenceVisitor = (text: string, key: number, bytes: number) => void
 export interface ReadTally {
   /** Invalid UTF-8 byte sequences replaced by U+FFFD. */
   replacedInvalid: number;
+  /** Sequences cut at `maxSequenceBytes` (the rest of their line or field skipped). */
+  cut: number;
+}
+
+/** The sequences read from one raw chunk, as parallel arrays. */
+export interface SequenceBatch {
+  texts: string[];
+  keys: number[];
+  bytes: number[];
 }
 
 const CHUNK_BYTES = 1 << 18;
 const BINARY_PROBE_BYTES = 8000;
+
+export function emptyTally(): ReadTally {
+  return { replacedInvalid: 0, cut: 0 };
+}
+
+function newBatch(): SequenceBatch {
+  return { texts: [], keys: [], bytes: [] };
+}
 
 function binaryFileError(path: string): UserError {
   return new UserError(
@@ -38,12 +60,18 @@ function binaryFileError(path: string): UserError {
   );
 }
 
+function checkBinary(chunk: Buffer, path: string): void {
+  if (chunk.subarray(0, BINARY_PROBE_BYTES).indexOf(0) >= 0) throw binaryFileError(path);
+}
+
 /** Raw (decompressed) chunks of a file from byte `start` on. */
 function rawChunks(file: SourceFile, start: number): AsyncIterable<Buffer> {
   const stream = createReadStream(file.path, { start, highWaterMark: CHUNK_BYTES });
   if (!file.gzip) return stream;
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
   stream.on('error', (error) => gunzip.destroy(error));
+  // Stopping early (an error, or a reader that has enough) closes the file too.
+  gunzip.on('close', () => stream.destroy());
   return stream.pipe(gunzip);
 }
 
@@ -60,90 +88,142 @@ function translateError(error: unknown, file: SourceFile): unknown {
   return error;
 }
 
-/** Calls `visitLine(buffer, start, end, offset)` for each line (newline included) starting in
- *  [range.start, range.end) of the decompressed byte stream. */
-async function forEachLine(
+/** Called per line: its bytes `buffer[from, to)` (newline included unless `cut`), its offset, and
+ *  whether it was longer than the limit and cut (the rest of it is skipped). */
+type LineVisitor = (buffer: Buffer, from: number, to: number, offset: number, cut: boolean) => void;
+
+/**
+ * Reads the lines starting in [start, end) of the decompressed byte stream, calling `visitLine`
+ * for each and yielding after every raw chunk (so the caller's batch stays bounded by a chunk).
+ * A line longer than `limit` bytes is cut at a character boundary at or below `limit`, and the
+ * rest of it is skipped without being buffered: the cut depends only on the line's own bytes,
+ * never on chunk or range boundaries.
+ */
+async function* lines(
   file: SourceFile,
   start: number,
   end: number,
-  visitLine: (buffer: Buffer, from: number, to: number, offset: number) => void,
-): Promise<void> {
+  limit: number,
+  visitLine: LineVisitor,
+): AsyncGenerator<void> {
   const begin = start > 0 ? start - 1 : 0;
   let skipping = start > 0; // a range not at 0 begins after the first newline at or after start-1
-  let lineOffset = begin;
+  let position = begin; // stream offset of the current chunk's first byte
+  let lineStart = begin;
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let first = true;
   try {
     outer: for await (const chunk of rawChunks(file, begin)) {
-      if (first && begin === 0) {
-        const probe = chunk.subarray(0, BINARY_PROBE_BYTES);
-        if (probe.indexOf(0) >= 0) throw binaryFileError(file.path);
-      }
+      if (first && begin === 0) checkBinary(chunk, file.path);
       first = false;
       let i = 0;
-      if (skipping) {
-        const newline = chunk.indexOf(10);
-        if (newline < 0) {
-          lineOffset += chunk.length;
+      while (i < chunk.length) {
+        if (skipping) {
+          const newline = chunk.indexOf(10, i);
+          if (newline < 0) break;
+          i = newline + 1;
+          lineStart = position + i;
+          skipping = false;
           continue;
         }
-        i = newline + 1;
-        lineOffset += i;
-        skipping = false;
-      }
-      while (i < chunk.length) {
-        if (lineOffset >= end) break outer;
+        if (lineStart >= end) break outer;
         const newline = chunk.indexOf(10, i);
-        if (newline < 0) {
+        const stop = newline < 0 ? chunk.length : newline + 1;
+        if (carryBytes + stop - i > limit) {
+          // Over-long: keep limit+1 bytes (the one past the limit tells whether a character straddles it).
+          const head = Buffer.concat([...carry, chunk.subarray(i, i + limit + 1 - carryBytes)]);
+          visitLine(head, 0, cutPoint(head, limit), lineStart, true);
+          carry = [];
+          carryBytes = 0;
+          if (newline < 0) {
+            skipping = true;
+            break;
+          }
+          i = stop;
+          lineStart = position + i;
+        } else if (newline < 0) {
           carry.push(chunk.subarray(i));
           carryBytes += chunk.length - i;
           break;
-        }
-        if (carryBytes > 0) {
-          const line = Buffer.concat([...carry, chunk.subarray(i, newline + 1)]);
-          visitLine(line, 0, line.length, lineOffset);
-          lineOffset += line.length;
-          carry = [];
-          carryBytes = 0;
         } else {
-          visitLine(chunk, i, newline + 1, lineOffset);
-          lineOffset += newline + 1 - i;
+          if (carryBytes > 0) {
+            const line = Buffer.concat([...carry, chunk.subarray(i, stop)]);
+            visitLine(line, 0, line.length, lineStart, false);
+            carry = [];
+            carryBytes = 0;
+          } else visitLine(chunk, i, stop, lineStart, false);
+          i = stop;
+          lineStart = position + i;
         }
-        i = newline + 1;
       }
+      position += chunk.length;
+      yield;
     }
   } catch (error) {
     throw translateError(error, file);
   }
-  if (carryBytes > 0 && lineOffset < end) {
+  if (carryBytes > 0 && lineStart < end) {
     const line = Buffer.concat(carry);
-    visitLine(line, 0, line.length, lineOffset);
+    visitLine(line, 0, line.length, lineStart, false);
   }
 }
 
-async function forEachTextLine(
-  file: SourceFile,
-  options: ReadOptions,
-  visit: SequenceVisitor,
-): Promise<ReadTally> {
-  const tally: ReadTally = { replacedInvalid: 0 };
-  await forEachLine(file, options.start ?? 0, options.end ?? Infinity, (buffer, from, to, offset) => {
-    const text = buffer.toString('utf8', from, to);
-    tally.replacedInvalid += replacedInvalid(text, buffer, from, to);
-    visit(text, offset, to - from);
-  });
-  return tally;
+function limitOf(options: ReadOptions): number {
+  return options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES;
 }
 
-async function forEachJsonRecord(
+/** Turns one line into a sequence pushed onto `batch` (or none, for a blank .jsonl line). */
+type LineReader = (
+  batch: SequenceBatch,
+  buffer: Buffer,
+  from: number,
+  to: number,
+  offset: number,
+  cut: boolean,
+) => void;
+
+/** A line-based file's sequences, a batch per raw chunk read. */
+async function* lineBatches(
   file: SourceFile,
   options: ReadOptions,
-  visit: SequenceVisitor,
-): Promise<ReadTally> {
-  const tally: ReadTally = { replacedInvalid: 0 };
+  read: LineReader,
+): AsyncGenerator<SequenceBatch> {
+  let batch = newBatch();
+  const visit: LineVisitor = (buffer, from, to, offset, cut) => read(batch, buffer, from, to, offset, cut);
+  for await (const _ of lines(file, options.start ?? 0, options.end ?? Infinity, limitOf(options), visit)) {
+    if (batch.texts.length === 0) continue;
+    yield batch;
+    batch = newBatch();
+  }
+  if (batch.texts.length > 0) yield batch; // lines visited before the range's end stopped the read
+}
+
+function textLines(file: SourceFile, options: ReadOptions, tally: ReadTally): AsyncGenerator<SequenceBatch> {
+  return lineBatches(file, options, (batch, buffer, from, to, offset, cut) => {
+    const text = buffer.toString('utf8', from, to);
+    tally.replacedInvalid += replacedInvalid(text, buffer, from, to);
+    if (cut) tally.cut++;
+    batch.texts.push(text);
+    batch.keys.push(offset);
+    batch.bytes.push(to - from);
+  });
+}
+
+function jsonRecords(
+  file: SourceFile,
+  options: ReadOptions,
+  tally: ReadTally,
+): AsyncGenerator<SequenceBatch> {
   const field = options.textField ?? 'text';
-  await forEachLine(file, options.start ?? 0, options.end ?? Infinity, (buffer, from, to, offset) => {
+  return lineBatches(file, options, (batch, buffer, from, to, offset, cut) => {
+    // A cut record cannot be parsed, and skipping it would silently drop text: refuse.
+    if (cut) {
+      throw new UserError(
+        `${file.path}: byte ${offset}: a line longer than ${limitOf(options)} bytes; split the record into smaller ones`,
+        file.path,
+      );
+    }
     const line = buffer.toString('utf8', from, to);
     if (line.trim() === '') return;
     tally.replacedInvalid += replacedInvalid(line, buffer, from, to);
@@ -163,114 +243,77 @@ async function forEachJsonRecord(
         file.path,
       );
     }
-    visit(text, offset, Buffer.byteLength(text, 'utf8'));
+    batch.texts.push(text);
+    batch.keys.push(offset);
+    batch.bytes.push(Buffer.byteLength(text, 'utf8'));
   });
-  return tally;
 }
 
-/** Decoded text chunks of a file (for papaparse), counting replaced invalid bytes on the way. */
-async function* decodedChunks(file: SourceFile, tally: ReadTally): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
+async function* csvRows(
+  file: SourceFile,
+  options: ReadOptions,
+  tally: ReadTally,
+): AsyncGenerator<SequenceBatch> {
+  let batch = newBatch();
+  let row = 0;
+  const reader = new CsvReader(
+    file.path,
+    file.format === 'tsv' ? 'tsv' : 'csv',
+    options.textColumn ?? 'text',
+    limitOf(options),
+    (bytes, cut) => {
+      const text = bytes.toString('utf8');
+      tally.replacedInvalid += replacedInvalid(text, bytes, 0, bytes.length);
+      if (cut) tally.cut++;
+      batch.texts.push(text);
+      batch.keys.push(row++);
+      batch.bytes.push(bytes.length);
+    },
+  );
   let first = true;
-  let literal = 0;
-  let decoded = 0;
-  let previousTail: Buffer = Buffer.alloc(0);
   try {
     for await (const chunk of rawChunks(file, 0)) {
-      if (first && chunk.subarray(0, BINARY_PROBE_BYTES).indexOf(0) >= 0) throw binaryFileError(file.path);
+      if (first) checkBinary(chunk, file.path);
       first = false;
-      const text = decoder.write(chunk);
-      const replaced = countReplacementChars(text);
-      if (replaced > 0) {
-        decoded += replaced;
-        const joined = Buffer.concat([previousTail, chunk]);
-        literal += countLiteral(joined);
-      }
-      previousTail = chunk.subarray(Math.max(0, chunk.length - 2));
-      if (text) yield text;
+      reader.push(chunk);
+      if (batch.texts.length === 0) continue;
+      yield batch;
+      batch = newBatch();
     }
   } catch (error) {
     throw translateError(error, file);
   }
-  const rest = decoder.end();
-  decoded += countReplacementChars(rest);
-  if (rest) yield rest;
-  tally.replacedInvalid += Math.max(0, decoded - literal);
+  reader.end();
+  if (batch.texts.length > 0) yield batch;
 }
 
-function countLiteral(bytes: Buffer): number {
-  let n = 0;
-  for (let i = bytes.indexOf(0xef); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(0xef, i + 1)) {
-    if (bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) n++;
-  }
-  return n;
-}
-
-async function forEachCsvRow(
+/** A file's sequences in order, one batch per raw chunk read; `tally` collects what was replaced or cut. */
+export function sequenceBatches(
   file: SourceFile,
   options: ReadOptions,
-  visit: SequenceVisitor,
-): Promise<ReadTally> {
-  const tally: ReadTally = { replacedInvalid: 0 };
-  const column = options.textColumn ?? 'text';
-  const source = Readable.from(decodedChunks(file, tally));
-  let failure: unknown;
-  let row = 0;
-  await new Promise<void>((resolve, reject) => {
-    source.on('error', (error) => {
-      failure ??= error;
-    });
-    Papa.parse<Record<string, unknown>>(source as unknown as NodeJS.ReadableStream, {
-      header: true,
-      delimiter: file.format === 'tsv' ? '\t' : ',',
-      skipEmptyLines: true,
-      step(results, parser) {
-        if (failure) return;
-        try {
-          if (row === 0) {
-            const fields = results.meta.fields ?? [];
-            if (!fields.includes(column)) {
-              throw new UserError(
-                `${file.path}: no column "${column}" (columns: ${fields.join(', ') || 'none'}); pass --text-column with one of them`,
-                file.path,
-              );
-            }
-          }
-          const value = results.data[column];
-          const text = value === undefined || value === null ? '' : String(value);
-          visit(text, row, Buffer.byteLength(text, 'utf8'));
-          row++;
-        } catch (error) {
-          failure = error;
-          parser.abort();
-        }
-      },
-      complete() {
-        if (failure) reject(failure);
-        else resolve();
-      },
-      error(error: Error) {
-        reject(failure ?? error);
-      },
-    });
-  });
-  if (failure) throw failure;
-  return tally;
+  tally: ReadTally,
+): AsyncGenerator<SequenceBatch> {
+  switch (file.format) {
+    case 'txt':
+      return textLines(file, options, tally);
+    case 'jsonl':
+      return jsonRecords(file, options, tally);
+    case 'csv':
+    case 'tsv':
+      return csvRows(file, options, tally);
+  }
 }
 
 /** Reads a file's sequences in order, calling `visit` for each. */
-export function forEachSequence(
+export async function forEachSequence(
   file: SourceFile,
   options: ReadOptions,
   visit: SequenceVisitor,
 ): Promise<ReadTally> {
-  switch (file.format) {
-    case 'txt':
-      return forEachTextLine(file, options, visit);
-    case 'jsonl':
-      return forEachJsonRecord(file, options, visit);
-    case 'csv':
-    case 'tsv':
-      return forEachCsvRow(file, options, visit);
+  const tally = emptyTally();
+  for await (const batch of sequenceBatches(file, options, tally)) {
+    const { texts, keys, bytes } = batch;
+    for (let i = 0; i < texts.length; i++) visit(texts[i], keys[i], bytes[i]);
   }
+  return tally;
 }

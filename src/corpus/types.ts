@@ -17,6 +17,8 @@ export interface CategoryMeta {
 /** A category ready to read: its metadata and the files holding its text. */
 export interface CategorySpec extends CategoryMeta {
   files: string[];
+  /** Facts about the files a user should know (e.g. a damaged built-in text was rebuilt). */
+  notes?: string[];
 }
 
 export interface CategoryStats {

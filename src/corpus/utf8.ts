@@ -1,5 +1,5 @@
 // UTF-8 facts the readers need: how many invalid byte sequences a decode replaced by U+FFFD,
-// where to cut a string so a byte cap never splits a character, and code-point counts.
+// where to cut a string or bytes so a byte cap never splits a character, and code-point counts.
 
 const REPLACEMENT = 0xfffd;
 
@@ -28,10 +28,16 @@ export function utf8Prefix(text: string, maxBytes: number): string {
   if (maxBytes <= 0) return '';
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= maxBytes) return text;
-  let end = maxBytes;
-  // Back off continuation bytes (10xxxxxx) so the cut falls before a character's first byte.
-  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
-  return bytes.toString('utf8', 0, end);
+  return bytes.toString('utf8', 0, cutPoint(bytes, maxBytes));
+}
+
+/** Where to cut `bytes` so at most `maxBytes` are kept without splitting a character: `maxBytes`,
+ *  less the continuation bytes (10xxxxxx) of a character straddling it (at most 3). */
+export function cutPoint(bytes: Uint8Array, maxBytes: number): number {
+  let end = Math.min(maxBytes, bytes.length);
+  const floor = Math.max(0, end - 3);
+  while (end > floor && end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--;
+  return end;
 }
 
 /** Unicode code points in a string whose UTF-8 length is `byteLength` (ASCII needs no scan). */

