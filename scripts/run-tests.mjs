@@ -15,8 +15,9 @@ function findTests(dir) {
   return found;
 }
 
-/** Files that drive the CLI, the built-in corpora, trainers or a fuzzer: left out by --unit. */
-const SLOW = /(cli|builtin|trial|count|train|fuzz|kill)[^/]*\.test\.js$/;
+/** Files that drive the CLI (test/commands/), the built-in corpora, trainers, the watchdog or a
+ *  fuzzer: left out by --unit. */
+const SLOW = /(\/commands\/|\/fuzz\/|(builtin|trial|count|train|bounds)[^/]*\.test\.js$)/;
 
 const args = process.argv.slice(2);
 const unit = args.includes('--unit');

@@ -3,8 +3,6 @@
 // own text makes every merge the most frequent pair; sampled transcript steps match a recount.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   trainBpeRun,
@@ -25,8 +23,9 @@ import {
   DIGITS_GPT2_PRETOKENIZER,
 } from './corpora.js';
 import { bruteMerge, brutePairCounts, firstDifference, rng } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tokmix-bpe-test-'));
+const dir = tempDir('bpe-test');
 
 const corpora: [string, (bytes: number) => string[]][] = [
   ['multilingual', multilingualLines],

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic, writeOutputDir } from '../../src/common/atomic.js';
-import { tempFolder } from './helpers.js';
+import { tempFolder } from '../helpers/temp.js';
 import { UserError } from '../../src/common/errors.js';
 
 test('a new output folder is written whole, with no temporary folder left beside it', (t) => {

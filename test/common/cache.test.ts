@@ -1,14 +1,13 @@
 // The shared cache detects truncated and corrupt entries and rebuilds them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Cache } from '../../src/common/cache.js';
 import { hashKey } from '../../src/common/hash.js';
+import { tempDir } from '../helpers/temp.js';
 
 test('a cache entry round-trips, and a truncated or flipped one is rebuilt', async () => {
-  const cache = new Cache(mkdtempSync(join(tmpdir(), 'tokmix-cache-')));
+  const cache = new Cache(tempDir('cache'));
   let builds = 0;
   const build = () => {
     builds++;

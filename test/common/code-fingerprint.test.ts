@@ -1,14 +1,14 @@
 // Cache keys follow the code: a stage's fingerprint changes with any compiled module it lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeFingerprint, stageCodeFingerprint } from '../../src/common/code-fingerprint.js';
 import { Cache } from '../../src/common/cache.js';
+import { tempDir } from '../helpers/temp.js';
 
 test('codeFingerprint changes with a module of a listed folder, not with other files', (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'tokmix-fingerprint-'));
+  const root = tempDir('fingerprint');
   t.after(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, 'bpe', 'deep'), { recursive: true });
   mkdirSync(join(root, 'report'));
@@ -35,7 +35,7 @@ test('codeFingerprint changes with a module of a listed folder, not with other f
 test('stages have their own fingerprints and the cache address includes them', (t) => {
   assert.notEqual(stageCodeFingerprint('replay'), stageCodeFingerprint('count'));
   assert.equal(stageCodeFingerprint('replay'), stageCodeFingerprint('replay'));
-  const dir = mkdtempSync(join(tmpdir(), 'tokmix-cache-'));
+  const dir = tempDir('cache');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const cache = new Cache(dir);
   // The same key under two stages lands at two addresses, not only in two folders.

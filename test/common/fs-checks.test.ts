@@ -15,7 +15,7 @@ import {
   statInput,
   statInputFile,
 } from '../../src/common/fs-checks.js';
-import { tempFolder } from './helpers.js';
+import { tempFolder } from '../helpers/temp.js';
 import { UserError, describeFsError } from '../../src/common/errors.js';
 
 function throwsUser(fn: () => unknown, pattern: RegExp): void {

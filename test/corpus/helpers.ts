@@ -1,7 +1,6 @@
 // Shared fixtures for the corpus tests: temporary category folders with every readable format,
 // and an independent reference count (plain fs + JSON.parse + papaparse + the native pre-tokenizer).
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -9,9 +8,8 @@ import Papa from 'papaparse';
 import { createNativePipeline } from '../oracles/native-pipeline.js';
 import type { TokenizerSpec } from '../../src/tokenizer/spec.js';
 
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `tokmix-${prefix}-`));
-}
+export { tempDir } from '../helpers/temp.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** The compiled tree this test runs from (e.g. dist-corpus), and the repository root. */
 export function distInfo(): { dist: string; root: string } {

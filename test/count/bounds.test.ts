@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { countCategories, workerCount } from '../../src/count/count.js';
 import { taskBudgetMs } from '../../src/count/worker-pool.js';
 import { preTokenizeText } from '../../src/cli/pretokenize-input.js';
@@ -15,7 +14,8 @@ import { Deadline } from '../../src/common/deadline.js';
 import { isUserError } from '../../src/common/errors.js';
 import type { CategorySpec } from '../../src/corpus/types.js';
 import type { TokenizerSpec } from '../../src/tokenizer/spec.js';
-import { distInfo, tempDir } from '../corpus/helpers.js';
+import { tempDir } from '../corpus/helpers.js';
+import { tokmix as runCli, type CliRun } from '../helpers/cli.js';
 
 const dir = tempDir('bounds');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -134,13 +134,8 @@ test('worker threads are capped at the cores', () => {
   assert.equal(workerCount(1), 1);
 });
 
-const { dist, root } = distInfo();
-function tokmix(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, TOKMIX_DIST: dist, TOKMIX_CACHE: join(dir, 'cache'), ...env },
-  });
+function tokmix(args: string[], env: Record<string, string> = {}): CliRun {
+  return runCli(args, { cwd: dir, env: { TOKMIX_CACHE: join(dir, 'cache'), ...env } });
 }
 const tokenizerPath = join(dir, 'evil.json');
 writeFileSync(

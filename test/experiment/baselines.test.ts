@@ -15,6 +15,7 @@ import { uniformBaseline, randomBaseline } from '../../src/experiment/baselines.
 import { createRng } from '../../src/experiment/random.js';
 import type { Merge } from '../../src/tokenizer/spec.js';
 import { textOnlyTokenizerJson } from '../../src/tokenizer/formats/hf-json.js';
+import { tempDir } from '../helpers/temp.js';
 
 test('BPE encoding applies merges by rank, left to right without overlaps', () => {
   const merges: Merge[] = [
@@ -34,10 +35,9 @@ test('BPE encoding applies merges by rank, left to right without overlaps', () =
 
 test('BPE encoding equals the native tokenizers package on a trained merge list', async () => {
   const tokenizers = (await import('tokenizers')).default;
-  const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { writeFileSync, readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const dir = mkdtempSync(join(tmpdir(), 'tokmix-encode-'));
+  const dir = tempDir('encode');
   const corpus = 'the cat sat on the mat with the hat\nthat hat is the best hat of all hats\n'.repeat(20);
   writeFileSync(join(dir, 'train.txt'), corpus);
   const json = textOnlyTokenizerJson({

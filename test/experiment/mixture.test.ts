@@ -2,14 +2,14 @@
 // replacement, reproducibly under a seed; bad weights are UserErrors naming the problem.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMixture, parseWeights, validateWeights } from '../../src/experiment/mixture.js';
 import type { CategorySpec } from '../../src/corpus/types.js';
 import { UserError } from '../../src/common/errors.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tokmix-mixture-'));
+const dir = tempDir('mixture');
 
 function category(name: string, lines: string[]): CategorySpec {
   const path = join(dir, `${name}.txt`);

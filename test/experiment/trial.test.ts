@@ -2,8 +2,7 @@
 // against the renormalized truth, --shift splits categories in halves, and validation resumes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cache } from '../../src/common/cache.js';
 import { UserError } from '../../src/common/errors.js';
@@ -20,6 +19,7 @@ import {
   validationTable,
   type ValidateOptions,
 } from '../../src/experiment/validate.js';
+import { tempDir } from '../helpers/temp.js';
 
 const SYLLABLES = [
   ['ka', 'lo', 'mi', 'tu', 're'],
@@ -30,7 +30,7 @@ const SYLLABLES = [
 
 /** A folder of four synthetic "languages" (distinct syllable inventories), ~12 KB each. */
 function makeSet(): { dir: string; categories: CategorySpec[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'tokmix-exp-set-'));
+  const dir = tempDir('exp-set');
   const rng = createRng(99);
   const categories: CategorySpec[] = SYLLABLES.map((syllables, c) => {
     const lines: string[] = [];
@@ -69,7 +69,7 @@ const base: TrialSettings = {
 
 test('a trial recovers its mixture far better than the baselines (both trainers)', async () => {
   const { categories } = makeSet();
-  const workDir = mkdtempSync(join(tmpdir(), 'tokmix-exp-work-'));
+  const workDir = tempDir('exp-work');
   for (const trainer of ['tokmix', 'native'] as const) {
     const trial = await runTrial({ ...base, trainer }, { categories, workDir });
     assert.equal(trial.categories.length, 3);
@@ -89,7 +89,7 @@ test('a trial recovers its mixture far better than the baselines (both trainers)
 
 test('--omit leaves k true categories out and scores against the renormalized truth', async () => {
   const { categories } = makeSet();
-  const workDir = mkdtempSync(join(tmpdir(), 'tokmix-exp-work-'));
+  const workDir = tempDir('exp-work');
   const settings = { ...base, n: 4, omit: 1 };
   const drawn = drawTrial(categories.length, settings);
   assert.equal(drawn.omitted.length, 1);
@@ -109,7 +109,7 @@ test('--omit leaves k true categories out and scores against the renormalized tr
 
 test('--shift splits each category by bytes into a training half and an estimation half', async () => {
   const { categories } = makeSet();
-  const dir = mkdtempSync(join(tmpdir(), 'tokmix-exp-halves-'));
+  const dir = tempDir('exp-halves');
   const halves = await splitCategory(categories[0], dir);
   const lines = (path: string) =>
     readFileSync(path, 'utf8')
@@ -127,7 +127,7 @@ test('--shift splits each category by bytes into a training half and an estimati
 
 test('validation resumes after an interruption, reusing finished trials', async () => {
   const { dir } = makeSet();
-  const cache = new Cache(mkdtempSync(join(tmpdir(), 'tokmix-exp-cache-')));
+  const cache = new Cache(tempDir('exp-cache'));
   const options: ValidateOptions = {
     set: dir,
     ns: [2],
@@ -199,7 +199,7 @@ test('trials on worker threads give exactly the in-thread results', async () => 
     backend: 'highs',
     methods: ['tokmix', 'tee', 'tc', 'random'],
   };
-  const fresh = () => new Cache(mkdtempSync(join(tmpdir(), 'tokmix-exp-cache-')));
+  const fresh = () => new Cache(tempDir('exp-cache'));
   const inThread = await runValidation(options, { cache: fresh() });
   const inWorkers = await runValidation({ ...options, jobs: 2 }, { cache: fresh() });
   assert.deepEqual(

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportHtml } from '../../src/index.js';
 import { makeInferResult, makeValidationResult } from './fixtures.js';
 import { decodeImage, distinctColors, inkFraction } from './image.js';
+import { tempDir } from '../helpers/temp.js';
 
 const result = makeInferResult();
 
@@ -55,7 +55,7 @@ test('report.html renders in headless Chromium (screenshot not blank)', { timeou
     );
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'tokmix-html-'));
+  const dir = tempDir('html');
   try {
     const page = join(dir, 'report.html');
     const shot = join(dir, 'shot.png');

@@ -2,16 +2,15 @@
 // the CLI as exit code 2 with a single stderr line and no stack trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
 import { createPipeline } from '../../src/tokenizer/pipeline.js';
 import { isUserError } from '../../src/common/errors.js';
+import { tempDir } from '../helpers/temp.js';
+import { tokmix } from '../helpers/cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tokmix-bad-'));
+const dir = tempDir('bad');
 const write = (name: string, content: string | Buffer): string => {
   const path = join(dir, name);
   writeFileSync(path, content);
@@ -98,16 +97,8 @@ test('inconsistent alphabet is refused', () => {
   );
 });
 
-// The dist folder this test runs from (dist-<name>/test/tokenizer/errors.test.js) and the repo root.
-const distRoot = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-const repoRoot = dirname(distRoot);
 const runCli = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {
-    cwd: repoRoot,
-    input,
-    encoding: 'utf8',
-    env: { ...process.env, TOKMIX_DIST: basename(distRoot), TOKMIX_CACHE: join(dir, 'cache') },
-  });
+  tokmix(args, { input, env: { TOKMIX_CACHE: join(dir, 'cache') } });
 
 test('CLI: bad tokenizer file → exit 2, one stderr line, no stack trace', () => {
   for (const path of [join(dir, 'missing.json'), join(dir, 'unigram.json'), join(dir, 'model.bin')]) {

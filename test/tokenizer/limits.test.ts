@@ -2,18 +2,17 @@
 // thousands deep, files too large to read, too many merges, merges outside the vocabulary.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
 import { createPipeline } from '../../src/tokenizer/pipeline.js';
 import { isUserError } from '../../src/common/errors.js';
 import { MAX_MERGES, componentRegexes } from '../../src/tokenizer/limits.js';
 import type { HfComponent } from '../../src/tokenizer/spec.js';
+import { tempDir } from '../helpers/temp.js';
+import { assertUserError, tokmix } from '../helpers/cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tokmix-limits-'));
+const dir = tempDir('limits');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const write = (name: string, content: string): string => {
@@ -148,19 +147,8 @@ test('componentRegexes names the user regexes of a pipeline, in order', () => {
   ]);
 });
 
-const distRoot = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-const repoRoot = dirname(distRoot);
-
 test('CLI: a deeply nested tokenizer.json ends in exit 2 and one tokmix line', () => {
   const path = join(dir, 'deep-pre.json');
-  const run = spawnSync(process.execPath, [join(repoRoot, 'bin', 'run.js'), 'tokenizers', 'show', path], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, TOKMIX_DIST: basename(distRoot), TOKMIX_CACHE: join(dir, 'cache') },
-  });
-  assert.equal(run.status, 2, run.stderr);
-  const lines = run.stderr.split('\n').filter((line) => line.length > 0);
-  assert.equal(lines.length, 1, run.stderr);
-  assert.match(lines[0]!, /^tokmix: .*deep-pre\.json.*nests more than 64/);
-  assert.doesNotMatch(run.stderr, /RangeError|Error:/);
+  const run = tokmix(['tokenizers', 'show', path], { env: { TOKMIX_CACHE: join(dir, 'cache') } });
+  assertUserError(run, /^tokmix: .*deep-pre\.json.*nests more than 64/);
 });

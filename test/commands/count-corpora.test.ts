@@ -2,27 +2,15 @@
 // input ends in exit code 2 with exactly one line on stderr.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { distInfo, tempDir, writeFixture } from './helpers.js';
+import { tempDir, writeFixture } from '../corpus/helpers.js';
+import { tokmixAsync, type CliRun } from '../helpers/cli.js';
 
-const { dist, root } = distInfo();
 const cacheDir = tempDir('cli-cache');
 
-function tokmix(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args], {
-      cwd: root,
-      env: { ...process.env, TOKMIX_DIST: dist, TOKMIX_CACHE: cacheDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function tokmix(...args: string[]): Promise<CliRun> {
+  return tokmixAsync(args, { env: { TOKMIX_CACHE: cacheDir } });
 }
 
 test('tokmix count prints per-category figures, as JSON with --json', async () => {

@@ -3,47 +3,21 @@
 // or overlaps the inputs is refused before any work with one `tokmix:` line and exit 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { tempFolder } from '../common/helpers.js';
+import { join } from 'node:path';
+import { tempFolder } from '../helpers/temp.js';
+import { assertUserError, tokmixAsync, type CliRun } from '../helpers/cli.js';
 
-// This file runs as <root>/<dist>/test/cli/outputs-cli.test.js: the CLI runs from that same build.
-const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const root = dirname(distRoot);
-const dist = basename(distRoot);
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 function tokmix(cwd: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args], {
-      cwd,
-      env: { ...process.env, TOKMIX_DIST: dist },
-      timeout: 120_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-    child.on('error', reject);
-    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
-  });
+  return tokmixAsync(args, { cwd, timeout: 120_000 });
 }
 
 /** A refused run: exit 2, one `tokmix:` line and nothing else (no progress, no stack). */
 function assertRefused(run: Run, pattern: RegExp): void {
-  assert.equal(run.status, 2, run.stderr);
-  const lines = run.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, run.stderr);
-  assert.match(lines[0], /^tokmix: /);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(run.stderr, /Error:|\n\s+at /);
+  assertUserError(run, pattern);
 }
 
 /** Two small categories (cats/a, cats/b) and a user's folder v holding a file and a sub-folder. */

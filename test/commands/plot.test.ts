@@ -1,48 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { makeInferResult, makeValidationResult } from './fixtures.js';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  tokmix as runCli,
+  tokmixAsync as runCliAsync,
+  assertUserError as assertOneLine,
+  type CliRun,
+} from '../helpers/cli.js';
+import { makeInferResult, makeValidationResult } from '../report/fixtures.js';
+import { tempDir } from '../helpers/temp.js';
 
-// This file runs as <root>/<dist>/test/report/plot-cli.test.js: the CLI runs from that same build.
-const here = dirname(fileURLToPath(import.meta.url));
-const distRoot = resolve(here, '..', '..');
-const root = dirname(distRoot);
-const dist = basename(distRoot);
-
-function tokmix(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, TOKMIX_DIST: dist },
-    timeout: 60_000,
-  });
+function tokmix(cwd: string, ...args: string[]): CliRun {
+  return runCli(args, { cwd, timeout: 60_000 });
 }
 
 /** The same, without waiting: bad-input runs go two at a time (the machines have two cores). */
-function tokmixAsync(
-  cwd: string,
-  ...args: string[]
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args], {
-      cwd,
-      env: { ...process.env, TOKMIX_DIST: dist },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-    child.on('error', reject);
-    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
-  });
+function tokmixAsync(cwd: string, ...args: string[]): Promise<CliRun> {
+  return runCliAsync(args, { cwd });
 }
 
 function setUp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tokmix-plot-'));
+  const dir = tempDir('plot');
   writeFileSync(join(dir, 'a.json'), JSON.stringify(makeInferResult({ tokenizer: 'GPT-2' })));
   writeFileSync(join(dir, 'b.json'), JSON.stringify(makeInferResult({ tokenizer: 'Llama 3', seed: 9 })));
   writeFileSync(join(dir, 'v.json'), JSON.stringify(makeValidationResult()));
@@ -54,15 +33,8 @@ function setUp(): string {
   return dir;
 }
 
-function assertUserError(
-  run: { status: number | null; stdout: string; stderr: string },
-  pattern: RegExp,
-): void {
-  assert.equal(run.status, 2, `exit 2, got ${run.status}: ${run.stderr}`);
-  const lines = run.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one stderr line: ${run.stderr}`);
-  assert.match(lines[0], /^tokmix: /);
-  assert.match(lines[0], pattern);
+function assertUserError(run: CliRun, pattern: RegExp): void {
+  assertOneLine(run, pattern);
   assert.equal(run.stdout, '');
 }
 

@@ -3,10 +3,10 @@
 // (skipped, then attacked) names them but skips none unless told.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadTokenizer } from '../../src/tokenizer/load.js';
-import { BUILTIN_TOKENIZERS } from '../../src/tokenizer/builtins.js';
-import { inheritedMerges, resolveMergeRange } from '../../src/merge-range.js';
-import type { Merge } from '../../src/tokenizer/spec.js';
+import { loadTokenizer } from '../src/tokenizer/load.js';
+import { BUILTIN_TOKENIZERS } from '../src/tokenizer/builtins.js';
+import { inheritedMerges, resolveMergeRange } from '../src/merge-range.js';
+import type { Merge } from '../src/tokenizer/spec.js';
 
 function sharedPrefix(a: readonly Merge[], b: readonly Merge[]): number {
   let k = 0;

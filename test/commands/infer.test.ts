@@ -3,33 +3,19 @@
 // category without pairs) ending in one line, exit 2 and nothing written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
 import { toTokenizerJsonText } from '../../src/tokenizer/formats/hf-json.js';
-import { ALPHABETS, syntheticLanguage } from './helpers.js';
+import { ALPHABETS, syntheticLanguage } from '../solve/helpers.js';
+import { tokmix as runCli, type CliRun } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-// This file runs from <root>/<dist>/test/solve: the CLI must load the same <dist>.
-const root = resolve(here, '..', '..', '..');
-const dist = relative(root, resolve(here, '..', '..'));
-const work = mkdtempSync(join(tmpdir(), 'tokmix-infer-cli-'));
+const work = tempDir('infer-cli');
 const cacheDir = join(work, 'cache');
 
-function tokmix(...args: string[]) {
-  const run = spawnSync(
-    process.execPath,
-    [join(root, 'bin', 'run.js'), 'infer', ...args, '--cache-dir', cacheDir],
-    {
-      cwd: work,
-      env: { ...process.env, TOKMIX_DIST: dist },
-      encoding: 'utf8',
-    },
-  );
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+function tokmix(...args: string[]): CliRun {
+  return runCli(['infer', ...args, '--cache-dir', cacheDir], { cwd: work });
 }
 
 function categoryFolder(name: string, texts: Record<string, string>): string {

@@ -3,26 +3,17 @@
 // input ends in exit code 2 with one line on stderr and no output folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { codeLines, multilingualLines, writeLines } from './corpora.js';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tokmix as runCli, type CliRun } from '../helpers/cli.js';
+import { codeLines, multilingualLines, writeLines } from '../bpe/corpora.js';
+import { tempDir } from '../helpers/temp.js';
 
-// This file runs compiled as <root>/<dist>/test/bpe/cli.test.js.
-const distDir = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-const root = dirname(distDir);
-const work = mkdtempSync(join(tmpdir(), 'tokmix-bpe-cli-'));
+const work = tempDir('bpe-cli');
 const cacheDir = join(work, 'cache');
 
-function tokmix(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {
-    cwd: root,
-    env: { ...process.env, TOKMIX_DIST: basename(distDir), TOKMIX_CACHE: cacheDir },
-    encoding: 'utf8',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function tokmix(...args: string[]): CliRun {
+  return runCli(args, { env: { TOKMIX_CACHE: cacheDir } });
 }
 
 const categories = join(work, 'categories');
