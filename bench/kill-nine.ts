@@ -28,7 +28,9 @@ for (const kill of report.kills) {
   const key = `${kill.command} ${kill.stage}`;
   stages.set(key, (stages.get(key) ?? 0) + 1);
 }
-console.log(`\n${report.kills.length} kills; where they landed:`);
+console.log(
+  `\n${report.kills.filter((k) => k.killed).length} kills in ${report.kills.length} runs; where they landed:`,
+);
 for (const [key, n] of [...stages].sort()) console.log(`  ${String(n).padStart(3)}  ${key}`);
 const left = report.kills.filter((k) => k.leftovers.length > 0);
 console.log(`kills that left tokmix temp files: ${left.length}`);

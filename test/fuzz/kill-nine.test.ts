@@ -24,7 +24,8 @@ test('SIGKILLed train runs leave no half-written output and no wrong cache entry
     budgetMs: 15_000,
     log: (line) => t.diagnostic(line),
   });
-  t.diagnostic(`seed ${seed}: ${report.kills.length} kills`);
-  assert.ok(report.kills.length > 0, 'no kill happened');
+  const kills = report.kills.filter((k) => k.killed).length;
+  t.diagnostic(`seed ${seed}: ${kills} kills in ${report.kills.length} runs`);
+  assert.ok(kills > 0, 'every run finished before its kill');
   assert.deepEqual(report.failures, []);
 });
