@@ -34,6 +34,7 @@ console.log(
 for (const [key, n] of [...stages].sort()) console.log(`  ${String(n).padStart(3)}  ${key}`);
 const left = report.kills.filter((k) => k.leftovers.length > 0);
 console.log(`kills that left tokmix temp files: ${left.length}`);
+for (const kill of left) console.log(`  ${kill.command} at ${kill.delayMs} ms: ${kill.leftovers.join(', ')}`);
 console.log(`failures: ${report.failures.length}`);
 for (const failure of report.failures) console.log(`  ${failure}`);
 process.exit(report.failures.length > 0 ? 1 : 0);

@@ -191,8 +191,9 @@ function wholeResultProblems(command: KillCommand, out: string): string[] {
   return problems;
 }
 
-/** Temp names tokmix's atomic writes use: `.<name>.<pid>.<hex>.tmp`. */
-const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+/** Temp names tokmix uses: atomic writes' `.<name>.<pid>.<hex>.tmp`, the experiment's
+ *  `.<name>.<pid>.tmp` and `<name>.<pid>.tmp`, and validate's `trial-<seed>-<pid>` folders. */
+const TEMP_NAME = /^(.+\.\d+(\.[0-9a-f]{8})?\.tmp|trial-\d+-\d+)$/;
 
 /** Every file or folder under `dir` (recursively) that is a tokmix temp name, and any other stray names. */
 function tempEntries(dir: string): { temps: string[]; strays: string[] } {
@@ -307,6 +308,11 @@ export async function killNine(options: KillNineOptions): Promise<KillNineReport
         } else if (JSON.stringify(comparable(command, out)) !== reference) {
           report.failures.push(`${what}: the re-run on its cache gives another result than a clean run`);
         }
+        // The next run must clear or ignore what the kill left in the cache (validate's trial folders).
+        const kept = tempEntries(cache).temps.filter((p) => cacheTemps.temps.includes(p));
+        record.leftovers.push(
+          ...kept.map((p) => `${p.slice(work.length + 1)} (still there after the re-run)`),
+        );
         // Leftover temp folders beside --out are the kill's; clear them so the next kill's are its own.
         for (const temp of siblings.temps) rmSync(temp, { recursive: true, force: true });
       }
