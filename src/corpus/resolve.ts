@@ -160,8 +160,18 @@ function resolveManifest(path: string): CategorySpec[] {
     const files = new Set<string>();
     for (const pattern of patterns as string[]) {
       let matched: string[];
-      if (hasGlobMagic(pattern)) matched = expandGlob(pattern, base).filter((file) => sourceFormatOf(file));
-      else {
+      if (hasGlobMagic(pattern)) {
+        try {
+          matched = expandGlob(pattern, base).filter((file) => sourceFormatOf(file));
+        } catch (error) {
+          // A bracket class the glob turns into an invalid RegExp (e.g. [z-a]).
+          if (!(error instanceof SyntaxError)) throw error;
+          throw manifestError(
+            path,
+            `category "${name}": "${pattern}" is not a valid glob (${error.message})`,
+          );
+        }
+      } else {
         const target = resolve(base, pattern);
         const stat = statInput(target);
         if (stat.isDirectory()) matched = readableFilesUnder(target);

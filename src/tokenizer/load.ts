@@ -249,6 +249,12 @@ function rankSpec(
   notes: string[],
 ): TokenizerSpec {
   const derived = mergesFromRanks(tokens);
+  if (derived.mergeList.length === 0) {
+    throw new UserError(
+      `${path}: no merges: none of its ${tokens.length} tokens joins two lower-ranked tokens; expected BPE ranks`,
+      path,
+    );
+  }
   if (derived.unreachable.length > 0) {
     notes.push(
       `${derived.unreachable.length} tokens are not reachable by lower-rank merges and give no merge`,

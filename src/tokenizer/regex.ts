@@ -92,7 +92,10 @@ class Translator {
           this.quantifier(ch);
           break;
         case '{':
-          if (!this.braceQuantifier()) this.literal('{');
+          if (!this.braceQuantifier()) {
+            this.i++; // not a quantifier: a literal brace, as in Oniguruma
+            this.literal('{');
+          }
           break;
         case '.':
           this.atomStart = this.out.length;
