@@ -3,10 +3,10 @@
 // `infer` and `validate` (each run takes seconds more): npm run bench -- kill-nine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killNine } from './kill-nine.js';
+import { fuzzSeed } from './seed.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // This file runs from <root>/<dist>/test/fuzz: the CLI must load the same <dist>.
@@ -14,7 +14,7 @@ const root = resolve(here, '..', '..', '..');
 const dist = relative(root, resolve(here, '..', '..'));
 
 test('SIGKILLed train runs leave no half-written output and no wrong cache entry', async (t) => {
-  const seed = process.env.TOKMIX_FUZZ_SEED ? Number(process.env.TOKMIX_FUZZ_SEED) : randomInt(2 ** 31);
+  const seed = fuzzSeed(process.env.TOKMIX_FUZZ_SEED);
   const report = await killNine({
     root,
     dist,

@@ -8,7 +8,7 @@ import { loadTokenizer } from '../../src/tokenizer/load.js';
 import { createPipeline } from '../../src/tokenizer/pipeline.js';
 import { preTokenizerPreset } from '../../src/tokenizer/presets.js';
 import { resolveCategories } from '../../src/corpus/resolve.js';
-import { countCategories } from '../../src/corpus/count.js';
+import { countCategories } from '../../src/count/count.js';
 
 export type FuzzJob =
   { type: 'tokenizer'; ref: string } | { type: 'categories'; ref: string; cacheDir: string; bytes?: number };

@@ -6,7 +6,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,8 +21,9 @@ import {
   toJsonText,
 } from './mutate.js';
 import type { FuzzJob, FuzzOutcome } from './loader-worker.js';
+import { fuzzSeed } from './seed.js';
 
-const SEED = process.env.TOKMIX_FUZZ_SEED ? Number(process.env.TOKMIX_FUZZ_SEED) : randomInt(2 ** 31);
+const SEED = fuzzSeed(process.env.TOKMIX_FUZZ_SEED);
 const SECONDS = Number(process.env.TOKMIX_FUZZ_SECONDS ?? 60);
 /** A load of these tiny inputs takes milliseconds; far past that is a hang. */
 const TIMEOUT_MS = 10_000;
