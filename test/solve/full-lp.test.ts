@@ -1,0 +1,174 @@
+// The lazy LP against the full LP: on small random problems every row of the paper's LP (each
+// merge step x each pair present at that step) goes to GLPK at once, and the lazy search must reach
+// the same objective with shares that are optimal for the full LP, with and without row dropping.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { solveMixture } from '../../src/solve/index.js';
+import { LpModel, createBackend } from '../../src/solve/backends/index.js';
+import { buildPairUniverse } from '../../src/solve/pair-universe.js';
+import type { SolverBackend } from '../../src/solve/types.js';
+import type { Transcript } from '../../src/bpe/types.js';
+import { countsAtStep } from '../../src/bpe/transcript-cursor.js';
+import { rng } from '../bpe/helpers.js';
+import { ALPHABETS, mixtureProblem, syntheticLanguage, withSearchedLp } from './helpers.js';
+
+/**
+ * n synthetic languages (alphabets drawn at random, so some share letters), a tokenizer trained on
+ * a random mixture of them, and held-out samples replayed: the LP needs slack, as on real data.
+ */
+function randomProblem(seed: number, n: number, merges: number) {
+  const random = rng(seed);
+  const alphabets = Array.from({ length: n }, () => ALPHABETS[Math.floor(random() * ALPHABETS.length)]);
+  const weights = alphabets.map(() => 1 + Math.floor(random() * 4));
+  const training = alphabets.map((a, i) => syntheticLanguage(seed * 10 + i, a, 1200, 80));
+  const heldOut = alphabets.map((a, i) => syntheticLanguage(seed * 10 + i, a, 1200, 80, 700 + seed * 10 + i));
+  return mixtureProblem(training, weights, merges, heldOut);
+}
+
+/**
+ * The paper's LP with all its rows: for every step t >= firstStep and every pair p present at t,
+ * sum_i alpha_i w_i (c_merge,i - c_p,i) + v_t + v_p >= 0, in the same scaled units as LazyMixtureLp.
+ */
+function fullLp(transcripts: Transcript[], firstStep: number) {
+  const universe = buildPairUniverse(transcripts);
+  const n = transcripts.length;
+  const totals = transcripts.map((t) => t.totals.pairs).sort((a, b) => a - b);
+  const scale = totals[totals.length >> 1];
+  const w = transcripts.map((t) => scale / t.totals.pairs);
+  const model = new LpModel();
+  for (let i = 0; i < n; i++) model.addCol(0, 1, 0);
+  const alphaCols = Array.from({ length: n }, (_, i) => i);
+  model.addRow(1, 1, alphaCols, new Array<number>(n).fill(1));
+  const vpCol = new Map<number, number>();
+  for (let t = firstStep; t < universe.steps; t++) {
+    const m = universe.mergeGlobal[t];
+    if (m < 0) continue;
+    const counts = new Map<number, Float64Array>();
+    transcripts.forEach((tr, i) => {
+      countsAtStep(tr, t).forEach((c, l) => {
+        if (c === 0) return;
+        const g = universe.localToGlobal[i][l];
+        if (!counts.has(g)) counts.set(g, new Float64Array(n));
+        counts.get(g)![i] = c;
+      });
+    });
+    const merge = counts.get(m) ?? new Float64Array(n);
+    const vt = model.addCol(0, Number.POSITIVE_INFINITY, 1);
+    for (const [p, c] of counts) {
+      if (p === m) continue;
+      if (!vpCol.has(p)) vpCol.set(p, model.addCol(0, Number.POSITIVE_INFINITY, 1));
+      const coef = alphaCols.map((i) => (merge[i] - c[i]) * w[i]);
+      model.addRow(0, Number.POSITIVE_INFINITY, [...alphaCols, vt, vpCol.get(p)!], [...coef, 1, 1]);
+    }
+  }
+  return { model, scale };
+}
+
+/** The full LP's optimum, and its optimum with the shares fixed at `alpha`; scaled back. */
+async function fullOptimum(transcripts: Transcript[], firstStep: number, alpha: number[]) {
+  const { model, scale } = fullLp(transcripts, firstStep);
+  const glpk = await createBackend('glpk');
+  try {
+    const free = glpk.solve(model, {});
+    assert.equal(free.status, 'optimal');
+    alpha.forEach((a, i) => model.setColBounds(i, a, a));
+    const fixed = glpk.solve(model, {});
+    assert.equal(fixed.status, 'optimal');
+    return {
+      objective: free.objective / scale,
+      atAlpha: fixed.objective / scale,
+      alpha: Array.from(free.x.subarray(0, alpha.length)),
+      rows: model.numRows,
+      scale,
+    };
+  } finally {
+    glpk.dispose();
+  }
+}
+
+/** Objectives agree to 1e-6 relative, or 1e-5 occurrences of a typical category (the sweep's tolerance). */
+function assertSameObjective(lazy: number, full: number, scale: number, what: string): void {
+  const gap = Math.abs(lazy - full) * scale;
+  assert.ok(gap <= 1e-6 * full * scale + 1e-5, `${what}: lazy objective ${lazy} vs full LP ${full}`);
+}
+
+/** The search alone, with small batches and rows dropped past `dropRowsAbove`. */
+function search(transcripts: Transcript[], backend: SolverBackend, dropRowsAbove: number) {
+  return withSearchedLp(transcripts, backend, { dropRowsAbove, maxAdd: 20 }, (lp, result) => {
+    const sums = lp.slackSums();
+    return {
+      ...result,
+      objective: (sums.steps + sums.pairs) / lp.scale,
+      alpha: Array.from(lp.alpha),
+      rows: lp.rows,
+    };
+  });
+}
+
+const PROBLEMS = [
+  { seed: 1, n: 2, merges: 30, firstStep: 0 },
+  { seed: 2, n: 3, merges: 40, firstStep: 0 },
+  { seed: 3, n: 4, merges: 35, firstStep: 0 },
+  { seed: 4, n: 3, merges: 45, firstStep: 12 },
+];
+
+test('the lazy LP reaches the full LP optimum on small random problems', async () => {
+  for (const { seed, n, merges, firstStep } of PROBLEMS) {
+    const { mergeList, transcripts } = randomProblem(seed, n, merges);
+    const what = `problem ${seed} (${n} categories, ${mergeList.length} merges from ${firstStep})`;
+    const estimate = await solveMixture(transcripts, { mergeList, firstStep, backend: 'glpk' });
+    const full = await fullOptimum(transcripts, firstStep, estimate.pairShare);
+    assert.ok(full.objective > 0, `${what}: the problem must need slack to be a test`);
+    assert.ok(
+      estimate.constraints < full.rows,
+      `${what}: the lazy LP should need fewer rows than the full one`,
+    );
+    assertSameObjective(estimate.objective, full.objective, full.scale, what);
+    // The lazy shares are optimal for the full LP (whether or not the optimum is unique) ...
+    assertSameObjective(full.atAlpha, full.objective, full.scale, `${what}, full LP at the lazy shares`);
+    // ... and equal to the full LP's when the probe finds the optimum unique.
+    if (estimate.uncertainty?.unique) {
+      estimate.pairShare.forEach((a, i) =>
+        assert.ok(Math.abs(a - full.alpha[i]) < 1e-6, `${what}: share ${i} ${a} vs full LP ${full.alpha[i]}`),
+      );
+    }
+  }
+});
+
+test('dropping slack rows (HiGHS row deletion, and GLPK) leaves the optimum unchanged', async () => {
+  const { transcripts } = randomProblem(5, 4, 45);
+  const kept = await search(transcripts, 'highs', Infinity);
+  assert.equal(kept.rowsDropped, 0);
+  const full = await fullOptimum(transcripts, 0, kept.alpha);
+  assertSameObjective(kept.objective, full.objective, full.scale, 'no dropping');
+  for (const backend of ['highs', 'glpk'] as const) {
+    const dropping = await search(transcripts, backend, 30);
+    assert.ok(dropping.rowsDropped > 0, `${backend}: no row was dropped, the path is not reached`);
+    assert.ok(
+      dropping.rows < kept.rows,
+      `${backend}: ${dropping.rows} rows held vs ${kept.rows} without dropping`,
+    );
+    assertSameObjective(dropping.objective, full.objective, full.scale, `${backend} dropping rows`);
+    const atShares = await fullOptimum(transcripts, 0, dropping.alpha);
+    assertSameObjective(
+      atShares.atAlpha,
+      full.objective,
+      full.scale,
+      `${backend}: full LP at the shares found dropping rows`,
+    );
+  }
+});
+
+test('solveMixture with a small row-drop threshold gives the default answer', async () => {
+  const { mergeList, transcripts } = randomProblem(6, 3, 40);
+  const plain = await solveMixture(transcripts, { mergeList, uncertainty: false });
+  const dropping = await solveMixture(
+    transcripts,
+    { mergeList, uncertainty: false },
+    { dropRowsAbove: 20, maxAdd: 10 },
+  );
+  const full = await fullOptimum(transcripts, 0, dropping.pairShare);
+  assertSameObjective(plain.objective, full.objective, full.scale, 'default');
+  assertSameObjective(dropping.objective, full.objective, full.scale, 'dropping at 20 rows');
+  assertSameObjective(full.atAlpha, full.objective, full.scale, 'full LP at the shares found dropping rows');
+});
