@@ -7,6 +7,7 @@ import { solveMixture } from '../../src/solve/index.js';
 import { LpModel, createBackend } from '../../src/solve/backends/index.js';
 import { buildPairUniverse } from '../../src/solve/pair-universe.js';
 import type { SolverBackend } from '../../src/solve/types.js';
+import type { SolveMixtureTuning } from '../../src/solve/constraint-search.js';
 import type { Transcript } from '../../src/bpe/types.js';
 import { countsAtStep } from '../../src/bpe/transcript-cursor.js';
 import { rng } from '../bpe/helpers.js';
@@ -64,26 +65,29 @@ function fullLp(transcripts: Transcript[], firstStep: number) {
   return { model, scale };
 }
 
-/** The full LP's optimum, and its optimum with the shares fixed at `alpha`; scaled back. */
-async function fullOptimum(transcripts: Transcript[], firstStep: number, alpha: number[]) {
+/** The full LP's optimum (scaled back), and `at(alpha)`: its optimum with the shares fixed at alpha. */
+async function fullOptimum(transcripts: Transcript[], firstStep: number) {
   const { model, scale } = fullLp(transcripts, firstStep);
-  const glpk = await createBackend('glpk');
-  try {
-    const free = glpk.solve(model, {});
-    assert.equal(free.status, 'optimal');
-    alpha.forEach((a, i) => model.setColBounds(i, a, a));
-    const fixed = glpk.solve(model, {});
-    assert.equal(fixed.status, 'optimal');
-    return {
-      objective: free.objective / scale,
-      atAlpha: fixed.objective / scale,
-      alpha: Array.from(free.x.subarray(0, alpha.length)),
-      rows: model.numRows,
-      scale,
-    };
-  } finally {
-    glpk.dispose();
-  }
+  const n = transcripts.length;
+  const solveAt = async (alpha?: number[]) => {
+    for (let i = 0; i < n; i++) model.setColBounds(i, alpha ? alpha[i] : 0, alpha ? alpha[i] : 1);
+    const glpk = await createBackend('glpk');
+    try {
+      const solution = glpk.solve(model, {});
+      assert.equal(solution.status, 'optimal');
+      return solution;
+    } finally {
+      glpk.dispose();
+    }
+  };
+  const free = await solveAt();
+  return {
+    objective: free.objective / scale,
+    alpha: Array.from(free.x.subarray(0, n)),
+    rows: model.numRows,
+    scale,
+    at: async (alpha: number[]) => (await solveAt(alpha)).objective / scale,
+  };
 }
 
 /** Objectives agree to 1e-6 relative, or 1e-5 occurrences of a typical category (the sweep's tolerance). */
@@ -101,6 +105,8 @@ function search(transcripts: Transcript[], backend: SolverBackend, dropRowsAbove
       objective: (sums.steps + sums.pairs) / lp.scale,
       alpha: Array.from(lp.alpha),
       rows: lp.rows,
+      // A fresh whole sweep under the final shares (after the fields above are read) finds nothing.
+      sweepAdds: lp.fullPass(),
     };
   });
 }
@@ -117,7 +123,7 @@ test('the lazy LP reaches the full LP optimum on small random problems', async (
     const { mergeList, transcripts } = randomProblem(seed, n, merges);
     const what = `problem ${seed} (${n} categories, ${mergeList.length} merges from ${firstStep})`;
     const estimate = await solveMixture(transcripts, { mergeList, firstStep, backend: 'glpk' });
-    const full = await fullOptimum(transcripts, firstStep, estimate.pairShare);
+    const full = await fullOptimum(transcripts, firstStep);
     assert.ok(full.objective > 0, `${what}: the problem must need slack to be a test`);
     assert.ok(
       estimate.constraints < full.rows,
@@ -125,7 +131,8 @@ test('the lazy LP reaches the full LP optimum on small random problems', async (
     );
     assertSameObjective(estimate.objective, full.objective, full.scale, what);
     // The lazy shares are optimal for the full LP (whether or not the optimum is unique) ...
-    assertSameObjective(full.atAlpha, full.objective, full.scale, `${what}, full LP at the lazy shares`);
+    const atShares = await full.at(estimate.pairShare);
+    assertSameObjective(atShares, full.objective, full.scale, `${what}, full LP at the lazy shares`);
     // ... and equal to the full LP's when the probe finds the optimum unique.
     if (estimate.uncertainty?.unique) {
       estimate.pairShare.forEach((a, i) =>
@@ -135,23 +142,45 @@ test('the lazy LP reaches the full LP optimum on small random problems', async (
   }
 });
 
+/** Search loops that re-solve mid-pass (tiny batches) and certify without the anchor's last sweep. */
+const TUNINGS: [string, Partial<SolveMixtureTuning>][] = [
+  ['tiny batches, no anchor', { maxAdd: 3, batchGrowth: 0, poolFactor: 1, anchorWeight: 0 }],
+  ['tiny batches, restart', { maxAdd: 3, batchGrowth: 0, resume: 'restart' }],
+  ['whole-pass pool', { maxAdd: 5, batchGrowth: 0, poolFactor: Infinity, anchorWeight: 0 }],
+];
+
+test('every search loop reaches the full LP optimum', async () => {
+  for (const { seed, n, merges, firstStep } of PROBLEMS) {
+    const { mergeList, transcripts } = randomProblem(seed, n, merges);
+    const full = await fullOptimum(transcripts, firstStep);
+    for (const [name, tuning] of TUNINGS) {
+      const what = `problem ${seed}, ${name}`;
+      const estimate = await solveMixture(transcripts, { mergeList, firstStep, uncertainty: false }, tuning);
+      assert.ok(estimate.rounds > 1, `${what}: only ${estimate.rounds} rounds`);
+      assertSameObjective(estimate.objective, full.objective, full.scale, what);
+      const atShares = await full.at(estimate.pairShare);
+      assertSameObjective(atShares, full.objective, full.scale, `${what}, full LP at its shares`);
+    }
+  }
+});
+
 test('dropping slack rows (HiGHS row deletion, and GLPK) leaves the optimum unchanged', async () => {
   const { transcripts } = randomProblem(5, 4, 45);
   const kept = await search(transcripts, 'highs', Infinity);
   assert.equal(kept.rowsDropped, 0);
-  const full = await fullOptimum(transcripts, 0, kept.alpha);
+  const full = await fullOptimum(transcripts, 0);
   assertSameObjective(kept.objective, full.objective, full.scale, 'no dropping');
   for (const backend of ['highs', 'glpk'] as const) {
     const dropping = await search(transcripts, backend, 30);
+    assert.equal(dropping.sweepAdds, 0, `${backend}: a fresh sweep still finds violated rows`);
     assert.ok(dropping.rowsDropped > 0, `${backend}: no row was dropped, the path is not reached`);
     assert.ok(
       dropping.rows < kept.rows,
       `${backend}: ${dropping.rows} rows held vs ${kept.rows} without dropping`,
     );
     assertSameObjective(dropping.objective, full.objective, full.scale, `${backend} dropping rows`);
-    const atShares = await fullOptimum(transcripts, 0, dropping.alpha);
     assertSameObjective(
-      atShares.atAlpha,
+      await full.at(dropping.alpha),
       full.objective,
       full.scale,
       `${backend}: full LP at the shares found dropping rows`,
@@ -167,8 +196,13 @@ test('solveMixture with a small row-drop threshold gives the default answer', as
     { mergeList, uncertainty: false },
     { dropRowsAbove: 20, maxAdd: 10 },
   );
-  const full = await fullOptimum(transcripts, 0, dropping.pairShare);
+  const full = await fullOptimum(transcripts, 0);
   assertSameObjective(plain.objective, full.objective, full.scale, 'default');
   assertSameObjective(dropping.objective, full.objective, full.scale, 'dropping at 20 rows');
-  assertSameObjective(full.atAlpha, full.objective, full.scale, 'full LP at the shares found dropping rows');
+  assertSameObjective(
+    await full.at(dropping.pairShare),
+    full.objective,
+    full.scale,
+    'full LP at the shares found dropping rows',
+  );
 });
