@@ -206,3 +206,25 @@ test('solveMixture with a small row-drop threshold gives the default answer', as
     'full LP at the shares found dropping rows',
   );
 });
+
+test('dropSlackRows drops exactly the rows slack at the optimum, and the optimum stands without them', async () => {
+  const { transcripts } = randomProblem(7, 3, 40);
+  const n = transcripts.length;
+  await withSearchedLp(transcripts, 'highs', { dropSlackRows: false }, (lp, _search, backend) => {
+    const before = lp.solve(backend, undefined, 'the test LP');
+    const activity = lp.model.rowActivity(before.x);
+    // The simplex row and the (released) anchor's n rows come first; the rest are mixture rows.
+    const mixtureRows = activity.subarray(1 + n);
+    const slack = mixtureRows.filter((a) => a > 1e-6).length;
+    assert.ok(slack > 0 && slack < mixtureRows.length, `${slack} of ${mixtureRows.length} rows slack`);
+    assert.equal(lp.dropSlackRows(before.x), slack);
+    assert.equal(lp.rows, 1 + n + mixtureRows.length - slack);
+    const kept = lp.model.rowActivity(before.x).subarray(1 + n);
+    assert.ok(
+      kept.every((a) => a <= 1e-6),
+      'a row left in is slack',
+    );
+    const after = lp.solve(backend, undefined, 'the test LP');
+    assert.ok(Math.abs(after.objective - before.objective) <= 1e-9 * (1 + before.objective));
+  });
+});
