@@ -4,66 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solveMixture } from '../../src/solve/index.js';
-import { LpModel, createBackend } from '../../src/solve/backends/index.js';
-import { buildPairUniverse } from '../../src/solve/pair-universe.js';
+import { createBackend } from '../../src/solve/backends/index.js';
 import type { SolverBackend } from '../../src/solve/types.js';
 import type { SolveMixtureTuning } from '../../src/solve/constraint-search.js';
 import type { Transcript } from '../../src/bpe/types.js';
-import { countsAtStep } from '../../src/bpe/transcript-cursor.js';
-import { rng } from '../bpe/helpers.js';
-import { ALPHABETS, mixtureProblem, syntheticLanguage, withSearchedLp } from './helpers.js';
-
-/**
- * n synthetic languages (alphabets drawn at random, so some share letters), a tokenizer trained on
- * a random mixture of them, and held-out samples replayed: the LP needs slack, as on real data.
- */
-function randomProblem(seed: number, n: number, merges: number) {
-  const random = rng(seed);
-  const alphabets = Array.from({ length: n }, () => ALPHABETS[Math.floor(random() * ALPHABETS.length)]);
-  const weights = alphabets.map(() => 1 + Math.floor(random() * 4));
-  const training = alphabets.map((a, i) => syntheticLanguage(seed * 10 + i, a, 1200, 80));
-  const heldOut = alphabets.map((a, i) => syntheticLanguage(seed * 10 + i, a, 1200, 80, 700 + seed * 10 + i));
-  return mixtureProblem(training, weights, merges, heldOut);
-}
-
-/**
- * The paper's LP with all its rows: for every step t >= firstStep and every pair p present at t,
- * sum_i alpha_i w_i (c_merge,i - c_p,i) + v_t + v_p >= 0, in the same scaled units as LazyMixtureLp.
- */
-function fullLp(transcripts: Transcript[], firstStep: number) {
-  const universe = buildPairUniverse(transcripts);
-  const n = transcripts.length;
-  const totals = transcripts.map((t) => t.totals.pairs).sort((a, b) => a - b);
-  const scale = totals[totals.length >> 1];
-  const w = transcripts.map((t) => scale / t.totals.pairs);
-  const model = new LpModel();
-  for (let i = 0; i < n; i++) model.addCol(0, 1, 0);
-  const alphaCols = Array.from({ length: n }, (_, i) => i);
-  model.addRow(1, 1, alphaCols, new Array<number>(n).fill(1));
-  const vpCol = new Map<number, number>();
-  for (let t = firstStep; t < universe.steps; t++) {
-    const m = universe.mergeGlobal[t];
-    if (m < 0) continue;
-    const counts = new Map<number, Float64Array>();
-    transcripts.forEach((tr, i) => {
-      countsAtStep(tr, t).forEach((c, l) => {
-        if (c === 0) return;
-        const g = universe.localToGlobal[i][l];
-        if (!counts.has(g)) counts.set(g, new Float64Array(n));
-        counts.get(g)![i] = c;
-      });
-    });
-    const merge = counts.get(m) ?? new Float64Array(n);
-    const vt = model.addCol(0, Number.POSITIVE_INFINITY, 1);
-    for (const [p, c] of counts) {
-      if (p === m) continue;
-      if (!vpCol.has(p)) vpCol.set(p, model.addCol(0, Number.POSITIVE_INFINITY, 1));
-      const coef = alphaCols.map((i) => (merge[i] - c[i]) * w[i]);
-      model.addRow(0, Number.POSITIVE_INFINITY, [...alphaCols, vt, vpCol.get(p)!], [...coef, 1, 1]);
-    }
-  }
-  return { model, scale };
-}
+import { withSearchedLp } from './helpers.js';
+import { fullLp, randomProblem } from './full-lp-model.js';
 
 /** The full LP's optimum (scaled back), and `at(alpha)`: its optimum with the shares fixed at alpha. */
 async function fullOptimum(transcripts: Transcript[], firstStep: number) {

@@ -252,7 +252,7 @@ export async function withSearchedLp<R>(
       onProgress: noProgress,
       deadline: Infinity,
     });
-    return use(lp, search, backend);
+    return await use(lp, search, backend);
   } finally {
     backend.dispose();
   }

@@ -8,6 +8,7 @@ import { exploreOptimalFace } from '../../src/solve/optimal-face.js';
 import { byteShareOf } from '../../src/solve/shares.js';
 import { noProgress } from '../../src/common/progress.js';
 import { ALPHABETS, mixtureProblem, syntheticLanguage, withSearchedLp } from './helpers.js';
+import { fullFaceRanges, randomProblem } from './full-lp-model.js';
 
 const WEIGHTS = [2, 1, 3];
 
@@ -76,5 +77,38 @@ test('a category given twice: not unique, each copy ranges over [0, its group sh
       `copies ${centre[0]} + ${centre[1]} vs ${truth[0]}`,
     );
     assert.ok(Math.abs(centre[2] - truth[1]) < 1e-5 && Math.abs(centre[3] - truth[2]) < 1e-5, `${centre}`);
+  });
+});
+
+test("a wide optimal face: the probe's byte-share ranges equal the full LP's", async () => {
+  // Few merges fit many mixtures exactly; exploring this face adds rows its vertices violate.
+  const { transcripts } = randomProblem(1, 4, 40, true);
+  const ratios = transcripts.map((t) => t.totals.bytes / t.totals.pairs);
+  await withSearchedLp(transcripts, 'highs', {}, async (lp, search, backend) => {
+    const rowsBefore = lp.constraints;
+    const later = performance.now() + 60_000;
+    const face = exploreOptimalFace(lp, backend, {
+      objective: search.objective,
+      ratios,
+      uniqueTolerance: 1e-6,
+      seed: 1,
+      deadline: later,
+      rangesDeadline: later,
+      byteShare: byteShareOf(Array.from(lp.alpha), ratios),
+      onProgress: noProgress,
+    });
+    assert.ok(lp.constraints > rowsBefore, 'the face must need rows the search did not add to be a test');
+    assert.equal(face.uncertainty.unique, false);
+    const ranges = face.uncertainty.byteShareRange ?? [];
+    // The same delta above the optimum as exploreOptimalFace allows.
+    const full = await fullFaceRanges(transcripts, 1e-7 * Math.abs(search.objective) + 1e-6);
+    full.forEach(([low, high], i) => {
+      const range = ranges[i];
+      assert.ok(range, `category ${i}: no range (${face.uncertainty.note})`);
+      assert.ok(
+        Math.abs(range[0] - low) < 1e-5 && Math.abs(range[1] - high) < 1e-5,
+        `category ${i}: range [${range[0]}, ${range[1]}], full LP [${low}, ${high}]`,
+      );
+    });
   });
 });
