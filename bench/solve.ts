@@ -6,7 +6,8 @@
 // Usage: node dist/bench/solve.js [n,n,...] [T,T,...] [--glpk] [--no-previous]
 import { trainBpe } from '../src/bpe/index.js';
 import type { WordCounts } from '../src/corpus/types.js';
-import { estimateMixture, solveMixture, type SolveMixtureOptions } from '../src/solve/index.js';
+import { estimateMixture, solveMixture } from '../src/solve/index.js';
+import type { SolveMixtureTuning } from '../src/solve/constraint-search.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -70,13 +71,13 @@ const withPrevious = !args.includes('--no-previous');
 const tokens = 60000;
 
 /** Earlier loops, run on the same problem for the ratio against the current defaults. */
-const references: { name: string; options: Partial<SolveMixtureOptions> }[] = [
+const references: { name: string; tuning: Partial<SolveMixtureTuning> }[] = [
   // Rows in the order the sweep meets them, batches of 0.25 x the rows held (the loop before this one).
-  { name: 'first-met', options: { poolFactor: 1, batchGrowth: 0.25 } },
+  { name: 'first-met', tuning: { poolFactor: 1, batchGrowth: 0.25 } },
   // Also restart at step 0 after each re-solve, batches of 0.25 x all constraints ever added, no anchor.
   {
     name: 'previous',
-    options: { poolFactor: 1, batchGrowth: 0.25, resume: 'restart', batchOf: 'constraints', anchorWeight: 0 },
+    tuning: { poolFactor: 1, batchGrowth: 0.25, resume: 'restart', batchOf: 'constraints', anchorWeight: 0 },
   },
 ];
 const shown = withPrevious ? references : [];
@@ -113,12 +114,11 @@ for (const n of ns) {
     for (const reference of shown) {
       start = performance.now();
       try {
-        await solveMixture(transcripts, {
-          mergeList,
-          backend: 'highs',
-          uncertainty: false,
-          ...reference.options,
-        });
+        await solveMixture(
+          transcripts,
+          { mergeList, backend: 'highs', uncertainty: false },
+          reference.tuning,
+        );
         const seconds = (performance.now() - start) / 1000;
         referenceColumns.push(seconds.toFixed(1), (seconds / highsSeconds).toFixed(2));
       } catch (error) {

@@ -123,10 +123,11 @@ export class LazyMixtureLp {
   /** Pairs holding a slack column, in creation order. */
   readonly vpPairs: number[] = [];
   readonly simplexRow: number;
-  /** Cost given to new slack columns (1 in the main LP; 0 while exploring the optimal face). */
-  slackCost = 1;
-  /** When set, new slack columns also enter this row with coefficient `slackRowCoef`. */
-  slackRow = -1;
+  /**
+   * Where new slack columns go: -1 in the main LP (they cost 1 in the objective); while exploring
+   * the optimal face, the row bounding the total slack (they cost 0 and enter it with coefficient 1).
+   */
+  private faceBoundRow = -1;
   constraints = 0;
   sweptSteps = 0;
   /** Deviation columns (d+ then d-) and rows alpha_i - d+_i + d-_i = 1/n of the anchor. */
@@ -310,9 +311,28 @@ export class LazyMixtureLp {
   }
 
   private slackColumn(): number {
-    const col = this.model.addCol(0, Number.POSITIVE_INFINITY, this.slackCost);
-    if (this.slackRow >= 0) this.model.addCoefficient(this.slackRow, col, 1);
+    const bounded = this.faceBoundRow >= 0;
+    const col = this.model.addCol(0, Number.POSITIVE_INFINITY, bounded ? 0 : 1);
+    if (bounded) this.model.addCoefficient(this.faceBoundRow, col, 1);
     return col;
+  }
+
+  /** The slack columns (step slacks in step order, then pair slacks in creation order). */
+  slackColumns(): number[] {
+    const cols: number[] = [];
+    for (let t = this.firstStep; t < this.steps; t++) if (this.vtCol[t] >= 0) cols.push(this.vtCol[t]);
+    for (const g of this.vpPairs) cols.push(this.vpCol[g]);
+    return cols;
+  }
+
+  /**
+   * Switches to exploring the optimal face: `boundRow` bounds the total slack (the objective), and
+   * slack columns created from now on (for constraints a face vertex violates) cost nothing and
+   * enter that row, so they stay within the optimal objective instead of adding to a cost.
+   * Called again with the next bound row when the face LP is reformulated.
+   */
+  exploreFace(boundRow: number): void {
+    this.faceBoundRow = boundRow;
   }
 
   /**

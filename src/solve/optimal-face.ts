@@ -53,27 +53,20 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
     lpSeconds,
     sweepSeconds,
   });
-  const slackColumns = (): number[] => {
-    const cols: number[] = [];
-    for (let t = lp.firstStep; t < lp.steps; t++) if (lp.vtCol[t] >= 0) cols.push(lp.vtCol[t]);
-    for (const g of lp.vpPairs) cols.push(lp.vpCol[g]);
-    return cols;
-  };
   const delta = 1e-7 * Math.abs(options.objective) + 1e-6;
   const direction = probeDirection(n, options.seed);
 
   // The cheap question first, in the LP's own variables so the solver starts from its optimal
   // basis: can a random direction in the shares improve while the objective stays optimal? Only if
   // it can are the byte-share ranges worth their slower ratio LPs below.
-  let slackCols = slackColumns();
+  let slackCols = lp.slackColumns();
   const probeRow = model.addRow(
     Number.NEGATIVE_INFINITY,
     options.objective + delta,
     slackCols,
     slackCols.map(() => 1),
   );
-  lp.slackCost = 0;
-  lp.slackRow = probeRow;
+  lp.exploreFace(probeRow);
   /**
    * Optimizes `cost` over the optimal face, re-solving while a sweep finds constraints the vertex
    * violates, for at most MAX_VERIFY_ROUNDS sweeps. Returns the last solution and whether its
@@ -147,15 +140,14 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
   const idx = Array.from({ length: n }, (_, i) => i);
   model.addRow(0, 0, [...idx, tCol], [...idx.map(() => 1), -1]);
   model.addRow(1, 1, idx, r);
-  slackCols = slackColumns();
+  slackCols = lp.slackColumns();
   const boundRow = model.addRow(
     Number.NEGATIVE_INFINITY,
     0,
     [...slackCols, tCol],
     [...slackCols.map(() => 1), -(options.objective + delta)],
   );
-  lp.slackCost = 0;
-  lp.slackRow = boundRow;
+  lp.exploreFace(boundRow);
 
   const vertices: Float64Array[] = [];
   let unverified = 0;

@@ -2,7 +2,7 @@
 // their pairs independently, and symbols outside the vocabulary are per-transcript, so pairs are
 // matched by (symbol, symbol) with extra symbols matched by their strings.
 import type { Transcript } from '../bpe/types.js';
-import { PairKeyTable } from './pair-keys.js';
+import { PairTable } from '../bpe/pair-table.js';
 
 export interface PairUniverse {
   categories: number;
@@ -26,7 +26,7 @@ export function buildPairUniverse(transcripts: Transcript[]): PairUniverse {
   const extraIds = new Map<string, number>();
   let totalLocal = 0;
   for (const t of transcripts) totalLocal += t.pairLeft.length;
-  const table = new PairKeyTable(Math.min(totalLocal, 1 << 24));
+  const table = new PairTable(Math.min(totalLocal, 1 << 24));
   const localToGlobal: Int32Array[] = [];
   for (const transcript of transcripts) {
     const symbol = new Int32Array(transcript.extraSymbols.length);

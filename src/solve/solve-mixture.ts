@@ -1,6 +1,6 @@
-// solveMixture: from per-category transcripts to the estimated mixture. Drives the lazy LP (sweep,
-// add constraints, re-solve until a whole sweep adds none), then checks whether the optimum is
-// unique and converts pair shares into byte shares.
+// solveMixture: from per-category transcripts to the estimated mixture. Sets up the lazy LP, runs
+// the constraint search (constraint-search.ts) to a certified optimum, then checks whether the
+// optimum is unique and converts pair shares into byte shares.
 import type { Transcript } from '../bpe/types.js';
 import type { Merge } from '../tokenizer/spec.js';
 import { UserError } from '../common/errors.js';
@@ -12,7 +12,8 @@ import { LazyMixtureLp } from './lazy-lp.js';
 import { createBackend } from './backends/index.js';
 import { byteShareOf } from './shares.js';
 import { exploreOptimalFace } from './optimal-face.js';
-import { ViolationPool } from './violation-pool.js';
+import { DEFAULT_TUNING, searchConstraints } from './constraint-search.js';
+import type { SolveMixtureTuning } from './constraint-search.js';
 
 export interface SolveMixtureOptions {
   /** The tokenizer's merge list (at least as long as the transcripts), for naming merges. */
@@ -29,42 +30,6 @@ export interface SolveMixtureOptions {
   timeLimitSeconds?: number;
   /** Category names, used in error messages. */
   names?: string[];
-  /** Competitors examined per merge step (reference: 10). */
-  competitorBatch?: number;
-  /** New constraints collected before re-solving, at least (reference: 100). */
-  maxAdd?: number;
-  /**
-   * A round adds max(maxAdd, batchGrowth * rows the LP holds) new constraints (default 1;
-   * bench/solve.ts's earlier loops use 0.25). 0 gives the reference's fixed batches. Batches tied
-   * to the rows held (not to all constraints ever added) keep each warm-started solve small once
-   * slack rows are dropped.
-   */
-  batchGrowth?: number;
-  /** What batchGrowth multiplies: the rows the LP holds (default) or all constraints ever added. */
-  batchOf?: 'rows' | 'constraints';
-  /**
-   * Drop constraint rows that are slack at the current optimum once the LP holds more than twice
-   * as many rows as columns (default true); the sweep re-adds any that become violated.
-   */
-  dropSlackRows?: boolean;
-  /**
-   * Weight of the pull towards uniform shares while constraints are being found, per unit of L1
-   * distance, in occurrences of a typical category (default 1; 0 turns it off). See LazyMixtureLp.anchor.
-   */
-  anchorWeight?: number;
-  /**
-   * After a re-solve, go on sweeping from the same step ('continue', default) or start again from
-   * step 0 ('restart', the reference's rule). Either way the answer is certified by a whole sweep
-   * that adds nothing; 'continue' needs 2-3x less time (bench/solve.ts, infer gpt-4o).
-   */
-  resume?: 'restart' | 'continue';
-  /**
-   * A round adds the `batch` most violated constraints among the first poolFactor x batch the
-   * sweep meets (default 3; 1: those met first, as the earlier loops did; Infinity: the most
-   * violated of a whole pass). Choosing among more candidates adds fewer rows that later go slack
-   * (bench/solve.ts and the README's solver tables).
-   */
-  poolFactor?: number;
   /** Tolerance on a pair beating a merge, in occurrences of a typical category (default 1e-6). */
   tolerance?: number;
   /** How many of the worst-explained merges to report (default 20). */
@@ -76,12 +41,6 @@ export interface SolveMixtureOptions {
   /** Seed of the random direction used to probe the optimal face (default 1). */
   seed?: number;
 }
-
-/** Rows the LP may hold, at least and per column, before tight rows without a dual are dropped. */
-const ROW_CAP_MIN = 50_000;
-const ROW_CAP_PER_COLUMN = 10;
-/** Rounds after which slack rows are dropped only when the objective rose (a guard against cycling). */
-const MAX_DROP_ROUNDS = 200;
 
 function validate(transcripts: Transcript[], options: SolveMixtureOptions): void {
   const names = options.names ?? transcripts.map((_, i) => `category ${i + 1}`);
@@ -114,134 +73,46 @@ function validate(transcripts: Transcript[], options: SolveMixtureOptions): void
   }
 }
 
+/**
+ * Phases: (1) check the input and set up the lazy LP; (2) search for the constraints that shape
+ * the optimum (constraint-search.ts: sweep, add batch and re-solve, release the anchor, certify);
+ * (3) read the answer off the LP; (4) probe the optimal face for uniqueness, and if it is not a
+ * point, report share ranges and the face's centre. `tuning` is for bench/solve.ts's comparisons.
+ */
 export async function solveMixture(
   transcripts: Transcript[],
   options: SolveMixtureOptions,
+  tuning: Partial<SolveMixtureTuning> = {},
 ): Promise<MixtureEstimate> {
+  // 1. Setup.
   validate(transcripts, options);
+  const settings = { ...DEFAULT_TUNING, ...tuning };
   const onProgress = options.onProgress ?? noProgress;
   const started = performance.now();
   const deadline =
     options.timeLimitSeconds !== undefined ? started + options.timeLimitSeconds * 1000 : Infinity;
-  const remaining = () =>
-    deadline === Infinity ? undefined : Math.max(0.01, (deadline - performance.now()) / 1000);
   const backend = await createBackend(options.backend ?? 'highs');
   try {
-    const universe = buildPairUniverse(transcripts);
-    const lp = new LazyMixtureLp(transcripts, universe, {
-      competitorBatch: options.competitorBatch ?? 10,
+    const lp = new LazyMixtureLp(transcripts, buildPairUniverse(transcripts), {
+      competitorBatch: settings.competitorBatch,
       tolerance: options.tolerance ?? 1e-6,
       firstStep: options.firstStep,
     });
-    const maxAdd = options.maxAdd ?? 100;
-    const batchGrowth = options.batchGrowth ?? 1;
-    const batchOfRows = (options.batchOf ?? 'rows') === 'rows';
-    const dropSlack = options.dropSlackRows ?? true;
-    const T = lp.steps;
-    let lpSeconds = 0;
-    let rounds = 0;
-    let objectiveScaled = 0;
-    let droppedAt = Number.NEGATIVE_INFINITY;
-    const releaseAnchor = () => {
-      lp.releaseAnchor();
-      droppedAt = Number.NEGATIVE_INFINITY; // the objective loses the anchor's term
-    };
-    let cursor = lp.firstStep;
-    const solveRound = () => {
-      if (performance.now() > deadline) {
-        throw new UserError(
-          `solver ${backend.name}: time limit of ${options.timeLimitSeconds} s reached after ${rounds} rounds; allow more time or use fewer --merges`,
-        );
-      }
-      const lpStart = performance.now();
-      let solution = lp.solve(backend, remaining(), 'the mixture LP');
-      lp.adopt(solution.x);
-      // The anchor only picks among shares that all explain the merges found so far without slack;
-      // once slack is needed, the slacks decide and the pull would only slow the rounds down.
-      if (lp.anchored && slackTotal(lp) > lp.settings.tolerance) {
-        releaseAnchor();
-        solution = lp.solve(backend, remaining(), 'the mixture LP');
-        lp.adopt(solution.x);
-      }
-      lpSeconds += (performance.now() - lpStart) / 1000;
-      objectiveScaled = solution.objective;
-      rounds++;
-      // Dropping cannot cycle while the objective rises (it never falls as rows are added), so past
-      // MAX_DROP_ROUNDS rows are only dropped after a round that raised it.
-      const rising = objectiveScaled > droppedAt * (1 + 1e-9) + 1e-12;
-      if (dropSlack && (rounds <= MAX_DROP_ROUNDS || rising) && lp.rows > 1000) {
-        droppedAt = objectiveScaled;
-        // Tight rows pile up while many shares are optimal (up to a million at 112 categories, where
-        // HiGHS's WebAssembly memory gives out); past the cap, rows without a shadow price go too.
-        const crowded = lp.rows > Math.max(ROW_CAP_MIN, ROW_CAP_PER_COLUMN * lp.variables);
-        lp.dropSlackRows(solution.x, crowded ? solution.rowDual : undefined);
-      }
-      onProgress({
-        stage: 'solve',
-        done: rounds,
-        total: 0,
-        unit: 'rounds',
-        detail: `${lp.constraints} constraints (${lp.rows} rows), objective ${(objectiveScaled / lp.scale).toExponential(3)}`,
-      });
-    };
 
-    // Sweep the steps; re-solve after a batch of new constraints. With `restart` (the reference's
-    // rule) the next sweep starts again at step firstStep under the new shares; with `continue` it
-    // goes on from the same step and wraps around. Stop after `span` consecutive steps (a whole
-    // sweep of steps firstStep..T-1 under one assignment) add no constraint.
-    const restart = (options.resume ?? 'continue') === 'restart';
-    const span = T - lp.firstStep;
-    lp.resetCounts();
-    lp.recomputePriorities();
-    let clean = 0;
-    const anchorWeight = options.anchorWeight ?? 1;
-    if (anchorWeight > 0) lp.anchor(anchorWeight);
-    // Candidates wait in a pool that keeps the most violated; a round adds the pool's rows once the
-    // sweep has met poolFactor times as many candidates as a batch holds (or at the end of a pass).
-    const poolFactor = options.poolFactor ?? 3;
-    const batchSize = () =>
-      Math.ceil(Math.max(maxAdd, batchGrowth * (batchOfRows ? lp.rows : lp.constraints)));
-    const pool = new ViolationPool(batchSize(), lp.n);
-    let seen = 0;
-    for (;;) {
-      const found = lp.checkStep(cursor, pool);
-      if (found > 0) {
-        seen += found;
-        clean = 0;
-      } else clean++;
-      lp.applyStep(cursor);
-      cursor++;
-      if (clean >= span) {
-        if (!lp.anchored) break;
-        // Optimal with the anchor: release it and go on until a sweep under the plain LP's optimum is clean.
-        releaseAnchor();
-        solveRound();
-        clean = 0;
-        cursor = T;
-      }
-      if (seen >= poolFactor * pool.capacity || (cursor === T && seen > 0)) {
-        lp.addPooled(pool);
-        solveRound();
-        pool.reset(batchSize());
-        seen = 0;
-        clean = 0;
-        if (restart) cursor = T;
-        else if (cursor < T) lp.recomputePriorities();
-      }
-      if (cursor === T) {
-        cursor = lp.firstStep;
-        lp.resetCounts();
-        lp.recomputePriorities();
-      }
-    }
+    // 2. The constraint search.
+    const search = searchConstraints(lp, backend, {
+      tuning: settings,
+      onProgress,
+      deadline,
+      timeLimitSeconds: options.timeLimitSeconds,
+    });
     const elapsed = (performance.now() - started) / 1000;
-    let sweepSeconds = elapsed - lpSeconds;
 
+    // 3. The answer at the certified optimum.
     const pairShare = Array.from(lp.alpha);
     const ratios = transcripts.map((t) => t.totals.bytes / t.totals.pairs);
     const byteShare = byteShareOf(pairShare, ratios);
     const sums = lp.slackSums();
-
     const estimate: MixtureEstimate = {
       pairShare,
       byteShare,
@@ -249,15 +120,17 @@ export async function solveMixture(
       objective: (sums.steps + sums.pairs) / lp.scale,
       slackTotal: sums.steps / lp.scale,
       unexplainedMerges: worstMerges(lp, options.mergeList, options.unexplainedCount ?? 20),
-      rounds,
+      rounds: search.rounds,
       constraints: lp.constraints,
       variables: lp.variables,
-      sweepSeconds,
-      lpSeconds,
+      sweepSeconds: elapsed - search.lpSeconds,
+      lpSeconds: search.lpSeconds,
     };
+
+    // 4. Uniqueness: the optimal face's extent, and its centre in place of an arbitrary vertex.
     if (options.uncertainty ?? true) {
       const face = exploreOptimalFace(lp, backend, {
-        objective: objectiveScaled,
+        objective: search.objective,
         ratios,
         uniqueTolerance: options.uniqueTolerance ?? 1e-6,
         seed: options.seed ?? 1,
@@ -276,12 +149,11 @@ export async function solveMixture(
       estimate.constraints = lp.constraints;
       estimate.variables = lp.variables;
       estimate.lpSeconds += face.lpSeconds;
-      sweepSeconds += face.sweepSeconds;
-      estimate.sweepSeconds = sweepSeconds;
+      estimate.sweepSeconds += face.sweepSeconds;
     }
     const absent = countAbsent(lp);
     if (absent > 0) {
-      const note = `${absent} of ${span} merges occur in no category's sample and constrain nothing`;
+      const note = `${absent} of ${lp.steps - lp.firstStep} merges occur in no category's sample and constrain nothing`;
       estimate.uncertainty = estimate.uncertainty
         ? { ...estimate.uncertainty, note: `${estimate.uncertainty.note}; ${note}` }
         : { unique: true, note };
@@ -290,11 +162,6 @@ export async function solveMixture(
   } finally {
     backend.dispose();
   }
-}
-
-function slackTotal(lp: LazyMixtureLp): number {
-  const sums = lp.slackSums();
-  return sums.steps + sums.pairs;
 }
 
 function countAbsent(lp: LazyMixtureLp): number {

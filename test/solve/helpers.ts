@@ -1,8 +1,19 @@
 // Test helpers for the solver: a deliberately naive BPE (full recount every step) that trains on a
 // weighted mixture and replays a merge list into Transcripts, plus synthetic "languages", so the
-// solver is checked against mixtures whose truth is known without depending on src/bpe.
+// solver is checked against mixtures whose truth is known without depending on src/bpe. Also the
+// constraint search run alone on a fresh lazy LP.
 import type { Transcript } from '../../src/bpe/types.js';
 import type { Merge } from '../../src/tokenizer/spec.js';
+import { noProgress } from '../../src/common/progress.js';
+import { createBackend } from '../../src/solve/backends/index.js';
+import {
+  DEFAULT_TUNING,
+  searchConstraints,
+  type SolveMixtureTuning,
+} from '../../src/solve/constraint-search.js';
+import { LazyMixtureLp } from '../../src/solve/lazy-lp.js';
+import { buildPairUniverse } from '../../src/solve/pair-universe.js';
+import type { SolverBackend } from '../../src/solve/types.js';
 import { rng } from '../bpe/helpers.js';
 
 export type Words = Map<string, number>;
@@ -198,4 +209,51 @@ export const ALPHABETS = ['abcdefghij', 'klmnopqrst', 'aeiouxyzbc', 'абвгд�
 
 export function mse(a: number[], b: number[]): number {
   return a.reduce((s, x, i) => s + (x - b[i]) ** 2, 0) / a.length;
+}
+
+/**
+ * A tokenizer trained (naively, `merges` merges) on `samples` mixed with `weights`, and `replayed`
+ * (default: the samples themselves, an exact problem) replayed through it. truth: the mixture's
+ * byte shares.
+ */
+export function mixtureProblem(samples: Words[], weights: number[], merges: number, replayed = samples) {
+  const mixture = mergeWords(samples.map((s, i) => scaleWords(s, weights[i])));
+  const mergeList = trainNaive(mixture, merges);
+  const symbols = symbolTable(mergeList, [...mixture.keys()].join(''));
+  const transcripts = replayed.map((s) => replayNaive(s, mergeList, symbols));
+  const bytes = samples.map((s, i) => bytesOf(s) * weights[i]);
+  const total = bytes.reduce((a, b) => a + b, 0);
+  return { mergeList, symbols, transcripts, truth: bytes.map((b) => b / total) };
+}
+
+/**
+ * Runs the constraint search alone on a fresh lazy LP, then hands the LP (at its certified optimum)
+ * and the backend to `use` before the backend is disposed.
+ */
+export async function withSearchedLp<R>(
+  transcripts: Transcript[],
+  backendName: SolverBackend,
+  tuning: Partial<SolveMixtureTuning>,
+  use: (
+    lp: LazyMixtureLp,
+    search: ReturnType<typeof searchConstraints>,
+    backend: Awaited<ReturnType<typeof createBackend>>,
+  ) => R,
+): Promise<R> {
+  const settings = { ...DEFAULT_TUNING, ...tuning };
+  const lp = new LazyMixtureLp(transcripts, buildPairUniverse(transcripts), {
+    competitorBatch: settings.competitorBatch,
+    tolerance: 1e-6,
+  });
+  const backend = await createBackend(backendName);
+  try {
+    const search = searchConstraints(lp, backend, {
+      tuning: settings,
+      onProgress: noProgress,
+      deadline: Infinity,
+    });
+    return await use(lp, search, backend);
+  } finally {
+    backend.dispose();
+  }
 }

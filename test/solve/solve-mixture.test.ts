@@ -3,27 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solveMixture } from '../../src/solve/index.js';
-import {
-  ALPHABETS,
-  bytesOf,
-  mergeWords,
-  mse,
-  replayNaive,
-  scaleWords,
-  symbolTable,
-  syntheticLanguage,
-  trainNaive,
-} from './helpers.js';
+import { ALPHABETS, mixtureProblem, mse, syntheticLanguage } from './helpers.js';
 
 function exactProblem(weights: number[], merges: number, seed = 7) {
   const samples = weights.map((_, i) => syntheticLanguage(seed + i, ALPHABETS[i], 3000));
-  const mixture = mergeWords(samples.map((s, i) => scaleWords(s, weights[i])));
-  const mergeList = trainNaive(mixture, merges);
-  const symbols = symbolTable(mergeList, [...mixture.keys()].join(''));
-  const transcripts = samples.map((s) => replayNaive(s, mergeList, symbols));
-  const bytes = samples.map((s, i) => bytesOf(s) * weights[i]);
-  const total = bytes.reduce((a, b) => a + b, 0);
-  return { samples, mergeList, symbols, transcripts, truth: bytes.map((b) => b / total) };
+  return mixtureProblem(samples, weights, merges);
 }
 
 test('exact mixture of 5 synthetic languages: byte shares recovered with MSE < 1e-7', async () => {
@@ -42,15 +26,9 @@ test('exact mixture of 5 synthetic languages: byte shares recovered with MSE < 1
 test('held-out samples: shares close to the truth, slacks explain the noise', async () => {
   const weights = [1, 3, 2, 4];
   const training = weights.map((_, i) => syntheticLanguage(100 + i, ALPHABETS[i], 4000));
-  const mixture = mergeWords(training.map((s, i) => scaleWords(s, weights[i])));
-  const mergeList = trainNaive(mixture, 200);
-  const symbols = symbolTable(mergeList, [...mixture.keys()].join(''));
   // Same lexicons (same seeds) but other draws of words from them.
   const heldOut = weights.map((_, i) => syntheticLanguage(100 + i, ALPHABETS[i], 4000, 400, 555 + i));
-  const transcripts = heldOut.map((s) => replayNaive(s, mergeList, symbols));
-  const bytes = training.map((s, i) => bytesOf(s) * weights[i]);
-  const total = bytes.reduce((a, b) => a + b, 0);
-  const truth = bytes.map((b) => b / total);
+  const { mergeList, transcripts, truth } = mixtureProblem(training, weights, 200, heldOut);
   const estimate = await solveMixture(transcripts, { mergeList });
   assert.ok(mse(estimate.byteShare, truth) < 1e-3, `MSE ${mse(estimate.byteShare, truth)}`);
 });
@@ -58,11 +36,8 @@ test('held-out samples: shares close to the truth, slacks explain the noise', as
 test('the three backends reach the same objective', async () => {
   const weights = [2, 1, 3];
   const training = weights.map((_, i) => syntheticLanguage(300 + i, ALPHABETS[i], 1500, 150));
-  const mixture = mergeWords(training.map((s, i) => scaleWords(s, weights[i])));
-  const mergeList = trainNaive(mixture, 60);
-  const symbols = symbolTable(mergeList, [...mixture.keys()].join(''));
   const other = weights.map((_, i) => syntheticLanguage(300 + i, ALPHABETS[i], 1500, 150, 900 + i));
-  const transcripts = other.map((s) => replayNaive(s, mergeList, symbols));
+  const { mergeList, transcripts } = mixtureProblem(training, weights, 60, other);
   const results = [];
   for (const backend of ['highs', 'glpk', 'jsl'] as const) {
     results.push(await solveMixture(transcripts, { mergeList, backend, uncertainty: false }));

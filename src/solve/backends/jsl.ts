@@ -1,12 +1,12 @@
 // The pure-JavaScript backend (`javascript-lp-solver`): a dense tableau simplex, so only small
-// problems; beyond JSL_MAX_NONZEROS the caller is told to use HiGHS instead of waiting for ever.
+// problems; beyond JSL_MAX_TABLEAU_CELLS the caller is told to use HiGHS instead of waiting for ever.
 import * as jslModule from 'javascript-lp-solver';
 import { UserError } from '../../common/errors.js';
 import type { LpBackend, LpModel, LpSolution } from './lp-model.js';
 
 /**
  * Largest LP (rows x columns of its dense tableau) javascript-lp-solver is allowed to take.
- * Measured here (bench/solve-jsl-limit.ts): a 2,000 x 120 tableau solves in about a second,
+ * Measured when the limit was set (the script was not kept in bench/): a 2,000 x 120 tableau solves in about a second,
  * beyond ~1e6 cells a single solve takes tens of seconds.
  */
 export const JSL_MAX_TABLEAU_CELLS = 400_000;
