@@ -23,7 +23,18 @@ export abstract class BaseCommand extends Command {
     }),
   };
 
+  /** Whether the command reads or writes the cache; those that do check it before any work. */
+  static usesCache = true;
+
   private progressDisplay?: ProgressDisplay;
+
+  /** A cache folder from $TOKMIX_CACHE or the default is checked before work, like --cache-dir. */
+  override async init(): Promise<void> {
+    await super.init();
+    const flagGiven = this.argv.some((arg) => arg === '--cache-dir' || arg.startsWith('--cache-dir='));
+    if (!(this.constructor as typeof BaseCommand).usesCache || flagGiven) return;
+    assertWritableDir(defaultCacheDir(), process.env.TOKMIX_CACHE ? '$TOKMIX_CACHE' : 'the cache folder');
+  }
 
   /** A progress renderer: bars on a terminal, a line per stage otherwise, silent under --json. */
   protected progress(json: boolean): ProgressDisplay {

@@ -10,6 +10,9 @@ export default class Plot extends BaseCommand {
 
   static override strict = false;
 
+  /** Plot reads result files only. */
+  static override usesCache = false;
+
   static override examples = [
     '<%= config.bin %> plot results/gpt2/result.json --out gpt2.png --top 15',
     '<%= config.bin %> plot results/gpt2/result.json results/llama3/result.json --group paper --out cmp.svg',

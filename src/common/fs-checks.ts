@@ -152,7 +152,8 @@ export function assertWritableDir(dir: string, flag: string): void {
     writeFileSync(probe, '', { flag: 'wx' });
   } catch (error) {
     const e = describeFsError(error, dir);
-    throw new UserError(`${e.message} (${flag} must be a folder tokmix can write)`, dir);
+    const fix = flag.startsWith('--') ? '' : '; pass --cache-dir or set TOKMIX_CACHE to one';
+    throw new UserError(`${e.message} (${flag} must be a folder tokmix can write${fix})`, dir);
   }
   rmSync(probe, { force: true });
 }

@@ -2,7 +2,7 @@
 // merges.txt, .tiktoken, claude.json-style ranks, or a folder holding one) → one TokenizerSpec.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { UserError, isUserError } from '../common/errors.js';
+import { describeFsError, UserError, isUserError } from '../common/errors.js';
 import type { Alphabet, TokenizerSpec } from './spec.js';
 import { BUILTIN_TOKENIZERS, findBuiltin, loadBuiltin, packageInfo } from './builtins.js';
 import type { Cache } from '../common/cache.js';
@@ -66,11 +66,17 @@ export async function loadTokenizer(ref: string, options: LoadTokenizerOptions =
 
 /** A folder stands for the tokenizer.json, .tiktoken or merges.txt inside it. */
 function resolveFolder(path: string): string {
-  if (!statSync(path).isDirectory()) return path;
-  for (const name of ['tokenizer.json', 'merges.txt']) {
-    if (existsSync(join(path, name))) return join(path, name);
+  let names: string[];
+  try {
+    if (!statSync(path).isDirectory()) return path;
+    names = readdirSync(path);
+  } catch (error) {
+    throw describeFsError(error, path);
   }
-  const tiktoken = readdirSync(path).find((f) => f.endsWith('.tiktoken'));
+  for (const name of ['tokenizer.json', 'merges.txt']) {
+    if (names.includes(name)) return join(path, name);
+  }
+  const tiktoken = names.find((f) => f.endsWith('.tiktoken'));
   if (tiktoken) return join(path, tiktoken);
   throw new UserError(`${path}: a folder without tokenizer.json, merges.txt or *.tiktoken`, path);
 }

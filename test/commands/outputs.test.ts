@@ -156,3 +156,26 @@ test('a FIFO in a category is refused, not opened (the run would hang)', async (
   const run = await tokmix(work, 'count', 'gpt2', '--categories', 'cats', '--cache-dir', join(work, 'cache'));
   assertRefused(run, /cats\/a\/pipe\.txt: a named pipe \(FIFO\), not a regular file/);
 });
+
+test('a FIFO given as the tokenizer is refused, not read (the read would block)', async (t) => {
+  const work = workspace(t);
+  if (spawnSync('mkfifo', [join(work, 'tokenizer.json')]).status !== 0) return t.skip('no mkfifo');
+  const run = await tokmix(work, 'tokenizers', 'show', 'tokenizer.json', '--cache-dir', join(work, 'cache'));
+  assertRefused(run, /tokenizer\.json: not a regular file/);
+});
+
+test('a $TOKMIX_CACHE that is a file is refused before any work, as --cache-dir is', async (t) => {
+  const work = workspace(t);
+  writeFileSync(join(work, 'not-a-folder'), 'x');
+  const run = await tokmixAsync(['count', 'gpt2', '--categories', 'cats'], {
+    cwd: work,
+    env: { TOKMIX_CACHE: join(work, 'not-a-folder') },
+  });
+  assertRefused(run, /not-a-folder: is a file, not a folder; \$TOKMIX_CACHE takes a folder/);
+  // plot never touches the cache, so a broken one does not stop it.
+  const plot = await tokmixAsync(['plot', 'missing.json'], {
+    cwd: work,
+    env: { TOKMIX_CACHE: join(work, 'not-a-folder') },
+  });
+  assertRefused(plot, /missing\.json/);
+});

@@ -10,7 +10,10 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export function readTextFile(path: string, expected: string): string {
   let bytes: Buffer;
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    const stats = statSync(path);
+    if (stats.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    // A FIFO, socket or device would block or never end: only regular files are read.
+    if (!stats.isFile()) throw new UserError(`${path}: not a regular file; give a tokenizer file`, path);
     checkFileSize(path);
     bytes = readFileSync(path);
   } catch (error) {
