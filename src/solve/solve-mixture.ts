@@ -23,6 +23,11 @@ export interface SolveMixtureOptions {
    * merges a tokenizer inherited from another). Shares stay normalized by step-0 pair totals.
    */
   firstStep?: number;
+  /**
+   * Steps applied but never constrained, wherever they fall (mask over steps, 1 = excluded):
+   * merges BPE did not learn, interleaved in the attacked range (src/tokenizer/hand-added.ts).
+   */
+  excludedSteps?: Uint8Array;
   backend?: SolverBackend;
   onProgress?: ProgressCallback;
   /** Wall-clock limit for the whole solve (sweeps and LPs), in seconds. */
@@ -132,6 +137,7 @@ export async function solveMixture(
       competitorBatch: options.competitorBatch ?? 10,
       tolerance: options.tolerance ?? 1e-6,
       firstStep: options.firstStep,
+      excludedSteps: options.excludedSteps,
     });
     const maxAdd = options.maxAdd ?? 100;
     const batchGrowth = options.batchGrowth ?? 1;
@@ -279,9 +285,10 @@ export async function solveMixture(
       sweepSeconds += face.sweepSeconds;
       estimate.sweepSeconds = sweepSeconds;
     }
-    const absent = countAbsent(lp);
+    const absent = countAbsent(lp, options.excludedSteps);
     if (absent > 0) {
-      const note = `${absent} of ${span} merges occur in no category's sample and constrain nothing`;
+      const attacked = span - countExcluded(lp, options.excludedSteps);
+      const note = `${absent} of ${attacked} merges occur in no category's sample and constrain nothing`;
       estimate.uncertainty = estimate.uncertainty
         ? { ...estimate.uncertainty, note: `${estimate.uncertainty.note}; ${note}` }
         : { unique: true, note };
@@ -297,10 +304,17 @@ function slackTotal(lp: LazyMixtureLp): number {
   return sums.steps + sums.pairs;
 }
 
-function countAbsent(lp: LazyMixtureLp): number {
+function countAbsent(lp: LazyMixtureLp, excluded: Uint8Array | undefined): number {
   let absent = 0;
-  for (let t = lp.firstStep; t < lp.steps; t++) if (lp.universe.mergeGlobal[t] < 0) absent++;
+  for (let t = lp.firstStep; t < lp.steps; t++)
+    if (lp.universe.mergeGlobal[t] < 0 && excluded?.[t] !== 1) absent++;
   return absent;
+}
+
+function countExcluded(lp: LazyMixtureLp, excluded: Uint8Array | undefined): number {
+  let count = 0;
+  if (excluded) for (let t = lp.firstStep; t < lp.steps; t++) if (excluded[t] === 1) count++;
+  return count;
 }
 
 /** The merges with the largest step slacks: those the candidate categories explain worst. */
