@@ -8,7 +8,7 @@ import { UserError } from '../common/errors.js';
 import type { Transcript } from '../bpe/types.js';
 import type { ReplaySpec } from '../bpe/replay.js';
 import { replayCategories } from '../bpe/replay-categories.js';
-import { solveMixture, type SolveMixtureOptions } from './solve-mixture.js';
+import { solveMixture, validate, type SolveMixtureOptions } from './solve-mixture.js';
 import type { MixtureEstimate } from './types.js';
 
 export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'mergeList' | 'names'> {
@@ -74,7 +74,15 @@ export async function estimateMixture(
   deadline?.check('replaying the merges');
   const replaySeconds = (performance.now() - start) / 1000;
   const coverage = mergeCoverage(transcripts, solveOptions.firstStep, solveOptions.excludedSteps);
-  beforeSolve?.(coverage);
+  if (beforeSolve) {
+    // The solve's own checks (a category without pairs) come before the caller's.
+    validate(transcripts, {
+      ...solveOptions,
+      mergeList: spec.mergeList,
+      names: counts.map((c) => c.category.name),
+    });
+    beforeSolve(coverage);
+  }
   start = performance.now();
   const estimate = await solveMixture(transcripts, {
     ...solveOptions,

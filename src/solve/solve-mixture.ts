@@ -88,7 +88,8 @@ const ROW_CAP_PER_COLUMN = 10;
 /** Rounds after which slack rows are dropped only when the objective rose (a guard against cycling). */
 const MAX_DROP_ROUNDS = 200;
 
-function validate(transcripts: Transcript[], options: SolveMixtureOptions): void {
+/** Checks the transcripts and options before any solving (exported for estimateMixture's early check). */
+export function validate(transcripts: Transcript[], options: SolveMixtureOptions): void {
   const names = options.names ?? transcripts.map((_, i) => `category ${i + 1}`);
   if (transcripts.length === 0) throw new UserError('no categories to solve for; give at least one category');
   const { steps, vocabSize } = transcripts[0];
