@@ -16,10 +16,13 @@ export * from './solve/index.js';
 export * from './infer.js';
 export {
   resolveMergeRange,
-  inheritedMerges,
-  inheritedMergesNote,
+  planMergeRange,
+  lineageLine,
   parseSkipMerges,
   checkSkipMerges,
+  DEFAULT_SKIP,
   type MergeRange,
+  type ExcludedMerges,
+  type SkipMerges,
 } from './merge-range.js';
 export { parseByteSize, formatBytes } from './cli/byte-size.js';

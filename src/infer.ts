@@ -10,7 +10,14 @@ import type { ProgressCallback } from './common/progress.js';
 import { loadTokenizer } from './tokenizer/load.js';
 import { parsePreTokenizerPreset } from './tokenizer/presets.js';
 import type { TokenizerSpec } from './tokenizer/spec.js';
-import { checkSkipMerges, inheritedMergesNote, resolveMergeRange, type MergeRange } from './merge-range.js';
+import {
+  checkSkipMerges,
+  lineageLine,
+  planMergeRange,
+  type MergeRange,
+  type SkipMerges,
+} from './merge-range.js';
+import { describeHandAdded } from './tokenizer/hand-added.js';
 import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
@@ -35,10 +42,17 @@ export interface InferOptions {
   /** Merges to attack (default DEFAULT_MERGES, or all after the skipped ones when fewer). */
   merges?: number;
   /**
-   * Merges applied but not attacked, before the `merges` attacked ones (default 0; a built-in that
-   * inherited its first merges from another, e.g. llama3's 100,000 cl100k merges, gets a note).
+   * Merges applied but not attacked, before the `merges` attacked ones: a number, or 'auto' for the
+   * merges the tokenizer shares with the built-in it extends (default DEFAULT_SKIP, 'auto': 0 for a
+   * tokenizer that extends none; llama3 skips gpt-3.5's 100,000).
    */
-  skipMerges?: number;
+  skipMerges?: SkipMerges;
+  /** Attack hand-added merges too (by default they are applied but not attacked). */
+  keepHandAdded?: boolean;
+  /** Solve even when most attacked merges occur in no sample (by default that is refused). */
+  allowUnconstrained?: boolean;
+  /** The tokenizer's name in the result (default: the folder naming the model, else the file name). */
+  name?: string;
   /** Cap on each category's sample in bytes (default DEFAULT_BYTES_PER_CATEGORY). */
   bytes?: number;
   /** Which sequences a capped sample takes. */
@@ -64,6 +78,9 @@ function validateInferOptions(options: InferOptions): void {
     throw new UserError(`--merges ${options.merges}: expected a positive whole number`, '--merges');
   }
   checkSkipMerges(options.skipMerges);
+  if (options.name !== undefined && options.name.trim() === '') {
+    throw new UserError('--name: expected a non-empty name', '--name');
+  }
   if (options.bytes !== undefined && (!Number.isFinite(options.bytes) || options.bytes <= 0)) {
     throw new UserError(`--bytes ${options.bytes}: expected a positive size`, '--bytes');
   }
@@ -79,13 +96,15 @@ function validateInferOptions(options: InferOptions): void {
 export interface InferPlan {
   options: InferOptions;
   tokenizer: TokenizerSpec;
-  /** The merges used: `skip` applied, then `merges` attacked. */
+  /** The merges used: `skip` applied, then `merges` attacked, hand-added ones among them excluded. */
   range: MergeRange;
   categorySet: string;
   cacheDir: string;
   deadline: Deadline;
-  /** The one-line note for a built-in whose first merges are another's, when none were skipped. */
-  inheritedNote?: string;
+  /** One line naming the built-in the tokenizer extends and what the run skipped, when it extends one. */
+  lineageNote?: string;
+  /** One line on the hand-added merges left out of the attack, when any. */
+  excludedNote?: string;
 }
 
 /**
@@ -96,18 +115,23 @@ export async function planInfer(tokenizerRef: string, options: InferOptions = {}
   validateInferOptions(options);
   const deadline = options.deadline ?? new Deadline(options.timeLimitSeconds);
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const tokenizer = await loadTokenizer(tokenizerRef, {
+  const cache = new Cache(cacheDir);
+  const loaded = await loadTokenizer(tokenizerRef, {
     // Built-ins derive their merges from ranks: cache the result like every other stage.
-    cache: new Cache(cacheDir),
+    cache,
     preTokenizer:
       options.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(options.pretokenizer),
   });
+  const tokenizer = options.name === undefined ? loaded : { ...loaded, name: options.name.trim() };
   deadline.check('loading the tokenizer');
-  const range = resolveMergeRange(tokenizer, {
+  const range = await planMergeRange(tokenizer, {
     merges: options.merges,
     skipMerges: options.skipMerges,
     defaultMerges: DEFAULT_MERGES,
+    keepHandAdded: options.keepHandAdded,
+    cache,
   });
+  deadline.check('comparing the tokenizer with the built-ins');
   return {
     options,
     tokenizer,
@@ -115,7 +139,12 @@ export async function planInfer(tokenizerRef: string, options: InferOptions = {}
     categorySet: options.categories ?? 'default',
     cacheDir,
     deadline,
-    ...(range.inherited ? { inheritedNote: inheritedMergesNote(tokenizer.name, range.inherited) } : {}),
+    ...(range.lineage ? { lineageNote: lineageLine(tokenizer.name, range.lineage, range.skip) } : {}),
+    ...(range.excluded
+      ? {
+          excludedNote: `${range.excluded.count} hand-added merges applied but not attacked: ${describeHandAdded(range.excluded.blocks)}; --keep-hand-added attacks them`,
+        }
+      : {}),
   };
 }
 
@@ -130,7 +159,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     onProgress,
   });
   deadline.check('preparing the categories');
-  const { skip, merges: steps } = range;
+  const { skip, merges: attacked, steps } = range;
   const cache = new Cache(plan.cacheDir);
   const bytes = options.bytes ?? DEFAULT_BYTES_PER_CATEGORY;
   const counts = await countCategories(categories, spec, {
@@ -143,13 +172,22 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     textColumn: options.textColumn,
     deadline,
   });
-  const { transcripts, estimate } = await estimateMixture(counts, spec, skip + steps, {
+  const mixture = await estimateMixture(counts, spec, steps, {
     firstStep: skip,
+    ...(range.excluded ? { excludedSteps: range.excluded.mask } : {}),
+    beforeSolve: (coverage) => {
+      if (options.allowUnconstrained || 2 * coverage.unconstrainedMerges <= coverage.attackedMerges) return;
+      throw new UserError(
+        `${spec.name}: ${coverage.unconstrainedMerges} of the ${coverage.attackedMerges} attacked merges (steps ${skip}–${steps - 1}) occur in no category's sample, so the samples cannot decide the mixture; attack other merges (--skip-merges, --merges), give more or other categories (--categories, --bytes), or pass --allow-unconstrained`,
+        '--allow-unconstrained',
+      );
+    },
     backend: (options.solver as SolverBackend | undefined) ?? 'highs',
     cache,
     onProgress,
     deadline,
   });
+  const { transcripts, estimate } = mixture;
   const ranges = estimate.uncertainty?.byteShareRange;
   const results: CategoryResult[] = counts.map((c, i) => ({
     name: c.category.name,
@@ -170,10 +208,14 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       source: spec.source,
       format: spec.format,
       alphabet: spec.alphabet,
-      mergesUsed: steps,
+      mergesUsed: attacked,
       mergesAvailable: spec.mergeList.length,
       firstStep: skip,
-      lastStep: skip + steps - 1,
+      lastStep: steps - 1,
+      ...(range.lineage ? { lineage: range.lineage } : {}),
+      ...(range.excluded
+        ? { excludedMerges: { count: range.excluded.count, blocks: range.excluded.blocks } }
+        : {}),
     },
     categorySet,
     categories: results,
@@ -190,18 +232,23 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       unique: estimate.uncertainty?.unique ?? true,
       ...(estimate.uncertainty?.note ? { note: estimate.uncertainty.note } : {}),
       unexplainedMerges: estimate.unexplainedMerges,
+      unconstrainedMerges: mixture.unconstrainedMerges,
     },
     options: {
       categories: categorySet,
-      merges: steps,
+      merges: attacked,
       skipMerges: skip,
+      skipMergesAsked: options.skipMerges ?? null,
+      keepHandAdded: options.keepHandAdded ?? false,
+      allowUnconstrained: options.allowUnconstrained ?? false,
       bytes,
       seed: options.seed ?? 0,
       solver: estimate.backend,
       pretokenizer: options.pretokenizer ?? null,
       notes: [
         ...spec.notes,
-        ...(plan.inheritedNote ? [plan.inheritedNote] : []),
+        ...(plan.lineageNote ? [plan.lineageNote] : []),
+        ...(plan.excludedNote ? [plan.excludedNote] : []),
         ...counts.flatMap((c) => c.notes ?? []),
       ],
     },

@@ -12,7 +12,8 @@ import { Deadline } from '../common/deadline.js';
 import { formatTable } from '../cli/table.js';
 import { parseByteSize } from '../cli/byte-size.js';
 import { planInfer, runInfer, type InferOptions } from '../infer.js';
-import { parseSkipMerges } from '../merge-range.js';
+import { lineageLine, parseSkipMerges } from '../merge-range.js';
+import { describeHandAdded } from '../tokenizer/hand-added.js';
 import { slug } from '../cli/slug.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
@@ -32,7 +33,8 @@ export default class Infer extends BaseCommand {
     '<%= config.bin %> infer gpt-4o',
     '<%= config.bin %> infer ./tokenizer.json --categories ./my-categories --merges 3000',
     '<%= config.bin %> infer llama3 --categories languages --solver glpk --json',
-    '<%= config.bin %> infer llama3 --skip-merges 100000 --merges 1000',
+    "<%= config.bin %> infer llama3 --skip-merges 0            # attack from the first merge (gpt-3.5's)",
+    '<%= config.bin %> infer ./models/tokenizer.json --name my-model --keep-hand-added',
   ];
 
   static override args = { tokenizer: tokenizerArg };
@@ -49,7 +51,21 @@ export default class Infer extends BaseCommand {
     }),
     'skip-merges': Flags.string({
       description:
-        "merges applied but not attacked, before the attacked ones (default 0; llama3's first 100000 are gpt-3.5's)",
+        "merges applied but not attacked, before the attacked ones: a number, or auto (default) for those shared with the built-in the tokenizer extends (llama3: gpt-3.5's 100000)",
+    }),
+    'keep-hand-added': Flags.boolean({
+      description:
+        'attack hand-added merges (runs of one whitespace symbol BPE did not learn) too; by default they are applied but not attacked',
+      default: false,
+    }),
+    'allow-unconstrained': Flags.boolean({
+      description:
+        "solve even when most attacked merges occur in no category's sample (the answer is then arbitrary)",
+      default: false,
+    }),
+    name: Flags.string({
+      description:
+        "the tokenizer's name in the result (default: the folder naming the model, else the file name)",
     }),
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 1MB; default 1MB)" }),
     solver: Flags.string({
@@ -76,6 +92,9 @@ export default class Infer extends BaseCommand {
       categories: flags.categories,
       merges: flags.merges === undefined ? undefined : parsePositiveInteger(flags.merges, '--merges'),
       skipMerges: flags['skip-merges'] === undefined ? undefined : parseSkipMerges(flags['skip-merges']),
+      keepHandAdded: flags['keep-hand-added'],
+      allowUnconstrained: flags['allow-unconstrained'],
+      name: flags.name,
       bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
       seed: flags.seed,
       solver: flags.solver,
@@ -94,9 +113,9 @@ export default class Infer extends BaseCommand {
       flags.out ?? join('results', `${slug(plan.tokenizer.name)}-${slug(flags.categories)}-${date}`);
     const outCheck = { force: flags.force, inputs: [args.tokenizer, flags.categories] };
     assertOutputDirUsable(out, { ...outCheck, names: INFER_FILE_NAMES });
-    if (plan.inheritedNote)
-      process.stderr.write(`${plan.inheritedNote}
-`);
+    // What the run attacks, before the long work (the summary repeats it).
+    for (const note of [plan.lineageNote, plan.excludedNote])
+      if (note) process.stderr.write(`tokmix: note: ${note}\n`);
 
     const result = await runInfer(plan);
     writeOutputDir(out, await resultFiles(result), outCheck);
@@ -130,6 +149,13 @@ function summary(result: InferResult, out: string): string {
   const lines = [
     `${t.name}: ${t.mergesUsed} of ${t.mergesAvailable} merges${skipped}, ` +
       `${result.categories.length} categories (${result.categorySet})`,
+    ...(t.lineage ? [`lineage: ${lineageLine(t.name, t.lineage, t.firstStep ?? 0)}`] : []),
+    ...(t.excludedMerges
+      ? [
+          `excluded: ${t.excludedMerges.count} hand-added merges, applied but not attacked: ${describeHandAdded(t.excludedMerges.blocks)}`,
+        ]
+      : []),
+    ...cautions(result).map((c) => `caution: ${c}`),
     '',
     formatTable([header, ...rows], [2, 3]),
     '',
@@ -146,4 +172,21 @@ function summary(result: InferResult, out: string): string {
   }
   lines.push(`results written to ${out}`);
   return lines.join('\n');
+}
+
+/** Share of attacked merges without any occurrence above which the table opens with a caution. */
+const UNCONSTRAINED_CAUTION = 0.1;
+
+/** What the table's first lines must say when the data barely constrain the answer. */
+export function cautions(result: InferResult): string[] {
+  const out: string[] = [];
+  const s = result.solver;
+  const u = s.unconstrainedMerges ?? 0;
+  if (u > UNCONSTRAINED_CAUTION * result.tokenizer.mergesUsed) {
+    out.push(
+      `${u} of the ${result.tokenizer.mergesUsed} attacked merges occur in no category's sample and constrain nothing; the shares rest on the other ${result.tokenizer.mergesUsed - u}`,
+    );
+  }
+  if (!s.unique) out.push('many mixtures fit equally well: read each share with its range, not as a point');
+  return out;
 }

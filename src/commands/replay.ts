@@ -10,7 +10,7 @@ import { countCategories } from '../count/index.js';
 import { formatBytes } from '../cli/byte-size.js';
 import { formatTable } from '../cli/table.js';
 import { replayCategories, transcriptByteSize } from '../bpe/index.js';
-import { inheritedMergesNote, parseSkipMerges, resolveMergeRange } from '../merge-range.js';
+import { lineageLine, parseSkipMerges, planMergeRange } from '../merge-range.js';
 
 export default class Replay extends BaseCommand {
   static override description =
@@ -36,7 +36,12 @@ export default class Replay extends BaseCommand {
     }),
     'skip-merges': Flags.string({
       description:
-        'merges replayed before the --merges ones but left out of the applied/absent counts, as infer skips them (default 0)',
+        'merges replayed before the --merges ones but left out of the applied/absent counts, as infer skips them: a number, or auto (default, those shared with the built-in the tokenizer extends)',
+    }),
+    'keep-hand-added': Flags.boolean({
+      description:
+        'count hand-added merges (runs of one whitespace symbol) among the --merges ones, as infer --keep-hand-added does',
+      default: false,
     }),
     pretokenizer: pretokenizerFlag,
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 10MB)" }),
@@ -49,13 +54,15 @@ export default class Replay extends BaseCommand {
       cache: this.cache(flags['cache-dir']),
       preTokenizer: flags.pretokenizer,
     });
-    const range = resolveMergeRange(tokenizer, {
+    const range = await planMergeRange(tokenizer, {
       merges: flags.merges,
       skipMerges: flags['skip-merges'] === undefined ? undefined : parseSkipMerges(flags['skip-merges']),
+      keepHandAdded: flags['keep-hand-added'],
+      cache: this.cache(flags['cache-dir']),
     });
-    const { skip } = range;
-    const steps = skip + range.merges;
-    if (range.inherited) process.stderr.write(`${inheritedMergesNote(tokenizer.name, range.inherited)}\n`);
+    const { skip, steps } = range;
+    if (range.lineage)
+      process.stderr.write(`tokmix: note: ${lineageLine(tokenizer.name, range.lineage, skip)}\n`);
     const sample = sampleOptions(flags);
     const categories = await resolveCategories(flags.categories, {
       ...sample,
@@ -76,10 +83,11 @@ export default class Replay extends BaseCommand {
     const rows = transcripts.map((t, i) => {
       // Applied and absent count the steps after the skipped ones (all steps when none is skipped).
       let absent = 0;
-      for (let s = skip; s < steps; s++) if (t.mergePair[s]! < 0) absent++;
+      const excluded = range.excluded?.mask;
+      for (let s = skip; s < steps; s++) if (t.mergePair[s]! < 0 && excluded?.[s] !== 1) absent++;
       return {
         category: counts[i]!.category.name,
-        stepsApplied: steps - skip - absent,
+        stepsApplied: range.merges - absent,
         stepsAbsent: absent,
         recordedChanges: t.changePair.length,
         pairs: t.pairLeft.length,

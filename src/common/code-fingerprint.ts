@@ -10,6 +10,7 @@ import { toolVersion } from './version.js';
 /** The folders of src/ whose code decides each stage's output; a stage not listed depends on all. */
 const STAGE_MODULES: Record<string, readonly string[]> = {
   tokenizer: ['tokenizer', 'common'],
+  lineage: ['tokenizer', 'common'],
   count: ['corpus', 'tokenizer', 'common'],
   replay: ['bpe', 'common'],
   'tee-single': ['bpe', 'corpus', 'common'],

@@ -2,6 +2,8 @@
 // on any incompatible change, and document the fields in the README.
 import type { CategoryKind } from '../corpus/types.js';
 import type { SolverBackend, UnexplainedMerge } from '../solve/types.js';
+import type { HandAddedBlock } from '../tokenizer/hand-added.js';
+import type { Lineage } from '../tokenizer/lineage.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -35,6 +37,13 @@ export interface InferResult {
      */
     firstStep?: number;
     lastStep?: number;
+    /** The built-in whose merge list this one begins with (its first sharedMerges merges). */
+    lineage?: Lineage;
+    /**
+     * Hand-added merges inside firstStep..lastStep: applied, not attacked (`--keep-hand-added`
+     * attacks them). mergesUsed counts the attacked ones only.
+     */
+    excludedMerges?: { count: number; blocks: HandAddedBlock[] };
   };
   categorySet: string;
   categories: CategoryResult[];
@@ -51,6 +60,8 @@ export interface InferResult {
     unique: boolean;
     note?: string;
     unexplainedMerges: UnexplainedMerge[];
+    /** Attacked merges that occur in no category's sample (they constrain nothing). Absent in older results. */
+    unconstrainedMerges?: number;
   };
   options: Record<string, unknown>;
   tool: { name: 'tokmix'; version: string };

@@ -8,7 +8,7 @@ import { UserError } from '../common/errors.js';
 import type { Transcript } from '../bpe/types.js';
 import type { ReplaySpec } from '../bpe/replay.js';
 import { replayCategories } from '../bpe/replay-categories.js';
-import { solveMixture, type SolveMixtureOptions } from './solve-mixture.js';
+import { solveMixture, validate, type SolveMixtureOptions } from './solve-mixture.js';
 import type { MixtureEstimate } from './types.js';
 
 export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'mergeList' | 'names'> {
@@ -16,9 +16,36 @@ export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'merge
   cache?: Cache;
   /** The run's deadline: replay stops at it, the solve gets what is left (overrides timeLimitSeconds). */
   deadline?: Deadline;
+  /** Called after the replay, before the solve (infer refuses an attack the samples cannot constrain). */
+  beforeSolve?: (coverage: MergeCoverage) => void;
 }
 
-export interface EstimatedMixture {
+/** How many attacked merges the samples can constrain at all. */
+export interface MergeCoverage {
+  /** Steps firstStep..steps-1 that are not excluded. */
+  attackedMerges: number;
+  /** Attacked merges whose pair occurs in no category's sample: they constrain nothing. */
+  unconstrainedMerges: number;
+}
+
+/** Counts the attacked steps, and those whose merge occurs in no transcript. */
+export function mergeCoverage(
+  transcripts: readonly Transcript[],
+  firstStep = 0,
+  excludedSteps?: Uint8Array,
+): MergeCoverage {
+  const steps = transcripts[0]?.steps ?? 0;
+  let attackedMerges = 0;
+  let unconstrainedMerges = 0;
+  for (let t = firstStep; t < steps; t++) {
+    if (excludedSteps?.[t] === 1) continue;
+    attackedMerges++;
+    if (transcripts.every((tr) => tr.mergePair[t]! < 0)) unconstrainedMerges++;
+  }
+  return { attackedMerges, unconstrainedMerges };
+}
+
+export interface EstimatedMixture extends MergeCoverage {
   transcripts: Transcript[];
   estimate: MixtureEstimate;
   /** Wall-clock seconds of each stage. */
@@ -27,7 +54,7 @@ export interface EstimatedMixture {
 
 /**
  * Replays `steps` merges of `spec.mergeList` over each category's counts and solves the LP over
- * steps firstStep..steps-1. A category whose sample holds no pre-token is the user's to fix.
+ * steps firstStep..steps-1 (less excludedSteps). A category whose sample holds no pre-token is the user's to fix.
  */
 export async function estimateMixture(
   counts: WordCounts[],
@@ -35,7 +62,7 @@ export async function estimateMixture(
   steps: number,
   options: EstimateMixtureOptions = {},
 ): Promise<EstimatedMixture> {
-  const { cache, deadline, onProgress, ...solveOptions } = options;
+  const { cache, deadline, onProgress, beforeSolve, ...solveOptions } = options;
   for (const category of counts) {
     if (category.stats.preTokens === 0) {
       const { name } = category.category;
@@ -46,6 +73,16 @@ export async function estimateMixture(
   const transcripts = await replayCategories(counts, spec, steps, { cache, onProgress, deadline });
   deadline?.check('replaying the merges');
   const replaySeconds = (performance.now() - start) / 1000;
+  const coverage = mergeCoverage(transcripts, solveOptions.firstStep, solveOptions.excludedSteps);
+  if (beforeSolve) {
+    // The solve's own checks (a category without pairs) come before the caller's.
+    validate(transcripts, {
+      ...solveOptions,
+      mergeList: spec.mergeList,
+      names: counts.map((c) => c.category.name),
+    });
+    beforeSolve(coverage);
+  }
   start = performance.now();
   const estimate = await solveMixture(transcripts, {
     ...solveOptions,
@@ -59,6 +96,7 @@ export async function estimateMixture(
   });
   return {
     transcripts,
+    ...coverage,
     estimate,
     seconds: { replay: replaySeconds, solve: (performance.now() - start) / 1000 },
   };

@@ -20,6 +20,8 @@ export interface LazyLpSettings {
   tolerance: number;
   /** First merge step that gets constraints (default 0); earlier merges are applied only. */
   firstStep?: number;
+  /** Steps (mask, 1 = excluded) applied but never constrained, e.g. hand-added merges. */
+  excludedSteps?: Uint8Array;
 }
 
 /**
@@ -342,7 +344,7 @@ export class LazyMixtureLp {
    */
   checkStep(t: number, pool?: ViolationPool): number {
     const m = this.universe.mergeGlobal[t];
-    if (m < 0) return 0;
+    if (m < 0 || this.settings.excludedSteps?.[t] === 1) return 0;
     const mergePriority = this.prio[m] + (this.vpCol[m] >= 0 ? Math.max(0, this.vp[m]) : 0);
     const bar = mergePriority + Math.max(0, this.vt[t]);
     const cutoff = bar + this.settings.tolerance * (1 + Math.abs(mergePriority) * 1e-3);

@@ -24,6 +24,11 @@ export interface SolveMixtureOptions {
    * merges a tokenizer inherited from another). Shares stay normalized by step-0 pair totals.
    */
   firstStep?: number;
+  /**
+   * Steps applied but never constrained, wherever they fall (mask over steps, 1 = excluded):
+   * merges BPE did not learn, interleaved in the attacked range (src/tokenizer/hand-added.ts).
+   */
+  excludedSteps?: Uint8Array;
   backend?: SolverBackend;
   onProgress?: ProgressCallback;
   /** Wall-clock limit for the whole solve (sweeps and LPs), in seconds. */
@@ -46,7 +51,8 @@ export interface SolveMixtureOptions {
   seed?: number;
 }
 
-function validate(transcripts: Transcript[], options: SolveMixtureOptions): void {
+/** Checks the transcripts and options before any solving (exported for estimateMixture's early check). */
+export function validate(transcripts: Transcript[], options: SolveMixtureOptions): void {
   const names = options.names ?? transcripts.map((_, i) => `category ${i + 1}`);
   if (transcripts.length === 0) throw new UserError('no categories to solve for; give at least one category');
   const { steps, vocabSize } = transcripts[0];
@@ -101,6 +107,7 @@ export async function solveMixture(
       competitorBatch: settings.competitorBatch,
       tolerance: options.tolerance ?? 1e-6,
       firstStep: options.firstStep,
+      excludedSteps: options.excludedSteps,
     });
 
     // 2. The constraint search.
@@ -155,9 +162,10 @@ export async function solveMixture(
       estimate.lpSeconds += face.lpSeconds;
       estimate.sweepSeconds += face.sweepSeconds;
     }
-    const absent = countAbsent(lp);
+    const absent = countAbsent(lp, options.excludedSteps);
     if (absent > 0) {
-      const note = `${absent} of ${lp.steps - lp.firstStep} merges occur in no category's sample and constrain nothing`;
+      const attacked = lp.steps - lp.firstStep - countExcluded(lp, options.excludedSteps);
+      const note = `${absent} of ${attacked} merges occur in no category's sample and constrain nothing`;
       estimate.uncertainty = estimate.uncertainty
         ? { ...estimate.uncertainty, note: `${estimate.uncertainty.note}; ${note}` }
         : { unique: true, note };
@@ -168,10 +176,17 @@ export async function solveMixture(
   }
 }
 
-function countAbsent(lp: LazyMixtureLp): number {
+function countAbsent(lp: LazyMixtureLp, excluded: Uint8Array | undefined): number {
   let absent = 0;
-  for (let t = lp.firstStep; t < lp.steps; t++) if (lp.universe.mergeGlobal[t] < 0) absent++;
+  for (let t = lp.firstStep; t < lp.steps; t++)
+    if (lp.universe.mergeGlobal[t] < 0 && excluded?.[t] !== 1) absent++;
   return absent;
+}
+
+function countExcluded(lp: LazyMixtureLp, excluded: Uint8Array | undefined): number {
+  let count = 0;
+  if (excluded) for (let t = lp.firstStep; t < lp.steps; t++) if (excluded[t] === 1) count++;
+  return count;
 }
 
 /** The merges with the largest step slacks: those the candidate categories explain worst. */

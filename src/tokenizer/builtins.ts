@@ -20,12 +20,6 @@ export interface BuiltinTokenizer {
   description: string;
   /** The pre-tokenizer preset (or custom pipeline) its trainer used. */
   preset: PreTokenizerPreset;
-  /**
-   * Set when its merge list begins with another built-in's: the first `count` merges are `from`'s,
-   * exactly (test/tokenizer/inherited-merges.test.ts checks the count). They say nothing about
-   * this tokenizer's own training data; infer and replay name them, and --skip-merges skips them.
-   */
-  inheritsMerges?: { from: string; count: number };
 }
 
 export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
@@ -68,7 +62,6 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
     license: 'MIT',
     description: 'Meta Llama 3 (packed vocab + merges), cl100k pattern',
     preset: 'cl100k',
-    inheritsMerges: { from: 'gpt-3.5', count: 100_000 },
   },
   {
     name: 'llama',

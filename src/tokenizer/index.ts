@@ -35,3 +35,13 @@ export {
   type TokenizerSummary,
   type BuiltinTokenizerInfo,
 } from './summary.js';
+export {
+  detectHandAddedMerges,
+  describeHandAdded,
+  whitespaceRunSymbol,
+  type HandAddedMerges,
+  type HandAddedBlock,
+  type HandAddedRule,
+} from './hand-added.js';
+export { tokenizerLineage, findLineage, sharedPrefix, mergeKeys, type Lineage } from './lineage.js';
+export { tokenizerName } from './naming.js';

@@ -15,6 +15,7 @@ import { mergesFromRanks } from './merges-from-ranks.js';
 import { checkMergeList, checkMergesInVocab } from './formats/merges-check.js';
 import { createPipeline } from './pipeline.js';
 import { GPT2_PATTERN } from './pre-tokenizers.js';
+import { tokenizerName } from './naming.js';
 
 export interface LoadTokenizerOptions {
   /** Pre-tokenizer preset for files that carry none (merges.txt, .tiktoken) or to override one. */
@@ -81,15 +82,9 @@ function resolveFolder(path: string): string {
   throw new UserError(`${path}: a folder without tokenizer.json, merges.txt or *.tiktoken`, path);
 }
 
-function nameOf(path: string): string {
-  const base = basename(path);
-  if (base === 'tokenizer.json' || base === 'merges.txt') return basename(dirname(path)) || base;
-  return base.replace(/(\.tokenizer)?\.(json|txt|tiktoken)$/i, '');
-}
-
 function loadFile(path: string, options: LoadTokenizerOptions): TokenizerSpec {
   const ext = extname(path).toLowerCase();
-  const name = nameOf(path);
+  const name = tokenizerName(path);
   if (ext === '.tiktoken') return fromTiktoken(path, name, options);
   if (ext === '.json') {
     const text = readTextFile(path, 'a tokenizer.json');

@@ -3,7 +3,7 @@
 import type { HfComponent, TokenizerSpec } from './spec.js';
 import { BUILTIN_TOKENIZERS, packageInfo } from './builtins.js';
 import { loadTokenizer } from './load.js';
-import { inheritedMerges } from '../merge-range.js';
+import { findLineage, type Lineage } from './lineage.js';
 import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { CL100K_PATTERN, O200K_PATTERN, SENTENCEPIECE_PUNCTUATION_PATTERN } from './presets.js';
@@ -17,6 +17,8 @@ export interface TokenizerSummary {
   merges: number;
   normalizer: string;
   preTokenizer: string;
+  /** The built-in whose merges this list begins with, when one does (src/tokenizer/lineage.ts). */
+  lineage?: Lineage;
   notes: string[];
 }
 
@@ -72,8 +74,8 @@ export function describeComponent(component: HfComponent | null): string {
   }
 }
 
-export function summarizeTokenizer(spec: TokenizerSpec): TokenizerSummary {
-  const inherited = inheritedMerges(spec);
+/** The summary of a spec, with its lineage when the caller computed it. */
+export function summarizeTokenizer(spec: TokenizerSpec, lineage?: Lineage): TokenizerSummary {
   return {
     name: spec.name,
     source: spec.source,
@@ -82,12 +84,8 @@ export function summarizeTokenizer(spec: TokenizerSpec): TokenizerSummary {
     merges: spec.mergeList.length,
     normalizer: describeComponent(spec.normalizer),
     preTokenizer: describeComponent(spec.preTokenizer),
-    notes: inherited
-      ? [
-          ...spec.notes,
-          `its first ${inherited.count} merges are ${inherited.from}'s; --skip-merges ${inherited.count} leaves them out of infer and replay`,
-        ]
-      : spec.notes,
+    ...(lineage ? { lineage } : {}),
+    notes: spec.notes,
   };
 }
 
@@ -95,13 +93,19 @@ export function summarizeTokenizer(spec: TokenizerSpec): TokenizerSummary {
 export async function listBuiltinTokenizers(
   options: { cache?: Cache; onProgress?: ProgressCallback } = {},
 ): Promise<BuiltinTokenizerInfo[]> {
-  const infos: BuiltinTokenizerInfo[] = [];
   const total = BUILTIN_TOKENIZERS.length;
+  const specs: TokenizerSpec[] = [];
   for (const [done, builtin] of BUILTIN_TOKENIZERS.entries()) {
     options.onProgress?.({ stage: 'load tokenizers', done, total, unit: 'items' });
-    const spec = await loadTokenizer(builtin.name, { cache: options.cache });
+    specs.push(await loadTokenizer(builtin.name, { cache: options.cache }));
+  }
+  // Every built-in against every other of its alphabet, from the lists already loaded.
+  const infos: BuiltinTokenizerInfo[] = [];
+  for (const [k, builtin] of BUILTIN_TOKENIZERS.entries()) {
+    const spec = specs[k]!;
+    const others = specs.filter((o, q) => q !== k && o.alphabet === spec.alphabet);
     infos.push({
-      ...summarizeTokenizer(spec),
+      ...summarizeTokenizer(spec, findLineage(spec.mergeList, others)),
       aliases: builtin.aliases,
       package: builtin.package,
       version: packageInfo(builtin.package).version,

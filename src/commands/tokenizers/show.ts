@@ -3,6 +3,8 @@
 import { BaseCommand } from '../../cli/base.js';
 import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
 import { loadTokenizer, summarizeTokenizer } from '../../tokenizer/index.js';
+import { tokenizerLineage } from '../../tokenizer/lineage.js';
+import { describeHandAdded, detectHandAddedMerges } from '../../tokenizer/hand-added.js';
 
 export default class TokenizersShow extends BaseCommand {
   static override description =
@@ -22,13 +24,17 @@ export default class TokenizersShow extends BaseCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TokenizersShow);
-    const spec = await loadTokenizer(args.tokenizer, {
-      preTokenizer: flags.pretokenizer,
-      cache: this.cache(flags['cache-dir']),
-    });
-    const summary = summarizeTokenizer(spec);
+    const cache = this.cache(flags['cache-dir']);
+    const spec = await loadTokenizer(args.tokenizer, { preTokenizer: flags.pretokenizer, cache });
+    const summary = summarizeTokenizer(spec, await tokenizerLineage(spec, { cache }));
+    const handAdded = detectHandAddedMerges(spec.mergeList, spec.alphabet);
     if (flags.json) {
-      this.printJson({ ...summary, normalizerJson: spec.normalizer, preTokenizerJson: spec.preTokenizer });
+      this.printJson({
+        ...summary,
+        handAddedMerges: { count: handAdded.steps.length, blocks: handAdded.blocks },
+        normalizerJson: spec.normalizer,
+        preTokenizerJson: spec.preTokenizer,
+      });
       return;
     }
     this.log(`name:          ${summary.name}`);
@@ -38,6 +44,18 @@ export default class TokenizersShow extends BaseCommand {
     this.log(`merges:        ${summary.merges}`);
     this.log(`normalizer:    ${summary.normalizer}`);
     this.log(`pre-tokenizer: ${summary.preTokenizer}`);
+    if (summary.lineage) {
+      const { base, sharedMerges, omittedBaseMerges } = summary.lineage;
+      const omitted = omittedBaseMerges > 0 ? `, less ${omittedBaseMerges} of ${base}'s it lacks` : '';
+      this.log(
+        `lineage:       extends ${base}: its first ${sharedMerges} merges are ${base}'s${omitted} (infer skips them)`,
+      );
+    }
+    if (handAdded.steps.length > 0) {
+      this.log(
+        `hand-added:    ${handAdded.steps.length} merges: ${describeHandAdded(handAdded.blocks)} (infer leaves them out)`,
+      );
+    }
     for (const note of summary.notes) this.log(`note:          ${note}`);
   }
 }

@@ -1,0 +1,111 @@
+// Lineage: whether a merge list begins with a built-in's, as an ordered subsequence (the merges its
+// own pre-tokenizer rules out may be missing, e.g. cl100k's multi-digit merges under a digit split).
+// Those shared merges say nothing about the tokenizer's own training data (Llama 3 after cl100k).
+import type { Cache } from '../common/cache.js';
+import { sha256 } from '../common/hash.js';
+import type { Merge, TokenizerSpec } from './spec.js';
+import { BUILTIN_TOKENIZERS, builtinOf, packageInfo } from './builtins.js';
+import { loadTokenizer } from './load.js';
+
+export interface Lineage {
+  /** The built-in whose merges the list begins with. */
+  base: string;
+  /** The list's first sharedMerges merges are the base's, in the base's order. */
+  sharedMerges: number;
+  /** Merges of the base, within the shared part, that the list lacks. */
+  omittedBaseMerges: number;
+}
+
+/** Fewest shared merges that count as lineage (unrelated lists share a handful at most). */
+export const MIN_SHARED = 1000;
+/** Most base merges the shared part may lack, per shared merge. */
+export const MAX_OMITTED_PER_SHARED = 0.25;
+
+const keyOf = (m: Merge): string => `${m[0]}\u0000${m[1]}`;
+
+/** The set of a merge list's merges, to test membership while walking a base's list. */
+export function mergeKeys(list: readonly Merge[]): Set<string> {
+  const keys = new Set<string>();
+  for (const m of list) keys.add(keyOf(m));
+  return keys;
+}
+
+/**
+ * How many of `list`'s first merges are `base`'s in order: walks both lists, skipping base
+ * merges `list` lacks altogether, and stops at the first merge of `list` that breaks the order.
+ */
+export function sharedPrefix(
+  list: readonly Merge[],
+  keys: ReadonlySet<string>,
+  base: readonly Merge[],
+): { shared: number; omitted: number } {
+  let i = 0;
+  let j = 0;
+  let omitted = 0;
+  // Base merges skipped after the last shared one lie beyond the shared part: not counted.
+  let omittedAtMatch = 0;
+  while (i < list.length && j < base.length) {
+    const a = list[i]!;
+    const b = base[j]!;
+    if (a[0] === b[0] && a[1] === b[1]) {
+      i++;
+      j++;
+      omittedAtMatch = omitted;
+    } else if (!keys.has(keyOf(b))) {
+      omitted++;
+      j++;
+    } else break;
+  }
+  return { shared: i, omitted: omittedAtMatch };
+}
+
+/**
+ * The best lineage of `list` among candidate bases, if any shares enough merges in order and
+ * `list` goes on with merges of its own (a list that is all a base's, cl100k against Llama 3's,
+ * extends nothing).
+ */
+export function findLineage(
+  list: readonly Merge[],
+  bases: readonly { name: string; mergeList: readonly Merge[] }[],
+  minShared = MIN_SHARED,
+): Lineage | undefined {
+  const keys = mergeKeys(list);
+  let best: Lineage | undefined;
+  for (const base of bases) {
+    const { shared, omitted } = sharedPrefix(list, keys, base.mergeList);
+    if (shared < minShared || shared >= list.length || omitted > MAX_OMITTED_PER_SHARED * shared) continue;
+    if (!best || shared > best.sharedMerges)
+      best = { base: base.name, sharedMerges: shared, omittedBaseMerges: omitted };
+  }
+  return best;
+}
+
+/**
+ * Compares a loaded tokenizer with every other built-in of its alphabet. Cached by the merge
+ * list's content and the built-ins' package versions, so only the first run loads them all.
+ */
+export async function tokenizerLineage(
+  spec: Pick<TokenizerSpec, 'name' | 'source' | 'alphabet' | 'mergeList'>,
+  options: { cache?: Cache } = {},
+): Promise<Lineage | undefined> {
+  const self = builtinOf(spec)?.name;
+  const candidates = BUILTIN_TOKENIZERS.filter((b) => b.name !== self);
+  const compute = async (): Promise<Lineage | undefined> => {
+    const bases: { name: string; mergeList: readonly Merge[] }[] = [];
+    for (const b of candidates) {
+      const base = await loadTokenizer(b.name, { cache: options.cache });
+      if (base.alphabet === spec.alphabet) bases.push(base);
+    }
+    return findLineage(spec.mergeList, bases);
+  };
+  if (options.cache === undefined) return compute();
+  const key = {
+    merges: sha256(JSON.stringify(spec.mergeList)),
+    alphabet: spec.alphabet,
+    builtins: candidates.map((b) => `${b.name}@${packageInfo(b.package).version}`),
+  };
+  const payload = await options.cache.getOrBuild('lineage', key, async () =>
+    Buffer.from(JSON.stringify((await compute()) ?? null), 'utf8'),
+  );
+  return (JSON.parse(payload.toString('utf8')) as Lineage | null) ?? undefined;
+}
