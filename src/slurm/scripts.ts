@@ -124,7 +124,7 @@ function body(spec: SlurmRunSpec, args: readonly string[], status: string): stri
 function checkDirectivePath(path: string, what: string): void {
   if (/[\s\\'"$`%]/.test(path)) {
     throw new UserError(
-      `${path}: Slurm batch scripts cannot name a ${what} with spaces, quotes, % or $ in its path; choose another`,
+      `${path}: Slurm batch scripts cannot name ${what} with spaces, quotes, % or $ in its path; choose another`,
       path,
     );
   }
@@ -132,8 +132,8 @@ function checkDirectivePath(path: string, what: string): void {
 
 /** The files written into the run's slurm folder: both batch scripts, submit.sh and plan.json. */
 export function slurmFiles(spec: SlurmRunSpec): Record<string, string> {
-  checkDirectivePath(spec.dir, 'output folder');
-  checkDirectivePath(spec.workDir, 'working folder');
+  checkDirectivePath(spec.dir, 'an output folder');
+  checkDirectivePath(spec.workDir, 'a working folder');
   const count = spec.tasks.length;
   if (count < 1) throw new Error('slurmFiles: no array tasks');
   const what = spec.command === 'infer' ? 'categories' : 'trials';
