@@ -5,6 +5,8 @@ import { availableParallelism } from 'node:os';
 import { parseByteSize } from './byte-size.js';
 import { PRE_TOKENIZER_PRESETS, parsePreTokenizerPreset } from '../tokenizer/presets.js';
 import type { PreTokenizerPreset } from '../tokenizer/presets.js';
+import { UserError } from '../common/errors.js';
+import { inShard, parseShard } from '../common/shard.js';
 
 export const tokenizerArg = Args.string({
   description:
@@ -53,4 +55,74 @@ export function capJobs(jobs: number | undefined): number {
     return cores;
   }
   return jobs;
+}
+
+/** Running a command over a Slurm cluster (infer, validate); every flag but --slurm needs --slurm. */
+export const slurmFlags = {
+  slurm: Flags.boolean({
+    description:
+      'run on a Slurm cluster: write batch scripts into <out>/slurm, submit the per-category (per-trial) array and the final job after it, print their ids',
+    // No default: a flag that depends on it must see it unset when it was not given.
+  }),
+  partition: Flags.string({ description: 'Slurm partition of the jobs', dependsOn: ['slurm'] }),
+  time: Flags.string({
+    description: 'Slurm time limit of each job (e.g. 30, 2:00:00)',
+    dependsOn: ['slurm'],
+  }),
+  mem: Flags.string({ description: 'Slurm memory of each job (e.g. 8G)', dependsOn: ['slurm'] }),
+  tasks: Flags.integer({
+    description: 'tasks of the Slurm array (default: one per category, or per trial)',
+    min: 1,
+    dependsOn: ['slurm'],
+  }),
+  'dry-run': Flags.boolean({
+    description: 'with --slurm: only write the scripts (submit them with <out>/slurm/submit.sh)',
+    dependsOn: ['slurm'],
+  }),
+  wait: Flags.boolean({
+    description:
+      'with --slurm: wait for the final job and print its result (exit 2 naming the log of a failed job)',
+    dependsOn: ['slurm'],
+  }),
+  // The final job's own flag: the array tasks of this slurm folder must all have succeeded.
+  'after-slurm': Flags.string({
+    hidden: true,
+    description: 'check the Slurm array tasks of this folder first',
+  }),
+};
+
+/** Parts of a category set for one job of a cluster array (count, replay). */
+export const partFlags = {
+  only: Flags.string({
+    description: 'only these categories (comma-separated names), e.g. one category per cluster job',
+    exclusive: ['shard'],
+  }),
+  shard: Flags.string({
+    description: 'only part i of N (i/N): every N-th category from the i-th, e.g. one job of a cluster array',
+  }),
+};
+
+/** The categories `--only` or `--shard` select (all without either), in their order. */
+export function selectCategories<T extends { name: string }>(
+  categories: readonly T[],
+  flags: { only?: string; shard?: string },
+): T[] {
+  if (flags.shard !== undefined) {
+    const shard = parseShard(flags.shard);
+    return categories.filter((_, i) => inShard(i, shard));
+  }
+  if (flags.only === undefined) return [...categories];
+  const names = flags.only
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new UserError('--only: give category names, e.g. --only en,fr', '--only');
+  for (const name of names) {
+    if (!categories.some((c) => c.name === name)) {
+      const known = categories.map((c) => c.name);
+      const shown = known.slice(0, 12).join(', ') + (known.length > 12 ? `, … (${known.length} in all)` : '');
+      throw new UserError(`--only ${name}: no category of that name; the categories are ${shown}`, '--only');
+    }
+  }
+  return categories.filter((c) => names.includes(c.name));
 }

@@ -2,7 +2,14 @@
 // normalized and pre-tokenized as the tokenizer does, with its per-category figures.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { tokenizerArg, pretokenizerFlag, sampleFlags, sampleOptions } from '../cli/flags.js';
+import {
+  tokenizerArg,
+  partFlags,
+  pretokenizerFlag,
+  sampleFlags,
+  sampleOptions,
+  selectCategories,
+} from '../cli/flags.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import { resolveCategories } from '../corpus/index.js';
 import { countCategories } from '../count/index.js';
@@ -22,6 +29,7 @@ export default class Count extends BaseCommand {
 
   static override flags = {
     ...sampleFlags,
+    ...partFlags,
     categories: Flags.string({
       description:
         'a folder (each sub-folder a category), a manifest .json, or a built-in set (languages, code, domains, default)',
@@ -35,11 +43,14 @@ export default class Count extends BaseCommand {
     const { args, flags } = await this.parse(Count);
     const progress = this.progress(flags.json);
     const sample = sampleOptions(flags);
-    const categories = await resolveCategories(flags.categories, {
-      ...sample,
-      cacheDir: flags['cache-dir'],
-      onProgress: progress.callback,
-    });
+    const categories = selectCategories(
+      await resolveCategories(flags.categories, {
+        ...sample,
+        cacheDir: flags['cache-dir'],
+        onProgress: progress.callback,
+      }),
+      flags,
+    );
     const tokenizer = await loadTokenizer(args.tokenizer, {
       cache: this.cache(flags['cache-dir']),
       preTokenizer: flags.pretokenizer,

@@ -1,9 +1,10 @@
 // `tokmix infer <tokenizer>`: estimate the training mixture of a tokenizer over a category set,
 // print the shares and write result.json, proportions.csv and the chart (PNG, SVG) to one folder.
-import { Flags } from '@oclif/core';
-import { join } from 'node:path';
+import { Flags, type Interfaces } from '@oclif/core';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
-import { capJobs, tokenizerArg, pretokenizerFlag, sampleFlags } from '../cli/flags.js';
+import { capJobs, tokenizerArg, pretokenizerFlag, sampleFlags, slurmFlags } from '../cli/flags.js';
 import { writeOutputDir } from '../common/atomic.js';
 import { assertOutputDirUsable } from '../common/fs-checks.js';
 import { INFER_FILE_NAMES, resultFiles } from '../report/result-files.js';
@@ -11,7 +12,16 @@ import { UserError } from '../common/errors.js';
 import { Deadline } from '../common/deadline.js';
 import { formatTable } from '../cli/table.js';
 import { parseByteSize } from '../cli/byte-size.js';
-import { planInfer, runInfer, type InferOptions } from '../infer.js';
+import {
+  DEFAULT_BYTES_PER_CATEGORY,
+  planInfer,
+  runInfer,
+  type InferOptions,
+  type InferPlan,
+} from '../infer.js';
+import { resolveCategories } from '../corpus/resolve.js';
+import { checkArrayTasks, runOnSlurm } from '../slurm/jobs.js';
+import { flagArgs } from '../slurm/scripts.js';
 import { lineageLine, parseSkipMerges } from '../merge-range.js';
 import { describeHandAdded } from '../tokenizer/hand-added.js';
 import { slug } from '../cli/slug.js';
@@ -35,6 +45,7 @@ export default class Infer extends BaseCommand {
     '<%= config.bin %> infer llama3 --categories languages --solver glpk --json',
     "<%= config.bin %> infer llama3 --skip-merges 0            # attack from the first merge (gpt-3.5's)",
     '<%= config.bin %> infer ./models/tokenizer.json --name my-model --keep-hand-added',
+    '<%= config.bin %> infer gpt-4o --categories ./my-categories --slurm --partition cpu --time 1:00:00 --mem 8G',
   ];
 
   static override args = { tokenizer: tokenizerArg };
@@ -82,10 +93,13 @@ export default class Infer extends BaseCommand {
       description: "replace tokmix's result files in an existing --out folder (other files are kept)",
       default: false,
     }),
+    ...slurmFlags,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Infer);
+    // The final job of a --slurm run: stop at once, naming the log, when an array task failed.
+    if (flags['after-slurm'] !== undefined) checkArrayTasks(resolve(flags['after-slurm']));
     const deadline = new Deadline(flags['time-limit']);
     const progress = this.progress(flags.json);
     const options: InferOptions = {
@@ -116,6 +130,10 @@ export default class Infer extends BaseCommand {
     // What the run attacks, before the long work (the summary repeats it).
     for (const note of [plan.lineageNote, plan.excludedNote])
       if (note) process.stderr.write(`tokmix: note: ${note}\n`);
+    if (flags.slurm) {
+      await this.runOnSlurm(args.tokenizer, flags, plan, out);
+      return;
+    }
 
     const result = await runInfer(plan);
     writeOutputDir(out, await resultFiles(result), outCheck);
@@ -125,6 +143,73 @@ export default class Infer extends BaseCommand {
       return;
     }
     this.log(summary(result, out));
+  }
+
+  /** --slurm: an array replaying shards of the categories, then the final infer that solves. */
+  private async runOnSlurm(
+    tokenizer: string,
+    flags: Interfaces.InferredFlags<typeof Infer.flags & typeof BaseCommand.baseFlags>,
+    plan: InferPlan,
+    out: string,
+  ): Promise<void> {
+    const progress = this.progress(flags.json);
+    const categories = await resolveCategories(plan.categorySet, {
+      textField: flags['text-field'],
+      textColumn: flags['text-column'],
+      cacheDir: plan.cacheDir,
+      onProgress: progress.callback,
+    });
+    progress.stop();
+    // The stage names the resolved merge range and sample cap, so its cache keys are the final run's.
+    const { dir, jobs } = await runOnSlurm(
+      {
+        command: 'infer',
+        out,
+        cacheDir: plan.cacheDir,
+        stageArgs: [
+          'replay',
+          tokenizer,
+          '--categories',
+          flags.categories,
+          '--merges',
+          String(plan.range.merges),
+          '--skip-merges',
+          String(plan.range.skip),
+          '--bytes',
+          String(plan.options.bytes ?? DEFAULT_BYTES_PER_CATEGORY),
+          ...flagArgs(flags, ['seed', 'jobs', 'text-field', 'text-column', 'pretokenizer']),
+        ],
+        finalArgs: [
+          'infer',
+          tokenizer,
+          ...flagArgs(flags, [
+            'categories',
+            'merges',
+            'skip-merges',
+            'bytes',
+            'solver',
+            'pretokenizer',
+            'time-limit',
+            'seed',
+            'jobs',
+            'text-field',
+            'text-column',
+            'force',
+          ]),
+        ],
+        items: categories.map((c) => c.name),
+      },
+      flags,
+      [tokenizer, flags.categories],
+      (line) => (flags.json ? process.stderr.write(`${line}\n`) : this.log(line)),
+    );
+    if (flags.wait) {
+      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as InferResult;
+      if (flags.json) this.printJson(result);
+      else this.log(summary(result, out));
+    } else if (flags.json) {
+      this.printJson({ slurm: dir, ...jobs });
+    }
   }
 }
 

@@ -3,7 +3,14 @@
 // It takes infer's merge range (`--skip-merges`, `--merges`), so it builds the transcripts infer uses.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { tokenizerArg, pretokenizerFlag, sampleFlags, sampleOptions } from '../cli/flags.js';
+import {
+  tokenizerArg,
+  partFlags,
+  pretokenizerFlag,
+  sampleFlags,
+  sampleOptions,
+  selectCategories,
+} from '../cli/flags.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import { resolveCategories } from '../corpus/index.js';
 import { countCategories } from '../count/index.js';
@@ -26,6 +33,7 @@ export default class Replay extends BaseCommand {
 
   static override flags = {
     ...sampleFlags,
+    ...partFlags,
     categories: Flags.string({
       description: 'a folder (each sub-folder a category), a manifest .json, or a built-in set',
       required: true,
@@ -64,11 +72,14 @@ export default class Replay extends BaseCommand {
     if (range.lineage)
       process.stderr.write(`tokmix: note: ${lineageLine(tokenizer.name, range.lineage, skip)}\n`);
     const sample = sampleOptions(flags);
-    const categories = await resolveCategories(flags.categories, {
-      ...sample,
-      cacheDir: flags['cache-dir'],
-      onProgress: progress.callback,
-    });
+    const categories = selectCategories(
+      await resolveCategories(flags.categories, {
+        ...sample,
+        cacheDir: flags['cache-dir'],
+        onProgress: progress.callback,
+      }),
+      flags,
+    );
     const cache = this.cache(flags['cache-dir']);
     const counts = await countCategories(categories, tokenizer, {
       ...sample,

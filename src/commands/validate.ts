@@ -1,11 +1,12 @@
 // `tokmix validate`: the paper's controlled experiment (Table 1) in one command — tokenizers
 // trained on known random mixtures, inferred back, scored by MSE against the baselines.
-import { Flags } from '@oclif/core';
+import { Flags, type Interfaces } from '@oclif/core';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
 import { slug } from '../cli/slug.js';
-import { capJobs } from '../cli/flags.js';
+import { capJobs, slurmFlags } from '../cli/flags.js';
 import { UserError } from '../common/errors.js';
 import { writeOutputDir } from '../common/atomic.js';
 import { assertOutputDirUsable } from '../common/fs-checks.js';
@@ -13,7 +14,37 @@ import { VALIDATION_FILE_NAMES, resultFiles } from '../report/result-files.js';
 import { parseByteSize } from '../cli/byte-size.js';
 import { parsePreTokenizerPreset, preTokenizerPreset } from '../tokenizer/presets.js';
 import { isSolverBackend } from '../solve/backends/index.js';
-import { parseMethods, parseCounts, runValidation, validationTable } from '../experiment/validate.js';
+import {
+  listValidationTrials,
+  parseMethods,
+  parseCounts,
+  runValidation,
+  validationTable,
+  type ValidateOptions,
+} from '../experiment/validate.js';
+import { parseShard } from '../common/shard.js';
+import { checkArrayTasks, runOnSlurm } from '../slurm/jobs.js';
+import { flagArgs } from '../slurm/scripts.js';
+import type { Cache } from '../common/cache.js';
+import type { ValidationResult } from '../report/result.js';
+
+/** The flags that define the trials: the array tasks and the final job get them as given. */
+const TRIAL_FLAGS = [
+  'set',
+  'n',
+  'trials',
+  'merges',
+  'total-bytes',
+  'sample-bytes',
+  'seed',
+  'trainer',
+  'shift',
+  'omit',
+  'jobs',
+  'pretokenizer',
+  'solver',
+  'methods',
+];
 
 export default class Validate extends BaseCommand {
   static override description =
@@ -23,6 +54,7 @@ export default class Validate extends BaseCommand {
     '<%= config.bin %> validate --set languages --n 5,10,30 --trials 10 --merges 3000',
     '<%= config.bin %> validate --set languages --n 10 --trials 10 --merges 3000 --shift',
     '<%= config.bin %> validate --set code --n 5 --trials 5 --merges 1000 --omit 1 --json',
+    '<%= config.bin %> validate --set languages --n 5,10 --trials 10 --slurm --time 2:00:00 --mem 8G',
   ];
 
   static override flags = {
@@ -71,10 +103,17 @@ export default class Validate extends BaseCommand {
       description: "replace tokmix's result files in an existing --out folder (other files are kept)",
       default: false,
     }),
+    shard: Flags.string({
+      description: 'only part i of N of the trials (i/N), cached for the whole run; writes no result files',
+      exclusive: ['slurm'],
+    }),
+    ...slurmFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Validate);
+    // The final job of a --slurm run: stop at once, naming the log, when an array task failed.
+    if (flags['after-slurm'] !== undefined) checkArrayTasks(resolve(flags['after-slurm']));
     const progress = this.progress(flags.json);
     if (!isSolverBackend(flags.solver)) {
       throw new UserError(`--solver ${flags.solver}: unknown backend; use highs, glpk or jsl`, '--solver');
@@ -83,32 +122,46 @@ export default class Validate extends BaseCommand {
     const date = new Date().toISOString().slice(0, 10);
     const out = flags.out ?? join('results', `validate-${slug(flags.set)}-${date}`);
     const outCheck = { force: flags.force, inputs: [flags.set] };
-    assertOutputDirUsable(out, { ...outCheck, names: VALIDATION_FILE_NAMES });
+    // A shard writes no result files, so the --out folder is not its concern.
+    if (flags.shard === undefined) assertOutputDirUsable(out, { ...outCheck, names: VALIDATION_FILE_NAMES });
 
     const cache = this.cache(flags['cache-dir']);
-    const result = await runValidation(
-      {
-        set: flags.set,
-        ns: parseCounts(flags.n),
-        trials: flags.trials,
-        merges: flags.merges,
-        totalBytes: parseByteSize(flags['total-bytes'], '--total-bytes'),
-        sampleBytes:
-          flags['sample-bytes'] === undefined
-            ? undefined
-            : parseByteSize(flags['sample-bytes'], '--sample-bytes'),
-        seed: flags.seed,
-        trainer: flags.trainer as 'native' | 'tokmix',
-        shift: flags.shift,
-        omit: flags.omit,
-        jobs: flags.jobs === undefined ? Math.min(2, availableParallelism()) : capJobs(flags.jobs),
-        text: preTokenizerPreset(preset),
-        textLabel: preset,
-        backend: flags.solver,
-        methods: parseMethods(flags.methods),
-      },
-      { cache, onProgress: progress.callback },
-    );
+    const options: ValidateOptions = {
+      set: flags.set,
+      ns: parseCounts(flags.n),
+      trials: flags.trials,
+      merges: flags.merges,
+      totalBytes: parseByteSize(flags['total-bytes'], '--total-bytes'),
+      sampleBytes:
+        flags['sample-bytes'] === undefined
+          ? undefined
+          : parseByteSize(flags['sample-bytes'], '--sample-bytes'),
+      seed: flags.seed,
+      trainer: flags.trainer as 'native' | 'tokmix',
+      shift: flags.shift,
+      omit: flags.omit,
+      jobs: flags.jobs === undefined ? Math.min(2, availableParallelism()) : capJobs(flags.jobs),
+      text: preTokenizerPreset(preset),
+      textLabel: preset,
+      backend: flags.solver,
+      methods: parseMethods(flags.methods),
+      ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+    };
+    if (flags.slurm) {
+      await this.runOnSlurm(flags, options, cache, out, outCheck.inputs);
+      return;
+    }
+    const result = await runValidation(options, { cache, onProgress: progress.callback });
+    if (flags.shard !== undefined) {
+      // One part of the trials: they are cached for the run without --shard, which writes the files.
+      progress.stop();
+      if (flags.json) this.printJson(result);
+      else
+        this.log(
+          `${validationTable(result)}\nshard ${flags.shard}: ${result.trials.length} trials done and cached`,
+        );
+      return;
+    }
     writeOutputDir(out, await resultFiles(result), outCheck);
     progress.stop();
     if (flags.json) {
@@ -117,5 +170,38 @@ export default class Validate extends BaseCommand {
     }
     this.log(validationTable(result));
     this.log(`results written to ${out}`);
+  }
+
+  /** --slurm: an array running shards of the trials, then the final validate that summarizes. */
+  private async runOnSlurm(
+    flags: Interfaces.InferredFlags<typeof Validate.flags & typeof BaseCommand.baseFlags>,
+    options: ValidateOptions,
+    cache: Cache,
+    out: string,
+    inputs: string[],
+  ): Promise<void> {
+    const progress = this.progress(flags.json);
+    const trials = await listValidationTrials(options, { cache, onProgress: progress.callback });
+    progress.stop();
+    const { dir, jobs } = await runOnSlurm(
+      {
+        command: 'validate',
+        out,
+        cacheDir: cache.dir,
+        stageArgs: ['validate', ...flagArgs(flags, TRIAL_FLAGS)],
+        finalArgs: ['validate', ...flagArgs(flags, [...TRIAL_FLAGS, 'force'])],
+        items: trials,
+      },
+      flags,
+      inputs,
+      (line) => (flags.json ? process.stderr.write(`${line}\n`) : this.log(line)),
+    );
+    if (flags.wait) {
+      const result = JSON.parse(readFileSync(join(out, 'validation.json'), 'utf8')) as ValidationResult;
+      if (flags.json) this.printJson(result);
+      else this.log(`${validationTable(result)}\nresults written to ${out}`);
+    } else if (flags.json) {
+      this.printJson({ slurm: dir, ...jobs });
+    }
   }
 }

@@ -14,11 +14,22 @@ import {
 import type { Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { UserError, describeFsError } from './errors.js';
+
+/** This machine's name as a file-name part: pids repeat across the nodes of a cluster that
+ *  share a file system, so names that must be unique to a process carry the host too. */
+export function hostTag(): string {
+  return (
+    hostname()
+      .replace(/[^A-Za-z0-9.-]/g, '_')
+      .slice(0, 64) || 'host'
+  );
+}
 
 /** A name for a temporary file or folder of this process that no user file has. */
 export function tempName(stem = 'tokmix'): string {
-  return `.${stem}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  return `.${stem}-${hostTag()}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
 }
 
 /** What a file that is neither a regular file nor a folder is, in words. */

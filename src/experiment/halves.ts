@@ -3,11 +3,12 @@
 // second. Halves are written once per category (JSON Lines, so multi-line records survive) and reused.
 import { existsSync, statSync, createWriteStream, mkdirSync, renameSync } from 'node:fs';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { CategorySpec } from '../corpus/types.js';
 import { readSequences } from '../corpus/read.js';
 import { hashKey } from '../common/hash.js';
 import { UserError } from '../common/errors.js';
+import { tempName } from '../common/fs-checks.js';
 
 export interface CategoryHalves {
   train: CategorySpec;
@@ -15,7 +16,8 @@ export interface CategoryHalves {
 }
 
 async function writeLines(path: string, records: AsyncIterable<string> | Iterable<string>): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
+  // Unique per host and process: several cluster jobs may split the same category at once.
+  const temp = join(dirname(path), tempName(basename(path)));
   const out = createWriteStream(temp);
   for await (const text of records) {
     if (!out.write(`${JSON.stringify({ text })}\n`)) await once(out, 'drain');

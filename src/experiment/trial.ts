@@ -8,6 +8,7 @@ import type { Merge, TokenizerSpec } from '../tokenizer/spec.js';
 import type { SolverBackend } from '../solve/types.js';
 import type { ValidationTrial } from '../report/result.js';
 import type { Cache } from '../common/cache.js';
+import { hostTag } from '../common/fs-checks.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { countCategories } from '../count/count.js';
 import { readSequences } from '../corpus/read.js';
@@ -127,7 +128,9 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
   const seconds = { train: 0, count: 0, replay: 0, solve: 0, baselines: 0 };
   let t0 = now();
   report(`n=${settings.n} trial ${settings.trial}: training text`);
-  const trialDir = join(context.workDir, `trial-${seed}-${process.pid}`);
+  // Named by pid and host: the stale-folder sweep must tell this machine's dead runs from live
+  // runs on other nodes sharing the cache.
+  const trialDir = join(context.workDir, `trial-${seed}-${process.pid}-${hostTag()}`);
   mkdirSync(trialDir, { recursive: true });
   let mergeList: Merge[];
   let byteCounts: Record<string, number>;

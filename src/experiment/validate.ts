@@ -15,6 +15,8 @@ import type { Cache } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { UserError, isUserError } from '../common/errors.js';
 import { resolveCategories } from '../corpus/resolve.js';
+import { hostTag } from '../common/fs-checks.js';
+import { inShard, type Shard } from '../common/shard.js';
 import { meanAndSd } from './metrics.js';
 import {
   runTrial,
@@ -45,6 +47,8 @@ export interface ValidateOptions {
   textLabel?: string;
   backend: SolverBackend;
   methods?: readonly TrialMethod[];
+  /** Run only this part of the trials (one job of a cluster array); the record then holds only them. */
+  shard?: Shard;
 }
 
 /** The set's identity for trial cache keys: names and file identities. */
@@ -172,6 +176,24 @@ function runInWorker(data: TrialWorkerData, onDetail: (detail: string) => void):
   });
 }
 
+/**
+ * The trials a validation runs, in the order `shard` counts them (each n in turn, its trials in
+ * order), after checking the options against the set: what a cluster array splits.
+ */
+export async function listValidationTrials(
+  options: ValidateOptions,
+  context: { cache: Cache; onProgress?: ProgressCallback },
+): Promise<string[]> {
+  const categories = await resolveCategories(options.set, {
+    cacheDir: context.cache.dir,
+    onProgress: context.onProgress,
+  });
+  checkValidateOptions(options, categories.length);
+  return options.ns.flatMap((n) =>
+    Array.from({ length: options.trials }, (_, trial) => `n=${n} trial ${trial}`),
+  );
+}
+
 /** Removes training-text folders left by runs that were killed mid-trial (their process is gone). */
 function removeStaleTrialDirs(workDir: string): void {
   let names: string[];
@@ -180,9 +202,12 @@ function removeStaleTrialDirs(workDir: string): void {
   } catch {
     return;
   }
+  const host = hostTag();
   for (const name of names) {
-    const match = /^trial-\d+-(\d+)$/.exec(name);
-    if (!match) continue;
+    // trial-<seed>-<pid>-<host>; folders of older versions carry no host. Only this host's pids
+    // can be asked whether they live: another node's folder may belong to a running trial.
+    const match = /^trial-\d+-(\d+)(?:-(.+))?$/.exec(name);
+    if (!match || (match[2] !== undefined && match[2] !== host)) continue;
     const pid = Number(match[1]);
     let alive = pid === process.pid;
     if (!alive) {
@@ -211,8 +236,10 @@ export async function runValidation(
   removeStaleTrialDirs(workDir);
 
   const tasks: TrialSettings[] = [];
+  let position = 0;
   for (const n of options.ns) {
     for (let trial = 0; trial < options.trials; trial++) {
+      if (!inShard(position++, options.shard)) continue;
       tasks.push({
         n,
         trial,
