@@ -104,8 +104,10 @@ export function rowGroupSpans(metadata: FileMetaData): { offset: number; firstRo
       offset = Math.min(offset, Number(meta.dictionary_page_offset ?? meta.data_page_offset));
     }
     const rows = Number(group.num_rows);
+    if (!Number.isFinite(offset)) offset = Number(group.file_offset ?? 0);
     const span = {
-      offset: Number.isFinite(offset) ? offset : Number(group.file_offset ?? 0),
+      // Any offset lands in exactly one task's range; a missing or negative one goes to the first.
+      offset: offset > 0 ? offset : 0,
       firstRow,
       rows,
     };
