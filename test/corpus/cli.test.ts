@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import zstd from '@bokuweb/zstd-wasm';
@@ -42,8 +42,9 @@ test('tokmix count prints per-category figures, as JSON with --json', async () =
   assert.ok(parsed.categories.every((c) => c.distinctPreTokens > 0));
 });
 
-test('bad input: exit code 2 and one line on stderr', async () => {
+test('bad input: exit code 2 and one line on stderr', async (t) => {
   const dir = tempDir('cli-bad');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'empty-cat', 'x'), { recursive: true });
   mkdirSync(join(dir, 'csv', 'x'), { recursive: true });
   writeFileSync(join(dir, 'csv', 'x', 't.csv'), 'a,b\n1,2\n');
