@@ -52,7 +52,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    this.progressDisplay?.stop();
+    this.progressDisplay?.stop(true);
     if (isUserError(error)) {
       // oclif wraps an error thrown by a flag's parser in lines of its own; keep ours alone.
       const message = error.message.replace(/^Parsing --\S+ \n\t([\s\S]*)\nSee more help with --help$/, '$1');

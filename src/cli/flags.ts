@@ -26,7 +26,10 @@ export const sampleFlags = {
   seed: Flags.integer({ description: 'which sequences a capped sample takes', default: 0 }),
   jobs: Flags.integer({ description: 'worker threads for counting (default: the cores)', min: 1 }),
   'text-field': Flags.string({ description: 'JSON Lines: the field holding the text', default: 'text' }),
-  'text-column': Flags.string({ description: 'CSV/TSV: the column holding the text', default: 'text' }),
+  'text-column': Flags.string({
+    description: 'CSV/TSV and Parquet: the column holding the text (other columns are ignored)',
+    default: 'text',
+  }),
 };
 
 /** The sample flags (with `--bytes`) as the options `resolveCategories` and `countCategories` take. */

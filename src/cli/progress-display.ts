@@ -124,13 +124,13 @@ export class ProgressDisplay {
     );
   }
 
-  stop(): void {
-    if (!this.tty) {
-      for (const state of this.stages.values()) {
-        if (!state.finished) {
-          state.finished = true;
-          this.printLine(state.last, state);
-        }
+  /** Ends the display; `failed`: the run ended in an error, which is then its only line (an
+   *  unfinished stage's summary is not printed). */
+  stop(failed = false): void {
+    for (const state of this.stages.values()) {
+      if (!state.finished) {
+        state.finished = true;
+        if (!this.tty && !failed) this.printLine(state.last, state);
       }
     }
     this.multibar?.stop();

@@ -1,27 +1,46 @@
 // Which files a category can hold and how each is read: plain text line by line, JSON Lines
-// record by record, CSV/TSV row by row, each optionally gzip-compressed.
+// record by record, CSV/TSV row by row (each optionally gzip- or zstd-compressed), and Parquet
+// row group by row group (its own codecs inside).
 import { basename } from 'node:path';
 
-export type SourceFormat = 'txt' | 'jsonl' | 'csv' | 'tsv';
+export type SourceFormat = 'txt' | 'jsonl' | 'csv' | 'tsv' | 'parquet';
+
+/** A stream compression around a text format (Parquet compresses its pages itself). */
+export type Compression = 'none' | 'gzip' | 'zstd';
 
 export interface SourceFile {
   path: string;
   format: SourceFormat;
-  gzip: boolean;
+  compression: Compression;
 }
 
-export const READABLE_EXTENSIONS = ['.txt', '.jsonl', '.csv', '.tsv'] as const;
-export const READABLE_DESCRIPTION = '.txt, .jsonl, .csv, .tsv or their .gz';
+export const READABLE_EXTENSIONS = ['.txt', '.jsonl', '.csv', '.tsv', '.parquet'] as const;
+export const READABLE_DESCRIPTION = '.txt, .jsonl, .csv, .tsv or their .gz/.zst, .parquet';
+
+const COMPRESSION_SUFFIXES: [string, Compression][] = [
+  ['.gz', 'gzip'],
+  ['.zst', 'zstd'],
+  ['.zstd', 'zstd'],
+];
 
 /** The format of a file from its name, or undefined when tokmix does not read that kind. */
 export function sourceFormatOf(path: string): SourceFile | undefined {
   let name = basename(path).toLowerCase();
-  const gzip = name.endsWith('.gz');
-  if (gzip) name = name.slice(0, -3);
+  let compression: Compression = 'none';
+  for (const [suffix, kind] of COMPRESSION_SUFFIXES) {
+    if (name.endsWith(suffix)) {
+      compression = kind;
+      name = name.slice(0, -suffix.length);
+      break;
+    }
+  }
   if (name.startsWith('.')) return undefined;
   for (const extension of READABLE_EXTENSIONS) {
     if (name.endsWith(extension) && name.length > extension.length) {
-      return { path, format: extension.slice(1) as SourceFormat, gzip };
+      const format = extension.slice(1) as SourceFormat;
+      // A compressed Parquet file is not what Hugging Face ships, and hyparquet needs random access.
+      if (format === 'parquet' && compression !== 'none') return undefined;
+      return { path, format, compression };
     }
   }
   return undefined;
@@ -29,5 +48,10 @@ export function sourceFormatOf(path: string): SourceFile | undefined {
 
 /** Whether a format's byte stream can be split at newlines into independent ranges. */
 export function isSplittable(file: SourceFile): boolean {
-  return !file.gzip && (file.format === 'txt' || file.format === 'jsonl');
+  return file.compression === 'none' && (file.format === 'txt' || file.format === 'jsonl');
+}
+
+/** Whether the file's bytes on disk understate its text (compressed), so a size cannot bound a sample. */
+export function isCompressed(file: SourceFile): boolean {
+  return file.compression !== 'none' || file.format === 'parquet';
 }

@@ -3,7 +3,13 @@
 import { UserError } from '../common/errors.js';
 import { statInputFile } from '../common/fs-checks.js';
 import type { CategorySpec } from './types.js';
-import { READABLE_DESCRIPTION, type SourceFile, isSplittable, sourceFormatOf } from './formats.js';
+import {
+  READABLE_DESCRIPTION,
+  type SourceFile,
+  isCompressed,
+  isSplittable,
+  sourceFormatOf,
+} from './formats.js';
 import { RANK_BUCKETS, type SamplePlan, planSample, type BoundarySequence } from './sample.js';
 import { type ReadTask, addScan, scanTask, selectBoundary, takenBatches } from './sample-reader.js';
 import { emptyTally } from './sequences.js';
@@ -46,11 +52,12 @@ export function statFiles(category: CategorySpec): PlannedFile[] {
 }
 
 /** Splits files into read tasks: plain .txt/.jsonl files in byte ranges of about `chunkBytes`
- *  (cut at newlines by the reader), any other file whole. */
+ *  (cut at newlines by the reader), Parquet files likewise (a task reads the row groups starting
+ *  in its range), any other file whole. */
 export function planTasks(files: PlannedFile[], chunkBytes: number): ReadTask[] {
   const tasks: ReadTask[] = [];
   files.forEach((file, fileIndex) => {
-    if (!isSplittable(file.source) || file.size <= chunkBytes) {
+    if (!(isSplittable(file.source) || file.source.format === 'parquet') || file.size <= chunkBytes) {
       tasks.push({ file: file.source, fileIndex });
       return;
     }
@@ -85,7 +92,7 @@ export function validateSampleSettings(settings: SampleSettings): void {
  *  (uncompressed), so a cap at or above them takes everything without a scan. */
 export function capMayBind(files: PlannedFile[], bytes: number | undefined): boolean {
   if (bytes === undefined) return false;
-  if (files.some((file) => file.source.gzip)) return true;
+  if (files.some((file) => isCompressed(file.source))) return true;
   return files.reduce((sum, file) => sum + file.size, 0) > bytes;
 }
 
@@ -93,7 +100,7 @@ const READ_CHUNK_BYTES = 4 << 20;
 
 /**
  * The category's sample, sequence by sequence, exactly as counting sees it: a .txt line with its
- * newline, a .jsonl/.csv record's text. Under a byte cap the lowest-ranked sequences (ranks from
+ * newline, a .jsonl/.csv record's or Parquet row's text. Under a byte cap the lowest-ranked sequences (ranks from
  * `seed`) that fit are taken in file order, then the threshold ones, the last cut at a character
  * boundary. Memory stays bounded by one read chunk and one sequence (at most maxSequenceBytes) for
  * every format, .gz and .csv included: sequences are yielded as each chunk is read.

@@ -8,7 +8,9 @@ import { UserError, describeFsError } from '../common/errors.js';
 import { realPathOf, statInput, statInputFile } from '../common/fs-checks.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { CategoryKind, CategorySpec } from './types.js';
-import { READABLE_DESCRIPTION, sourceFormatOf } from './formats.js';
+import { type Compression, READABLE_DESCRIPTION, sourceFormatOf } from './formats.js';
+import { checkTextColumn, readParquetMetadata } from './parquet.js';
+import { zstdPrefix } from './sequences.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { BUILTIN_SET_NAMES, isBuiltinSetName, materializeSet } from './builtin/sets.js';
 
@@ -205,8 +207,8 @@ function resolveManifest(path: string): CategorySpec[] {
   });
 }
 
-/** The first bytes of a (possibly gzipped) file, enough to read a CSV header. */
-function fileHead(path: string, gzip: boolean): string {
+/** The first bytes of a (possibly compressed) file, enough to read a CSV header. */
+function fileHead(path: string, compression: Compression): string {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -216,8 +218,9 @@ function fileHead(path: string, gzip: boolean): string {
   try {
     const buffer = Buffer.alloc(1 << 16);
     const n = readSync(fd, buffer, 0, buffer.length, 0);
-    let head = buffer.subarray(0, n);
-    if (gzip) {
+    let head: Buffer = buffer.subarray(0, n);
+    if (compression === 'zstd') head = zstdPrefix(path, head);
+    if (compression === 'gzip') {
       try {
         head = gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH: accept a truncated stream */ });
       } catch {
@@ -236,14 +239,19 @@ function fileHead(path: string, gzip: boolean): string {
   }
 }
 
-/** Fails before any long work when a CSV/TSV lacks the text column, or a file looks binary. */
+/** Fails before any long work when a CSV/TSV/Parquet file lacks the text column, a Parquet
+ *  footer is corrupt, or a text file looks binary or is not the compression its name says. */
 function checkFiles(categories: CategorySpec[], options: ResolveOptions): void {
   const column = options.textColumn ?? 'text';
   for (const category of categories) {
     for (const path of category.files) {
       const source = sourceFormatOf(path);
       if (!source) continue;
-      const head = fileHead(path, source.gzip);
+      if (source.format === 'parquet') {
+        checkTextColumn(path, readParquetMetadata(path), column);
+        continue;
+      }
+      const head = fileHead(path, source.compression);
       if (source.format !== 'csv' && source.format !== 'tsv') continue;
       const firstLine = head.split('\n', 1)[0];
       const parsed = Papa.parse<string[]>(firstLine, { delimiter: source.format === 'tsv' ? '\t' : ',' });

@@ -1,18 +1,21 @@
 // The streaming readers: every readable file becomes a series of sequences exactly as the native
 // trainer sees them (a .txt line with its newline, a .jsonl/.csv record's text), each with a key
 // (its byte offset, or record index) that byte-budget sampling hashes independently of chunking.
-// Memory is bounded by a chunk plus one sequence of at most `maxSequenceBytes`, never by the file.
+// Memory is bounded by a chunk plus one sequence of at most `maxSequenceBytes`, never by the file
+// (for Parquet, by one row group's text column: see parquet.ts).
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
 import { UserError, describeFsError, isUserError } from '../common/errors.js';
 import type { SourceFile } from './formats.js';
 import { CsvReader } from './csv.js';
+import { parquetBatches } from './parquet.js';
 import { cutPoint, replacedInvalid } from './utf8.js';
 
 export interface ReadOptions {
   /** JSON Lines: the field holding a record's text (default `text`). */
   textField?: string;
-  /** CSV/TSV: the column holding a row's text (default `text`). */
+  /** CSV/TSV and Parquet: the column holding a row's text (default `text`). */
   textColumn?: string;
   /** Raw byte range of a splittable file: lines starting in [start, end) are read. */
   start?: number;
@@ -33,6 +36,8 @@ export interface ReadTally {
   replacedInvalid: number;
   /** Sequences cut at `maxSequenceBytes` (the rest of their line or field skipped). */
   cut: number;
+  /** Parquet rows whose text is null (skipped). */
+  nullText: number;
 }
 
 /** The sequences read from one raw chunk, as parallel arrays. */
@@ -46,7 +51,7 @@ const CHUNK_BYTES = 1 << 18;
 const BINARY_PROBE_BYTES = 8000;
 
 export function emptyTally(): ReadTally {
-  return { replacedInvalid: 0, cut: 0 };
+  return { replacedInvalid: 0, cut: 0, nullText: 0 };
 }
 
 function newBatch(): SequenceBatch {
@@ -64,10 +69,104 @@ function checkBinary(chunk: Buffer, path: string): void {
   if (chunk.subarray(0, BINARY_PROBE_BYTES).indexOf(0) >= 0) throw binaryFileError(path);
 }
 
+/** Largest zstd window accepted (zstd's own default decoder limit is 128 MiB, `--long` needs more). */
+export const MAX_ZSTD_WINDOW_BYTES = 1 << 27;
+
+function zstdError(path: string, why: string): UserError {
+  return new UserError(
+    `${path}: not a valid zstd file (${why}); recompress it or drop the .zst suffix`,
+    path,
+  );
+}
+
+/** The window a zstd frame header declares (the decoder allocates it), or undefined before the
+ *  header is complete. Only frame headers are parsed here; fzstd checks the rest. */
+export function zstdWindowBytes(head: Uint8Array): number | undefined {
+  if (head.length < 6) return undefined;
+  if (head[0] !== 0x28 || head[1] !== 0xb5 || head[2] !== 0x2f || head[3] !== 0xfd) return -1;
+  const descriptor = head[4];
+  const singleSegment = (descriptor >> 5) & 1;
+  if (!singleSegment) {
+    const exponent = head[5] >> 3;
+    const base = 2 ** (10 + exponent);
+    return base + (base / 8) * (head[5] & 7);
+  }
+  // Single segment: the window is the frame's content size.
+  const fcsField = descriptor >> 6;
+  const dictField = descriptor & 3;
+  const fcsBytes = [1, 2, 4, 8][fcsField];
+  const at = 5 + [0, 1, 2, 4][dictField];
+  if (head.length < at + fcsBytes) return undefined;
+  let size = 0;
+  for (let i = fcsBytes - 1; i >= 0; i--) size = size * 256 + head[at + i];
+  return fcsBytes === 2 ? size + 256 : size;
+}
+
+/** Refuses a stream whose first frame is not zstd or asks for a window over the cap; returns
+ *  whether the header was complete (so the check is done). */
+function checkZstdHead(path: string, head: Uint8Array): boolean {
+  const window = zstdWindowBytes(head);
+  if (window === -1) throw zstdError(path, 'no zstd magic number');
+  if (window === undefined) return false;
+  if (window > MAX_ZSTD_WINDOW_BYTES) {
+    throw new UserError(
+      `${path}: zstd window of ${window} bytes exceeds tokmix's ${MAX_ZSTD_WINDOW_BYTES} (128 MiB); recompress without --long`,
+      path,
+    );
+  }
+  return true;
+}
+
+function asZstdError(path: string, error: unknown): unknown {
+  // fs errors (string codes) are named by the caller; fzstd's own carry numeric codes.
+  if (isUserError(error) || typeof (error as NodeJS.ErrnoException).code === 'string') return error;
+  return zstdError(path, (error as Error).message);
+}
+
+/** The text a zstd file's first bytes decompress to (a truncated stream is fine): for header checks. */
+export function zstdPrefix(path: string, bytes: Buffer): Buffer {
+  if (bytes.length === 0) return bytes;
+  if (!checkZstdHead(path, bytes) && bytes.length >= 18) throw zstdError(path, 'truncated header');
+  const out: Uint8Array[] = [];
+  try {
+    new ZstdDecompress((data) => out.push(data)).push(bytes);
+  } catch (error) {
+    throw asZstdError(path, error);
+  }
+  return Buffer.concat(out);
+}
+
+/** A zstd stream's decompressed chunks; its first frame's window is checked before decoding. */
+async function* unzstd(path: string, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const out: Buffer[] = [];
+  const decoder = new ZstdDecompress((data) => {
+    if (data.length > 0) out.push(Buffer.from(data.buffer, data.byteOffset, data.length));
+  });
+  let head: Buffer | undefined = Buffer.alloc(0);
+  try {
+    for await (const chunk of source) {
+      if (chunk.length === 0) continue;
+      if (head !== undefined) {
+        head = Buffer.concat([head, chunk.subarray(0, 32)]);
+        if (checkZstdHead(path, head)) head = undefined;
+      }
+      decoder.push(chunk);
+      yield* out.splice(0);
+    }
+    if (head !== undefined && head.length === 0) return; // an empty file
+    if (head !== undefined) throw zstdError(path, 'truncated header');
+    decoder.push(new Uint8Array(0), true);
+    yield* out.splice(0);
+  } catch (error) {
+    throw asZstdError(path, error);
+  }
+}
+
 /** Raw (decompressed) chunks of a file from byte `start` on. */
 function rawChunks(file: SourceFile, start: number): AsyncIterable<Buffer> {
   const stream = createReadStream(file.path, { start, highWaterMark: CHUNK_BYTES });
-  if (!file.gzip) return stream;
+  if (file.compression === 'none') return stream;
+  if (file.compression === 'zstd') return unzstd(file.path, stream);
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
   stream.on('error', (error) => gunzip.destroy(error));
   // Stopping early (an error, or a reader that has enough) closes the file too.
@@ -301,6 +400,8 @@ export function sequenceBatches(
     case 'csv':
     case 'tsv':
       return csvRows(file, options, tally);
+    case 'parquet':
+      return parquetBatches(file, options, tally, limitOf(options));
   }
 }
 

@@ -18,6 +18,7 @@ import {
 } from '../corpus/read.js';
 import { RANK_BUCKETS, type SamplePlan, type BoundarySequence, planSample } from '../corpus/sample.js';
 import { type ReadTask, addScan, selectBoundary } from '../corpus/sample-reader.js';
+import { isCompressed } from '../corpus/formats.js';
 import { DEFAULT_MAX_SEQUENCE_BYTES, type ReadTally, emptyTally } from '../corpus/sequences.js';
 import { type PoolLimits, WorkerPool, taskBudgetMs } from './worker-pool.js';
 import { type PackedCounts, decodeWordCounts, encodeWordCounts } from './word-counts-codec.js';
@@ -79,7 +80,7 @@ export function countingLimits(
 function watchBytes(task: ReadTask, files: PlannedFile[]): number {
   const size = files[task.fileIndex]?.size ?? 0;
   const span = task.start === undefined ? size : Math.min(task.end ?? size, size) - task.start;
-  return task.file.gzip ? span * 10 : span;
+  return isCompressed(task.file) ? span * 10 : span;
 }
 
 const MAX_TASK_BYTES = 8 << 20;
@@ -104,13 +105,16 @@ function cacheKey(files: PlannedFile[], options: CountOptions, pipelineKey: stri
     bytes: options.bytes ?? null,
     seed: options.bytes === undefined ? null : (options.seed ?? 0),
     textField: formats.has('jsonl') ? (options.textField ?? 'text') : null,
-    textColumn: formats.has('csv') || formats.has('tsv') ? (options.textColumn ?? 'text') : null,
+    textColumn:
+      formats.has('csv') || formats.has('tsv') || formats.has('parquet')
+        ? (options.textColumn ?? 'text')
+        : null,
     pipeline: pipelineKey,
     maxSequenceBytes: options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES,
   };
 }
 
-/** One note per file and kind: invalid UTF-8 replaced, over-long lines or fields cut. */
+/** One note per file and kind: invalid UTF-8 replaced, over-long lines or fields cut, null texts skipped. */
 function readingNotes(perFile: Map<string, ReadTally>, limit: number): string[] {
   const notes: string[] = [];
   const limitText = limit % (1 << 20) === 0 ? `${limit / (1 << 20)} MiB` : `${limit} bytes`;
@@ -118,11 +122,13 @@ function readingNotes(perFile: Map<string, ReadTally>, limit: number): string[] 
     const n = tally.replacedInvalid;
     if (n > 0) notes.push(`${path}: ${n} invalid UTF-8 sequence${n === 1 ? '' : 's'} replaced by U+FFFD`);
     if (tally.cut > 0) {
-      const what = /\.[ct]sv(\.gz)?$/i.test(path) ? 'field' : 'line';
+      const what = /\.([ct]sv(\.gz|\.zst)?|parquet)$/i.test(path) ? 'field' : 'line';
       notes.push(
         `${path}: ${tally.cut} ${what}${tally.cut === 1 ? '' : 's'} longer than ${limitText} cut to it at a character boundary (the rest skipped)`,
       );
     }
+    const nulls = tally.nullText;
+    if (nulls > 0) notes.push(`${path}: ${nulls} row${nulls === 1 ? '' : 's'} with a null text skipped`);
   }
   return notes;
 }
@@ -242,6 +248,7 @@ export async function countCategories(
           const tally = tallies.get(task.file.path) ?? emptyTally();
           tally.replacedInvalid += result.tally.replacedInvalid;
           tally.cut += result.tally.cut;
+          tally.nullText += result.tally.nullText;
           tallies.set(task.file.path, tally);
           for (const sequence of result.boundary) boundary.push(sequence);
           report(taskBytes(task), job.category.name);

@@ -42,7 +42,7 @@ test('a giant line in a .txt.gz is cut at a character boundary, the rest skipped
   assert.equal(seen[1].bytes, LIMIT - 1);
   assert.equal(seen[1].text, 'é'.repeat((LIMIT - 1) / 2));
   assert.deepEqual(seen[2], { text: 'last line\n', key: 6 + 2 * 64 * (1 << 16) + 1, bytes: 10 });
-  assert.deepEqual(tally, { replacedInvalid: 0, cut: 1 });
+  assert.deepEqual(tally, { replacedInvalid: 0, cut: 1, nullText: 0 });
 
   // countCategories ends normally with the cut in its stats and a note naming the file.
   const [counts] = await countCategories(

@@ -21,7 +21,7 @@ test('SIGKILLed train runs leave no half-written output and no wrong cache entry
     commands: ['train'],
     kills: 3,
     seed,
-    budgetMs: 15_000,
+    budgetMs: 30_000,
     log: (line) => t.diagnostic(line),
   });
   const kills = report.kills.filter((k) => k.killed).length;

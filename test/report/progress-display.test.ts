@@ -75,3 +75,14 @@ test('rates and durations read naturally', () => {
   assert.equal(formatDuration(7260), '2 h 1 min');
   assert.equal(formatDuration(NaN), '?');
 });
+
+test('a run that fails prints no summary of its unfinished stage, even when stopped again', () => {
+  const stream = sink(false);
+  let clock = 0;
+  const display = new ProgressDisplay({ silent: false, stream, now: () => clock });
+  display.callback({ stage: 'count', done: 0, total: 4e6, unit: 'bytes' });
+  clock = 1000;
+  display.stop(true);
+  display.stop(); // the command's `finally` stops it once more
+  assert.equal(stream.text, '');
+});
