@@ -6,7 +6,7 @@ import { UserError, isUserError } from '../common/errors.js';
 import type { Alphabet, TokenizerSpec } from './spec.js';
 import { BUILTIN_TOKENIZERS, findBuiltin, loadBuiltin, packageInfo } from './builtins.js';
 import type { Cache } from '../common/cache.js';
-import { preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
+import { PRE_TOKENIZER_PRESETS, preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
 import { parseJsonText, readTextFile } from './formats/read.js';
 import { hfJsonSpec } from './formats/hf-json.js';
 import { guessAlphabet, parseMergesTxt } from './formats/merges-txt.js';
@@ -192,7 +192,7 @@ function fromTiktoken(
   const preset = options.preTokenizer ?? tiktokenPreset(path, tokens.length);
   if (preset === undefined) {
     throw new UserError(
-      `${path}: a tiktoken rank file carries no pattern; choose one with --pretokenizer (gpt2, digits+gpt2, cl100k, o200k, sentencepiece)`,
+      `${path}: a tiktoken rank file carries no pattern; choose one with --pretokenizer (${PRE_TOKENIZER_PRESETS.join(', ')})`,
       path,
     );
   }
