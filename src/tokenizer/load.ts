@@ -6,12 +6,13 @@ import { describeFsError, UserError, isUserError } from '../common/errors.js';
 import type { Alphabet, TokenizerSpec } from './spec.js';
 import { BUILTIN_TOKENIZERS, findBuiltin, loadBuiltin, packageInfo } from './builtins.js';
 import type { Cache } from '../common/cache.js';
-import { preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
+import { PRE_TOKENIZER_PRESETS, preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
 import { parseJsonText, readTextFile } from './formats/read.js';
-import { readHfTokenizer } from './formats/hf-json.js';
+import { hfJsonSpec } from './formats/hf-json.js';
 import { guessAlphabet, parseMergesTxt } from './formats/merges-txt.js';
 import { parsePackedRanks, parseTiktokenFile } from './formats/tiktoken.js';
 import { mergesFromRanks } from './merges-from-ranks.js';
+import { mergeOrderProblem, mergesFromRankConversion } from './rank-conversion.js';
 import { checkMergeList, checkMergesInVocab } from './formats/merges-check.js';
 import { createPipeline } from './pipeline.js';
 import { GPT2_PATTERN } from './pre-tokenizers.js';
@@ -111,31 +112,7 @@ function loadFile(path: string, options: LoadTokenizerOptions): TokenizerSpec {
 }
 
 function fromHfJson(path: string, name: string, json: unknown, options: LoadTokenizerOptions): TokenizerSpec {
-  const parts = readHfTokenizer(json, path);
-  const notes = [...parts.notes];
-  let normalizer = parts.normalizer;
-  let preTokenizer = parts.preTokenizer;
-  if (parts.sentencePiece || options.preTokenizer !== undefined) {
-    const preset = options.preTokenizer ?? 'sentencepiece';
-    const text = preTokenizerPreset(preset);
-    normalizer = text.normalizer;
-    preTokenizer = text.preTokenizer;
-    notes.push(
-      parts.sentencePiece && options.preTokenizer === undefined
-        ? "SentencePiece conversion: its training-time pre-tokenization is not in the file; using the paper's approximation (preset sentencepiece)"
-        : `pre-tokenizer and normalizer of the file replaced by the preset ${preset}`,
-    );
-  }
-  return {
-    name,
-    source: path,
-    format: 'tokenizer.json',
-    alphabet: parts.alphabet,
-    mergeList: parts.mergeList,
-    normalizer,
-    preTokenizer,
-    notes,
-  };
+  return hfJsonSpec(json, { path, name, source: path }, options.preTokenizer);
 }
 
 function fromMergesTxt(
@@ -144,17 +121,35 @@ function fromMergesTxt(
   text: string,
   options: LoadTokenizerOptions,
 ): TokenizerSpec {
-  const mergeList = parseMergesTxt(text, path);
+  let mergeList = parseMergesTxt(text, path);
   const alphabet: Alphabet = guessAlphabet(mergeList);
-  checkMergeList(mergeList, alphabet, path, alphabet === 'byte-level');
   const notes: string[] = [];
   const vocabPath = join(dirname(path), 'vocab.json');
+  let vocab: Record<string, unknown> | null = null;
   if (existsSync(vocabPath)) {
-    const vocab = parseJsonText(readTextFile(vocabPath, 'a vocab.json'), vocabPath, 'a vocab.json object');
-    if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab)) {
+    const json = parseJsonText(readTextFile(vocabPath, 'a vocab.json'), vocabPath, 'a vocab.json object');
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       throw new UserError(`${vocabPath}: expected a JSON object of token → id`, vocabPath);
     }
-    checkMergesInVocab(mergeList, vocab as Record<string, unknown>, `${path} (with ${vocabPath})`);
+    vocab = json as Record<string, unknown>;
+    checkMergesInVocab(mergeList, vocab, `${path} (with ${vocabPath})`);
+  }
+  const problem =
+    alphabet === 'byte-level' && vocab !== null
+      ? mergeOrderProblem(mergeList, Object.keys(vocab).length)
+      : undefined;
+  if (problem !== undefined) {
+    const conversion = mergesFromRankConversion(
+      mergeList,
+      vocab!,
+      new Set(),
+      `${path} (with ${vocabPath})`,
+      problem,
+    );
+    mergeList = conversion.mergeList;
+    notes.push(...conversion.notes);
+  } else {
+    checkMergeList(mergeList, alphabet, path, alphabet === 'byte-level');
   }
   let preset = options.preTokenizer;
   if (preset === undefined) {
@@ -198,7 +193,7 @@ function fromTiktoken(
   const preset = options.preTokenizer ?? tiktokenPreset(path, tokens.length);
   if (preset === undefined) {
     throw new UserError(
-      `${path}: a tiktoken rank file carries no pattern; choose one with --pretokenizer (gpt2, digits+gpt2, cl100k, o200k, sentencepiece)`,
+      `${path}: a tiktoken rank file carries no pattern; choose one with --pretokenizer (${PRE_TOKENIZER_PRESETS.join(', ')})`,
       path,
     );
   }

@@ -1,10 +1,12 @@
 // Named pre-tokenizer presets for merge lists that carry none (merges.txt, tiktoken ranks): the
-// pipelines of GPT-2, cl100k, o200k, the paper's controlled setting and its SentencePiece approximation.
+// pipelines of GPT-2, cl100k, o200k, the paper's controlled setting and its SentencePiece approximations
+// (one per family: Llama/Mistral with a dummy prefix, Gemma without one and with whitespace runs).
 import { UserError } from '../common/errors.js';
 import type { HfComponent } from './spec.js';
 import type { PipelineText } from './pipeline.js';
 
-export type PreTokenizerPreset = 'gpt2' | 'digits+gpt2' | 'cl100k' | 'o200k' | 'sentencepiece';
+export type PreTokenizerPreset =
+  'gpt2' | 'digits+gpt2' | 'cl100k' | 'o200k' | 'sentencepiece' | 'sentencepiece-gemma';
 
 export const PRE_TOKENIZER_PRESETS: readonly PreTokenizerPreset[] = [
   'gpt2',
@@ -12,6 +14,7 @@ export const PRE_TOKENIZER_PRESETS: readonly PreTokenizerPreset[] = [
   'cl100k',
   'o200k',
   'sentencepiece',
+  'sentencepiece-gemma',
 ];
 
 /** tiktoken's cl100k_base pattern, as OpenAI publishes it (with its inline case-insensitive group). */
@@ -32,6 +35,12 @@ export const O200K_PATTERN = [
 /** The paper's approximation of SentencePiece's pre-tokenization (Llama, Mistral). */
 export const SENTENCEPIECE_PUNCTUATION_PATTERN = ' ?[^\\s\\p{L}\\p{N}]+\\r*';
 
+/**
+ * Gemma's words (no dummy prefix, whitespace-only pieces allowed): a word with at most one space
+ * before it; a run of spaces before a word less its last space; runs of \n, of \t, of spaces.
+ */
+export const SENTENCEPIECE_GEMMA_WORD_PATTERN = ' ?[^\\s]+| +(?= [^\\s])|\\n+|\\t+| +|\\s';
+
 const byteLevel = (useRegex: boolean): HfComponent => ({
   type: 'ByteLevel',
   add_prefix_space: false,
@@ -45,6 +54,24 @@ const regexSplit = (pattern: string): HfComponent => ({
   behavior: 'Isolated',
   invert: false,
 });
+
+/** The paper's SentencePiece approximation: punctuation runs and single digits apart, then the
+ *  family's whitespace steps and its Metaspace. */
+function sentencePiece(whitespace: HfComponent[], metaspace: object): PipelineText {
+  return {
+    alphabet: 'characters',
+    normalizer: null,
+    preTokenizer: {
+      type: 'Sequence',
+      pretokenizers: [
+        regexSplit(SENTENCEPIECE_PUNCTUATION_PATTERN),
+        { type: 'Digits', individual_digits: true },
+        ...whitespace,
+        { type: 'Metaspace', replacement: '\u2581', ...metaspace },
+      ],
+    },
+  };
+}
 
 /** The normalizer, pre-tokenizer and alphabet of a preset, as plain JSON. */
 export function preTokenizerPreset(name: PreTokenizerPreset): PipelineText {
@@ -73,20 +100,20 @@ export function preTokenizerPreset(name: PreTokenizerPreset): PipelineText {
         preTokenizer: { type: 'Sequence', pretokenizers: [regexSplit(O200K_PATTERN), byteLevel(false)] },
       };
     case 'sentencepiece':
-      return {
-        alphabet: 'characters',
-        normalizer: null,
-        preTokenizer: {
-          type: 'Sequence',
-          pretokenizers: [
-            regexSplit(SENTENCEPIECE_PUNCTUATION_PATTERN),
-            { type: 'Digits', individual_digits: true },
-            { type: 'Split', pattern: { String: '\n' }, behavior: 'Isolated', invert: false },
-            { type: 'Split', pattern: { String: '\t' }, behavior: 'Isolated', invert: false },
-            { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'first', split: true },
-          ],
-        },
-      };
+      // Llama, Mistral: dummy prefix before the first word; \n and \t never merged.
+      return sentencePiece(
+        [
+          { type: 'Split', pattern: { String: '\n' }, behavior: 'Isolated', invert: false },
+          { type: 'Split', pattern: { String: '\t' }, behavior: 'Isolated', invert: false },
+        ],
+        { prepend_scheme: 'first', split: true },
+      );
+    case 'sentencepiece-gemma':
+      // Gemma: no dummy prefix; runs of whitespace are pieces of its vocabulary.
+      return sentencePiece([regexSplit(SENTENCEPIECE_GEMMA_WORD_PATTERN)], {
+        prepend_scheme: 'never',
+        split: false,
+      });
     default:
       throw new UserError(
         `pre-tokenizer preset ${JSON.stringify(name)} is unknown; use one of ${PRE_TOKENIZER_PRESETS.join(', ')}`,

@@ -30,7 +30,7 @@ test('tokmix count prints per-category figures, as JSON with --json', async () =
   assert.ok(parsed.categories.every((c) => c.distinctPreTokens > 0));
 });
 
-test('bad input: exit code 2 and one line on stderr', async (t) => {
+test('bad input: exit code 2 and one line on stderr', async () => {
   const dir = tempDir('cli-bad');
   mkdirSync(join(dir, 'empty-cat', 'x'), { recursive: true });
   mkdirSync(join(dir, 'csv', 'x'), { recursive: true });

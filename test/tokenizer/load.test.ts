@@ -31,10 +31,22 @@ const textSide = (spec: TokenizerSpec): unknown => ({
   preTokenizer: spec.preTokenizer,
 });
 
-test('seven built-ins with distinct names and aliases', () => {
+test('eleven built-ins with distinct names and aliases', () => {
   assert.deepEqual(
     BUILTIN_TOKENIZERS.map((b) => b.name),
-    ['gpt2', 'gpt-3.5', 'gpt-4o', 'claude', 'llama3', 'llama', 'mistral'],
+    [
+      'gpt2',
+      'gpt-3.5',
+      'gpt-4o',
+      'claude',
+      'llama3',
+      'llama',
+      'mistral',
+      'gpt-oss',
+      'qwen3',
+      'deepseek-v3',
+      'gemma3',
+    ],
   );
   const names = BUILTIN_TOKENIZERS.flatMap((b) => [b.name, ...b.aliases]);
   assert.equal(new Set(names).size, names.length);

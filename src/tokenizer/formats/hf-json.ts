@@ -1,20 +1,26 @@
 // Hugging Face tokenizer.json with a BPE model: merges ("a b" strings or ["a","b"] pairs), the
-// normalizer and the pre-tokenizer. SentencePiece conversions (Llama, Mistral) get their merges
-// cleaned (paper App. C.3) and the paper's approximate pre-tokenization, since the file lacks it.
+// normalizer and the pre-tokenizer. SentencePiece conversions (Llama, Mistral, Gemma) get their merges
+// cleaned (paper App. C.3) and their family's approximate pre-tokenization, since the file lacks it;
+// conversions of tiktoken ranks get their merges derived from the ranks (rank-conversion.ts).
 import { UserError } from '../../common/errors.js';
-import type { Alphabet, HfComponent, Merge } from '../spec.js';
+import type { Alphabet, HfComponent, Merge, TokenizerSpec } from '../spec.js';
 import { cleanSentencePieceMerges } from '../sentencepiece.js';
 import { checkMergeList, checkMergesInVocab } from './merges-check.js';
 import { checkComponentDepth, checkMergeCount } from '../limits.js';
 import { BYTE_TO_SYMBOL as BYTE_SYMBOLS } from '../byte-level.js';
+import { mergeOrderProblem, mergesFromRankConversion } from '../rank-conversion.js';
+import { preTokenizerPreset, type PreTokenizerPreset } from '../presets.js';
 
 export interface HfTokenizerParts {
   alphabet: Alphabet;
   mergeList: Merge[];
   normalizer: HfComponent | null;
   preTokenizer: HfComponent | null;
-  /** True for SentencePiece conversions: the file's normalizer/pre-tokenizer are not the trainer's. */
-  sentencePiece: boolean;
+  /**
+   * For SentencePiece conversions (the file's normalizer/pre-tokenizer are not the trainer's): the
+   * preset approximating its family's training-time pre-tokenization, and why that family; else null.
+   */
+  sentencePiece: { preset: PreTokenizerPreset; family: string } | null;
   notes: string[];
 }
 
@@ -80,11 +86,13 @@ export function readHfTokenizer(json: unknown, path: string): HfTokenizerParts {
     throw new UserError(`${path}: merge ${k + 1} is neither "left right" nor ["left", "right"]`, path);
   });
   if (mergeList.length === 0) throw new UserError(`${path}: the BPE model has no merges`, path);
+  let vocab: Record<string, unknown> | null = null;
   if (model.vocab !== undefined && model.vocab !== null) {
     if (typeof model.vocab !== 'object' || Array.isArray(model.vocab)) {
       throw new UserError(`${path}: the BPE model's "vocab" must be an object of token → id`, path);
     }
-    checkMergesInVocab(mergeList, model.vocab as Record<string, unknown>, path);
+    vocab = model.vocab as Record<string, unknown>;
+    checkMergesInVocab(mergeList, vocab, path);
   }
   const normalizer = optionalComponent(root.normalizer, 'normalizer', path);
   const preTokenizer = withDefaults(optionalComponent(root.pre_tokenizer, 'pre_tokenizer', path));
@@ -97,13 +105,14 @@ export function readHfTokenizer(json: unknown, path: string): HfTokenizerParts {
       path,
     );
   }
-  const sentencePiece =
+  const isSentencePiece =
     alphabet === 'characters' &&
     (model.byte_fallback === true ||
+      (vocab !== null && Object.prototype.hasOwnProperty.call(vocab, '<0x0A>')) ||
       hasType(preTokenizer, 'Metaspace') ||
       replacesSpaceWithMetaspace(normalizer)) &&
-    (preTokenizer === null || preTokenizer.type === 'Metaspace');
-  if (sentencePiece) {
+    onlySplitsAtSpaces(preTokenizer);
+  if (isSentencePiece) {
     const cleaned = cleanSentencePieceMerges(mergeList);
     checkMergeList(cleaned.mergeList, alphabet, path, false);
     if (cleaned.dropped > 0) {
@@ -111,10 +120,120 @@ export function readHfTokenizer(json: unknown, path: string): HfTokenizerParts {
         `SentencePiece conversion: ${cleaned.dropped} of ${mergeList.length} merges produce a token another merge already produces; kept the one built from the earliest merges (paper App. C.3)`,
       );
     }
+    const sentencePiece = sentencePieceFamily(normalizer, preTokenizer);
     return { alphabet, mergeList: cleaned.mergeList, normalizer, preTokenizer, sentencePiece, notes };
   }
+  if (alphabet === 'byte-level' && vocab !== null) {
+    const added = addedTokens(root.added_tokens);
+    const tokens = Object.keys(vocab).filter((token) => !added.has(token)).length;
+    const problem = mergeOrderProblem(mergeList, tokens);
+    if (problem !== undefined) {
+      const conversion = mergesFromRankConversion(mergeList, vocab, added, path, problem);
+      return {
+        alphabet,
+        mergeList: conversion.mergeList,
+        normalizer,
+        preTokenizer,
+        sentencePiece: null,
+        notes: conversion.notes,
+      };
+    }
+  }
   checkMergeList(mergeList, alphabet, path, alphabet === 'byte-level');
-  return { alphabet, mergeList, normalizer, preTokenizer, sentencePiece, notes };
+  return { alphabet, mergeList, normalizer, preTokenizer, sentencePiece: null, notes };
+}
+
+/** The contents of a tokenizer.json's added tokens (specials, never merged). */
+export function addedTokens(list: unknown): Set<string> {
+  const added = new Set<string>();
+  if (Array.isArray(list)) {
+    for (const entry of list as Array<{ content?: unknown } | null>) {
+      if (entry && typeof entry.content === 'string') added.add(entry.content);
+    }
+  }
+  return added;
+}
+
+/** A pre-tokenizer a SentencePiece conversion may carry: none, Metaspace, a Split at spaces, or a
+ *  Sequence of these (after Replace(" " → "▁") a Split at " " finds nothing). */
+function onlySplitsAtSpaces(component: HfComponent | null): boolean {
+  if (component === null) return true;
+  if (component.type === 'Metaspace') return true;
+  if (component.type === 'Split') {
+    const pattern = component.pattern as { String?: unknown } | undefined;
+    return pattern?.String === ' ' || pattern?.String === '\u2581';
+  }
+  if (component.type === 'Sequence' && Array.isArray(component.pretokenizers)) {
+    return component.pretokenizers.every((c) => onlySplitsAtSpaces(c as HfComponent));
+  }
+  return false;
+}
+
+/**
+ * The family of a SentencePiece conversion, read from its prefix-space rule: a file that puts "▁"
+ * before the text (Prepend normalizer or a prepending Metaspace: SentencePiece's dummy prefix) is
+ * Llama/Mistral-like; one that does not is Gemma-like (no dummy prefix, whitespace-only pieces).
+ */
+function sentencePieceFamily(
+  normalizer: HfComponent | null,
+  preTokenizer: HfComponent | null,
+): { preset: PreTokenizerPreset; family: string } {
+  const prepends = (c: unknown): boolean => {
+    if (c === null || typeof c !== 'object') return false;
+    const component = c as HfComponent;
+    if (component.type === 'Prepend') return component.prepend === '\u2581';
+    if (component.type === 'Metaspace') {
+      if (component.prepend_scheme !== undefined) return component.prepend_scheme !== 'never';
+      return component.add_prefix_space !== false;
+    }
+    const list = component.normalizers ?? component.pretokenizers;
+    return Array.isArray(list) && list.some(prepends);
+  };
+  return prepends(normalizer) || prepends(preTokenizer)
+    ? {
+        preset: 'sentencepiece',
+        family: 'Llama/Mistral family (the file prepends "▁": a dummy prefix)',
+      }
+    : {
+        preset: 'sentencepiece-gemma',
+        family: 'Gemma family (the file prepends no "▁": no dummy prefix)',
+      };
+}
+
+/**
+ * The spec of a parsed tokenizer.json (`where.path` names it in errors). SentencePiece conversions
+ * get their family's preset; `preset` replaces the file's pipeline, with a note either way.
+ */
+export function hfJsonSpec(
+  json: unknown,
+  where: { path: string; name: string; source: string },
+  preset?: PreTokenizerPreset,
+): TokenizerSpec {
+  const parts = readHfTokenizer(json, where.path);
+  const notes = [...parts.notes];
+  let normalizer = parts.normalizer;
+  let preTokenizer = parts.preTokenizer;
+  if (parts.sentencePiece !== null || preset !== undefined) {
+    const chosen = preset ?? parts.sentencePiece!.preset;
+    const text = preTokenizerPreset(chosen);
+    normalizer = text.normalizer;
+    preTokenizer = text.preTokenizer;
+    notes.push(
+      parts.sentencePiece !== null && preset === undefined
+        ? `SentencePiece conversion, ${parts.sentencePiece.family}: its training-time pre-tokenization is not in the file; using the paper's approximation for that family (preset ${chosen})`
+        : `pre-tokenizer and normalizer of the file replaced by the preset ${chosen}`,
+    );
+  }
+  return {
+    name: where.name,
+    source: where.source,
+    format: 'tokenizer.json',
+    alphabet: parts.alphabet,
+    mergeList: parts.mergeList,
+    normalizer,
+    preTokenizer,
+    notes,
+  };
 }
 
 /** Fills the defaults HF applies when a field is absent (ByteLevel's use_regex), so equal
