@@ -48,8 +48,8 @@ const numbers = (flag: string, text: string): number[] => {
 const mergesList = numbers('merges', values.merges!);
 const T = Math.max(...mergesList);
 const seeds = numbers('seeds', values.seed ?? values.seeds!);
-const seed = seeds[0]!;
-const totalBytesList = numbers('total-bytes', values['total-bytes']!);
+const seed = seeds[0];
+const totalBytesList = numbers('total-bytes', values['total-bytes']);
 const dir = values.dir!;
 const skip = new Set(values.skip!.split(',').filter(Boolean));
 mkdirSync(dir, { recursive: true });
@@ -79,7 +79,7 @@ function fileCategory(name: string, path: string): CategorySpec {
   return { name, kind: 'other', files: [path] };
 }
 
-const mseOf = (a: number[], b: number[]) => a.reduce((s, x, i) => s + (x - b[i]!) ** 2, 0) / a.length;
+const mseOf = (a: number[], b: number[]) => a.reduce((s, x, i) => s + (x - b[i]) ** 2, 0) / a.length;
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(6)).join(' ');
 
 async function infer(counts: WordCounts[], mergeList: Merge[]) {
@@ -105,7 +105,7 @@ if (!skip.has('1')) {
   const pool = Array.from({ length: Math.max(5, categories.length) }, (_, k) => k + 1);
   for (let k = pool.length - 1; k > 0; k--) {
     const j = rng.int(k + 1);
-    [pool[k], pool[j]] = [pool[j]!, pool[k]!];
+    [pool[k], pool[j]] = [pool[j], pool[k]];
   }
   const repeats: number[] = [];
   const trainPath = join(dir, 'exact-train.txt');
@@ -116,7 +116,7 @@ if (!skip.has('1')) {
     const path = join(dir, `exact-${category.name}.txt`);
     writeFileSync(path, body);
     samples.push(fileCategory(category.name, path));
-    const k = pool[repeats.length]!;
+    const k = pool[repeats.length];
     repeats.push(k);
     for (let r = 0; r < k; r++) appendFileSync(trainPath, body);
     console.log(
@@ -140,14 +140,14 @@ if (!skip.has('1')) {
       let same = 0;
       while (
         same < Math.min(bpeList.length, mergeList.length) &&
-        bpeList[same]![0] === mergeList[same]![0] &&
-        bpeList[same]![1] === mergeList[same]![1]
+        bpeList[same][0] === mergeList[same][0] &&
+        bpeList[same][1] === mergeList[same][1]
       )
         same++;
       console.log(`  native vs trainBpe: first ${same} of ${mergeList.length} merges identical`);
     }
     const { transcripts, estimate, steps } = await infer(sampleCounts, mergeList);
-    const weighted = transcripts.map((t, i) => repeats[i]! * t.totals.bytes);
+    const weighted = transcripts.map((t, i) => repeats[i] * t.totals.bytes);
     const sum = weighted.reduce((a, b) => a + b, 0);
     const truth = weighted.map((w) => w / sum);
     const mse = mseOf(estimate.byteShare, truth);
@@ -229,7 +229,7 @@ if (!skip.has('2')) {
     const weightRng = createRng(deriveSeed('exactness-weights', seed));
     const raw = categories.map(() => -Math.log(1 - weightRng.next()));
     const rawSum = raw.reduce((a, b) => a + b, 0);
-    const weights = Object.fromEntries(categories.map((c, i) => [c.name, raw[i]! / rawSum]));
+    const weights = Object.fromEntries(categories.map((c, i) => [c.name, raw[i] / rawSum]));
     const [pools, heldOut] = skip.has('held-out') ? [full, full] : await heldOutFor(seed);
     const labels = [
       ['same samples', full, full],
@@ -241,7 +241,7 @@ if (!skip.has('2')) {
         const start = performance.now();
         const mixPath = join(dir, `mixture-${label.replace(/\W/g, '')}.txt`);
         const { bytes } = await buildMixture(trainFrom, weights, totalBytes, seed, mixPath);
-        const truthRaw = categories.map((c) => bytes[c.name]!);
+        const truthRaw = categories.map((c) => bytes[c.name]);
         const truthSum = truthRaw.reduce((a, b) => a + b, 0);
         const truth = truthRaw.map((b) => b / truthSum);
         // The mixture is counted once and not cached (its file is rewritten for every seed and size).
@@ -309,7 +309,7 @@ function printSummary(rows: Row[]): void {
   console.log(`  ${''.padEnd(40)} ${names.map((n) => n.slice(0, 14).padStart(16)).join('')}`);
   for (const [key, group] of groups) {
     const cells = names.map((_, i) => {
-      const errors = group.map((r) => 100 * (r.estimate[i]! - r.truth[i]!));
+      const errors = group.map((r) => 100 * (r.estimate[i] - r.truth[i]));
       const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
       const rms = Math.sqrt(errors.reduce((a, b) => a + b * b, 0) / errors.length);
       return `${mean >= 0 ? '+' : ''}${mean.toFixed(3)} (${rms.toFixed(3)})`.padStart(16);

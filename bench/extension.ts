@@ -38,7 +38,7 @@ const n = Number(values.n);
 const baseMerges = Number(values.base);
 const addedList = values.added!.split(',').map(Number);
 const bytesList = values.bytes!.split(',').map((b) => parseByteSize(b, '--bytes'));
-const totalBytes = parseByteSize(values['total-bytes']!, '--total-bytes');
+const totalBytes = parseByteSize(values['total-bytes'], '--total-bytes');
 const text = preTokenizerPreset('gpt2');
 const categories = await resolveCategories(values.set!);
 const work = mkdtempSync(join(tmpdir(), 'tokmix-bench-extension-'));
@@ -57,14 +57,14 @@ const rows = new Map<string, Row>();
 try {
   for (let trial = 0; trial < Number(values.trials); trial++) {
     const rng = createRng(deriveSeed('tokmix-extension', Number(values.seed), trial));
-    const picked = sampleWithoutReplacement(categories.length, n, rng).map((i) => categories[i]!);
+    const picked = sampleWithoutReplacement(categories.length, n, rng).map((i) => categories[i]);
     const weightsA = sampleFromSimplex(n, rng);
     const weightsB = sampleFromSimplex(n, rng);
     const train = async (weights: number[], merges: number, name: string) => {
       const file = join(work, `${name}-${trial}.txt`);
       const built = await buildMixture(
         picked,
-        Object.fromEntries(picked.map((c, i) => [c.name, weights[i]!])),
+        Object.fromEntries(picked.map((c, i) => [c.name, weights[i]])),
         totalBytes,
         deriveSeed('mixture', name, trial),
         file,

@@ -49,6 +49,6 @@ for (const preset of ['gpt2', 'o200k'] as PreTokenizerPreset[]) {
   const oursBest = Math.min(...runs.map((r) => r.ours.seconds));
   const name = preset === 'o200k' ? 'gpt-4o' : preset;
   console.log(
-    `${name.padEnd(7)} native ${(bytes / 1e6 / nativeBest).toFixed(1)} MB/s, ours ${(bytes / 1e6 / oursBest).toFixed(1)} MB/s, ratio ${(nativeBest / oursBest).toFixed(2)} (pre-tokens: native ${runs[0]!.native.pieces}, ours ${runs[0]!.ours.pieces})`,
+    `${name.padEnd(7)} native ${(bytes / 1e6 / nativeBest).toFixed(1)} MB/s, ours ${(bytes / 1e6 / oursBest).toFixed(1)} MB/s, ratio ${(nativeBest / oursBest).toFixed(2)} (pre-tokens: native ${runs[0].native.pieces}, ours ${runs[0].ours.pieces})`,
   );
 }

@@ -45,7 +45,7 @@ console.log(
       preTokenizer: preset,
       cores: availableParallelism(),
       merges: native.mergeList.length,
-      distinctPreTokens: counts[0]!.stats.distinctPreTokens,
+      distinctPreTokens: counts[0].stats.distinctPreTokens,
       nativeSeconds: +nativeSeconds.toFixed(2),
       oursSeconds: +oursSeconds.toFixed(2),
       oursCountSeconds: +countSeconds.toFixed(2),

@@ -34,7 +34,7 @@ async function timeTrial(trainer: MixtureTrainer) {
         trial: 0,
         seed: Number(values.seed),
         merges: Number(values.merges),
-        totalBytes: parseByteSize(values['total-bytes']!, '--total-bytes'),
+        totalBytes: parseByteSize(values['total-bytes'], '--total-bytes'),
         trainer,
         shift: false,
         omit: 0,

@@ -136,7 +136,7 @@ export function resolveMergeRange(
   // The end of the replay: T learned merges after skip, plus the excluded ones among them.
   let steps = skip + merges;
   let k = lowerBound(excludedSteps, skip);
-  while (k < excludedSteps.length && excludedSteps[k]! < steps) {
+  while (k < excludedSteps.length && excludedSteps[k] < steps) {
     steps++;
     k++;
   }
@@ -146,7 +146,7 @@ export function resolveMergeRange(
   const count = k - first;
   if (count > 0) {
     const mask = new Uint8Array(steps);
-    for (let q = first; q < k; q++) mask[excludedSteps[q]!] = 1;
+    for (let q = first; q < k; q++) mask[excludedSteps[q]] = 1;
     const blocks = (options.handAdded?.blocks ?? [])
       .filter((b) => b.last >= skip && b.first < steps)
       .map((b) => {
@@ -179,7 +179,7 @@ function lowerBound(sorted: Int32Array, x: number): number {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
+    if (sorted[mid] < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;

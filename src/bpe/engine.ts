@@ -104,11 +104,11 @@ export class BpeEngine {
     let lastWord = new Int32Array(this.pairCount.length).fill(-1);
     let distinctWords = new Int32Array(this.pairCount.length);
     for (let w = 0; w < this.numWords; w++) {
-      const s = start[w]!;
-      const end = s + length[w]! - 1;
-      const wt = weight[w]!;
+      const s = start[w];
+      const end = s + length[w] - 1;
+      const wt = weight[w];
       for (let i = s; i < end; i++) {
-        const p = pairs.intern(symbols[i]!, symbols[i + 1]!);
+        const p = pairs.intern(symbols[i], symbols[i + 1]);
         if (p >= this.pairCount.length) {
           this.ensurePairCapacity();
           lastWord = grow(lastWord, this.pairCount.length);
@@ -133,20 +133,20 @@ export class BpeEngine {
       this.chunkNext[p] = -1;
       this.pairHead[p] = p;
       this.pairTail[p] = p;
-      offset += distinctWords[p]!;
+      offset += distinctWords[p];
     }
     this.numChunks = numPairs;
     if (offset > this.pool.length) this.pool = grow(this.pool, offset);
     this.poolSize = offset;
     lastWord.fill(-1);
     for (let w = 0; w < this.numWords; w++) {
-      const s = start[w]!;
-      const end = s + length[w]! - 1;
+      const s = start[w];
+      const end = s + length[w] - 1;
       for (let i = s; i < end; i++) {
-        const p = pairAt[i]!;
+        const p = pairAt[i];
         if (lastWord[p] !== w) {
           lastWord[p] = w;
-          this.pool[this.chunkStart[p]! + this.chunkLength[p]!++] = w;
+          this.pool[this.chunkStart[p] + this.chunkLength[p]++] = w;
         }
       }
     }
@@ -169,13 +169,13 @@ export class BpeEngine {
 
   /** Old count of a pair touched in this step (its count before the step). */
   countBeforeStep(p: number): number {
-    return this.oldCount[p]!;
+    return this.oldCount[p];
   }
 
   private touch(p: number): void {
     if (this.touchedStamp[p] !== this.step) {
       this.touchedStamp[p] = this.step;
-      this.oldCount[p] = this.pairCount[p]!;
+      this.oldCount[p] = this.pairCount[p];
       if (this.numTouched >= this.touched.length) this.touched = grow(this.touched, this.numTouched + 1);
       this.touched[this.numTouched++] = p;
     }
@@ -214,23 +214,23 @@ export class BpeEngine {
    */
   mergeWord(w: number, left: number, right: number, result: number): void {
     const symbols = this.words.symbols;
-    const s = this.words.start[w]!;
-    const end = s + this.words.length[w]!;
-    const wt = this.words.weight[w]!;
+    const s = this.words.start[w];
+    const end = s + this.words.length[w];
+    const wt = this.words.weight[w];
     let out = s;
     let i = s;
     let merged = 0;
     while (i < end) {
-      const c = symbols[i]!;
+      const c = symbols[i];
       if (c === left && i + 1 < end && symbols[i + 1] === right) {
         if (out > s) {
-          const prev = symbols[out - 1]!;
+          const prev = symbols[out - 1];
           this.decrement(prev, left, wt);
           this.increment(prev, result, wt, w);
         }
         merged++;
         if (i + 2 < end) {
-          const next = symbols[i + 2]!;
+          const next = symbols[i + 2];
           this.decrement(right, next, wt);
           this.increment(result, next, wt, w);
         }
@@ -251,12 +251,12 @@ export class BpeEngine {
 
   /** Merges in every word of chunk c not yet merged in this step. */
   mergeChunk(c: number, left: number, right: number, result: number): void {
-    this.mergingPair = this.chunkPair[c]!;
-    const from = this.chunkStart[c]!;
-    const to = from + this.chunkLength[c]!;
+    this.mergingPair = this.chunkPair[c];
+    const from = this.chunkStart[c];
+    const to = from + this.chunkLength[c];
     const stamp = this.step;
     for (let k = from; k < to; k++) {
-      const w = this.pool[k]!;
+      const w = this.pool[k];
       if (this.wordStamp[w] === stamp) continue;
       this.wordStamp[w] = stamp;
       this.mergeWord(w, left, right, result);
@@ -265,12 +265,12 @@ export class BpeEngine {
 
   /** Merges in every word of pair p's chain (replay), then drops the chain. */
   mergePairEverywhere(p: number, left: number, right: number, result: number): void {
-    let c = this.pairHead[p]!;
+    let c = this.pairHead[p];
     this.pairHead[p] = -1;
     this.pairTail[p] = -1;
     while (c >= 0) {
       this.mergeChunk(c, left, right, result);
-      c = this.chunkNext[c]!;
+      c = this.chunkNext[c];
     }
   }
 
@@ -290,40 +290,40 @@ export class BpeEngine {
     const groupPair: number[] = [];
     const groupSize: number[] = [];
     for (let k = 0; k < n; k++) {
-      const p = this.pendingPair[k]!;
+      const p = this.pendingPair[k];
       if (this.pendingStamp[p] === this.step) {
         this.pendingStamp[p] = -this.step;
         localIndex[p] = groups++;
         groupPair.push(p);
         groupSize.push(0);
       }
-      groupSize[localIndex[p]!]!++;
+      groupSize[localIndex[p]]++;
     }
     this.ensureChunkCapacity(first + groups);
     if (this.poolSize + n > this.pool.length) this.pool = grow(this.pool, this.poolSize + n);
     let chunks = 0;
     const chunkOf = new Int32Array(groups).fill(-1);
     for (let g = 0; g < groups; g++) {
-      const p = groupPair[g]!;
-      if (onlyPositive && !(this.pairCount[p]! > 0)) continue;
+      const p = groupPair[g];
+      if (onlyPositive && !(this.pairCount[p] > 0)) continue;
       const c = first + chunks++;
       chunkOf[g] = c;
       this.chunkPair[c] = p;
       this.chunkStart[c] = this.poolSize;
       this.chunkLength[c] = 0;
       this.chunkNext[c] = -1;
-      this.poolSize += groupSize[g]!;
+      this.poolSize += groupSize[g];
       if (this.chainChunks) {
-        const tail = this.pairTail[p]!;
+        const tail = this.pairTail[p];
         if (tail >= 0) this.chunkNext[tail] = c;
         else this.pairHead[p] = c;
         this.pairTail[p] = c;
       }
     }
     for (let k = 0; k < n; k++) {
-      const p = this.pendingPair[k]!;
-      const c = chunkOf[localIndex[p]!]!;
-      if (c >= 0) this.pool[this.chunkStart[c]! + this.chunkLength[c]!++] = this.pendingWord[k]!;
+      const p = this.pendingPair[k];
+      const c = chunkOf[localIndex[p]];
+      if (c >= 0) this.pool[this.chunkStart[c] + this.chunkLength[c]++] = this.pendingWord[k];
     }
     this.numChunks = first + chunks;
     return [first, this.numChunks];

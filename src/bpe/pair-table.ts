@@ -32,7 +32,7 @@ export class PairTable {
     const mask = this.mask;
     let slot = PairTable.hash(a, b) & mask;
     for (;;) {
-      const p = slots[slot]!;
+      const p = slots[slot];
       if (p === EMPTY) return -1;
       if (this.left[p] === a && this.right[p] === b) return p;
       slot = (slot + 1) & mask;
@@ -45,7 +45,7 @@ export class PairTable {
     const mask = this.mask;
     let slot = PairTable.hash(a, b) & mask;
     for (;;) {
-      const p = slots[slot]!;
+      const p = slots[slot];
       if (p === EMPTY) break;
       if (this.left[p] === a && this.right[p] === b) return p;
       slot = (slot + 1) & mask;
@@ -67,7 +67,7 @@ export class PairTable {
     const slots = new Int32Array(capacity).fill(EMPTY);
     const mask = capacity - 1;
     for (let p = 0; p < this.size; p++) {
-      let slot = PairTable.hash(this.left[p]!, this.right[p]!) & mask;
+      let slot = PairTable.hash(this.left[p], this.right[p]) & mask;
       while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
       slots[slot] = p;
     }

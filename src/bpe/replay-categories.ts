@@ -14,7 +14,7 @@ import { encodeTranscript, decodeTranscript } from './transcript-codec.js';
 export function mergePrefixHash(spec: ReplaySpec, steps: number): string {
   const hash = createHash('sha256').update(`${spec.alphabet}\n`);
   for (let t = 0; t < steps; t++) {
-    const [left, right] = spec.mergeList[t]!;
+    const [left, right] = spec.mergeList[t];
     hash.update(`${left}\u0000${right}\u0001`);
   }
   return hash.digest('hex');

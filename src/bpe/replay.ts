@@ -52,7 +52,7 @@ export function replay(
   const initialPairs = engine.pairs.size;
   const initial = engine.pairCount.slice(0, initialPairs);
   let totalPairs = 0;
-  for (let p = 0; p < initialPairs; p++) totalPairs += initial[p]!;
+  for (let p = 0; p < initialPairs; p++) totalPairs += initial[p];
 
   const stepOffsets = new Uint32Array(steps + 1);
   const mergePair = new Int32Array(steps);
@@ -66,17 +66,17 @@ export function replay(
 
   for (let t = 0; t < steps; t++) {
     stepOffsets[t] = numChanges;
-    const left = table.mergeLeft[t]!;
-    const right = table.mergeRight[t]!;
+    const left = table.mergeLeft[t];
+    const right = table.mergeRight[t];
     const p = engine.pairs.get(left, right);
-    if (p < 0 || !(engine.pairCount[p]! > 0)) {
+    if (p < 0 || !(engine.pairCount[p] > 0)) {
       // An absent step: the pair does not occur (now) in this category; nothing changes.
       mergePair[t] = -1;
       absentSteps++;
     } else {
       mergePair[t] = p;
       engine.beginStep();
-      engine.mergePairEverywhere(p, left, right, table.mergeResult[t]!);
+      engine.mergePairEverywhere(p, left, right, table.mergeResult[t]);
       engine.endStep(false);
       const touched = engine.touched;
       const n = engine.numTouched;
@@ -85,8 +85,8 @@ export function replay(
         changeCount = grow(changeCount, numChanges + n);
       }
       for (let k = 0; k < n; k++) {
-        const q = touched[k]!;
-        const count = engine.pairCount[q]!;
+        const q = touched[k];
+        const count = engine.pairCount[q];
         if (count !== engine.countBeforeStep(q)) {
           changePair[numChanges] = q;
           changeCount[numChanges++] = count;

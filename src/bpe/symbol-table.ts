@@ -43,7 +43,7 @@ export function buildSymbolTable(
   const mergeRight = new Int32Array(steps);
   const mergeResult = new Int32Array(steps);
   for (let t = 0; t < steps; t++) {
-    const [left, right] = mergeList[t]!;
+    const [left, right] = mergeList[t];
     mergeLeft[t] = intern(left);
     mergeRight[t] = intern(right);
     mergeResult[t] = intern(left + right);

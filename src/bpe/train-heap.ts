@@ -11,30 +11,30 @@ export class TrainHeap {
 
   /** True when slot i ranks above slot j. Equal (count, pair) entries fall back to chunk order. */
   private above(i: number, j: number): boolean {
-    const ci = this.count[i]!;
-    const cj = this.count[j]!;
+    const ci = this.count[i];
+    const cj = this.count[j];
     if (ci !== cj) return ci > cj;
-    const li = this.left[i]!;
-    const lj = this.left[j]!;
+    const li = this.left[i];
+    const lj = this.left[j];
     if (li !== lj) return li < lj;
-    const ri = this.right[i]!;
-    const rj = this.right[j]!;
+    const ri = this.right[i];
+    const rj = this.right[j];
     if (ri !== rj) return ri < rj;
-    return this.chunk[i]! < this.chunk[j]!;
+    return this.chunk[i] < this.chunk[j];
   }
 
   private swap(i: number, j: number): void {
-    const c = this.count[i]!;
-    this.count[i] = this.count[j]!;
+    const c = this.count[i];
+    this.count[i] = this.count[j];
     this.count[j] = c;
-    const l = this.left[i]!;
-    this.left[i] = this.left[j]!;
+    const l = this.left[i];
+    this.left[i] = this.left[j];
     this.left[j] = l;
-    const r = this.right[i]!;
-    this.right[i] = this.right[j]!;
+    const r = this.right[i];
+    this.right[i] = this.right[j];
     this.right[j] = r;
-    const k = this.chunk[i]!;
-    this.chunk[i] = this.chunk[j]!;
+    const k = this.chunk[i];
+    this.chunk[i] = this.chunk[j];
     this.chunk[j] = k;
   }
 
@@ -62,10 +62,10 @@ export class TrainHeap {
   pop(): void {
     const last = --this.size;
     if (last > 0) {
-      this.count[0] = this.count[last]!;
-      this.left[0] = this.left[last]!;
-      this.right[0] = this.right[last]!;
-      this.chunk[0] = this.chunk[last]!;
+      this.count[0] = this.count[last];
+      this.left[0] = this.left[last];
+      this.right[0] = this.right[last];
+      this.chunk[0] = this.chunk[last];
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;

@@ -34,12 +34,12 @@ export interface TrainRun {
 
 /** Sums the counts of several categories word by word (Hugging Face's word counts). */
 export function sumWordCounts(counts: WordCounts[]): { words: string[]; counts: Float64Array }[] {
-  if (counts.length === 1) return [{ words: counts[0]!.words, counts: counts[0]!.counts }];
+  if (counts.length === 1) return [{ words: counts[0].words, counts: counts[0].counts }];
   const total = new Map<string, number>();
   for (const c of counts) {
     for (let k = 0; k < c.words.length; k++) {
-      const w = c.words[k]!;
-      total.set(w, (total.get(w) ?? 0) + c.counts[k]!);
+      const w = c.words[k];
+      total.set(w, (total.get(w) ?? 0) + c.counts[k]);
     }
   }
   return [{ words: [...total.keys()], counts: Float64Array.from(total.values()) }];
@@ -64,8 +64,8 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
   const seen = new Set<number>();
   for (const { words, counts: weights } of sources) {
     for (let k = 0; k < words.length; k++) {
-      if (!(weights[k]! > 0)) continue;
-      const word = words[k]!;
+      if (!(weights[k] > 0)) continue;
+      const word = words[k];
       for (let i = 0; i < word.length; i++) {
         const code = word.charCodeAt(i);
         if (code < 0xd800 || code > 0xdfff) {
@@ -91,8 +91,8 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
   const pairLeft = (): Int32Array => engine.pairs.left;
   const pairRight = (): Int32Array => engine.pairs.right;
   for (let c = 0; c < engine.numChunks; c++) {
-    const p = engine.chunkPair[c]!;
-    if (engine.pairCount[p]! > 0) heap.push(engine.pairCount[p]!, pairLeft()[p]!, pairRight()[p]!, c);
+    const p = engine.chunkPair[c];
+    if (engine.pairCount[p] > 0) heap.push(engine.pairCount[p], pairLeft()[p], pairRight()[p], c);
   }
 
   const vocabTarget = options.vocabSize;
@@ -107,22 +107,22 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
       exhausted = true;
       break;
     }
-    const c = heap.chunk[0]!;
-    const stale = heap.count[0]!;
-    const p = engine.chunkPair[c]!;
-    const current = engine.pairCount[p]!;
+    const c = heap.chunk[0];
+    const stale = heap.count[0];
+    const p = engine.chunkPair[c];
+    const current = engine.pairCount[p];
     heap.pop();
     if (stale !== current) {
-      heap.push(current, pairLeft()[p]!, pairRight()[p]!, c);
+      heap.push(current, pairLeft()[p], pairRight()[p], c);
       continue;
     }
     if (current < 1) {
       exhausted = true;
       break;
     }
-    const left = pairLeft()[p]!;
-    const right = pairRight()[p]!;
-    const token = tokens[left]! + tokens[right]!;
+    const left = pairLeft()[p];
+    const right = pairRight()[p];
+    const token = tokens[left] + tokens[right];
     let result = tokenIds.get(token);
     if (result === undefined) {
       result = tokens.length;
@@ -135,8 +135,8 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
     engine.mergeChunk(c, left, right, result);
     const [first, end] = engine.endStep(true);
     for (let k = first; k < end; k++) {
-      const q = engine.chunkPair[k]!;
-      heap.push(engine.pairCount[q]!, pairLeft()[q]!, pairRight()[q]!, k);
+      const q = engine.chunkPair[k];
+      heap.push(engine.pairCount[q], pairLeft()[q], pairRight()[q], k);
     }
     if (report && rawLeft.length % every === 0) {
       report({ stage: 'train', done: Math.min(rawLeft.length, numMerges), total: numMerges, unit: 'merges' });
@@ -145,11 +145,11 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
 
   // Hugging Face stores merges in a map keyed by pair: a pair merged twice keeps its last rank.
   const lastRank = new Map<number, number>();
-  const key = (t: number): number => rawLeft[t]! * 4194304 + rawRight[t]!;
+  const key = (t: number): number => rawLeft[t] * 4194304 + rawRight[t];
   for (let t = 0; t < rawLeft.length; t++) lastRank.set(key(t), t);
   const mergeList: Merge[] = [];
   for (let t = 0; t < rawLeft.length && mergeList.length < numMerges; t++) {
-    if (lastRank.get(key(t)) === t) mergeList.push([tokens[rawLeft[t]!]!, tokens[rawRight[t]!]!]);
+    if (lastRank.get(key(t)) === t) mergeList.push([tokens[rawLeft[t]], tokens[rawRight[t]]]);
   }
   report?.({ stage: 'train', done: numMerges, total: numMerges, unit: 'merges' });
   return { mergeList, alphabet, rawMerges: rawLeft.length, exhausted };

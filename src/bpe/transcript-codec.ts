@@ -18,7 +18,7 @@ interface Header {
 function countsFitU32(...arrays: Float64Array[]): boolean {
   for (const array of arrays) {
     for (let i = 0; i < array.length; i++) {
-      const v = array[i]!;
+      const v = array[i];
       if (!(v >= 0 && v < 4294967296 && Math.floor(v) === v)) return false;
     }
   }

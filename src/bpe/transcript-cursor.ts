@@ -17,8 +17,8 @@ export class TranscriptCursor {
   advance(): void {
     const t = this.transcript;
     if (this.step >= t.steps) throw new Error('transcript cursor is past the last step');
-    const end = t.stepOffsets[this.step + 1]!;
-    for (let k = t.stepOffsets[this.step]!; k < end; k++) this.counts[t.changePair[k]!] = t.changeCount[k]!;
+    const end = t.stepOffsets[this.step + 1];
+    for (let k = t.stepOffsets[this.step]; k < end; k++) this.counts[t.changePair[k]] = t.changeCount[k];
     this.step++;
   }
 
@@ -30,8 +30,8 @@ export class TranscriptCursor {
 
   /** Count of the pair merged at the current step (0 for an absent step). */
   mergeCount(): number {
-    const p = this.transcript.mergePair[this.step]!;
-    return p < 0 ? 0 : this.counts[p]!;
+    const p = this.transcript.mergePair[this.step];
+    return p < 0 ? 0 : this.counts[p];
   }
 }
 
@@ -48,6 +48,6 @@ export function countsAtStep(transcript: Transcript, step: number): Float64Array
 
 /** The pair's symbols as strings: ids below vocabSize via `symbols`, others via extraSymbols. */
 export function pairSymbols(t: Transcript, symbols: readonly string[], p: number): [string, string] {
-  const name = (id: number): string => (id < t.vocabSize ? symbols[id]! : t.extraSymbols[id - t.vocabSize]!);
-  return [name(t.pairLeft[p]!), name(t.pairRight[p]!)];
+  const name = (id: number): string => (id < t.vocabSize ? symbols[id] : t.extraSymbols[id - t.vocabSize]);
+  return [name(t.pairLeft[p]), name(t.pairRight[p])];
 }

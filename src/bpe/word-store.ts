@@ -21,18 +21,18 @@ export function buildWordStore(
   const cache = new Map<number, number>();
   for (const { words, counts } of sources) {
     for (let k = 0; k < words.length; k++) {
-      const weight = counts[k]!;
+      const weight = counts[k];
       if (!(weight > 0)) continue;
-      const word = words[k]!;
+      const word = words[k];
       if (size + word.length > symbols.length) symbols = grow(symbols, size + word.length);
       const start = size;
       for (let i = 0; i < word.length; i++) {
         const code = word.charCodeAt(i);
         let id: number;
         if (code < 0xd800 || code > 0xdfff) {
-          id = bmp[code]! - 1;
+          id = bmp[code] - 1;
           if (id < 0) {
-            id = symbolOf(word[i]!);
+            id = symbolOf(word[i]);
             bmp[code] = id + 1;
           }
         } else {

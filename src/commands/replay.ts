@@ -95,9 +95,9 @@ export default class Replay extends BaseCommand {
       // Applied and absent count the steps after the skipped ones (all steps when none is skipped).
       let absent = 0;
       const excluded = range.excluded?.mask;
-      for (let s = skip; s < steps; s++) if (t.mergePair[s]! < 0 && excluded?.[s] !== 1) absent++;
+      for (let s = skip; s < steps; s++) if (t.mergePair[s] < 0 && excluded?.[s] !== 1) absent++;
       return {
-        category: counts[i]!.category.name,
+        category: counts[i].category.name,
         stepsApplied: range.merges - absent,
         stepsAbsent: absent,
         recordedChanges: t.changePair.length,

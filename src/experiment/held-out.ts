@@ -26,7 +26,7 @@ export function splitHeldOut(
   const take = (cap: number): string[] => {
     const taken: string[] = [];
     for (let bytes = 0; k < order.length && bytes < cap; k++) {
-      const sequence = sequences[order[k]!]!;
+      const sequence = sequences[order[k]];
       taken.push(sequence);
       bytes += Buffer.byteLength(sequence, 'utf8');
     }

@@ -103,9 +103,9 @@ export async function buildMixture(
       let buffered = 0;
       while (taken < target) {
         const k = rng.int(sequences.length);
-        buffer.push(sequences[k]!);
-        taken += sizes[k]!;
-        buffered += sizes[k]!;
+        buffer.push(sequences[k]);
+        taken += sizes[k];
+        buffered += sizes[k];
         if (buffered > 1 << 20) {
           if (!out.write(buffer.join(''))) await once(out, 'drain');
           buffer = [];

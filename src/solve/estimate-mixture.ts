@@ -40,7 +40,7 @@ export function mergeCoverage(
   for (let t = firstStep; t < steps; t++) {
     if (excludedSteps?.[t] === 1) continue;
     attackedMerges++;
-    if (transcripts.every((tr) => tr.mergePair[t]! < 0)) unconstrainedMerges++;
+    if (transcripts.every((tr) => tr.mergePair[t] < 0)) unconstrainedMerges++;
   }
   return { attackedMerges, unconstrainedMerges };
 }

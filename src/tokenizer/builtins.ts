@@ -182,7 +182,7 @@ function stringConstant(source: string, name: string, file: string): string {
 /** 16-bit little-endian token-id pairs (llama-tokenizer-js, mistral-tokenizer-js). */
 function unpack16(binary: Buffer): Uint32Array {
   const ids = new Uint32Array(binary.length >> 1);
-  for (let k = 0; k < ids.length; k++) ids[k] = binary[2 * k]! | (binary[2 * k + 1]! << 8);
+  for (let k = 0; k < ids.length; k++) ids[k] = binary[2 * k] | (binary[2 * k + 1] << 8);
   return ids;
 }
 
@@ -191,8 +191,8 @@ function packedMerges(vocabBase64: string, mergesBase64: string, file: string): 
   const ids = unpack16(Buffer.from(mergesBase64, 'base64'));
   const merges: Merge[] = [];
   for (let k = 0; k + 1 < ids.length; k += 2) {
-    const left = vocab[ids[k]!];
-    const right = vocab[ids[k + 1]!];
+    const left = vocab[ids[k]];
+    const right = vocab[ids[k + 1]];
     if (left === undefined || right === undefined)
       throw new UserError(`${file}: packed merge ${k / 2 + 1} names an unknown token id`);
     merges.push([left, right]);
@@ -238,7 +238,7 @@ async function buildBuiltin(builtin: BuiltinTokenizer, preset?: PreTokenizerPres
     case 'gpt2':
     case 'gpt-3.5':
     case 'gpt-4o': {
-      const encoding = { gpt2: 'r50k_base', 'gpt-3.5': 'cl100k_base', 'gpt-4o': 'o200k_base' }[builtin.name]!;
+      const encoding = { gpt2: 'r50k_base', 'gpt-3.5': 'cl100k_base', 'gpt-4o': 'o200k_base' }[builtin.name];
       const ranks = await tiktokenRanks(encoding);
       const derived = mergesFromRanks(parsePackedRanks(ranks.bpe_ranks, `${source} ${encoding}`));
       mergeList = derived.mergeList;

@@ -31,7 +31,7 @@ function buildByteToSymbol(): string[] {
 export function symbolToByte(symbol: string): number {
   if (symbol.length !== 1) return -1;
   const code = symbol.charCodeAt(0);
-  return code < 512 ? SYMBOL_CODE_TO_BYTE[code]! : -1;
+  return code < 512 ? SYMBOL_CODE_TO_BYTE[code] : -1;
 }
 
 /** The 256 stand-in symbols in byte order. */
@@ -44,7 +44,7 @@ const BYTE_TO_CODE: Uint16Array = Uint16Array.from(BYTE_TO_SYMBOL, (s) => s.char
 /** Maps bytes to their stand-in symbols (a flat string: no rope to flatten on every slice). */
 export function bytesToByteLevel(bytes: Uint8Array): string {
   const codes = new Uint16Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) codes[i] = BYTE_TO_CODE[bytes[i]!]!;
+  for (let i = 0; i < bytes.length; i++) codes[i] = BYTE_TO_CODE[bytes[i]];
   let out = '';
   for (let i = 0; i < codes.length; i += 4096) {
     out += String.fromCharCode.apply(null, codes.subarray(i, i + 4096) as unknown as number[]);
@@ -62,11 +62,11 @@ export function textToByteLevel(text: string): string {
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code < 0x80) {
-      out += table[code]!;
+      out += table[code];
       continue;
     }
     if (code < 0x800) {
-      out += table[0xc0 | (code >> 6)]! + table[0x80 | (code & 0x3f)]!;
+      out += table[0xc0 | (code >> 6)] + table[0x80 | (code & 0x3f)];
       continue;
     }
     if (code >= 0xd800 && code <= 0xdfff) {
@@ -75,15 +75,15 @@ export function textToByteLevel(text: string): string {
         code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
         i++;
         out +=
-          table[0xf0 | (code >> 18)]! +
-          table[0x80 | ((code >> 12) & 0x3f)]! +
-          table[0x80 | ((code >> 6) & 0x3f)]! +
-          table[0x80 | (code & 0x3f)]!;
+          table[0xf0 | (code >> 18)] +
+          table[0x80 | ((code >> 12) & 0x3f)] +
+          table[0x80 | ((code >> 6) & 0x3f)] +
+          table[0x80 | (code & 0x3f)];
         continue;
       }
       code = 0xfffd;
     }
-    out += table[0xe0 | (code >> 12)]! + table[0x80 | ((code >> 6) & 0x3f)]! + table[0x80 | (code & 0x3f)]!;
+    out += table[0xe0 | (code >> 12)] + table[0x80 | ((code >> 6) & 0x3f)] + table[0x80 | (code & 0x3f)];
   }
   return out;
 }
@@ -93,7 +93,7 @@ export function byteLevelToBytes(symbols: string): Uint8Array | null {
   const bytes = new Uint8Array(symbols.length);
   for (let i = 0; i < symbols.length; i++) {
     const code = symbols.charCodeAt(i);
-    const byte = code < 512 ? SYMBOL_CODE_TO_BYTE[code]! : -1;
+    const byte = code < 512 ? SYMBOL_CODE_TO_BYTE[code] : -1;
     if (byte < 0) return null;
     bytes[i] = byte;
   }
@@ -110,7 +110,7 @@ export function byteLevelToText(symbols: string): string | null {
 export function isByteLevelString(symbols: string): boolean {
   for (let i = 0; i < symbols.length; i++) {
     const code = symbols.charCodeAt(i);
-    if (code >= 512 || SYMBOL_CODE_TO_BYTE[code]! < 0) return false;
+    if (code >= 512 || SYMBOL_CODE_TO_BYTE[code] < 0) return false;
   }
   return true;
 }

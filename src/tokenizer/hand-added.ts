@@ -68,7 +68,8 @@ export function detectHandAddedMerges(mergeList: readonly Merge[], alphabet: Alp
     if (end - t >= MIN_BLOCK) {
       for (let k = t; k < end; k++) {
         rule[k] = t === 0 ? 'head-whitespace-run' : 'whitespace-block';
-        if (t === 0) headSymbols.add(symbol[k]!);
+        const run = symbol[k];
+        if (t === 0 && run !== undefined) headSymbols.add(run);
       }
     }
     t = end;
@@ -76,7 +77,8 @@ export function detectHandAddedMerges(mergeList: readonly Merge[], alphabet: Alp
   // A list that opens with hand-added runs of a symbol interleaves more of them later.
   if (headSymbols.size > 0) {
     for (let t = 0; t < n; t++) {
-      if (rule[t] === undefined && symbol[t] !== undefined && headSymbols.has(symbol[t]!)) {
+      const run = symbol[t];
+      if (rule[t] === undefined && run !== undefined && headSymbols.has(run)) {
         rule[t] = 'interleaved-whitespace-run';
       }
     }

@@ -45,8 +45,8 @@ export function sharedPrefix(
   // Base merges skipped after the last shared one lie beyond the shared part: not counted.
   let omittedAtMatch = 0;
   while (i < list.length && j < base.length) {
-    const a = list[i]!;
-    const b = base[j]!;
+    const a = list[i];
+    const b = base[j];
     if (a[0] === b[0] && a[1] === b[1]) {
       i++;
       j++;

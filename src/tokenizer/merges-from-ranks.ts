@@ -39,14 +39,14 @@ class ByteTrie {
 
   child(node: number, byte: number): number {
     const i = this.slot(node * 256 + byte);
-    return this.keys[i] === -1 ? -1 : this.values[i]!;
+    return this.keys[i] === -1 ? -1 : this.values[i];
   }
 
   /** The child, created when missing. */
   add(node: number, byte: number): number {
     const key = node * 256 + byte;
     let i = this.slot(key);
-    if (this.keys[i] !== -1) return this.values[i]!;
+    if (this.keys[i] !== -1) return this.values[i];
     if ((this.used + 1) * 2 > this.keys.length) {
       this.grow();
       i = this.slot(key);
@@ -65,9 +65,9 @@ class ByteTrie {
     this.mask = keys.length * 2 - 1;
     for (let i = 0; i < keys.length; i++) {
       if (keys[i] !== -1) {
-        const j = this.slot(keys[i]!);
-        this.keys[j] = keys[i]!;
-        this.values[j] = values[i]!;
+        const j = this.slot(keys[i]);
+        this.keys[j] = keys[i];
+        this.values[j] = values[i];
       }
     }
   }
@@ -82,27 +82,27 @@ export function mergesFromRanks(tokensByRank: readonly string[]): RankDerivation
   const offsets = new Int32Array(count + 1);
   let total = 0;
   for (let r = 0; r < count; r++) {
-    total += tokensByRank[r]!.length;
+    total += tokensByRank[r].length;
     offsets[r + 1] = total;
   }
   const bytes = new Uint8Array(total);
   for (let r = 0; r < count; r++) {
-    const token = tokensByRank[r]!;
+    const token = tokensByRank[r];
     for (let i = 0; i < token.length; i++) {
-      const byte = symbolToByte(token[i]!);
+      const byte = symbolToByte(token[i]);
       if (byte < 0) throw new Error(`mergesFromRanks: token ${r} is not a byte-level string`);
-      bytes[offsets[r]! + i] = byte;
+      bytes[offsets[r] + i] = byte;
     }
   }
   const trie = new ByteTrie();
   const tokenNode = new Int32Array(count);
   for (let r = 0; r < count; r++) {
     let node = 0;
-    for (let i = offsets[r]!; i < offsets[r + 1]!; i++) node = trie.add(node, bytes[i]!);
+    for (let i = offsets[r]; i < offsets[r + 1]; i++) node = trie.add(node, bytes[i]);
     tokenNode[r] = node;
   }
   const rankAt = new Int32Array(trie.nodes).fill(-1);
-  for (let r = count - 1; r >= 0; r--) rankAt[tokenNode[r]!] = r; // duplicates keep their lowest rank
+  for (let r = count - 1; r >= 0; r--) rankAt[tokenNode[r]] = r; // duplicates keep their lowest rank
 
   const mergeList: Merge[] = [];
   const unreachable: string[] = [];
@@ -112,9 +112,9 @@ export function mergesFromRanks(tokensByRank: readonly string[]): RankDerivation
   let pairNode = new Int32Array(256);
   let pairRank = new Int32Array(256);
   for (let r = 0; r < count; r++) {
-    const start = offsets[r]!;
-    const length = offsets[r + 1]! - start;
-    if (length < 2 || rankAt[tokenNode[r]!] !== r) continue;
+    const start = offsets[r];
+    const length = offsets[r + 1] - start;
+    if (length < 2 || rankAt[tokenNode[r]] !== r) continue;
     if (length + 1 > partStart.length) {
       partNode = new Int32Array(length + 1);
       partStart = new Int32Array(length + 2);
@@ -124,23 +124,23 @@ export function mergesFromRanks(tokensByRank: readonly string[]): RankDerivation
     let parts = length;
     let ok = true;
     for (let k = 0; k < length; k++) {
-      partNode[k] = trie.child(0, bytes[start + k]!);
+      partNode[k] = trie.child(0, bytes[start + k]);
       partStart[k] = k;
-      if (partNode[k]! < 0 || rankAt[partNode[k]!]! < 0) ok = false;
+      if (partNode[k] < 0 || rankAt[partNode[k]] < 0) ok = false;
     }
     partStart[length] = length;
     if (!ok) {
-      unreachable.push(tokensByRank[r]!);
+      unreachable.push(tokensByRank[r]);
       dead[r] = 1;
       continue;
     }
     // The join of parts k and k+1: walk from part k's node over part k+1's bytes.
     const join = (k: number): void => {
-      let node = partNode[k]!;
-      for (let i = partStart[k + 1]!; i < partStart[k + 2]! && node >= 0; i++) {
-        node = trie.child(node, bytes[start + i]!);
+      let node = partNode[k];
+      for (let i = partStart[k + 1]; i < partStart[k + 2] && node >= 0; i++) {
+        node = trie.child(node, bytes[start + i]);
       }
-      const rank = node >= 0 ? rankAt[node]! : -1;
+      const rank = node >= 0 ? rankAt[node] : -1;
       pairNode[k] = node;
       pairRank[k] = rank >= 0 && rank < r ? rank : r;
     };
@@ -149,13 +149,13 @@ export function mergesFromRanks(tokensByRank: readonly string[]): RankDerivation
       let best = r;
       let at = -1;
       for (let k = 0; k + 1 < parts; k++) {
-        if (pairRank[k]! < best) {
-          best = pairRank[k]!;
+        if (pairRank[k] < best) {
+          best = pairRank[k];
           at = k;
         }
       }
       if (at < 0) break;
-      partNode[at] = pairNode[at]!;
+      partNode[at] = pairNode[at];
       partNode.copyWithin(at + 1, at + 2, parts);
       partStart.copyWithin(at + 1, at + 2, parts + 1);
       pairNode.copyWithin(at, at + 1, parts - 1);
@@ -164,9 +164,9 @@ export function mergesFromRanks(tokensByRank: readonly string[]): RankDerivation
       if (at > 0) join(at - 1);
       if (at + 1 < parts) join(at);
     }
-    const token = tokensByRank[r]!;
-    const leftRank = parts === 2 ? rankAt[partNode[0]!]! : -1;
-    const rightRank = parts === 2 ? rankAt[partNode[1]!]! : -1;
+    const token = tokensByRank[r];
+    const leftRank = parts === 2 ? rankAt[partNode[0]] : -1;
+    const rightRank = parts === 2 ? rankAt[partNode[1]] : -1;
     if (
       leftRank >= 0 &&
       leftRank < r &&
@@ -175,7 +175,7 @@ export function mergesFromRanks(tokensByRank: readonly string[]): RankDerivation
       dead[leftRank] === 0 &&
       dead[rightRank] === 0
     ) {
-      mergeList.push([token.slice(0, partStart[1]!), token.slice(partStart[1]!)]);
+      mergeList.push([token.slice(0, partStart[1]), token.slice(partStart[1])]);
     } else {
       unreachable.push(token);
       dead[r] = 1;

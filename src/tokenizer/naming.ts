@@ -51,7 +51,7 @@ export function tokenizerName(path: string): string {
     const name = basename(dir);
     if (name === '') break;
     const hub = /^models--.+--(.+)$/.exec(name);
-    if (hub) return hub[1]!;
+    if (hub) return hub[1];
     if (!isGenericFolder(name)) return name;
     const parent = dirname(dir);
     if (parent === dir) break;

@@ -36,7 +36,7 @@ export function compileNormalizer(component: HfComponent | null | undefined): No
         regexSegments(re, text, segments);
         let out = '';
         for (let k = 0; k < segments.length; k += 3) {
-          out += segments[k + 2] === 1 ? content : text.slice(segments[k]!, segments[k + 1]!);
+          out += segments[k + 2] === 1 ? content : text.slice(segments[k], segments[k + 1]);
         }
         return out;
       };
@@ -78,8 +78,8 @@ const WHITE_SPACE = /\p{White_Space}/u;
 function strip(text: string, left: boolean, right: boolean): string {
   let start = 0;
   let end = text.length;
-  if (left) while (start < end && WHITE_SPACE.test(text[start]!)) start++;
-  if (right) while (end > start && WHITE_SPACE.test(text[end - 1]!)) end--;
+  if (left) while (start < end && WHITE_SPACE.test(text[start])) start++;
+  if (right) while (end > start && WHITE_SPACE.test(text[end - 1])) end--;
   return text.slice(start, end);
 }
 

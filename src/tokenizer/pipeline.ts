@@ -40,7 +40,7 @@ export function createPipeline(text: PipelineText): TextPipeline {
     let pieces = [normalized];
     const state: PreTokenizeState = { firstAtStart: true };
     for (const step of steps) pieces = step(pieces, state);
-    if (mapAtEnd) for (let k = 0; k < pieces.length; k++) pieces[k] = textToByteLevel(pieces[k]!);
+    if (mapAtEnd) for (let k = 0; k < pieces.length; k++) pieces[k] = textToByteLevel(pieces[k]);
     return pieces;
   };
 
@@ -99,7 +99,7 @@ function fastRegexByteLevel(pre: HfComponent | null): ((text: string) => string[
     if (matches === null) return null;
     let covered = 0;
     for (let k = 0; k < matches.length; k++) {
-      const piece = matches[k]!;
+      const piece = matches[k];
       if (piece.length === 0) return null;
       covered += piece.length;
       let mapped = cache.get(piece);

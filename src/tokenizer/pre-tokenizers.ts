@@ -33,7 +33,7 @@ function splitAll(
   const out: string[] = [];
   for (let p = 0; p < pieces.length; p++) {
     const before = out.length;
-    const firstOffset = cut(pieces[p]!, out);
+    const firstOffset = cut(pieces[p], out);
     if (p === 0 && state.firstAtStart) state.firstAtStart = out.length > before && firstOffset === 0;
   }
   return out;
@@ -114,7 +114,7 @@ function addSteps(component: HfComponent, compiled: CompiledPreTokenizer): void 
           regexSegments(re, text, segments);
           return cutSegments(text, segments, 'isolated', false, out);
         });
-        for (let k = 0; k < split.length; k++) split[k] = textToByteLevel(split[k]!);
+        for (let k = 0; k < split.length; k++) split[k] = textToByteLevel(split[k]);
         return split;
       });
       return;
@@ -184,7 +184,7 @@ function metaspaceStep(component: HfComponent, where: string): PreTokenizeStep {
   return (pieces, state) => {
     const out: string[] = [];
     for (let p = 0; p < pieces.length; p++) {
-      let piece = pieces[p]!.replaceAll(' ', replacement);
+      let piece = pieces[p].replaceAll(' ', replacement);
       if (!piece.startsWith(replacement)) {
         if (scheme === 'always' || (scheme === 'first' && p === 0 && state.firstAtStart)) {
           piece = replacement + piece;

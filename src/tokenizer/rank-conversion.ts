@@ -13,7 +13,7 @@ import { mergesFromRanks } from './merges-from-ranks.js';
 export function mergeOrderProblem(mergeList: readonly Merge[], tokens: number): string | undefined {
   const produced = new Set<string>();
   for (let t = 0; t < mergeList.length; t++) {
-    const [left, right] = mergeList[t]!;
+    const [left, right] = mergeList[t];
     for (const part of [left, right]) {
       if (part.length > 1 && !produced.has(part)) {
         return `merge ${t + 1} (${JSON.stringify(left)} ${JSON.stringify(right)}) uses ${JSON.stringify(part)} before any earlier merge produces it`;
@@ -60,11 +60,11 @@ export function mergesFromRankConversion(
   }
   byId.sort((a, b) => a[0] - b[0]);
   for (let k = 1; k < byId.length; k++) {
-    if (byId[k]![0] === byId[k - 1]![0]) fail(`vocabulary id ${byId[k]![0]} is given twice`);
+    if (byId[k][0] === byId[k - 1][0]) fail(`vocabulary id ${byId[k][0]} is given twice`);
   }
   let previous = -1;
   for (let t = 0; t < mergeList.length; t++) {
-    const [left, right] = mergeList[t]!;
+    const [left, right] = mergeList[t];
     const id = idOf.get(left + right) ?? -1;
     if (id < previous) {
       fail(`merge ${t + 1} produces id ${id} after merge ${t} produced id ${previous}: ids are not ranks`);

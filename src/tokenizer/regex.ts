@@ -69,7 +69,7 @@ class Translator {
   run(): string {
     const p = this.pattern;
     while (this.i < p.length) {
-      const ch = p[this.i]!;
+      const ch = p[this.i];
       switch (ch) {
         case '(':
           this.openGroup();
@@ -363,7 +363,7 @@ class Translator {
   /** One escaped literal character at `at` (the backslash): \n \t \x41 \x{263A} \u0041 \. ... */
   private escapedChar(at: number): { ch: string; consumed: number } {
     const p = this.pattern;
-    const e = p[at + 1]!;
+    const e = p[at + 1];
     const simple: Record<string, string> = {
       n: '\n',
       t: '\t',
@@ -373,17 +373,17 @@ class Translator {
       a: '\x07',
       e: '\x1b',
     };
-    if (simple[e] !== undefined) return { ch: simple[e]!, consumed: 2 };
+    if (simple[e] !== undefined) return { ch: simple[e], consumed: 2 };
     if (e === 'x') {
       const braced = /^\\x\{([0-9a-fA-F]{1,8})\}/.exec(p.slice(at));
-      if (braced) return { ch: codePoint(parseInt(braced[1]!, 16), this), consumed: braced[0].length };
+      if (braced) return { ch: codePoint(parseInt(braced[1], 16), this), consumed: braced[0].length };
       const two = /^\\x([0-9a-fA-F]{1,2})/.exec(p.slice(at));
-      if (two) return { ch: String.fromCodePoint(parseInt(two[1]!, 16)), consumed: two[0].length };
+      if (two) return { ch: String.fromCodePoint(parseInt(two[1], 16)), consumed: two[0].length };
       this.fail('a malformed \\x escape');
     }
     if (e === 'u') {
       const four = /^\\u([0-9a-fA-F]{4})/.exec(p.slice(at));
-      if (four) return { ch: String.fromCharCode(parseInt(four[1]!, 16)), consumed: 6 };
+      if (four) return { ch: String.fromCharCode(parseInt(four[1], 16)), consumed: 6 };
       this.fail('a malformed \\u escape');
     }
     if (e === '0') {
@@ -408,7 +408,7 @@ class Translator {
     let first = true;
     for (;;) {
       if (this.i >= p.length) this.fail('an unclosed [');
-      const ch = p[this.i]!;
+      const ch = p[this.i];
       if (ch === ']' && !first) {
         this.i++;
         break;
@@ -421,7 +421,7 @@ class Translator {
         const e = p[this.i + 1];
         const sets: Record<string, string> = { s: SPACE, d: DIGIT, w: WORD, h: HEX };
         if (e !== undefined && sets[e] !== undefined) {
-          items.push(sets[e]!);
+          items.push(sets[e]);
           this.i += 2;
           continue;
         }

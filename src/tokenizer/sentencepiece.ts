@@ -44,14 +44,14 @@ export function cleanSentencePieceMerges(merges: readonly Merge[]): CleanedMerge
   };
   for (const [token, group] of candidates) {
     if (group.length === 1) {
-      used.set(token, group[0]!);
+      used.set(token, group[0]);
       continue;
     }
     // Of a pair present in both orders, keep the one with the longer left part.
     const removed = new Set<number>();
     group.forEach(([l, r], k) => {
       for (let j = 0; j < k; j++) {
-        const [pl, pr] = group[j]!;
+        const [pl, pr] = group[j];
         if (pl === r && pr === l) {
           const longerLeft = codePoints(l) > codePoints(r);
           const shorterLeft = codePoints(l) < codePoints(r);
@@ -73,7 +73,7 @@ export function cleanSentencePieceMerges(merges: readonly Merge[]): CleanedMerge
         bestRanks = ranks;
       }
     });
-    used.set(token, best ?? group[0]!);
+    used.set(token, best ?? group[0]);
   }
   const tokens = [...used.keys()].sort((a, b) => tokenRank.get(a)! - tokenRank.get(b)!);
   return { mergeList: tokens.map((t) => used.get(t)!), dropped: merges.length - tokens.length };
@@ -82,6 +82,6 @@ export function cleanSentencePieceMerges(merges: readonly Merge[]): CleanedMerge
 /** Python's list ordering: lexicographic, a proper prefix first. */
 function compareLists(a: number[], b: number[]): number {
   const n = Math.min(a.length, b.length);
-  for (let k = 0; k < n; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? -1 : 1;
+  for (let k = 0; k < n; k++) if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
   return a.length - b.length;
 }

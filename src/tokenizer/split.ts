@@ -111,10 +111,10 @@ export function cutSegments(
   const isMatch = (k: number): boolean => (segments[k + 2] === 1) !== invert;
   switch (behavior) {
     case 'isolated':
-      for (let k = 0; k < n; k += 3) push(segments[k]!, segments[k + 1]!);
+      for (let k = 0; k < n; k += 3) push(segments[k], segments[k + 1]);
       break;
     case 'removed':
-      for (let k = 0; k < n; k += 3) if (!isMatch(k)) push(segments[k]!, segments[k + 1]!);
+      for (let k = 0; k < n; k += 3) if (!isMatch(k)) push(segments[k], segments[k + 1]);
       break;
     case 'contiguous': {
       let previous = false;
@@ -123,11 +123,11 @@ export function cutSegments(
       for (let k = 0; k < n; k += 3) {
         const match = isMatch(k);
         if (match === previous && start >= 0) {
-          end = segments[k + 1]!;
+          end = segments[k + 1];
         } else {
           if (start >= 0) push(start, end);
-          start = segments[k]!;
-          end = segments[k + 1]!;
+          start = segments[k];
+          end = segments[k + 1];
         }
         previous = match;
       }
@@ -141,11 +141,11 @@ export function cutSegments(
       for (let k = 0; k < n; k += 3) {
         const match = isMatch(k);
         if (match && !previous && start >= 0) {
-          end = segments[k + 1]!;
+          end = segments[k + 1];
         } else {
           if (start >= 0) push(start, end);
-          start = segments[k]!;
-          end = segments[k + 1]!;
+          start = segments[k];
+          end = segments[k + 1];
         }
         previous = match;
       }
@@ -160,14 +160,14 @@ export function cutSegments(
       for (let k = n - 3; k >= 0; k -= 3) {
         const match = isMatch(k);
         if (match && !previous && starts.length > 0) {
-          starts[starts.length - 1] = segments[k]!;
+          starts[starts.length - 1] = segments[k];
         } else {
-          starts.push(segments[k]!);
-          ends.push(segments[k + 1]!);
+          starts.push(segments[k]);
+          ends.push(segments[k + 1]);
         }
         previous = match;
       }
-      for (let j = starts.length - 1; j >= 0; j--) push(starts[j]!, ends[j]!);
+      for (let j = starts.length - 1; j >= 0; j--) push(starts[j], ends[j]);
       break;
     }
   }

@@ -102,7 +102,7 @@ export async function listBuiltinTokenizers(
   // Every built-in against every other of its alphabet, from the lists already loaded.
   const infos: BuiltinTokenizerInfo[] = [];
   for (const [k, builtin] of BUILTIN_TOKENIZERS.entries()) {
-    const spec = specs[k]!;
+    const spec = specs[k];
     const others = specs.filter((o, q) => q !== k && o.alphabet === spec.alphabet);
     infos.push({
       ...summarizeTokenizer(spec, findLineage(spec.mergeList, others)),

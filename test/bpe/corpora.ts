@@ -69,8 +69,8 @@ export function mixedLines(bytes: number): string[] {
   const b = codeLines(bytes / 2);
   const out: string[] = [];
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (i < a.length) out.push(a[i]!);
-    if (i < b.length) out.push(b[i]!);
+    if (i < a.length) out.push(a[i]);
+    if (i < b.length) out.push(b[i]);
   }
   return out;
 }

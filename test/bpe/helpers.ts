@@ -28,7 +28,7 @@ export function bruteMerge(symbols: string[], [left, right]: Merge): string[] {
     if (symbols[i] === left && symbols[i + 1] === right) {
       out.push(left + right);
       i++;
-    } else out.push(symbols[i]!);
+    } else out.push(symbols[i]);
   }
   return out;
 }
@@ -39,7 +39,7 @@ export function brutePairCounts(words: string[][], weights: number[]): Map<strin
   words.forEach((symbols, w) => {
     for (let i = 0; i + 1 < symbols.length; i++) {
       const key = `${symbols[i]}\u0000${symbols[i + 1]}`;
-      counts.set(key, (counts.get(key) ?? 0) + weights[w]!);
+      counts.set(key, (counts.get(key) ?? 0) + weights[w]);
     }
   });
   return counts;

@@ -33,14 +33,14 @@ function checkAgainstBruteForce(entries: [string, number][], mergeList: Merge[])
     for (let p = 0; p < transcript.pairLeft.length; p++) {
       if (cursor.counts[p] === 0) continue;
       const [a, b] = pairSymbols(transcript, table.symbols, p);
-      seen.set(`${a}\u0000${b}`, cursor.counts[p]!);
+      seen.set(`${a}\u0000${b}`, cursor.counts[p]);
     }
     assert.deepEqual(seen, truth, `counts before step ${t}`);
     if (t === mergeList.length) break;
-    const key = `${mergeList[t]![0]}\u0000${mergeList[t]![1]}`;
+    const key = `${mergeList[t][0]}\u0000${mergeList[t][1]}`;
     assert.equal(cursor.mergeCount(), truth.get(key) ?? 0, `merge count at step ${t}`);
     if (!truth.get(key)) absent++;
-    words = words.map((w) => bruteMerge(w, mergeList[t]!));
+    words = words.map((w) => bruteMerge(w, mergeList[t]));
     cursor.advance();
   }
   assert.equal(transcript.totals.absentSteps, absent);
@@ -90,11 +90,11 @@ test('replay counts equal a brute-force recount on random words and random merge
         entries.map(([, c]) => c),
       );
       if (counts.size === 0 || random() < 0.2) {
-        const pick = () => letters[Math.floor(random() * letters.length)]!;
+        const pick = () => letters[Math.floor(random() * letters.length)];
         merge = [pick() + pick(), pick()];
       } else {
         const keys = [...counts.keys()];
-        const [a, b] = keys[Math.floor(random() * keys.length)]!.split('\u0000') as [string, string];
+        const [a, b] = keys[Math.floor(random() * keys.length)].split('\u0000') as [string, string];
         merge = [a, b];
       }
       mergeList.push(merge);

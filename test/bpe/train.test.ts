@@ -91,7 +91,7 @@ test('replaying a trained merge list over its own text: every merge is the most 
   const cursor = new TranscriptCursor(transcript);
   for (let t = 0; t < 1000; t++) {
     let best = 0;
-    for (let p = 0; p < cursor.counts.length; p++) if (cursor.counts[p]! > best) best = cursor.counts[p]!;
+    for (let p = 0; p < cursor.counts.length; p++) if (cursor.counts[p] > best) best = cursor.counts[p];
     assert.equal(cursor.mergeCount(), best, `step ${t}: merge ${mergeList[t]} is not the most frequent pair`);
     cursor.advance();
   }
@@ -116,11 +116,11 @@ test('transcript counts at sampled steps of a real text equal a brute-force reco
       for (let p = 0; p < cursor.counts.length; p++) {
         if (cursor.counts[p] === 0) continue;
         const [a, b] = pairSymbols(transcript, table.symbols, p);
-        seen.set(`${a}\u0000${b}`, cursor.counts[p]!);
+        seen.set(`${a}\u0000${b}`, cursor.counts[p]);
       }
       assert.deepEqual(seen, truth, `step ${t}`);
     }
-    words = words.map((w) => bruteMerge(w, mergeList[t]!));
+    words = words.map((w) => bruteMerge(w, mergeList[t]));
     cursor.advance();
   }
 });

@@ -188,12 +188,12 @@ test('infer llama3 skips the merges it shares with gpt-3.5; an attack the sample
   assert.equal(skip.status, 0, skip.stderr);
   const lines = skip.stdout.split('\n');
   assert.match(
-    lines[0]!,
+    lines[0],
     /^llama3: 20 of 127049 merges \(steps 100000–100019, after 100000 skipped\), 2 categories/,
   );
-  assert.match(lines[1]!, /^lineage: llama3 extends gpt-3\.5: its first 100000 merges are gpt-3\.5's/);
+  assert.match(lines[1], /^lineage: llama3 extends gpt-3\.5: its first 100000 merges are gpt-3\.5's/);
   assert.match(
-    lines[2]!,
+    lines[2],
     /^caution: \d+ of the 20 attacked merges occur in no category's sample and constrain nothing/,
   );
   const skipResult = JSON.parse(readFileSync(join(skipOut, 'result.json'), 'utf8'));

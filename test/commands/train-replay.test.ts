@@ -216,7 +216,7 @@ test('bad input: exit code 2, one line on stderr, no output folder', () => {
     assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 1, result.stderr);
-    assert.match(lines[0]!, message);
+    assert.match(lines[0], message);
   }
   for (const name of ['bad1', 'bad2', 'bad3']) assert.equal(existsSync(join(work, name)), false);
 });

@@ -153,7 +153,7 @@ function assertOneLine(run: { status: number | null; stderr: string }, pattern: 
   assert.doesNotMatch(run.stderr, /Error:|RangeError|at .*\.js:\d+/);
   const lines = run.stderr.split('\n').filter((line) => line.length > 0);
   assert.equal(lines.length, 1, run.stderr);
-  assert.match(lines[0]!, pattern);
+  assert.match(lines[0], pattern);
 }
 
 test('CLI count: a backtracking regex ends in exit 2 and one line, within seconds', () => {

@@ -30,8 +30,8 @@ test('each category contributes its share of the bytes as whole sequences, repro
   const text = readFileSync(out, 'utf8');
   assert.equal(Buffer.byteLength(text), bytes.en! + bytes.fr!);
   const allowed = new Set([
-    ...readFileSync(en.files[0]!, 'utf8').split('\n'),
-    ...readFileSync(fr.files[0]!, 'utf8').split('\n'),
+    ...readFileSync(en.files[0], 'utf8').split('\n'),
+    ...readFileSync(fr.files[0], 'utf8').split('\n'),
   ]);
   const lines = text.split('\n').slice(0, -1);
   assert.ok(lines.every((line) => allowed.has(line)));

@@ -214,7 +214,7 @@ function tempEntries(dir: string): { temps: string[]; strays: string[] } {
 
 function stageOf(stderr: string): string {
   const finished = [...stderr.matchAll(/^tokmix: (\w[\w-]*): /gm)]
-    .map((m) => m[1]!)
+    .map((m) => m[1])
     .filter((stage) => stage !== 'note');
   return finished.length === 0
     ? 'start (before any stage finished)'

@@ -224,7 +224,7 @@ const LOADERS: Loader[] = [
     make: (rng, dir) => {
       const files = categoryFiles();
       const name = pick(rng, Object.keys(files));
-      const content = files[name]!;
+      const content = files[name];
       if (typeof content === 'string') files[name] = mutatedText(rng, content);
       else if (rng.int(2) === 0) files[name] = mutateBytes(rng, content);
       else {

@@ -4,7 +4,7 @@
 import type { Rng } from '../../src/experiment/random.js';
 
 export function pick<T>(rng: Rng, items: readonly T[]): T {
-  return items[rng.int(items.length)]!;
+  return items[rng.int(items.length)];
 }
 
 const INVALID_UTF8: readonly number[][] = [
@@ -22,7 +22,7 @@ export function mutateBytes(rng: Rng, input: Buffer): Buffer {
   const ops: Array<() => Buffer> = [
     () => {
       const out = Buffer.from(input);
-      for (let k = 1 + rng.int(8); k > 0 && out.length > 0; k--) out[rng.int(out.length)]! ^= 1 << rng.int(8);
+      for (let k = 1 + rng.int(8); k > 0 && out.length > 0; k--) out[rng.int(out.length)] ^= 1 << rng.int(8);
       return out;
     },
     () => input.subarray(0, at()),
@@ -93,17 +93,17 @@ export function mutateLines(rng: Rng, text: string): string {
   const i = rng.int(lines.length);
   const j = rng.int(lines.length);
   const ops: Array<() => void> = [
-    () => ([lines[i], lines[j]] = [lines[j]!, lines[i]!]),
-    () => lines.splice(i, 0, lines[j]!),
+    () => ([lines[i], lines[j]] = [lines[j], lines[i]]),
+    () => lines.splice(i, 0, lines[j]),
     () => lines.splice(i, 1),
     () => lines.splice(i, 0, pick(rng, JUNK_LINES)),
-    () => (lines[i] = lines[i]!.replace(' ', pick(rng, ['  ', '\t', '', ' \u00a0', ' x ']))),
-    () => (lines[i] = lines[i]!.replace(',', pick(rng, ['"', ',,', '\t', '']))),
+    () => (lines[i] = lines[i].replace(' ', pick(rng, ['  ', '\t', '', ' \u00a0', ' x ']))),
+    () => (lines[i] = lines[i].replace(',', pick(rng, ['"', ',,', '\t', '']))),
     () => (lines[i] = `${lines[i]} ${lines[j]}`),
     () => lines.reverse(),
     () => lines.splice(i, 0, 'x'.repeat(1 + rng.int(200_000))),
-    () => lines.splice(0, lines.length, lines[i]!),
-    () => (lines[i] = lines[i]!.slice(0, rng.int(lines[i]!.length + 1))),
+    () => lines.splice(0, lines.length, lines[i]),
+    () => (lines[i] = lines[i].slice(0, rng.int(lines[i].length + 1))),
   ];
   pick(rng, ops)();
   return lines.join('\n');
@@ -229,14 +229,14 @@ function slots(value: Json, out: Array<[Json[] | Record<string, Json>, string | 
     const step = Math.max(1, Math.floor(value.length / 16));
     for (let k = 0; k < value.length; k += step) {
       out.push([value, k]);
-      slots(value[k]!, out);
+      slots(value[k], out);
     }
   } else if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value);
     const step = Math.max(1, Math.floor(keys.length / 16));
     for (let k = 0; k < keys.length; k += step) {
-      out.push([value, keys[k]!]);
-      slots(value[keys[k]!]!, out);
+      out.push([value, keys[k]]);
+      slots(value[keys[k]], out);
     }
   }
   return out;
@@ -262,7 +262,7 @@ export function toJsonText(value: Json): string {
   });
   if (text === undefined) return '';
   return text.replace(/"\\u0000deep(\d+)"/g, (_m, k: string) => {
-    const d = deep[Number(k)]!;
+    const d = deep[Number(k)];
     const open = d.how === 'array' ? '[' : `{"type":"Sequence","${d.how}":[`;
     const close = d.how === 'array' ? ']' : ']}';
     return open.repeat(d.depth) + toJsonText(d.inner) + close.repeat(d.depth);
@@ -274,7 +274,7 @@ export function mutateJson(rng: Rng, root: Json): Json {
   const all = slots(root);
   if (all.length === 0) return pick(rng, WRONG_TYPES);
   const [parent, key] = pick(rng, all);
-  const get = (): Json => (parent as Record<string | number, Json>)[key]!;
+  const get = (): Json => (parent as Record<string | number, Json>)[key];
   const set = (value: Json): void => {
     (parent as Record<string | number, Json>)[key] = value;
   };
@@ -313,11 +313,11 @@ export function mutateJson(rng: Rng, root: Json): Json {
     () => {
       if (Array.isArray(parent) && parent.length > 1) {
         const other = rng.int(parent.length);
-        [parent[key as number], parent[other]] = [parent[other]!, parent[key as number]!];
+        [parent[key as number], parent[other]] = [parent[other], parent[key as number]];
       } else set([get(), get()]);
     },
     () => {
-      if (Array.isArray(parent)) parent.splice(key as number, 0, parent[rng.int(parent.length)]!);
+      if (Array.isArray(parent)) parent.splice(key as number, 0, parent[rng.int(parent.length)]);
       else parent[`${String(key)}_${rng.int(9)}`] = get();
     },
   ];
@@ -352,12 +352,12 @@ export function mutateTokenizerJson(rng: Rng, root: Json): Json {
       if (!merges || merges.length < 2) return;
       const i = rng.int(merges.length);
       const j = rng.int(merges.length);
-      [merges[i], merges[j]] = [merges[j]!, merges[i]!];
+      [merges[i], merges[j]] = [merges[j], merges[i]];
     },
-    () => merges?.splice(rng.int(merges.length + 1), 0, merges[rng.int(merges.length)]!),
+    () => merges?.splice(rng.int(merges.length + 1), 0, merges[rng.int(merges.length)]),
     () => {
       if (!merges || merges.length === 0) return;
-      const m = merges[rng.int(merges.length)]!;
+      const m = merges[rng.int(merges.length)];
       const text = Array.isArray(m) ? m.join(' ') : String(m);
       merges[rng.int(merges.length)] = pick(rng, [
         text.replace(' ', ''),

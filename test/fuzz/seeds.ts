@@ -86,8 +86,8 @@ export async function buildSeeds(): Promise<Seeds> {
   }));
   const vocabOf = (json: Json): Json => ((json as Record<string, Json>).model as Record<string, Json>).vocab!;
   const mergesTxt = [
-    { merges: toMergesTxt(gpt2), vocab: vocabOf(tokenizerJson[0]!) },
-    { merges: toMergesTxt(llama), vocab: vocabOf(tokenizerJson[1]!) },
+    { merges: toMergesTxt(gpt2), vocab: vocabOf(tokenizerJson[0]) },
+    { merges: toMergesTxt(llama), vocab: vocabOf(tokenizerJson[1]) },
   ];
   const tiktoken = tokens.map((t, rank) => `${t} ${rank}`).join('\n') + '\n';
   const records = LINES.map((text, id) => ({ id, text }));

@@ -65,7 +65,7 @@ export function assertUserError(run: CliRun, pattern: RegExp, context = ''): voi
   const lines = run.stderr.split('\n').filter((line) => line.trim() !== '');
   assert.equal(run.status, 2, `${context} exit code (stderr: ${run.stderr})`);
   assert.equal(lines.length, 1, `${context} one line on stderr, got: ${run.stderr}`);
-  assert.match(lines[0]!, /^tokmix: /, context);
-  assert.match(lines[0]!, pattern, context);
+  assert.match(lines[0], /^tokmix: /, context);
+  assert.match(lines[0], pattern, context);
   assert.doesNotMatch(run.stderr, /\n\s+at |Error:|RangeError/, `${context} no stack or raw error`);
 }

@@ -63,7 +63,7 @@ test('toy: each merge is a most frequent pair of the 1/2, 1/3, 1/6 mixture (chec
   [A, B, C].forEach((c, i) => {
     const pairs = c.stats.preTokens;
     c.words.forEach((word, k) =>
-      weight.set(word, (weight.get(word) ?? 0) + (TRUTH[i]! * c.counts[k]!) / pairs),
+      weight.set(word, (weight.get(word) ?? 0) + (TRUTH[i] * c.counts[k]) / pairs),
     );
   });
   for (const [left, right] of MERGES) {
@@ -92,8 +92,8 @@ test('toy: the pipeline core recovers 1/2, 1/3, 1/6 exactly, uniquely, at object
     backend: 'glpk',
   });
   assert.ok(estimate.objective < 1e-9, `objective ${estimate.objective}`);
-  estimate.pairShare.forEach((share, i) => assert.ok(Math.abs(share - TRUTH[i]!) < 1e-6, `pair share ${i}`));
-  estimate.byteShare.forEach((share, i) => assert.ok(Math.abs(share - TRUTH[i]!) < 1e-6, `byte share ${i}`));
+  estimate.pairShare.forEach((share, i) => assert.ok(Math.abs(share - TRUTH[i]) < 1e-6, `pair share ${i}`));
+  estimate.byteShare.forEach((share, i) => assert.ok(Math.abs(share - TRUTH[i]) < 1e-6, `byte share ${i}`));
   assert.equal(estimate.uncertainty?.unique, true);
 });
 

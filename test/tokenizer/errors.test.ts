@@ -106,8 +106,8 @@ test('CLI: bad tokenizer file → exit 2, one stderr line, no stack trace', () =
     assert.equal(result.status, 2, result.stderr);
     const lines = result.stderr.split('\n').filter((line) => line.length > 0);
     assert.equal(lines.length, 1, result.stderr);
-    assert.match(lines[0]!, /^tokmix: /);
-    assert.ok(lines[0]!.includes(path));
+    assert.match(lines[0], /^tokmix: /);
+    assert.ok(lines[0].includes(path));
     assert.equal(result.stdout, '');
   }
 });

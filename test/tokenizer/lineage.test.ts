@@ -10,7 +10,7 @@ import type { Merge } from '../../src/tokenizer/spec.js';
 
 function sharedExactly(a: readonly Merge[], b: readonly Merge[]): number {
   let k = 0;
-  while (k < a.length && k < b.length && a[k]![0] === b[k]![0] && a[k]![1] === b[k]![1]) k++;
+  while (k < a.length && k < b.length && a[k][0] === b[k][0] && a[k][1] === b[k][1]) k++;
   return k;
 }
 
@@ -79,7 +79,7 @@ test('the ordered walk: skips base merges the list lacks, stops at its first own
   assert.equal(findLineage(sparse, [{ name: 'b', mergeList: base }]), undefined);
   assert.equal(findLineage(base.slice(0, 2500), [{ name: 'b', mergeList: base }]), undefined);
   // A reordering breaks the order at once.
-  const swapped = [base[1]!, base[0]!, ...base.slice(2, 2500), ...list('own', 5)];
+  const swapped = [base[1], base[0], ...base.slice(2, 2500), ...list('own', 5)];
   assert.deepEqual(sharedPrefix(swapped, keys(swapped), base), { shared: 0, omitted: 0 });
   // The longest of several candidates wins.
   const longer = { name: 'c', mergeList: [...base.slice(0, 2000), ...list('c', 10)] };

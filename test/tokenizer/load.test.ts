@@ -57,10 +57,7 @@ test("merges derived from gpt2's ranks equal GPT-2's vocab.bpe, all 50,000 in or
   assert.equal(publishedMerges.length, 50_000);
   assert.equal(spec.mergeList.length, 50_000);
   for (let t = 0; t < publishedMerges.length; t++) {
-    if (
-      spec.mergeList[t]![0] !== publishedMerges[t]![0] ||
-      spec.mergeList[t]![1] !== publishedMerges[t]![1]
-    ) {
+    if (spec.mergeList[t][0] !== publishedMerges[t][0] || spec.mergeList[t][1] !== publishedMerges[t][1]) {
       assert.fail(
         `merge ${t}: ${JSON.stringify(spec.mergeList[t])} vs ${JSON.stringify(publishedMerges[t])}`,
       );

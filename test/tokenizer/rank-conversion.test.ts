@@ -86,7 +86,7 @@ test('a tiktoken-converted merges.txt + vocab.json: the same merges', async () =
 
 test('a conversion whose vocabulary ids are not ranks: one UserError line, and exit 2 in the CLI', async () => {
   // Swap the ids of two merged tokens: the merge list is no longer grouped by increasing id.
-  const [a, b] = [tokens[300]!, tokens[1500]!];
+  const [a, b] = [tokens[300], tokens[1500]];
   const vocab = { ...conversion.vocab, [a]: 1500, [b]: 300 };
   const path = writeTokenizerJson('not-ranks.json', vocab, conversion.merges);
   await assert.rejects(loadTokenizer(path), (error: unknown) => {
@@ -107,7 +107,7 @@ test('a conversion whose vocabulary ids are not ranks: one UserError line, and e
 
 test('an out-of-order merge list whose listed merges miss a rank merge is refused too', async () => {
   // Drop the merges of one token: its ids still look like ranks, but the ranks' merge is not listed.
-  const target = expected[500]!;
+  const target = expected[500];
   const merges = conversion.merges.filter(([l, r]) => l + r !== target[0] + target[1]);
   const path = writeTokenizerJson('missing-merge.json', conversion.vocab, merges);
   await assert.rejects(loadTokenizer(path), /a merge the file does not list/);

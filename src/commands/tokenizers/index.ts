@@ -30,9 +30,9 @@ export default class Tokenizers extends BaseCommand {
       i.normalizer === 'none' ? i.preTokenizer : `${i.normalizer} → ${i.preTokenizer}`,
     ]);
     const header = ['name', 'aliases', 'package', 'licence', 'merges', 'alphabet', 'pipeline'];
-    const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+    const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
     const line = (cells: string[]): string =>
-      cells.map((c, k) => (k === cells.length - 1 ? c : c.padEnd(widths[k]!))).join('  ');
+      cells.map((c, k) => (k === cells.length - 1 ? c : c.padEnd(widths[k]))).join('  ');
     this.log(line(header));
     for (const row of rows) this.log(line(row));
   }

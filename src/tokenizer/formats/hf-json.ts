@@ -300,7 +300,7 @@ function byteLevelVocabOrder(): string[] {
   for (let b = 0xa1; b <= 0xac; b++) order.push(b);
   for (let b = 0xae; b <= 0xff; b++) order.push(b);
   for (let b = 0; b < 256; b++) if (!order.includes(b)) order.push(b);
-  return order.map((b) => BYTE_SYMBOLS[b]!);
+  return order.map((b) => BYTE_SYMBOLS[b]);
 }
 
 /** A tokenizer.json object with a BPE model and everything else Hugging Face's defaults. */

@@ -22,7 +22,7 @@ export function checkMergeList(
   const produced = new Set<string>();
   const anywhere = requireOrder ? null : new Set(mergeList.map(([l, r]) => l + r));
   for (let t = 0; t < mergeList.length; t++) {
-    const [left, right] = mergeList[t]!;
+    const [left, right] = mergeList[t];
     const describe = `merge ${t + 1} (${JSON.stringify(left)} ${JSON.stringify(right)})`;
     if (left === '' || right === '') throw new UserError(`${path}: ${describe} has an empty part`, path);
     if (alphabet === 'byte-level') {
@@ -67,7 +67,7 @@ export function checkMergesInVocab(
 ): void {
   const has = (token: string): boolean => Object.prototype.hasOwnProperty.call(vocab, token);
   for (let t = 0; t < mergeList.length; t++) {
-    const [left, right] = mergeList[t]!;
+    const [left, right] = mergeList[t];
     const tokens: Array<[string, string]> = [
       ['uses', left],
       ['uses', right],

@@ -10,7 +10,7 @@ export function parseMergesTxt(text: string, path: string): Merge[] {
   const lines = text.split('\n');
   const merges: Merge[] = [];
   for (let k = 0; k < lines.length; k++) {
-    let line = lines[k]!;
+    let line = lines[k];
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (k === 0 && line.startsWith('#version')) continue;
     if (line === '') continue;
@@ -39,7 +39,7 @@ export function guessAlphabet(merges: readonly Merge[]): 'byte-level' | 'charact
 export function toMergesTxtText(mergeList: readonly Merge[], name: string): string {
   let out = '#version: 0.2\n';
   for (let t = 0; t < mergeList.length; t++) {
-    const [l, r] = mergeList[t]!;
+    const [l, r] = mergeList[t];
     if (/[ \r\n]/.test(l) || /[ \r\n]/.test(r)) {
       throw new UserError(
         `${name}: merge ${t + 1} (${JSON.stringify(l)} ${JSON.stringify(r)}) holds a space or line break, which merges.txt cannot represent; export --format tokenizer.json instead`,

@@ -11,17 +11,17 @@ export function parseTiktokenFile(text: string, path: string): string[] {
   const entries: Array<[number, string]> = [];
   const lines = text.split('\n');
   for (let k = 0; k < lines.length; k++) {
-    const line = lines[k]!.trim();
+    const line = lines[k].trim();
     if (line === '') continue;
     const parts = line.split(' ');
     const rank = Number(parts[1]);
-    if (parts.length !== 2 || !BASE64.test(parts[0]!) || !Number.isInteger(rank) || rank < 0) {
+    if (parts.length !== 2 || !BASE64.test(parts[0]) || !Number.isInteger(rank) || rank < 0) {
       throw new UserError(
         `${path}:${k + 1}: expected "<base64 token> <rank>", got ${JSON.stringify(line.slice(0, 60))}; is this a .tiktoken file?`,
         path,
       );
     }
-    entries.push([rank, bytesToByteLevel(Buffer.from(parts[0]!, 'base64'))]);
+    entries.push([rank, bytesToByteLevel(Buffer.from(parts[0], 'base64'))]);
     if (entries.length > MAX_MERGES) checkMergeCount(entries.length, path, 'ranks');
   }
   if (entries.length === 0) throw new UserError(`${path}: no ranks found; expected a .tiktoken file`, path);
@@ -46,8 +46,8 @@ function inRankOrder(entries: Array<[number, string]>, path: string): string[] {
   checkMergeCount(entries.length, path, 'ranks');
   entries.sort((a, b) => a[0] - b[0]);
   for (let k = 1; k < entries.length; k++) {
-    if (entries[k]![0] === entries[k - 1]![0]) {
-      throw new UserError(`${path}: rank ${entries[k]![0]} appears twice`, path);
+    if (entries[k][0] === entries[k - 1][0]) {
+      throw new UserError(`${path}: rank ${entries[k][0]} appears twice`, path);
     }
   }
   return entries.map(([, token]) => token);
