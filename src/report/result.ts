@@ -16,6 +16,22 @@ export interface CategoryResult {
   byteShare: number;
   /** [min, max] byte share over the LP's optimal face, when the optimum is not unique. */
   byteShareRange?: [number, number];
+  /** Bootstrap interval [lo, hi] of the byte share at InferResult.bootstrap.level (with --bootstrap). */
+  byteShareCI?: [number, number];
+  /** Bootstrap interval of the pair share. */
+  pairShareCI?: [number, number];
+  /** Byte share estimated at each of bootstrap.merges attacked merges (the last is byteShare). */
+  byteShareByMerges?: number[];
+}
+
+/** How the intervals were made (present with --bootstrap). */
+export interface BootstrapInfo {
+  replicates: number;
+  level: number;
+  method: 'percentile';
+  seconds: number;
+  /** Merge counts (prefixes of the attacked range) at which byteShareByMerges was estimated. */
+  merges: number[];
 }
 
 export interface InferResult {
@@ -38,6 +54,7 @@ export interface InferResult {
   };
   categorySet: string;
   categories: CategoryResult[];
+  bootstrap?: BootstrapInfo;
   solver: {
     backend: SolverBackend;
     objective: number;
