@@ -228,6 +228,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
             method: intervals.method,
             seconds: intervals.seconds,
             merges: [...prefixes.map((p) => p.merges), steps],
+            byteShareReplicates: intervals.byteShareReplicates,
           },
         }
       : {}),

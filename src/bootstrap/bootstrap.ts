@@ -44,6 +44,8 @@ export interface BootstrapIntervals {
   seconds: number;
   byteShareCI: [number, number][];
   pairShareCI: [number, number][];
+  /** Per replicate, per category: the byte shares (group intervals in charts sum these). */
+  byteShareReplicates: number[][];
 }
 
 /** Bad --bootstrap / --ci values end as one-line user errors. */
@@ -142,6 +144,7 @@ export async function bootstrapMixture(
       point.pairShare,
       level,
     ),
+    byteShareReplicates: results.map((r) => r.byteShare),
   };
 }
 

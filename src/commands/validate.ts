@@ -66,6 +66,10 @@ export default class Validate extends BaseCommand {
       description: 'methods to score, comma-separated (tokmix, tee, tc, random, uniform)',
       default: 'tokmix,tee,tc,random,uniform',
     }),
+    bootstrap: Flags.string({
+      description: "bootstrap replicates per trial: reports the coverage of tokmix's intervals (e.g. 20)",
+    }),
+    ci: Flags.string({ description: 'interval level with --bootstrap, between 0 and 1 (default 0.9)' }),
     out: Flags.string({ description: 'output folder (default results/validate-<set>-<date>)' }),
     force: Flags.boolean({
       description: "replace tokmix's result files in an existing --out folder (other files are kept)",
@@ -106,6 +110,8 @@ export default class Validate extends BaseCommand {
         textLabel: preset,
         backend: flags.solver,
         methods: parseMethods(flags.methods),
+        bootstrap: flags.bootstrap === undefined ? undefined : Number(flags.bootstrap),
+        ci: flags.ci === undefined ? undefined : Number(flags.ci),
       },
       { cache, onProgress: progress.callback },
     );

@@ -4,12 +4,56 @@
 import type { WordCounts } from '../corpus/types.js';
 import type { SourceFormat } from '../corpus/formats.js';
 
-/** Lines of a .txt file per block: pair counts are correlated across neighbouring lines. */
+/** Lines of a .txt file per block at most: pair counts are correlated across neighbouring lines. */
 export const TEXT_LINES_PER_BLOCK = 16;
+/** Blocks a sample keeps at least, where it has the lines: a small sample gets shorter blocks. */
+export const MIN_BLOCKS = 200;
 
-/** Sequences per block for a file format: a .jsonl/.csv/.tsv record is a document of its own. */
-export function sequencesPerBlock(format: SourceFormat): number {
-  return format === 'txt' ? TEXT_LINES_PER_BLOCK : 1;
+/**
+ * Sequences per counted block for a file format: a .jsonl/.csv/.tsv record is a document of its
+ * own; .txt lines are counted one per block and joined into runs later (coarsenBlocks), once the
+ * sample's size is known.
+ */
+export function sequencesPerBlock(_format: SourceFormat): number {
+  return 1;
+}
+
+/** Consecutive lines per block for a .txt sample of `lines` lines: up to 16, keeping MIN_BLOCKS. */
+export function linesPerBlock(lines: number): number {
+  return Math.max(1, Math.min(TEXT_LINES_PER_BLOCK, Math.floor(lines / MIN_BLOCKS)));
+}
+
+/** Joins runs of `size` consecutive blocks into one (word counts summed), for text samples. */
+export function coarsenBlocks(blocks: BlockCounts, size: number, words: number): BlockCounts {
+  if (size <= 1) return blocks;
+  const nb = blocks.bytes.length;
+  const sink = new BlockSink();
+  const sum = new Float64Array(words);
+  const seen = new Uint8Array(words);
+  const touched: number[] = [];
+  for (let first = 0; first < nb; first += size) {
+    let bytes = 0;
+    const last = Math.min(nb, first + size);
+    for (let b = first; b < last; b++) {
+      bytes += blocks.bytes[b];
+      for (let k = blocks.start[b]; k < blocks.start[b + 1]; k++) {
+        const w = blocks.word[k];
+        if (!seen[w]) {
+          seen[w] = 1;
+          touched.push(w);
+        }
+        sum[w] += blocks.count[k];
+      }
+    }
+    touched.sort((a, b) => a - b);
+    sink.closeCounts(touched, sum, bytes);
+    for (const w of touched) {
+      seen[w] = 0;
+      sum[w] = 0;
+    }
+    touched.length = 0;
+  }
+  return sink.finish();
 }
 
 /** Blocks b = 0..count-1: entries start[b]..start[b+1] of (word, count), and each block's bytes. */
@@ -48,6 +92,17 @@ export class BlockSink {
       this.word[this.size] = id;
       this.count[this.size++] = end - k;
       k = end;
+    }
+    this.start.push(this.size);
+    this.bytes.push(bytes);
+  }
+
+  /** Closes a block given its distinct words and their summed counts (`sum[word]`). */
+  closeCounts(words: readonly number[], sum: Float64Array, bytes: number): void {
+    for (const w of words) {
+      if (this.size === this.word.length) this.grow();
+      this.word[this.size] = w;
+      this.count[this.size++] = sum[w];
     }
     this.start.push(this.size);
     this.bytes.push(bytes);

@@ -27,6 +27,8 @@ import {
   type BlockedWordCounts,
   decodeBlocks,
   encodeBlocks,
+  coarsenBlocks,
+  linesPerBlock,
   mergeBlocks,
   sequencesPerBlock,
 } from './block-counts.js';
@@ -317,6 +319,10 @@ export async function countCategories(
       if (options.blocks) {
         for (const part of blockParts) part.map = part.map.map((id) => rank[id]);
         blocks = mergeBlocks(blockParts);
+        // Text lines were counted one per block: join them into runs of consecutive lines.
+        if (job.files.every((f) => f.source.format === 'txt')) {
+          blocks = coarsenBlocks(blocks, linesPerBlock(blocks.bytes.length), words.length);
+        }
         options.cache?.write('blocks', job.key, encodeBlocks(blocks));
       }
       const wordCounts: WordCounts = {

@@ -32,6 +32,8 @@ export interface BootstrapInfo {
   seconds: number;
   /** Merge counts (prefixes of the attacked range) at which byteShareByMerges was estimated. */
   merges: number[];
+  /** Per replicate, per category (categories' order): its byte shares, for intervals of sums. */
+  byteShareReplicates?: number[][];
 }
 
 export interface InferResult {
@@ -97,6 +99,21 @@ export interface ValidationTrial {
   estimates: Record<string, number[]>;
   log10Mse: Record<string, number>;
   seconds: { train: number; count: number; replay: number; solve: number; baselines: number };
+  /** With --bootstrap: tokmix's byte-share intervals over the candidates (order of `candidates`). */
+  intervals?: { level: number; byteShareCI: [number, number][]; seconds: number };
+}
+
+/** Interval coverage at one n: the fraction of true candidate shares inside their intervals. */
+export interface CoverageRow {
+  n: number;
+  trials: number;
+  level: number;
+  /** Over all (trial, candidate) pairs. */
+  coverage: number;
+  /** Mean interval width (hi - lo) over all (trial, candidate) pairs. */
+  meanWidth: number;
+  /** Trials in which at least 80% of candidates are covered. */
+  trialsCovering80: number;
 }
 
 export interface ValidationResult {
@@ -105,6 +122,8 @@ export interface ValidationResult {
   set: string;
   options: Record<string, unknown>;
   rows: ValidationRow[];
+  /** With --bootstrap: interval coverage per n. */
+  coverage?: CoverageRow[];
   trials: ValidationTrial[];
   tool: { name: 'tokmix'; version: string };
   createdAt: string;
