@@ -410,7 +410,11 @@ function coverageTable(rows: readonly CoverageRow[]): string[] {
   ]);
   const header = ['n', 'trials', 'coverage', 'mean width', 'trials >= 80% covered', 'verdict'];
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   return [
     '',
     `tokmix's ${level} bootstrap intervals: share of true candidate shares inside them`,

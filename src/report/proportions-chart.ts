@@ -74,7 +74,9 @@ export function proportionsChartConfig(
   const colors = top.map((c) => KIND_COLORS[c.kind] ?? KIND_COLORS.other);
   // Error bars: the bootstrap interval when there is one, else the LP's optimal-face range.
   const ranges = top.map((c) => (share === 'byte' ? (c.byteShareCI ?? c.byteShareRange) : c.pairShareCI));
-  const level = result.bootstrap ? ` · bars: ${Math.round(result.bootstrap.level * 100)}% bootstrap intervals` : '';
+  const level = result.bootstrap
+    ? ` · bars: ${Math.round(result.bootstrap.level * 100)}% bootstrap intervals`
+    : '';
   if (rest.length > 0) {
     labels.push(`other (${rest.length} categories)`);
     values.push(restShare);
