@@ -174,7 +174,7 @@ export function makeBootstrapResult(options: { tokenizer?: string; seed?: number
     const lo = Math.min(values[1], c.byteShare);
     const hi = Math.max(values[B - 2], c.byteShare);
     // The first category drifts with the merges far more than its interval is wide.
-    const drift = i === 0 ? 0.05 : (hi - lo) * 0.2;
+    const drift = (hi - lo) * (i === 0 ? 2 : 0.2);
     return {
       ...c,
       byteShareCI: [lo, hi] as [number, number],
