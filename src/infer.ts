@@ -24,6 +24,7 @@ import { estimateMixture } from './solve/estimate-mixture.js';
 import { isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
+import { bootstrapMixture, checkBootstrapOptions, prefixEstimates } from './bootstrap/bootstrap.js';
 import type { CategoryResult, InferResult } from './report/result.js';
 
 /**
@@ -70,6 +71,10 @@ export interface InferOptions {
   timeLimitSeconds?: number;
   /** The run's deadline when the caller started the clock earlier (default: timeLimitSeconds from the call). */
   deadline?: Deadline;
+  /** Bootstrap replicates for share intervals (absent: no intervals). */
+  bootstrap?: number;
+  /** Interval level of the bootstrap (default 0.9). */
+  ci?: number;
 }
 
 /** Checks the options a user types, before any long work. */
@@ -80,6 +85,10 @@ function validateInferOptions(options: InferOptions): void {
   checkSkipMerges(options.skipMerges);
   if (options.name !== undefined && options.name.trim() === '') {
     throw new UserError('--name: expected a non-empty name', '--name');
+  }
+  checkBootstrapOptions(options.bootstrap, options.ci);
+  if (options.ci !== undefined && options.bootstrap === undefined) {
+    throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
   }
   if (options.bytes !== undefined && (!Number.isFinite(options.bytes) || options.bytes <= 0)) {
     throw new UserError(`--bytes ${options.bytes}: expected a positive size`, '--bytes');
@@ -171,7 +180,9 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     textField: options.textField,
     textColumn: options.textColumn,
     deadline,
+    blocks: options.bootstrap !== undefined,
   });
+  const backend = (options.solver as SolverBackend | undefined) ?? 'highs';
   const mixture = await estimateMixture(counts, spec, steps, {
     firstStep: skip,
     ...(range.excluded ? { excludedSteps: range.excluded.mask } : {}),
@@ -182,12 +193,38 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
         '--allow-unconstrained',
       );
     },
-    backend: (options.solver as SolverBackend | undefined) ?? 'highs',
+    backend,
     cache,
     onProgress,
     deadline,
+    exportRows: options.bootstrap !== undefined,
   });
   const { transcripts, estimate } = mixture;
+  let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
+  let prefixes: Awaited<ReturnType<typeof prefixEstimates>> = [];
+  if (options.bootstrap !== undefined) {
+    const rows = estimate.rows ?? [];
+    intervals = await bootstrapMixture(
+      counts,
+      spec,
+      steps,
+      { ...estimate, rows },
+      {
+        replicates: options.bootstrap,
+        level: options.ci,
+        seed: options.seed,
+        jobs: options.jobs,
+        firstStep: skip,
+        excludedSteps: range.excluded?.mask,
+        backend,
+        onProgress,
+        deadline,
+      },
+    );
+    // Stability across merges: the same transcripts cut at a third and two thirds of the range.
+    const names = counts.map((c) => c.category.name);
+    prefixes = await prefixEstimates(transcripts, spec, names, skip, backend, rows, range.excluded?.mask);
+  }
   const ranges = estimate.uncertainty?.byteShareRange;
   const results: CategoryResult[] = counts.map((c, i) => ({
     name: c.category.name,
@@ -199,6 +236,13 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     pairShare: estimate.pairShare[i],
     byteShare: estimate.byteShare[i],
     ...(ranges?.[i] ? { byteShareRange: ranges[i] } : {}),
+    ...(intervals
+      ? {
+          byteShareCI: intervals.byteShareCI[i],
+          pairShareCI: intervals.pairShareCI[i],
+          byteShareByMerges: [...prefixes.map((p) => p.byteShare[i]), estimate.byteShare[i]],
+        }
+      : {}),
   }));
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
@@ -219,6 +263,18 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     },
     categorySet,
     categories: results,
+    ...(intervals
+      ? {
+          bootstrap: {
+            replicates: intervals.replicates,
+            level: intervals.level,
+            method: intervals.method,
+            seconds: intervals.seconds,
+            merges: [...prefixes.map((p) => p.merges), steps - skip],
+            byteShareReplicates: intervals.byteShareReplicates,
+          },
+        }
+      : {}),
     solver: {
       backend: estimate.backend,
       objective: estimate.objective,
@@ -245,6 +301,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       seed: options.seed ?? 0,
       solver: estimate.backend,
       pretokenizer: options.pretokenizer ?? null,
+      ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: intervals!.level } : {}),
       notes: [
         ...spec.notes,
         ...(plan.lineageNote ? [plan.lineageNote] : []),

@@ -129,3 +129,12 @@ export function selectCategories<T extends { name: string }>(
   }
   return categories.filter((c) => names.includes(c.name));
 }
+
+/** A number typed for `flag` (range checks are the option's own); UserError naming the text. */
+export function parseNumber(text: string, flag: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value)) {
+    throw new UserError(`${flag} ${text}: expected a number`, flag);
+  }
+  return value;
+}

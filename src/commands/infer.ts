@@ -4,7 +4,14 @@ import { Flags, type Interfaces } from '@oclif/core';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
-import { capJobs, tokenizerArg, pretokenizerFlag, sampleFlags, slurmFlags } from '../cli/flags.js';
+import {
+  capJobs,
+  parseNumber,
+  tokenizerArg,
+  pretokenizerFlag,
+  sampleFlags,
+  slurmFlags,
+} from '../cli/flags.js';
 import { writeOutputDir } from '../common/atomic.js';
 import { assertOutputDirUsable } from '../common/fs-checks.js';
 import { INFER_FILE_NAMES, resultFiles } from '../report/result-files.js';
@@ -27,6 +34,7 @@ import { describeHandAdded } from '../tokenizer/hand-added.js';
 import { slug } from '../cli/slug.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
+import { formatInterval, stabilitySummary } from '../report/stability.js';
 
 function parsePositiveInteger(text: string, flag: string): number {
   if (!/^\s*\d+\s*$/.test(text) || Number(text) <= 0) {
@@ -89,6 +97,11 @@ export default class Infer extends BaseCommand {
       min: 1,
     }),
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
+    bootstrap: Flags.string({
+      description:
+        'bootstrap replicates for share intervals (e.g. 20): resamples blocks of each sample, re-runs replay and solve',
+    }),
+    ci: Flags.string({ description: 'interval level with --bootstrap, between 0 and 1 (default 0.9)' }),
     force: Flags.boolean({
       description: "replace tokmix's result files in an existing --out folder (other files are kept)",
       default: false,
@@ -120,6 +133,8 @@ export default class Infer extends BaseCommand {
       deadline,
       jobs: capJobs(flags.jobs),
       onProgress: progress.callback,
+      bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
+      ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
     };
     const plan = await planInfer(args.tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
@@ -216,11 +231,20 @@ export default class Infer extends BaseCommand {
 function summary(result: InferResult, out: string): string {
   const { top } = rankShares(result.categories, 'byte');
   const ranged = top.some((c) => c.byteShareRange);
-  const header = ['category', 'kind', 'byte share', 'pair share', ...(ranged ? ['byte share range'] : [])];
+  const level = result.bootstrap ? `${Math.round(result.bootstrap.level * 1000) / 10}% interval` : undefined;
+  const header = [
+    'category',
+    'kind',
+    'byte share',
+    ...(level ? [level] : []),
+    'pair share',
+    ...(ranged ? ['byte share range'] : []),
+  ];
   const rows = top.map((c) => [
     c.name,
     c.kind,
     formatPercent(c.byteShare),
+    ...(level ? [c.byteShareCI ? formatInterval(c.byteShareCI) : ''] : []),
     formatPercent(c.pairShare),
     ...(ranged && c.byteShareRange
       ? [`${formatPercent(c.byteShareRange[0])} – ${formatPercent(c.byteShareRange[1])}`]
@@ -242,12 +266,19 @@ function summary(result: InferResult, out: string): string {
       : []),
     ...cautions(result).map((c) => `caution: ${c}`),
     '',
-    formatTable([header, ...rows], [2, 3]),
+    formatTable([header, ...rows], level ? [2, 3, 4] : [2, 3]),
     '',
     `solver ${s.backend}: objective ${s.objective.toExponential(3)}, ${s.rounds} rounds, ${s.constraints} constraints, ` +
       `${s.seconds.toFixed(1)} s (LP ${s.lpSeconds.toFixed(1)} s)`,
   ];
   if (s.note) lines.push(`note: ${s.note}`);
+  if (result.bootstrap) {
+    const b = result.bootstrap;
+    lines.push(
+      `bootstrap: ${b.replicates} replicates, ${Math.round(b.level * 1000) / 10}% ${b.method} intervals, ${b.seconds.toFixed(1)} s`,
+    );
+    lines.push(...stabilitySummary(result));
+  }
   if (s.unexplainedMerges.length > 0) {
     const worst = s.unexplainedMerges
       .slice(0, 5)

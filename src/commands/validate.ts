@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
 import { slug } from '../cli/slug.js';
-import { capJobs, slurmFlags } from '../cli/flags.js';
+import { parseNumber, capJobs, slurmFlags } from '../cli/flags.js';
 import { UserError } from '../common/errors.js';
 import { writeOutputDir } from '../common/atomic.js';
 import { assertOutputDirUsable } from '../common/fs-checks.js';
@@ -98,6 +98,10 @@ export default class Validate extends BaseCommand {
       description: 'methods to score, comma-separated (tokmix, tee, tc, random, uniform)',
       default: 'tokmix,tee,tc,random,uniform',
     }),
+    bootstrap: Flags.string({
+      description: "bootstrap replicates per trial: reports the coverage of tokmix's intervals (e.g. 20)",
+    }),
+    ci: Flags.string({ description: 'interval level with --bootstrap, between 0 and 1 (default 0.9)' }),
     out: Flags.string({ description: 'output folder (default results/validate-<set>-<date>)' }),
     force: Flags.boolean({
       description: "replace tokmix's result files in an existing --out folder (other files are kept)",
@@ -145,6 +149,8 @@ export default class Validate extends BaseCommand {
       textLabel: preset,
       backend: flags.solver,
       methods: parseMethods(flags.methods),
+      bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
+      ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
       ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
     };
     if (flags.slurm) {

@@ -11,8 +11,9 @@ import { toolVersion } from './version.js';
 const STAGE_MODULES: Record<string, readonly string[]> = {
   tokenizer: ['tokenizer', 'common'],
   lineage: ['tokenizer', 'common'],
-  count: ['corpus', 'tokenizer', 'common'],
+  count: ['count', 'corpus', 'tokenizer', 'common'],
   replay: ['bpe', 'common'],
+  blocks: ['count', 'corpus', 'tokenizer', 'common'],
   'tee-single': ['bpe', 'corpus', 'common'],
   'validate-trial': ['tokenizer', 'corpus', 'bpe', 'solve', 'experiment', 'common'],
 };

@@ -5,8 +5,8 @@ import type { ReadTask, SampleOptions } from '../corpus/sample-reader.js';
 export type WorkerRequest = { id: number } & (
   | { type: 'init'; text: PipelineTextSpec; pipelineModule: string }
   | { type: 'scan'; task: ReadTask; options: SampleOptions }
-  | { type: 'count'; category: number; task: ReadTask; options: SampleOptions }
-  | { type: 'texts'; category: number; texts: { text: string; bytes: number }[] }
+  | { type: 'count'; category: number; task: ReadTask; options: SampleOptions; blocks?: boolean }
+  | { type: 'texts'; category: number; texts: { text: string; bytes: number }[]; blocks?: number }
   | { type: 'flush'; category: number }
   | { type: 'preTokenize'; text: string }
 );

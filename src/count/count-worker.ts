@@ -6,12 +6,15 @@ import type { TextPipeline } from '../tokenizer/spec.js';
 import type { CategoryStats } from '../corpus/types.js';
 import { type ReadTask, type SampleOptions, readTask, scanTask } from '../corpus/sample-reader.js';
 import { WordTable } from './word-table.js';
+import { BlockBuilder, BlockSink, sequencesPerBlock } from './block-counts.js';
 import { codePointCount } from '../corpus/utf8.js';
 import type { WorkerReply, WorkerRequest } from './count-protocol.js';
 import type { PipelineTextSpec } from './pipeline-loader.js';
 
 interface CategoryTally {
   counts: WordTable;
+  /** Closed blocks, when the bootstrap asked for block counts. */
+  blocks?: BlockSink;
   stats: Omit<CategoryStats, 'distinctPreTokens' | 'replacedInvalid'>;
 }
 
@@ -28,7 +31,7 @@ function tallyOf(category: number): CategoryTally {
 }
 
 /** Counts one sequence into a category's tally: the hot path. */
-function countSequence(tally: CategoryTally, text: string, bytes: number): void {
+function countSequence(tally: CategoryTally, text: string, bytes: number, block?: BlockBuilder): void {
   const p = pipeline as TextPipeline;
   const stats = tally.stats;
   stats.bytes += bytes;
@@ -37,7 +40,23 @@ function countSequence(tally: CategoryTally, text: string, bytes: number): void 
   const preTokens = p.preTokenize(p.normalize(text));
   stats.preTokens += preTokens.length;
   const counts = tally.counts;
-  for (let i = 0; i < preTokens.length; i++) counts.add(preTokens[i]);
+  if (!block) {
+    for (let i = 0; i < preTokens.length; i++) counts.add(preTokens[i]);
+    return;
+  }
+  for (let i = 0; i < preTokens.length; i++) block.word(counts.add(preTokens[i]));
+  block.endSequence(bytes);
+}
+
+/** A block builder for one read of a category (blocks never span two reads). */
+function blocksFor(
+  tally: CategoryTally,
+  wanted: boolean | undefined,
+  perBlock: number,
+): BlockBuilder | undefined {
+  if (!wanted) return undefined;
+  tally.blocks ??= new BlockSink();
+  return new BlockBuilder(tally.blocks, perBlock);
 }
 
 async function handle(request: WorkerRequest): Promise<unknown> {
@@ -53,16 +72,19 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return scanTask(request.task as ReadTask, request.options as SampleOptions);
     case 'count': {
       const tally = tallyOf(request.category);
-      const result = await readTask(
-        request.task as ReadTask,
-        request.options as SampleOptions,
-        (text, bytes) => countSequence(tally, text, bytes),
+      const task = request.task as ReadTask;
+      const block = blocksFor(tally, request.blocks, sequencesPerBlock(task.file.format));
+      const result = await readTask(task, request.options as SampleOptions, (text, bytes) =>
+        countSequence(tally, text, bytes, block),
       );
+      block?.flush();
       return result;
     }
     case 'texts': {
       const tally = tallyOf(request.category);
-      for (const { text, bytes } of request.texts) countSequence(tally, text, bytes);
+      const block = blocksFor(tally, request.blocks !== undefined, request.blocks ?? 1);
+      for (const { text, bytes } of request.texts) countSequence(tally, text, bytes, block);
+      block?.flush();
       return null;
     }
     case 'preTokenize': {
@@ -73,7 +95,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       const tally = tallies.get(request.category);
       tallies.delete(request.category);
       if (!tally) return null;
-      return { packed: tally.counts.pack(), stats: tally.stats };
+      return { packed: tally.counts.pack(), stats: tally.stats, blocks: tally.blocks?.finish() };
     }
   }
 }

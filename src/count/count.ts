@@ -23,6 +23,16 @@ import { DEFAULT_MAX_SEQUENCE_BYTES, type ReadTally, emptyTally } from '../corpu
 import { type PoolLimits, WorkerPool, taskBudgetMs } from './worker-pool.js';
 import { type PackedCounts, decodeWordCounts, encodeWordCounts } from './word-counts-codec.js';
 import { WordTable } from './word-table.js';
+import {
+  type BlockCounts,
+  type BlockedWordCounts,
+  decodeBlocks,
+  encodeBlocks,
+  coarsenBlocks,
+  linesPerBlock,
+  mergeBlocks,
+  sequencesPerBlock,
+} from './block-counts.js';
 
 export interface CountOptions {
   /** Cap on each category's sample, in bytes. */
@@ -44,6 +54,8 @@ export interface CountOptions {
   deadline?: Deadline;
   /** Longest sequence in UTF-8 bytes (see ReadOptions.maxSequenceBytes; default 64 MiB). */
   maxSequenceBytes?: number;
+  /** Also count per block (for the bootstrap; cached beside the counts). */
+  blocks?: boolean;
 }
 
 /** Worker threads for `jobs`, at most the machine's cores (more only slow each other down). */
@@ -142,7 +154,7 @@ export async function countCategories(
   categories: CategorySpec[],
   text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'> & { source?: string },
   options: CountOptions = {},
-): Promise<WordCounts[]> {
+): Promise<BlockedWordCounts[]> {
   validateSampleSettings(options);
   const limits = countingLimits(text, options);
   const spec: PipelineTextSpec = {
@@ -152,17 +164,23 @@ export async function countCategories(
   };
   const pipelineModule = options.pipelineModule ?? DEFAULT_PIPELINE_MODULE;
   const pipelineKey = (await loadPipeline(spec, pipelineModule)).key;
-  const results = new Array<WordCounts>(categories.length);
+  const results = new Array<BlockedWordCounts>(categories.length);
   const jobs: CategoryJob[] = [];
   categories.forEach((category, index) => {
     const files = statFiles(category);
     const key = cacheKey(files, options, pipelineKey);
     const cached = options.cache?.read('count', key);
-    if (cached !== undefined) {
+    const cachedBlocks = options.blocks ? options.cache?.read('blocks', key) : undefined;
+    if (cached !== undefined && (!options.blocks || cachedBlocks !== undefined)) {
       options.cache!.stats.hits++;
       const counts = decodeWordCounts(cached);
       const notes = [...(category.notes ?? []), ...(counts.notes ?? [])];
-      results[index] = { ...counts, category: metaOf(category), notes };
+      results[index] = {
+        ...counts,
+        category: metaOf(category),
+        notes,
+        ...(cachedBlocks ? { blocks: decodeBlocks(cachedBlocks) } : {}),
+      };
     } else {
       if (options.cache) options.cache.stats.misses++;
       jobs.push({ index, category, files, key });
@@ -236,7 +254,13 @@ export async function countCategories(
       await Promise.all(
         tasks.map(async (task) => {
           const result = (await pool.run(
-            { type: 'count', category: job.index, task, options: { ...reading, plan } },
+            {
+              type: 'count',
+              category: job.index,
+              task,
+              options: { ...reading, plan },
+              blocks: options.blocks,
+            },
             {
               bytes: watchBytes(task, job.files),
               label: `one task of category ${job.category.name} (${task.file.path})`,
@@ -258,7 +282,12 @@ export async function countCategories(
         const texts = selectBoundary(boundary, plan.remaining);
         if (texts.length > 0) {
           await pool.run(
-            { type: 'texts', category: job.index, texts },
+            {
+              type: 'texts',
+              category: job.index,
+              texts,
+              ...(options.blocks ? { blocks: sequencesPerBlock(job.files[0].source.format) } : {}),
+            },
             {
               bytes: texts.reduce((sum, t) => sum + t.bytes, 0),
               label: `the last sequences of category ${job.category.name}`,
@@ -269,6 +298,7 @@ export async function countCategories(
       const flushed = (await pool.broadcast({ type: 'flush', category: job.index })) as ({
         packed: PackedCounts;
         stats: Omit<CategoryStats, 'distinctPreTokens' | 'replacedInvalid'>;
+        blocks?: BlockCounts;
       } | null)[];
       const merged = new WordTable();
       const stats: CategoryStats = {
@@ -279,9 +309,11 @@ export async function countCategories(
         distinctPreTokens: 0,
         replacedInvalid: 0,
       };
+      const blockParts: { blocks: BlockCounts; map: Uint32Array }[] = [];
       for (const part of flushed) {
         if (!part) continue;
-        merged.addPacked(part.packed);
+        const ids = merged.addPacked(part.packed);
+        if (part.blocks) blockParts.push({ blocks: part.blocks, map: ids });
         stats.bytes += part.stats.bytes;
         stats.characters += part.stats.characters;
         stats.sequences += part.stats.sequences;
@@ -289,7 +321,17 @@ export async function countCategories(
       }
       for (const tally of tallies.values()) stats.replacedInvalid += tally.replacedInvalid;
       stats.distinctPreTokens = merged.size;
-      const { words, counts } = merged.sorted();
+      const { words, counts, rank } = merged.sorted();
+      let blocks: BlockCounts | undefined;
+      if (options.blocks) {
+        for (const part of blockParts) part.map = part.map.map((id) => rank[id]);
+        blocks = mergeBlocks(blockParts);
+        // Text lines were counted one per block: join them into runs of consecutive lines.
+        if (job.files.every((f) => f.source.format === 'txt')) {
+          blocks = coarsenBlocks(blocks, linesPerBlock(blocks.bytes.length), words.length);
+        }
+        options.cache?.write('blocks', job.key, encodeBlocks(blocks));
+      }
       const wordCounts: WordCounts = {
         category: metaOf(job.category),
         words,
@@ -298,7 +340,11 @@ export async function countCategories(
         notes: readingNotes(tallies, options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES),
       };
       options.cache?.write('count', job.key, encodeWordCounts(wordCounts));
-      results[job.index] = { ...wordCounts, notes: [...(job.category.notes ?? []), ...wordCounts.notes!] };
+      results[job.index] = {
+        ...wordCounts,
+        notes: [...(job.category.notes ?? []), ...wordCounts.notes!],
+        ...(blocks ? { blocks } : {}),
+      };
     };
     // Up to `workers` categories in flight keeps every worker busy when categories are small.
     let next = 0;

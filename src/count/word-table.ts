@@ -25,7 +25,8 @@ export class WordTable {
   size = 0;
 
   /** Adds `count` to the word `text[start, end)` (the whole string by default). */
-  add(text: string, count = 1, start = 0, end = text.length): void {
+  /** Returns the word's entry id (ids count up from 0 in insertion order, as pack() lists them). */
+  add(text: string, count = 1, start = 0, end = text.length): number {
     const h = hashRange(text, start, end);
     const length = end - start;
     let slot = h & this.mask;
@@ -35,13 +36,14 @@ export class WordTable {
       const id = entry - 1;
       if (this.hashes[id] === h && this.lengths[id] === length && this.equals(id, text, start)) {
         this.counts[id] += count;
-        return;
+        return id;
       }
       slot = (slot + 1) & this.mask;
     }
     const id = this.insert(text, start, length, h, count);
     this.slots[slot] = id + 1;
     if (this.size * 2 > this.mask) this.rehash();
+    return id;
   }
 
   private equals(id: number, text: string, start: number): boolean {
@@ -93,14 +95,16 @@ export class WordTable {
     this.mask = mask;
   }
 
-  /** Adds every word of packed counts (without making a string per word). */
-  addPacked(packed: PackedCounts): void {
+  /** Adds every word of packed counts (without making a string per word); returns their entry ids. */
+  addPacked(packed: PackedCounts): Uint32Array {
+    const ids = new Uint32Array(packed.lengths.length);
     let offset = 0;
     for (let i = 0; i < packed.lengths.length; i++) {
       const end = offset + packed.lengths[i];
-      this.add(packed.joined, packed.counts[i], offset, end);
+      ids[i] = this.add(packed.joined, packed.counts[i], offset, end);
       offset = end;
     }
+    return ids;
   }
 
   /** All entries as one joined string, their lengths and counts (in insertion order). */
@@ -116,7 +120,7 @@ export class WordTable {
   }
 
   /** Words in code-unit order with their counts: an order independent of how the work was split. */
-  sorted(): { words: string[]; counts: Float64Array } {
+  sorted(): { words: string[]; counts: Float64Array; rank: Uint32Array } {
     const { joined, lengths, counts } = this.pack();
     const words = new Array<string>(this.size);
     for (let id = 0; id < this.size; id++) {
@@ -127,10 +131,13 @@ export class WordTable {
     order.sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
     const sortedWords = new Array<string>(this.size);
     const sortedCounts = new Float64Array(this.size);
+    /** Entry id -> its position in the sorted order (to renumber block counts). */
+    const rank = new Uint32Array(this.size);
     for (let i = 0; i < order.length; i++) {
       sortedWords[i] = words[order[i]];
       sortedCounts[i] = counts[order[i]];
+      rank[order[i]] = i;
     }
-    return { words: sortedWords, counts: sortedCounts };
+    return { words: sortedWords, counts: sortedCounts, rank };
   }
 }

@@ -15,6 +15,7 @@ import { readSequences } from '../corpus/read.js';
 import { wordCountsHash } from '../bpe/replay-categories.js';
 import { trainBpe } from '../bpe/train.js';
 import { estimateMixture } from '../solve/estimate-mixture.js';
+import { bootstrapMixture } from '../bootstrap/bootstrap.js';
 import { trainOnFile } from './train-tokenizer.js';
 import { buildMixture } from './mixture.js';
 import { createRng, deriveSeed, sampleWithoutReplacement } from './random.js';
@@ -49,6 +50,9 @@ export interface TrialSettings {
   text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>;
   backend: SolverBackend;
   methods: readonly TrialMethod[];
+  /** Bootstrap replicates for tokmix's intervals (absent: none), at level `ci`. */
+  bootstrap?: number;
+  ci?: number;
 }
 
 export interface TrialContext {
@@ -165,8 +169,10 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     seed: settings.seed,
     jobs: context.countJobs ?? 1,
     cache,
+    blocks: settings.bootstrap !== undefined,
   });
   seconds.count = now() - t0;
+  let intervals: ValidationTrial['intervals'];
 
   const estimates: Record<string, number[]> = {};
   if (settings.methods.includes('tokmix')) {
@@ -176,10 +182,22 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
       backend: settings.backend,
       uncertainty: false,
       cache,
+      exportRows: settings.bootstrap !== undefined,
     });
     seconds.replay = estimated.seconds.replay;
     seconds.solve = estimated.seconds.solve;
     estimates.tokmix = estimated.estimate.byteShare;
+    if (settings.bootstrap !== undefined) {
+      // One thread: the trials themselves already run one per core.
+      const b = await bootstrapMixture(
+        counts,
+        spec,
+        steps,
+        { ...estimated.estimate, rows: estimated.estimate.rows ?? [] },
+        { replicates: settings.bootstrap, level: settings.ci, seed, jobs: 1, backend: settings.backend },
+      );
+      intervals = { level: b.level, byteShareCI: b.byteShareCI, seconds: b.seconds };
+    }
   }
 
   t0 = now();
@@ -210,5 +228,6 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     estimates,
     log10Mse: scores,
     seconds,
+    ...(intervals ? { intervals } : {}),
   };
 }

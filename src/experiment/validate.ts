@@ -8,7 +8,8 @@ import { Worker } from 'node:worker_threads';
 import type { CategorySpec } from '../corpus/types.js';
 import type { TokenizerSpec } from '../tokenizer/spec.js';
 import type { SolverBackend } from '../solve/types.js';
-import type { ValidationResult, ValidationRow, ValidationTrial } from '../report/result.js';
+import type { CoverageRow, ValidationResult, ValidationRow, ValidationTrial } from '../report/result.js';
+import { checkBootstrapOptions } from '../bootstrap/bootstrap.js';
 import { VALIDATION_SCHEMA_VERSION } from '../report/result.js';
 import { toolVersion } from '../common/version.js';
 import type { Cache } from '../common/cache.js';
@@ -17,7 +18,7 @@ import { UserError, isUserError } from '../common/errors.js';
 import { resolveCategories } from '../corpus/resolve.js';
 import { hostTag } from '../common/fs-checks.js';
 import { inShard, type Shard } from '../common/shard.js';
-import { meanAndSd } from './metrics.js';
+import { meanAndSd, normalizeShares } from './metrics.js';
 import {
   runTrial,
   TRIAL_METHODS,
@@ -49,6 +50,9 @@ export interface ValidateOptions {
   methods?: readonly TrialMethod[];
   /** Run only this part of the trials (one job of a cluster array); the record then holds only them. */
   shard?: Shard;
+  /** Bootstrap replicates per trial for interval coverage (absent: none), and their level. */
+  bootstrap?: number;
+  ci?: number;
 }
 
 /** The set's identity for trial cache keys: names and file identities. */
@@ -83,6 +87,10 @@ export function checkValidateOptions(options: ValidateOptions, setSize: number):
         '--omit',
       );
     }
+  }
+  checkBootstrapOptions(options.bootstrap, options.ci);
+  if (options.ci !== undefined && options.bootstrap === undefined) {
+    throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
   }
   positive(options.trials, '--trials');
   positive(options.merges, '--merges');
@@ -131,6 +139,40 @@ export function parseMethods(text: string): TrialMethod[] {
   if (methods.length === 0)
     throw new UserError(`--methods: give at least one of ${TRIAL_METHODS.join(', ')}`, '--methods');
   return methods;
+}
+
+/** Interval coverage per n: true candidate shares inside tokmix's bootstrap intervals. */
+export function summarizeCoverage(trials: readonly ValidationTrial[], ns: readonly number[]): CoverageRow[] {
+  const rows: CoverageRow[] = [];
+  for (const n of ns) {
+    const withIntervals = trials.filter((t) => t.n === n && t.intervals);
+    if (withIntervals.length === 0) continue;
+    let inside = 0;
+    let total = 0;
+    let width = 0;
+    let covering = 0;
+    for (const t of withIntervals) {
+      const truth = normalizeShares(t.candidates.map((name) => t.truth[t.categories.indexOf(name)] ?? 0));
+      let here = 0;
+      t.intervals!.byteShareCI.forEach(([lo, hi], i) => {
+        // A hair of slack for shares printed equal (LP tolerance ~1e-9).
+        if (truth[i] >= lo - 1e-9 && truth[i] <= hi + 1e-9) here++;
+        width += hi - lo;
+      });
+      inside += here;
+      total += truth.length;
+      if (here >= 0.8 * truth.length) covering++;
+    }
+    rows.push({
+      n,
+      trials: withIntervals.length,
+      level: withIntervals[0].intervals!.level,
+      coverage: inside / total,
+      meanWidth: width / total,
+      trialsCovering80: covering,
+    });
+  }
+  return rows;
 }
 
 /** Mean ± sd of log10 MSE per method and n, in method order then n order. */
@@ -253,6 +295,8 @@ export async function runValidation(
         text: options.text,
         backend: options.backend,
         methods,
+        // Only with --bootstrap, so the cache keys of trials without intervals stay as they were.
+        ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
       });
     }
   }
@@ -334,8 +378,10 @@ export async function runValidation(
       backend: options.backend,
       methods,
       categoriesInSet: categories.length,
+      ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
     },
     rows: summarizeTrials(trials, options.ns),
+    ...(options.bootstrap !== undefined ? { coverage: summarizeCoverage(trials, options.ns) } : {}),
     trials,
     tool: { name: 'tokmix', version: toolVersion() },
     createdAt: new Date().toISOString(),
@@ -351,7 +397,7 @@ const METHOD_LABELS: Record<string, string> = {
 };
 
 /** The printed table, shaped like the paper's Table 1: methods by n, cells mean ± sd of log10 MSE. */
-export function validationTable(v: Pick<ValidationResult, 'rows'>): string {
+export function validationTable(v: Pick<ValidationResult, 'rows' | 'coverage'>): string {
   const ns = [...new Set(v.rows.map((r) => r.n))].sort((a, b) => a - b);
   const methods = [...new Set(v.rows.map((r) => r.method))];
   const header = ['method', ...ns.map((n) => `n = ${n}`)];
@@ -370,5 +416,37 @@ export function validationTable(v: Pick<ValidationResult, 'rows'>): string {
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...body.map(line),
+    ...coverageTable(v.coverage ?? []),
   ].join('\n');
+}
+
+/** Coverage falling this far below the level is called out in the table. */
+const COVERAGE_SHORTFALL = 0.1;
+
+/** The bootstrap intervals' coverage per n; rows covering far less often than their level are flagged. */
+function coverageTable(rows: readonly CoverageRow[]): string[] {
+  if (rows.length === 0) return [];
+  const level = `${Math.round(rows[0].level * 100)}%`;
+  const table = rows.map((r) => [
+    `n = ${r.n}`,
+    String(r.trials),
+    `${(r.coverage * 100).toFixed(1)}%`,
+    r.meanWidth.toFixed(4),
+    `${r.trialsCovering80}/${r.trials}`,
+    r.coverage < r.level - COVERAGE_SHORTFALL ? `UNDER-COVERS (below ${level} by more than 10 points)` : 'ok',
+  ]);
+  const header = ['n', 'trials', 'coverage', 'mean width', 'trials >= 80% covered', 'verdict'];
+  const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
+  return [
+    '',
+    `tokmix's ${level} bootstrap intervals: share of true candidate shares inside them`,
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...table.map(line),
+  ];
 }

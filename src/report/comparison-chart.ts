@@ -8,6 +8,7 @@ import { groupOf, groupOrder, type Grouping } from './groups.js';
 import { seriesColor } from './palette.js';
 import { renderChartSync, type ChartFormat } from './render.js';
 import { formatPercent, formatTick, shareOf, type ShareKind } from './shares.js';
+import { percentileIntervals } from '../bootstrap/bootstrap.js';
 
 export interface ComparisonChartOptions {
   format: ChartFormat;
@@ -21,6 +22,11 @@ export interface GroupShares {
   shares: number[][];
   /** Category names every result has. */
   common: string[];
+  /**
+   * Per result, per group: the bootstrap interval of the group's summed byte share (percentiles of
+   * the replicates' sums), or undefined for results without replicates and for pair shares.
+   */
+  intervals: ([number, number] | undefined)[][];
 }
 
 /** Sums each result's shares per group; refuses results that share no category. */
@@ -42,7 +48,52 @@ export function groupShares(results: InferResult[], grouping: Grouping, share: S
     for (const c of r.categories) sums[groups.indexOf(groupOf(c, grouping))] += shareOf(c, share);
     return sums;
   });
-  return { groups, shares, common };
+  const intervals = results.map((r, k) => {
+    const replicates = r.bootstrap?.byteShareReplicates;
+    if (share !== 'byte' || !replicates || replicates.length === 0) return groups.map(() => undefined);
+    const index = r.categories.map((c) => groups.indexOf(groupOf(c, grouping)));
+    const sums = replicates.map((rep) => {
+      const s = new Array<number>(groups.length).fill(0);
+      rep.forEach((v, i) => (s[index[i]] += v));
+      return s;
+    });
+    return percentileIntervals(sums, shares[k], r.bootstrap!.level);
+  });
+  return { groups, shares, common, intervals };
+}
+
+/** Error bars over vertical bars: each dataset's intervals (undefined: none). */
+function errorBars(intervals: ([number, number] | undefined)[][]): Plugin<'bar'> {
+  return {
+    id: 'tokmixGroupedErrorBars',
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      const y = chart.scales.y;
+      ctx.save();
+      ctx.strokeStyle = '#333333';
+      ctx.lineWidth = 1.2;
+      chart.data.datasets.forEach((_, d) => {
+        chart.getDatasetMeta(d).data.forEach((element, i) => {
+          const ci = intervals[d]?.[i];
+          if (!ci) return;
+          const { x, width } = element.getProps(['x', 'width'], true) as { x: number; width: number };
+          const lo = y.getPixelForValue(ci[0]);
+          const hi = y.getPixelForValue(ci[1]);
+          if (lo - hi < 2) return; // narrower than two pixels: clutter only
+          const cap = Math.min(5, width / 3);
+          ctx.beginPath();
+          ctx.moveTo(x, lo);
+          ctx.lineTo(x, hi);
+          ctx.moveTo(x - cap, lo);
+          ctx.lineTo(x + cap, lo);
+          ctx.moveTo(x - cap, hi);
+          ctx.lineTo(x + cap, hi);
+          ctx.stroke();
+        });
+      });
+      ctx.restore();
+    },
+  };
 }
 
 /** Prints each bar's value above it (rotated when bars are narrow). */
@@ -88,9 +139,14 @@ export function comparisonChartConfig(
   options: Omit<ComparisonChartOptions, 'format'>,
 ): { config: ChartConfiguration<'bar'>; width: number; height: number; labels: string[] } {
   const share = options.share ?? 'byte';
-  const { groups, shares } = groupShares(results, options.group, share);
+  const { groups, shares, intervals } = groupShares(results, options.group, share);
   const labels = groups.map((g) => drawableLabel(g));
-  const maxValue = Math.max(...shares.flat(), 1e-9);
+  const maxValue = Math.max(...shares.flat(), ...intervals.flat().map((ci) => ci?.[1] ?? 0), 1e-9);
+  const levels = [...new Set(results.filter((r) => r.bootstrap).map((r) => r.bootstrap!.level))];
+  const bars =
+    share === 'byte' && levels.length > 0
+      ? ` · bars: ${levels.map((l) => `${Math.round(l * 100)}%`).join(', ')} bootstrap intervals`
+      : '';
   const shareName = share === 'byte' ? 'byte share' : 'pair share';
   const sets = [...new Set(results.map((r) => r.categorySet))].join(', ');
   const width = Math.max(760, 140 + groups.length * (60 + results.length * 34));
@@ -129,7 +185,7 @@ export function comparisonChartConfig(
         },
         subtitle: {
           display: true,
-          text: `${shareName} summed per group · category set: ${sets}`,
+          text: `${shareName} summed per group · category set: ${sets}${bars}`,
           font: { size: 13 },
           color: '#444444',
           padding: { bottom: 8 },
@@ -138,7 +194,7 @@ export function comparisonChartConfig(
         tooltip: { enabled: false },
       },
     },
-    plugins: [barValues()],
+    plugins: [errorBars(intervals), barValues()],
   };
   return { config, width, height: 520, labels };
 }

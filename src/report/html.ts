@@ -6,6 +6,7 @@ import { renderProportionsChartSync } from './proportions-chart.js';
 import { renderValidationChartSync } from './validation-chart.js';
 import { formatPercent } from './shares.js';
 import { rankShares } from './shares.js';
+import { formatInterval, shareMovements, stabilitySummary } from './stability.js';
 
 function esc(value: unknown): string {
   return String(value ?? '')
@@ -84,9 +85,39 @@ ${body}
 `;
 }
 
+/** The bootstrap's settings and the shares' stability across merge prefixes (with --bootstrap). */
+function bootstrapSection(r: InferResult): string {
+  const b = r.bootstrap;
+  if (!b) return '';
+  const lines = stabilitySummary(r).map((line) => `<p class="note">${esc(line)}</p>`);
+  const moves = shareMovements(r.categories).sort((x, y) => y.movement - x.movement);
+  const byName = new Map(r.categories.map((c) => [c.name, c]));
+  return [
+    `<h2>Uncertainty</h2>`,
+    `<p>${Math.round(b.level * 1000) / 10}% ${b.method} intervals from ${b.replicates} bootstrap replicates (${b.seconds.toFixed(1)} s): each category's sample resampled by blocks of text, replayed and solved again. They capture sampling error of the category samples, not a shift between them and the training data.</p>`,
+    ...lines,
+    table(
+      [
+        'category',
+        ...b.merges.map((m) => `${m.toLocaleString('en-US')} merges`),
+        'movement',
+        'interval width',
+      ],
+      moves.map((m) => [
+        m.name,
+        ...(byName.get(m.name)?.byteShareByMerges ?? []).map((v) => formatPercent(v)),
+        formatPercent(m.movement),
+        formatPercent(m.width),
+      ]),
+      [false, ...b.merges.map(() => true), true, true],
+    ),
+  ].join('\n');
+}
+
 function inferPage(r: InferResult): string {
   const chart = renderProportionsChartSync(r, { format: 'png', top: 25, share: 'byte' });
   const { top } = rankShares(r.categories, 'byte');
+  const ciHeader = r.bootstrap ? [`${Math.round(r.bootstrap.level * 1000) / 10}% interval`] : [];
   const rows = top.map((c, i) => [
     i + 1,
     c.name,
@@ -94,6 +125,7 @@ function inferPage(r: InferResult): string {
     c.language ?? '',
     c.script ?? '',
     formatPercent(c.byteShare),
+    ...(r.bootstrap ? [c.byteShareCI ? formatInterval(c.byteShareCI) : ''] : []),
     c.byteShareRange ? `${formatPercent(c.byteShareRange[0])} – ${formatPercent(c.byteShareRange[1])}` : '',
     formatPercent(c.pairShare),
     c.bytes.toLocaleString('en-US'),
@@ -131,13 +163,26 @@ function inferPage(r: InferResult): string {
     r.solver.unique
       ? ''
       : `<p class="note">The optimum is not unique${r.solver.note ? `: ${esc(r.solver.note.replace(/^optimum (is )?not unique:?\s*/i, ''))}` : ''}. The table shows each share's range over the optimal face where it was computed.</p>`,
+    bootstrapSection(r),
     `<h2>Inferred mixture</h2>`,
     `<img alt="bar chart of the inferred byte share per category" src="${dataUri(chart)}">`,
     `<h2>All categories</h2>`,
     table(
-      ['#', 'category', 'kind', 'language', 'script', 'byte share', 'range', 'pair share', 'bytes', 'pairs'],
+      [
+        '#',
+        'category',
+        'kind',
+        'language',
+        'script',
+        'byte share',
+        ...ciHeader,
+        'range',
+        'pair share',
+        'bytes',
+        'pairs',
+      ],
       rows,
-      [true, false, false, false, false, true, true, true, true, true],
+      [true, false, false, false, false, true, ...ciHeader.map(() => true), true, true, true, true],
     ),
     `<h2>Merges the categories explain worst</h2>`,
     worst.length === 0

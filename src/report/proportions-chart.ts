@@ -72,7 +72,11 @@ export function proportionsChartConfig(
   const labels = top.map((c) => drawableLabel(c.name, c.language));
   const values = top.map((c) => shareOf(c, share));
   const colors = top.map((c) => KIND_COLORS[c.kind] ?? KIND_COLORS.other);
-  const ranges = top.map((c) => (share === 'byte' ? c.byteShareRange : undefined));
+  // Error bars: the bootstrap interval when there is one, else the LP's optimal-face range.
+  const ranges = top.map((c) => (share === 'byte' ? (c.byteShareCI ?? c.byteShareRange) : c.pairShareCI));
+  const level = result.bootstrap
+    ? ` · bars: ${Math.round(result.bootstrap.level * 100)}% bootstrap intervals`
+    : '';
   if (rest.length > 0) {
     labels.push(`other (${rest.length} categories)`);
     values.push(restShare);
@@ -130,7 +134,7 @@ export function proportionsChartConfig(
           display: true,
           text:
             `Estimated ${shareName} per category (${result.categories.length} categories, ` +
-            `${mergeRangeText(result.tokenizer)})`,
+            `${mergeRangeText(result.tokenizer)})${level}`,
           font: { size: 13 },
           color: '#444444',
           padding: { bottom: 8 },

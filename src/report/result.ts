@@ -18,6 +18,24 @@ export interface CategoryResult {
   byteShare: number;
   /** [min, max] byte share over the LP's optimal face, when the optimum is not unique. */
   byteShareRange?: [number, number];
+  /** Bootstrap interval [lo, hi] of the byte share at InferResult.bootstrap.level (with --bootstrap). */
+  byteShareCI?: [number, number];
+  /** Bootstrap interval of the pair share. */
+  pairShareCI?: [number, number];
+  /** Byte share estimated at each of bootstrap.merges attacked merges (the last is byteShare). */
+  byteShareByMerges?: number[];
+}
+
+/** How the intervals were made (present with --bootstrap). */
+export interface BootstrapInfo {
+  replicates: number;
+  level: number;
+  method: 'percentile';
+  seconds: number;
+  /** Merge counts (prefixes of the attacked range) at which byteShareByMerges was estimated. */
+  merges: number[];
+  /** Per replicate, per category (categories' order): its byte shares, for intervals of sums. */
+  byteShareReplicates?: number[][];
 }
 
 export interface InferResult {
@@ -47,6 +65,7 @@ export interface InferResult {
   };
   categorySet: string;
   categories: CategoryResult[];
+  bootstrap?: BootstrapInfo;
   solver: {
     backend: SolverBackend;
     objective: number;
@@ -91,6 +110,21 @@ export interface ValidationTrial {
   estimates: Record<string, number[]>;
   log10Mse: Record<string, number>;
   seconds: { train: number; count: number; replay: number; solve: number; baselines: number };
+  /** With --bootstrap: tokmix's byte-share intervals over the candidates (order of `candidates`). */
+  intervals?: { level: number; byteShareCI: [number, number][]; seconds: number };
+}
+
+/** Interval coverage at one n: the fraction of true candidate shares inside their intervals. */
+export interface CoverageRow {
+  n: number;
+  trials: number;
+  level: number;
+  /** Over all (trial, candidate) pairs. */
+  coverage: number;
+  /** Mean interval width (hi - lo) over all (trial, candidate) pairs. */
+  meanWidth: number;
+  /** Trials in which at least 80% of candidates are covered. */
+  trialsCovering80: number;
 }
 
 export interface ValidationResult {
@@ -99,6 +133,8 @@ export interface ValidationResult {
   set: string;
   options: Record<string, unknown>;
   rows: ValidationRow[];
+  /** With --bootstrap: interval coverage per n. */
+  coverage?: CoverageRow[];
   trials: ValidationTrial[];
   tool: { name: 'tokmix'; version: string };
   createdAt: string;

@@ -10,6 +10,13 @@ import { LpModel } from './backends/lp-model.js';
 import type { ViolationPool } from './violation-pool.js';
 import type { LpBackend, LpSolution } from './backends/lp-model.js';
 
+/** A constraint row by merge step and pair symbols, portable between LPs of one tokenizer (warm starts). */
+export interface WarmRow {
+  step: number;
+  left: number;
+  right: number;
+}
+
 /** Row duals at most this large (objective units per unit of row activity) count as zero. */
 const DUAL_ZERO = 1e-9;
 
@@ -302,13 +309,13 @@ export class LazyMixtureLp {
     return bigger;
   }
 
-  /** Counts of global pair g in every category at the sweep's step. */
-  private countsOf(g: number, out: Float64Array): void {
+  /** Counts of global pair g in every category at the sweep's step (or before step `at`). */
+  private countsOf(g: number, out: Float64Array, at = this.at): void {
     out.fill(0);
     const { occStart, occCategory, occLocal } = this.universe;
     for (let k = occStart[g]; k < occStart[g + 1]; k++) {
       const i = occCategory[k];
-      out[i] = countBefore(this.deltas[i], this.transcripts[i].initialCounts, occLocal[k], this.at);
+      out[i] = countBefore(this.deltas[i], this.transcripts[i].initialCounts, occLocal[k], at);
     }
   }
 
@@ -366,6 +373,63 @@ export class LazyMixtureLp {
       if (!pool) this.addConstraint(t, p, coef);
     }
     return candidates.length;
+  }
+
+  /** Symbols of global pair g as one number (left * vocabSize + right); -1 for symbols outside the vocabulary. */
+  private pairSymbols(g: number): number {
+    const k = this.universe.occStart[g];
+    const transcript = this.transcripts[this.universe.occCategory[k]];
+    const local = this.universe.occLocal[k];
+    const { vocabSize } = transcript;
+    const left = transcript.pairLeft[local];
+    const right = transcript.pairRight[local];
+    return left < vocabSize && right < vocabSize ? left * vocabSize + right : -1;
+  }
+
+  /** The constraint rows held, as (step, left, right), for warm-starting a related LP. */
+  heldRows(): WarmRow[] {
+    const vocabSize = this.transcripts[0].vocabSize;
+    const rows: WarmRow[] = [];
+    for (const key of this.rowKeys) {
+      if (key < 0) continue;
+      const symbols = this.pairSymbols(key % this.numPairs);
+      if (symbols < 0) continue;
+      const left = Math.floor(symbols / vocabSize);
+      rows.push({ step: Math.floor(key / this.numPairs), left, right: symbols - left * vocabSize });
+    }
+    return rows;
+  }
+
+  /**
+   * Warm start: adds the rows of another LP's heldRows whose step is constrained here and whose
+   * pair and merge occur here. Rows only restrict; the search still certifies the optimum.
+   */
+  seedRows(rows: readonly WarmRow[]): number {
+    const vocabSize = this.transcripts[0].vocabSize;
+    const wanted = new Map<number, number[]>();
+    for (const { step, left, right } of rows) {
+      if (step < this.firstStep || step >= this.steps || this.universe.mergeGlobal[step] < 0) continue;
+      const key = left * vocabSize + right;
+      const steps = wanted.get(key);
+      if (steps) steps.push(step);
+      else wanted.set(key, [step]);
+    }
+    let added = 0;
+    for (let p = 0; p < this.numPairs && wanted.size > 0; p++) {
+      const steps = wanted.get(this.pairSymbols(p));
+      if (!steps) continue;
+      for (const t of steps) {
+        const m = this.universe.mergeGlobal[t];
+        if (p === m || this.keys.has(t * this.numPairs + p)) continue;
+        this.countsOf(m, this.countM, t);
+        this.countsOf(p, this.countP, t);
+        for (let i = 0; i < this.n; i++)
+          this.coefScratch[i] = (this.countM[i] - this.countP[i]) * this.unitWeight[i];
+        this.addConstraint(t, p, this.coefScratch);
+        added++;
+      }
+    }
+    return added;
   }
 
   /** Adds the pool's constraints (its steps' rows were computed when offered). Returns how many. */

@@ -8,7 +8,7 @@ import { noProgress } from '../common/progress.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { MixtureEstimate, SolverBackend, UnexplainedMerge } from './types.js';
 import { buildPairUniverse } from './pair-universe.js';
-import { LazyMixtureLp } from './lazy-lp.js';
+import { LazyMixtureLp, type WarmRow } from './lazy-lp.js';
 import { createBackend } from './backends/index.js';
 import { byteShareOf } from './shares.js';
 import { exploreOptimalFace } from './optimal-face.js';
@@ -49,6 +49,10 @@ export interface SolveMixtureOptions {
   uniqueTolerance?: number;
   /** Seed of the random direction used to probe the optimal face (default 1). */
   seed?: number;
+  /** Rows of a related LP's optimum (estimate.rows) to start from; the search still certifies. */
+  warmStart?: readonly WarmRow[];
+  /** Return the rows held at the optimum in estimate.rows (to warm-start related solves). */
+  exportRows?: boolean;
 }
 
 /** Checks the transcripts and options before any solving (exported for estimateMixture's early check). */
@@ -96,7 +100,8 @@ export async function solveMixture(
 ): Promise<MixtureEstimate> {
   // 1. Setup.
   validate(transcripts, options);
-  const settings = { ...DEFAULT_TUNING, ...tuning };
+  // A warm start begins at its rows' optimum, not at uniform shares: no anchor.
+  const settings = { ...DEFAULT_TUNING, ...(options.warmStart ? { anchorWeight: 0 } : {}), ...tuning };
   const onProgress = options.onProgress ?? noProgress;
   const started = performance.now();
   const deadline =
@@ -110,6 +115,9 @@ export async function solveMixture(
       excludedSteps: options.excludedSteps,
     });
 
+    if (options.warmStart && lp.seedRows(options.warmStart) > 0) {
+      lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
+    }
     // 2. The constraint search.
     const search = searchConstraints(lp, backend, {
       tuning: settings,
@@ -136,6 +144,7 @@ export async function solveMixture(
       variables: lp.variables,
       sweepSeconds: elapsed - search.lpSeconds,
       lpSeconds: search.lpSeconds,
+      ...(options.exportRows ? { rows: lp.heldRows() } : {}),
     };
 
     // 4. Uniqueness: the optimal face's extent, and its centre in place of an arbitrary vertex.

@@ -10,6 +10,8 @@ export interface UnexplainedMerge {
   slack: number;
 }
 
+import type { WarmRow } from './lazy-lp.js';
+
 export interface MixtureEstimate {
   /** Per category (input order): share of pairs, the LP's variable alpha. */
   pairShare: number[];
@@ -24,6 +26,8 @@ export interface MixtureEstimate {
   variables: number;
   sweepSeconds: number;
   lpSeconds: number;
+  /** The optimum's constraint rows, when asked for (SolveMixtureOptions.exportRows). */
+  rows?: WarmRow[];
   /** Set when the optimum is not unique: how far each share can move at (near-)optimal objective. */
   uncertainty?: {
     unique: boolean;

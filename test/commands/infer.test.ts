@@ -324,3 +324,27 @@ test('a numeric --skip-merges: the summary line names the steps', () => {
   assert.equal(some.status, 0, some.stderr);
   assert.match(some.stdout, /^gpt2: 30 of 50000 merges \(steps 40–69, after 40 skipped\), 2 categories/);
 });
+
+test('infer --bootstrap: bad counts and levels, and a category too small to resample, end in one line', () => {
+  const spec = categoryFolder('boot-cats', {
+    one: textOf(1, ALPHABETS[0]),
+    two: textOf(2, ALPHABETS[1]),
+  });
+  for (const [args, pattern] of [
+    [['--bootstrap', '0'], /^tokmix: --bootstrap 0: expected a positive whole number/],
+    [['--bootstrap', '-3'], /^tokmix: --bootstrap -3: expected a positive whole number/],
+    [['--bootstrap', '10', '--ci', '1.5'], /^tokmix: --ci 1.5: expected a level between 0 and 1/],
+    [['--bootstrap', '10', '--ci', '0'], /^tokmix: --ci 0: expected a level between 0 and 1/],
+  ] as [string[], RegExp][]) {
+    const out = join(work, `boot-out-${args.join('')}`);
+    const run = tokmix('gpt2', '--categories', spec, '--merges', '20', '--out', out, ...args);
+    assertOneLine(run, pattern);
+    assert.ok(!existsSync(out), 'nothing written');
+  }
+  // A category of a single line is a single block.
+  const tiny = categoryFolder('boot-tiny', { big: textOf(3, ALPHABETS[0]), tiny: 'just one line of text\n' });
+  const out = join(work, 'boot-tiny-out');
+  const run = tokmix('gpt2', '--categories', tiny, '--merges', '20', '--bootstrap', '4', '--out', out);
+  assertOneLine(run, /^tokmix: tiny: the category's sample holds 1 block of text, too few to resample/);
+  assert.ok(!existsSync(out), 'nothing written');
+});

@@ -158,3 +158,40 @@ export function makeValidationResult(): ValidationResult {
     createdAt: '2026-11-28T14:00:00.000Z',
   };
 }
+
+/** makeInferResult with bootstrap intervals, replicates and shares at three merge prefixes. */
+export function makeBootstrapResult(options: { tokenizer?: string; seed?: number } = {}): InferResult {
+  const base = makeInferResult(options);
+  const random = seeded((options.seed ?? 1) + 100);
+  const B = 20;
+  const replicates = Array.from({ length: B }, () => {
+    const raw = base.categories.map((c) => c.byteShare * (0.8 + 0.4 * random()));
+    const total = raw.reduce((a, b) => a + b, 0);
+    return raw.map((v) => v / total);
+  });
+  const categories = base.categories.map((c, i) => {
+    const values = replicates.map((r) => r[i]).sort((a, b) => a - b);
+    const lo = Math.min(values[1], c.byteShare);
+    const hi = Math.max(values[B - 2], c.byteShare);
+    // The first category drifts with the merges far more than its interval is wide.
+    const drift = (hi - lo) * (i === 0 ? 2 : 0.2);
+    return {
+      ...c,
+      byteShareCI: [lo, hi] as [number, number],
+      pairShareCI: [c.pairShare * 0.9, c.pairShare * 1.1] as [number, number],
+      byteShareByMerges: [c.byteShare + drift, c.byteShare + drift / 2, c.byteShare],
+    };
+  });
+  return {
+    ...base,
+    categories,
+    bootstrap: {
+      replicates: B,
+      level: 0.9,
+      method: 'percentile',
+      seconds: 42.5,
+      merges: [10000, 20000, 30000],
+      byteShareReplicates: replicates,
+    },
+  };
+}
