@@ -8,16 +8,7 @@ import { trainBpe } from '../src/bpe/index.js';
 import type { WordCounts } from '../src/corpus/types.js';
 import { estimateMixture, solveMixture } from '../src/solve/index.js';
 import type { SolveMixtureTuning } from '../src/solve/constraint-search.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './rng.js';
 
 /** Category i: a 2,000-word Zipfian lexicon over 24 letters of its own Unicode block. */
 function language(i: number, tokens: number, drawSeed: number, weight = 1): WordCounts {

@@ -14,6 +14,7 @@ import { checkSkipMerges, inheritedMergesNote, resolveMergeRange, type MergeRang
 import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
+import { checkGap } from './solve/solve-mixture.js';
 import { isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
@@ -56,6 +57,10 @@ export interface InferOptions {
   timeLimitSeconds?: number;
   /** The run's deadline when the caller started the clock earlier (default: timeLimitSeconds from the call). */
   deadline?: Deadline;
+  /** Stop the solve once within this relative gap of the optimum, in (0, 1) (default: certify). */
+  gap?: number;
+  /** Aborting stops the solve with its best shares so far and their gap (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** Checks the options a user types, before any long work. */
@@ -64,6 +69,7 @@ function validateInferOptions(options: InferOptions): void {
     throw new UserError(`--merges ${options.merges}: expected a positive whole number`, '--merges');
   }
   checkSkipMerges(options.skipMerges);
+  checkGap(options.gap);
   if (options.bytes !== undefined && (!Number.isFinite(options.bytes) || options.bytes <= 0)) {
     throw new UserError(`--bytes ${options.bytes}: expected a positive size`, '--bytes');
   }
@@ -149,6 +155,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     cache,
     onProgress,
     deadline,
+    gap: options.gap,
+    signal: options.signal,
   });
   const ranges = estimate.uncertainty?.byteShareRange;
   const results: CategoryResult[] = counts.map((c, i) => ({
@@ -187,6 +195,13 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       seconds: estimate.sweepSeconds + estimate.lpSeconds,
       sweepSeconds: estimate.sweepSeconds,
       lpSeconds: estimate.lpSeconds,
+      certified: estimate.certified,
+      gap: estimate.gap,
+      lowerBound: estimate.lowerBound,
+      ...(estimate.stopped ? { stopped: estimate.stopped } : {}),
+      peakRows: estimate.peakRows,
+      peakNonzeros: estimate.peakNonzeros,
+      peakMemoryBytes: estimate.peakMemoryBytes,
       unique: estimate.uncertainty?.unique ?? true,
       ...(estimate.uncertainty?.note ? { note: estimate.uncertainty.note } : {}),
       unexplainedMerges: estimate.unexplainedMerges,
@@ -198,6 +213,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       bytes,
       seed: options.seed ?? 0,
       solver: estimate.backend,
+      gap: options.gap ?? null,
       pretokenizer: options.pretokenizer ?? null,
       notes: [
         ...spec.notes,

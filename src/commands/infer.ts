@@ -12,10 +12,17 @@ import { Deadline } from '../common/deadline.js';
 import { formatTable } from '../cli/table.js';
 import { parseByteSize } from '../cli/byte-size.js';
 import { planInfer, runInfer, type InferOptions } from '../infer.js';
+import { checkGap } from '../solve/solve-mixture.js';
 import { parseSkipMerges } from '../merge-range.js';
 import { slug } from '../cli/slug.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
+
+function parseGap(text: string): number {
+  const gap = /^\s*[0-9.eE+-]+\s*$/.test(text) ? Number(text) : Number.NaN;
+  checkGap(gap, text.trim());
+  return gap;
+}
 
 function parsePositiveInteger(text: string, flag: string): number {
   if (!/^\s*\d+\s*$/.test(text) || Number(text) <= 0) {
@@ -58,8 +65,13 @@ export default class Infer extends BaseCommand {
     }),
     pretokenizer: pretokenizerFlag,
     'time-limit': Flags.integer({
-      description: 'seconds allowed for the whole run (loading, counting, replay, solve)',
+      description:
+        'seconds allowed for the whole run (loading, counting, replay, solve); a solve cut short returns its best shares and their gap',
       min: 1,
+    }),
+    gap: Flags.string({
+      description:
+        'stop the solve once its shares are within this relative gap of the optimum, e.g. 0.01 (default: solve to a certified optimum)',
     }),
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     force: Flags.boolean({
@@ -72,6 +84,22 @@ export default class Infer extends BaseCommand {
     const { args, flags } = await this.parse(Infer);
     const deadline = new Deadline(flags['time-limit']);
     const progress = this.progress(flags.json);
+    // Ctrl-C during the solve stops it with the best shares so far (a second Ctrl-C quits); before
+    // the solve it quits as usual.
+    const interrupt = new AbortController();
+    const onInterrupt = () => {
+      interrupt.abort();
+      process.stderr.write('\nstopping the solve: writing the best shares so far (Ctrl-C again to quit)\n');
+      process.once('SIGINT', () => process.exit(130));
+    };
+    let solving = false;
+    const onProgress: typeof progress.callback = (event) => {
+      if (event.stage === 'solve' && !solving) {
+        solving = true;
+        process.once('SIGINT', onInterrupt);
+      }
+      progress.callback(event);
+    };
     const options: InferOptions = {
       categories: flags.categories,
       merges: flags.merges === undefined ? undefined : parsePositiveInteger(flags.merges, '--merges'),
@@ -86,7 +114,9 @@ export default class Infer extends BaseCommand {
       timeLimitSeconds: flags['time-limit'],
       deadline,
       jobs: capJobs(flags.jobs),
-      onProgress: progress.callback,
+      onProgress,
+      gap: flags.gap === undefined ? undefined : parseGap(flags.gap),
+      signal: interrupt.signal,
     };
     const plan = await planInfer(args.tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
@@ -98,7 +128,12 @@ export default class Infer extends BaseCommand {
       process.stderr.write(`${plan.inheritedNote}
 `);
 
-    const result = await runInfer(plan);
+    let result: InferResult;
+    try {
+      result = await runInfer(plan);
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+    }
     writeOutputDir(out, await resultFiles(result), outCheck);
     progress.stop();
     if (flags.json) {
@@ -136,6 +171,11 @@ function summary(result: InferResult, out: string): string {
     `solver ${s.backend}: objective ${s.objective.toExponential(3)}, ${s.rounds} rounds, ${s.constraints} constraints, ` +
       `${s.seconds.toFixed(1)} s (LP ${s.lpSeconds.toFixed(1)} s)`,
   ];
+  if (s.certified === false) {
+    lines.push(
+      `not certified (${s.stopped ?? 'stopped'}): objective ${s.objective.toExponential(3)}, lower bound ${(s.lowerBound ?? 0).toExponential(3)}, gap ${(100 * (s.gap ?? 1)).toPrecision(3)}%`,
+    );
+  }
   if (s.note) lines.push(`note: ${s.note}`);
   if (s.unexplainedMerges.length > 0) {
     const worst = s.unexplainedMerges
