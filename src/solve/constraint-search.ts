@@ -182,6 +182,8 @@ class ConstraintSearch {
   private stopped?: StopReason;
   private detail?: string;
   private lastYield = performance.now();
+  /** When the first sweep started (after the setup), for the sweep's pace. */
+  private swept = 0;
 
   constructor(
     private readonly lp: LazyMixtureLp,
@@ -196,6 +198,7 @@ class ConstraintSearch {
     if (this.tuning.anchorWeight > 0) lp.anchor(this.tuning.anchorWeight);
     this.pool = new ViolationPool(this.batchSize(), lp.n);
     this.startSweep();
+    this.swept = performance.now();
   }
 
   async run(): Promise<SearchResult> {
@@ -301,9 +304,13 @@ class ConstraintSearch {
   }
 
   private reserveMs(): number {
-    const sweepMs = performance.now() - this.started - this.lpSeconds * 1000 - this.boundSeconds * 1000;
-    const perStep = sweepMs / Math.max(1, this.lp.sweptSteps);
-    const estimate = this.boundSweeps > 0 ? this.lastBoundSeconds * 1000 : perStep * this.span;
+    let estimate = 0;
+    if (this.boundSweeps > 0) estimate = this.lastBoundSeconds * 1000;
+    else if (this.lp.sweptSteps >= Math.min(this.span, CHECK_EVERY)) {
+      // The sweep's pace so far (the setup's time left out), over one whole sweep.
+      const sweepMs = performance.now() - this.swept - (this.lpSeconds + this.boundSeconds) * 1000;
+      estimate = (sweepMs / this.lp.sweptSteps) * this.span;
+    }
     return 1.5 * estimate + 50;
   }
 
