@@ -5,63 +5,9 @@
 // glpk/highs ratio.
 // Usage: node dist/bench/solve.js [n,n,...] [T,T,...] [--glpk] [--no-previous]
 import { trainBpe } from '../src/bpe/index.js';
-import type { WordCounts } from '../src/corpus/types.js';
 import { estimateMixture, solveMixture } from '../src/solve/index.js';
 import type { SolveMixtureTuning } from '../src/solve/constraint-search.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Category i: a 2,000-word Zipfian lexicon over 24 letters of its own Unicode block. */
-function language(i: number, tokens: number, drawSeed: number, weight = 1): WordCounts {
-  const base = 0x100 + i * 0x40;
-  const lexRandom = rng(1000 + i);
-  const lexicon: string[] = [];
-  for (let w = 0; w < 2000; w++) {
-    let word = '\u0120';
-    const length = 2 + Math.floor(lexRandom() * 8);
-    for (let k = 0; k < length; k++) word += String.fromCodePoint(base + Math.floor(lexRandom() ** 2 * 24));
-    lexicon.push(word);
-  }
-  const cumulative: number[] = [];
-  let total = 0;
-  for (let w = 0; w < lexicon.length; w++) cumulative.push((total += 1 / (w + 1)));
-  const draw = rng(drawSeed);
-  const counts = new Map<string, number>();
-  for (let k = 0; k < tokens; k++) {
-    const u = draw() * total;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    counts.set(lexicon[lo], (counts.get(lexicon[lo]) ?? 0) + weight);
-  }
-  const words = [...counts.keys()];
-  const bytes = words.reduce((s, w) => s + Buffer.byteLength(w) * counts.get(w)!, 0);
-  return {
-    category: { name: `lang${i}`, kind: 'language' },
-    words,
-    counts: Float64Array.from(words, (w) => counts.get(w)!),
-    stats: {
-      bytes,
-      characters: 0,
-      sequences: 0,
-      preTokens: tokens,
-      distinctPreTokens: words.length,
-      replacedInvalid: 0,
-    },
-  };
-}
+import { language } from './synthetic.js';
 
 const args = process.argv.slice(2);
 const ns = (args[0] ?? '10,30,112').split(',').map(Number);

@@ -21,6 +21,7 @@ import { describeHandAdded } from './tokenizer/hand-added.js';
 import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
+import { checkGap } from './solve/solve-mixture.js';
 import { isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
@@ -75,6 +76,10 @@ export interface InferOptions {
   bootstrap?: number;
   /** Interval level of the bootstrap (default 0.9). */
   ci?: number;
+  /** Stop the solve once within this relative gap of the optimum, in (0, 1) (default: certify). */
+  gap?: number;
+  /** Aborting stops the solve with its best shares so far and their gap (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** Checks the options a user types, before any long work. */
@@ -90,6 +95,7 @@ function validateInferOptions(options: InferOptions): void {
   if (options.ci !== undefined && options.bootstrap === undefined) {
     throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
   }
+  checkGap(options.gap);
   if (options.bytes !== undefined && (!Number.isFinite(options.bytes) || options.bytes <= 0)) {
     throw new UserError(`--bytes ${options.bytes}: expected a positive size`, '--bytes');
   }
@@ -198,6 +204,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     onProgress,
     deadline,
     exportRows: options.bootstrap !== undefined,
+    gap: options.gap,
+    signal: options.signal,
   });
   const { transcripts, estimate } = mixture;
   let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
@@ -285,6 +293,13 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       seconds: estimate.sweepSeconds + estimate.lpSeconds,
       sweepSeconds: estimate.sweepSeconds,
       lpSeconds: estimate.lpSeconds,
+      certified: estimate.certified,
+      gap: estimate.gap,
+      lowerBound: estimate.lowerBound,
+      ...(estimate.stopped ? { stopped: estimate.stopped } : {}),
+      peakRows: estimate.peakRows,
+      peakNonzeros: estimate.peakNonzeros,
+      peakMemoryBytes: estimate.peakMemoryBytes,
       unique: estimate.uncertainty?.unique ?? true,
       ...(estimate.uncertainty?.note ? { note: estimate.uncertainty.note } : {}),
       unexplainedMerges: estimate.unexplainedMerges,
@@ -300,6 +315,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       bytes,
       seed: options.seed ?? 0,
       solver: estimate.backend,
+      gap: options.gap ?? null,
       pretokenizer: options.pretokenizer ?? null,
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: intervals!.level } : {}),
       notes: [

@@ -31,10 +31,17 @@ import { checkArrayTasks, runOnSlurm } from '../slurm/jobs.js';
 import { flagArgs } from '../slurm/scripts.js';
 import { lineageLine, parseSkipMerges } from '../merge-range.js';
 import { describeHandAdded } from '../tokenizer/hand-added.js';
+import { checkGap } from '../solve/solve-mixture.js';
 import { slug } from '../cli/slug.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
 import { formatInterval, stabilitySummary } from '../report/stability.js';
+
+function parseGap(text: string): number {
+  const gap = /^\s*[0-9.eE+-]+\s*$/.test(text) ? Number(text) : Number.NaN;
+  checkGap(gap, text.trim());
+  return gap;
+}
 
 function parsePositiveInteger(text: string, flag: string): number {
   if (!/^\s*\d+\s*$/.test(text) || Number(text) <= 0) {
@@ -93,8 +100,13 @@ export default class Infer extends BaseCommand {
     }),
     pretokenizer: pretokenizerFlag,
     'time-limit': Flags.integer({
-      description: 'seconds allowed for the whole run (loading, counting, replay, solve)',
+      description:
+        'seconds allowed for the whole run (loading, counting, replay, solve); a solve cut short returns its best shares and their gap',
       min: 1,
+    }),
+    gap: Flags.string({
+      description:
+        'stop the solve once its shares are within this relative gap of the optimum, e.g. 0.01 (default: solve to a certified optimum)',
     }),
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     bootstrap: Flags.string({
@@ -115,6 +127,22 @@ export default class Infer extends BaseCommand {
     if (flags['after-slurm'] !== undefined) checkArrayTasks(resolve(flags['after-slurm']));
     const deadline = new Deadline(flags['time-limit']);
     const progress = this.progress(flags.json);
+    // Ctrl-C during the solve stops it with the best shares so far (a second Ctrl-C quits); before
+    // the solve it quits as usual.
+    const interrupt = new AbortController();
+    const onInterrupt = () => {
+      interrupt.abort();
+      process.stderr.write('\nstopping the solve: writing the best shares so far (Ctrl-C again to quit)\n');
+      process.once('SIGINT', () => process.exit(130));
+    };
+    let solving = false;
+    const onProgress: typeof progress.callback = (event) => {
+      if (event.stage === 'solve' && !solving) {
+        solving = true;
+        process.once('SIGINT', onInterrupt);
+      }
+      progress.callback(event);
+    };
     const options: InferOptions = {
       categories: flags.categories,
       merges: flags.merges === undefined ? undefined : parsePositiveInteger(flags.merges, '--merges'),
@@ -132,9 +160,11 @@ export default class Infer extends BaseCommand {
       timeLimitSeconds: flags['time-limit'],
       deadline,
       jobs: capJobs(flags.jobs),
-      onProgress: progress.callback,
+      onProgress,
       bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
+      gap: flags.gap === undefined ? undefined : parseGap(flags.gap),
+      signal: interrupt.signal,
     };
     const plan = await planInfer(args.tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
@@ -150,7 +180,12 @@ export default class Infer extends BaseCommand {
       return;
     }
 
-    const result = await runInfer(plan);
+    let result: InferResult;
+    try {
+      result = await runInfer(plan);
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+    }
     writeOutputDir(out, await resultFiles(result), outCheck);
     progress.stop();
     if (flags.json) {
@@ -271,6 +306,11 @@ function summary(result: InferResult, out: string): string {
     `solver ${s.backend}: objective ${s.objective.toExponential(3)}, ${s.rounds} rounds, ${s.constraints} constraints, ` +
       `${s.seconds.toFixed(1)} s (LP ${s.lpSeconds.toFixed(1)} s)`,
   ];
+  if (s.certified === false) {
+    lines.push(
+      `not certified (${s.stopped ?? 'stopped'}): objective ${s.objective.toExponential(3)}, lower bound ${(s.lowerBound ?? 0).toExponential(3)}, gap ${(100 * (s.gap ?? 1)).toPrecision(3)}%`,
+    );
+  }
   if (s.note) lines.push(`note: ${s.note}`);
   if (result.bootstrap) {
     const b = result.bootstrap;

@@ -76,6 +76,20 @@ export interface InferResult {
     seconds: number;
     sweepSeconds: number;
     lpSeconds: number;
+    /**
+     * True when a whole sweep under the LP's optimum found nothing violated (the paper's
+     * certificate). False when the solve stopped early (`stopped`): the shares are the best point
+     * found, `objective` is the full LP's objective there, and `gap` = (objective - lowerBound) /
+     * objective. Absent in results written before these fields (read as certified, gap 0).
+     */
+    certified?: boolean;
+    gap?: number;
+    lowerBound?: number;
+    stopped?: 'gap' | 'time-limit' | 'size-cap' | 'interrupted' | 'solver-aborted';
+    /** The most rows and nonzeros the LP held; the process's peak resident memory. */
+    peakRows?: number;
+    peakNonzeros?: number;
+    peakMemoryBytes?: number;
     unique: boolean;
     note?: string;
     unexplainedMerges: UnexplainedMerge[];

@@ -1,10 +1,9 @@
 // The lazy constraint search behind solveMixture: sweep the merge steps for violated constraints,
 // add them in batches and re-solve, release the anchor, and stop once a whole sweep adds nothing.
 // Also the search's tuning (bench/solve.ts compares the earlier loops through it; not public API).
-import { UserError } from '../common/errors.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { LazyMixtureLp } from './lazy-lp.js';
-import type { LpBackend } from './backends/lp-model.js';
+import type { LpBackend, LpSolution } from './backends/lp-model.js';
 import { ViolationPool } from './violation-pool.js';
 
 /** How the search gets to the optimum; none of it changes the optimum, only the time to reach it. */
@@ -64,11 +63,18 @@ export const DEFAULT_TUNING: SolveMixtureTuning = {
 export interface SearchSettings {
   tuning: SolveMixtureTuning;
   onProgress: ProgressCallback;
-  /** performance.now() past which the search gives up with a UserError. */
+  /** performance.now() past which the search stops with its best shares so far and their gap. */
   deadline: number;
-  /** The time limit as the user gave it, for the error message. */
-  timeLimitSeconds?: number;
+  /** Stop once (upper - lower) / upper is at most this (default 0: only a certified optimum). */
+  gap?: number;
+  /** Cap on the LP's nonzeros: a batch that would pass it stops the search instead (default none). */
+  maxNonzeros?: number;
+  /** Aborting stops the search with its best shares so far (Ctrl-C). */
+  signal?: AbortSignal;
 }
+
+/** Why a search ended before a certified optimum. */
+export type StopReason = 'gap' | 'time-limit' | 'size-cap' | 'interrupted' | 'solver-aborted';
 
 export interface SearchResult {
   /** The plain LP's optimal objective in the model's scaled units (the anchor released). */
@@ -77,6 +83,28 @@ export interface SearchResult {
   lpSeconds: number;
   /** Constraint rows dropped as slack over the whole search (they may have come back). */
   rowsDropped: number;
+  /** True when a whole sweep under the plain LP's optimum found nothing (the paper's certificate). */
+  certified: boolean;
+  /** Set when the search stopped before that certificate. */
+  stopped?: StopReason;
+  /** The solver's words when it aborted (stopped 'solver-aborted'). */
+  detail?: string;
+  /** Scaled bounds on the full LP's optimum: a restricted LP's objective, and a feasible point's. */
+  lower: number;
+  upper: number;
+  /** (upper - lower) / upper, 0 when certified. */
+  gap: number;
+  /**
+   * Uncertified only: the step slacks of the reported point (the lp's alpha and vp hold its shares
+   * and pair slacks), as `upperBound` computed them.
+   */
+  stepSlack?: Float64Array;
+  /** The most rows and nonzeros the LP held. */
+  peakRows: number;
+  peakNonzeros: number;
+  /** Bound sweeps made for the progress display and --gap, and their seconds. */
+  boundSweeps: number;
+  boundSeconds: number;
 }
 
 /** Rows the LP may hold, at least and per column, before tight rows without a dual are dropped. */
@@ -84,17 +112,35 @@ const ROW_CAP_MIN = 50_000;
 const ROW_CAP_PER_COLUMN = 10;
 /** Rounds after which slack rows are dropped only when the objective rose (a guard against cycling). */
 const MAX_DROP_ROUNDS = 200;
+/**
+ * Bound sweeps (one whole sweep each) are made at most once per BOUND_INTERVAL x the last one's
+ * time and not before BOUND_FIRST_SECONDS, so they cost at most ~10% of a solve.
+ */
+const BOUND_INTERVAL = 10;
+const BOUND_FIRST_SECONDS = 2;
+/** Sweep steps between checks of the clock and the abort signal. */
+const CHECK_EVERY = 256;
 
 /**
  * Runs the search on `lp` (fresh: only its simplex row) until the current shares violate no
  * constraint of the full LP; `lp` then holds the optimum (alpha, slacks) and the rows that made it.
+ * Stopped early (time limit, --gap, size cap, abort), `lp.alpha` and `lp.vp` hold the best point
+ * found, whose objective and distance to the lower bound the result states.
  */
-export function searchConstraints(
+export async function searchConstraints(
   lp: LazyMixtureLp,
   backend: LpBackend,
   settings: SearchSettings,
-): SearchResult {
+): Promise<SearchResult> {
   return new ConstraintSearch(lp, backend, settings).run();
+}
+
+/** The best point found so far by a bound sweep: shares, pair slacks, step slacks, objective. */
+interface BestPoint {
+  alpha: Float64Array;
+  vp: Float64Array;
+  stepSlack: Float64Array;
+  upper: number;
 }
 
 /**
@@ -106,12 +152,16 @@ export function searchConstraints(
  * - `seen`: candidates met since the last re-solve; the pool keeps the most violated of them.
  * - whether the LP is anchored: lives in the LP (`lp.anchored`), released once, never re-set.
  * - `droppedAt`: the objective when rows were last dropped (the anti-cycling guard).
+ * - `lower`: the largest plain restricted LP objective seen (every restriction is a relaxation);
+ *   `best`: the point with the smallest full-LP objective a bound sweep has found; `boundFresh`:
+ *   whether the current shares' bound has been computed since the last re-solve.
  */
 class ConstraintSearch {
   private readonly tuning: SolveMixtureTuning;
   private readonly T: number;
   private readonly span: number;
   private readonly pool: ViolationPool;
+  private readonly started = performance.now();
   private cursor = 0;
   private clean = 0;
   private seen = 0;
@@ -120,6 +170,20 @@ class ConstraintSearch {
   private objective = 0;
   private droppedAt = Number.NEGATIVE_INFINITY;
   private rowsDropped = 0;
+  private lower = 0;
+  private best?: BestPoint;
+  private boundFresh = false;
+  private boundSweeps = 0;
+  private boundSeconds = 0;
+  private lastBoundEnd = performance.now();
+  private lastBoundSeconds = 0;
+  private peakRows = 0;
+  private peakNonzeros = 0;
+  private stopped?: StopReason;
+  private detail?: string;
+  private lastYield = performance.now();
+  /** When the first sweep started (after the setup), for the sweep's pace. */
+  private swept = 0;
 
   constructor(
     private readonly lp: LazyMixtureLp,
@@ -134,18 +198,32 @@ class ConstraintSearch {
     if (this.tuning.anchorWeight > 0) lp.anchor(this.tuning.anchorWeight);
     this.pool = new ViolationPool(this.batchSize(), lp.n);
     this.startSweep();
+    this.swept = performance.now();
   }
 
-  run(): SearchResult {
+  async run(): Promise<SearchResult> {
+    let certified = false;
+    let steps = 0;
     for (;;) {
+      if (steps++ % CHECK_EVERY === 0) {
+        if (this.outOfTime()) break;
+        await this.yieldNow();
+        if (this.settings.signal?.aborted) {
+          this.stopped = 'interrupted';
+          break;
+        }
+      }
       // 2. Sweep one step: offer the pairs beating its merge to the pool, then apply the merge.
       this.sweepStep();
       if (this.clean >= this.span) {
         // 5. Certified: a whole sweep under the plain LP's optimum added nothing.
-        if (!this.lp.anchored) break;
+        if (!this.lp.anchored) {
+          certified = true;
+          break;
+        }
         // 4. Optimal with the anchor: release it, re-solve, and sweep until the plain optimum is clean.
         this.releaseAnchor();
-        this.solveRound();
+        if (!this.solveRound()) break;
         this.clean = 0;
         this.startSweep();
         continue;
@@ -153,15 +231,132 @@ class ConstraintSearch {
       // 3. Add a batch and re-solve once the pool has chosen among enough candidates (or a pass ended).
       const passEnded = this.cursor === this.T;
       if (this.seen >= this.tuning.poolFactor * this.pool.capacity || (passEnded && this.seen > 0)) {
-        this.addBatchAndResolve();
+        if (!this.addBatchAndResolve()) break;
+        if (this.boundDue() && this.measureBound()) break;
+        await this.yieldNow();
       } else if (passEnded) this.startSweep();
     }
-    return {
+    return this.finish(certified);
+  }
+
+  /** The result; an uncertified search first bounds its current point and reports the best one. */
+  private finish(certified: boolean): SearchResult {
+    const { lp } = this;
+    const base = {
       objective: this.objective,
       rounds: this.rounds,
       lpSeconds: this.lpSeconds,
       rowsDropped: this.rowsDropped,
+      peakRows: Math.max(this.peakRows, lp.rows),
+      peakNonzeros: Math.max(this.peakNonzeros, lp.model.numNonzeros),
     };
+    if (certified) {
+      this.lower = Math.max(this.lower, this.objective);
+      return {
+        ...base,
+        certified,
+        lower: this.lower,
+        upper: this.objective,
+        gap: 0,
+        boundSweeps: this.boundSweeps,
+        boundSeconds: this.boundSeconds,
+      };
+    }
+    if (!this.boundFresh) this.measureBound();
+    const best = this.best!;
+    lp.alpha.set(best.alpha);
+    lp.vp.set(best.vp);
+    return {
+      ...base,
+      certified,
+      stopped: this.stopped ?? 'time-limit',
+      ...(this.detail !== undefined ? { detail: this.detail } : {}),
+      lower: this.lower,
+      upper: best.upper,
+      gap: gapOf(this.lower, best.upper, this.floor()),
+      stepSlack: best.stepSlack,
+      boundSweeps: this.boundSweeps,
+      boundSeconds: this.boundSeconds,
+    };
+  }
+
+  /** Below this objective (scaled), upper and lower bounds count as equal: the sweep's tolerance per step. */
+  private floor(): number {
+    return this.lp.settings.tolerance * this.span;
+  }
+
+  /** Lets the event loop run (a Ctrl-C handler, timers), at most every 200 ms. */
+  private async yieldNow(): Promise<void> {
+    if (performance.now() - this.lastYield < 200) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.lastYield = performance.now();
+  }
+
+  /**
+   * Past the search's own deadline: the run's deadline less the time of one bound sweep (the last
+   * one's, or an estimate from the sweep so far), kept for bounding the point to report.
+   */
+  private outOfTime(): boolean {
+    if (this.settings.deadline === Infinity) return false;
+    if (performance.now() + this.reserveMs() < this.settings.deadline) return false;
+    this.stopped = 'time-limit';
+    return true;
+  }
+
+  private reserveMs(): number {
+    let estimate = 0;
+    if (this.boundSweeps > 0) estimate = this.lastBoundSeconds * 1000;
+    else if (this.lp.sweptSteps >= Math.min(this.span, CHECK_EVERY)) {
+      // The sweep's pace so far (the setup's time left out), over one whole sweep.
+      const sweepMs = performance.now() - this.swept - (this.lpSeconds + this.boundSeconds) * 1000;
+      estimate = (sweepMs / this.lp.sweptSteps) * this.span;
+    }
+    return 1.5 * estimate + 50;
+  }
+
+  /** Whether a bound sweep is due: --gap or the progress display, within ~10% of the time. */
+  private boundDue(): boolean {
+    const now = performance.now();
+    // Asked for a gap, the first bound comes after the first round; otherwise after a few seconds.
+    if (this.settings.gap === undefined && now - this.started < BOUND_FIRST_SECONDS * 1000) return false;
+    return now - this.lastBoundEnd >= BOUND_INTERVAL * this.lastBoundSeconds * 1000;
+  }
+
+  /**
+   * One bound sweep under the current point; keeps it if it is the best so far, reports both
+   * bounds, puts the sweep back where it was. Returns true when the gap asked for is reached.
+   */
+  private measureBound(): boolean {
+    const { lp } = this;
+    const start = performance.now();
+    const stepSlack = new Float64Array(lp.steps);
+    const upper = lp.upperBound(stepSlack);
+    if (!this.best || upper < this.best.upper) {
+      this.best = { alpha: Float64Array.from(lp.alpha), vp: Float64Array.from(lp.vp), stepSlack, upper };
+    }
+    lp.seek(this.cursor);
+    this.boundFresh = true;
+    this.lastBoundEnd = performance.now();
+    this.lastBoundSeconds = (this.lastBoundEnd - start) / 1000;
+    this.boundSeconds += this.lastBoundSeconds;
+    this.boundSweeps++;
+    const gap = gapOf(this.lower, this.best.upper, this.floor());
+    this.settings.onProgress({
+      stage: 'solve',
+      done: this.rounds,
+      total: 0,
+      unit: 'rounds',
+      detail: `${this.describe()}, bounds ${(this.lower / lp.scale).toExponential(3)} .. ${(this.best.upper / lp.scale).toExponential(3)} (gap ${(100 * gap).toPrecision(3)}%)`,
+    });
+    if ((this.settings.gap ?? 0) > 0 && gap <= this.settings.gap!) {
+      this.stopped = 'gap';
+      return true;
+    }
+    return false;
+  }
+
+  private describe(): string {
+    return `${this.lp.constraints} constraints (${this.lp.rows} rows)`;
   }
 
   /** Moves the sweep to firstStep under the current shares. */
@@ -181,15 +376,22 @@ class ConstraintSearch {
     this.cursor++;
   }
 
-  private addBatchAndResolve(): void {
+  /** Returns false when the search must stop (time, size cap, solver abort). */
+  private addBatchAndResolve(): boolean {
+    const cap = this.settings.maxNonzeros;
+    if (cap !== undefined && this.lp.model.numNonzeros + this.pool.nonzeros() > cap) {
+      this.stopped = 'size-cap';
+      return false;
+    }
     this.lp.addPooled(this.pool);
-    this.solveRound();
+    if (!this.solveRound()) return false;
     this.pool.reset(this.batchSize());
     this.seen = 0;
     this.clean = 0;
     // 'continue' goes on from the same step under the new shares; 'restart' starts a new pass.
     if (this.tuning.resume === 'restart' || this.cursor === this.T) this.startSweep();
     else this.lp.recomputePriorities();
+    return true;
   }
 
   private batchSize(): number {
@@ -204,26 +406,32 @@ class ConstraintSearch {
     this.droppedAt = Number.NEGATIVE_INFINITY; // the objective loses the anchor's term
   }
 
-  /** Re-solves the LP, adopts its optimum, and drops rows that went slack. */
-  private solveRound(): void {
-    const { lp, backend, settings } = this;
-    if (performance.now() > settings.deadline) {
-      throw new UserError(
-        `solver ${backend.name}: time limit of ${settings.timeLimitSeconds} s reached after ${this.rounds} rounds; allow more time or use fewer --merges`,
-      );
-    }
+  /**
+   * Re-solves the LP, adopts its optimum, and drops rows that went slack. Returns false, leaving
+   * the current point as it was, when the time is up or the solver aborted (out of memory).
+   */
+  private solveRound(): boolean {
+    const { lp } = this;
+    if (this.outOfTime()) return false;
+    this.peakRows = Math.max(this.peakRows, lp.rows);
+    this.peakNonzeros = Math.max(this.peakNonzeros, lp.model.numNonzeros);
     const lpStart = performance.now();
-    let solution = lp.solve(backend, this.remaining(), 'the mixture LP');
+    let solution = this.solveLp();
+    if (!solution) return false;
     lp.adopt(solution.x);
     // The anchor only picks among shares that all explain the merges found so far without slack;
     // once slack is needed, the slacks decide and the pull would only slow the rounds down.
     if (lp.anchored && slackTotal(lp) > lp.settings.tolerance) {
       this.releaseAnchor();
-      solution = lp.solve(backend, this.remaining(), 'the mixture LP');
+      solution = this.solveLp();
+      if (!solution) return false;
       lp.adopt(solution.x);
     }
     this.lpSeconds += (performance.now() - lpStart) / 1000;
     this.objective = solution.objective;
+    this.boundFresh = false;
+    // Any restriction of the plain LP is a relaxation of the full one; the anchored LP's is not.
+    if (!lp.anchored) this.lower = Math.max(this.lower, this.objective);
     this.rounds++;
     // Dropping cannot cycle while the objective rises (it never falls as rows are added), so past
     // MAX_DROP_ROUNDS rows are only dropped after a round that raised it.
@@ -236,19 +444,46 @@ class ConstraintSearch {
       const crowded = lp.rows > Math.max(ROW_CAP_MIN, ROW_CAP_PER_COLUMN * lp.variables);
       this.rowsDropped += lp.dropSlackRows(solution.x, crowded ? solution.rowDual : undefined);
     }
-    settings.onProgress({
+    this.settings.onProgress({
       stage: 'solve',
       done: this.rounds,
       total: 0,
       unit: 'rounds',
-      detail: `${lp.constraints} constraints (${lp.rows} rows), objective ${(this.objective / lp.scale).toExponential(3)}`,
+      detail: `${this.describe()}, objective ${(this.objective / lp.scale).toExponential(3)}`,
     });
+    return true;
+  }
+
+  /**
+   * One LP solve. A time limit inside the solver, or a WebAssembly abort once a point exists, stops
+   * the search (undefined); any other failure is an error for the caller.
+   */
+  private solveLp(): LpSolution | undefined {
+    const solution = this.backend.solve(this.lp.model, { timeLimitSeconds: this.remaining() });
+    if (solution.status === 'optimal') return solution;
+    if (solution.status === 'time-limit') {
+      this.stopped = 'time-limit';
+      return undefined;
+    }
+    if (solution.status === 'error' && /aborted/i.test(solution.detail ?? '') && this.rounds > 0) {
+      this.stopped = 'solver-aborted';
+      this.detail = solution.detail;
+      return undefined;
+    }
+    return this.lp.solve(this.backend, undefined, 'the mixture LP'); // throws the solver's error
   }
 
   private remaining(): number | undefined {
     const { deadline } = this.settings;
-    return deadline === Infinity ? undefined : Math.max(0.01, (deadline - performance.now()) / 1000);
+    if (deadline === Infinity) return undefined;
+    return Math.max(0.01, (deadline - this.reserveMs() - performance.now()) / 1000);
   }
+}
+
+/** (upper - lower) / upper, with objectives below `floor` (the tolerance summed over steps) as 0. */
+export function gapOf(lower: number, upper: number, floor: number): number {
+  const gap = Math.max(0, upper - lower) / Math.max(upper, floor);
+  return Math.min(1, gap);
 }
 
 function slackTotal(lp: LazyMixtureLp): number {

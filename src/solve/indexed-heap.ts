@@ -54,6 +54,17 @@ export class IndexedMaxHeap {
     return this.size > 0 ? this.heap[0] : -1;
   }
 
+  /** The id with the largest key other than `except` (-1 when there is none), in O(1). */
+  topExcept(except: number): number {
+    if (this.size === 0) return -1;
+    const first = this.heap[0];
+    if (first !== except) return first;
+    // The runner-up of a max-heap is one of the root's children.
+    if (this.size === 1) return -1;
+    if (this.size === 2) return this.heap[1];
+    return this.key[this.heap[1]] >= this.key[this.heap[2]] ? this.heap[1] : this.heap[2];
+  }
+
   /**
    * Visits the ids whose key exceeds `cutoff`, largest first, until `visit` returns false.
    * The heap is not modified.

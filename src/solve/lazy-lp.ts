@@ -482,6 +482,45 @@ export class LazyMixtureLp {
     return added;
   }
 
+  /**
+   * An upper bound on the full LP's optimum, from one whole sweep under the current shares and pair
+   * slacks: each step's slack is set to what its worst competitor (over every pair, rows or not)
+   * needs beyond the merge, v_t = max(0, max_p (α·c_p - v_p) - α·c_m), which with the current v_p
+   * is a feasible point of the full LP; its objective is returned (scaled units) and the step
+   * slacks are written to `stepSlack`. The exact least slack cost for these shares is a bipartite
+   * matching LP over all violated (step, pair) edges; keeping v_p fixed is its cheap bound. Leaves
+   * the sweep at the last step: `seek` puts it back.
+   */
+  upperBound(stepSlack: Float64Array): number {
+    this.resetCounts();
+    this.recomputePriorities();
+    const { mergeGlobal } = this.universe;
+    const prio = this.prio;
+    let total = 0;
+    stepSlack.fill(0);
+    for (let t = this.firstStep; t < this.steps; t++) {
+      const m = mergeGlobal[t];
+      if (m >= 0) {
+        const mergePriority = prio[m] + (this.vpCol[m] >= 0 ? Math.max(0, this.vp[m]) : 0);
+        const best = this.heap.topExcept(m);
+        const need = best >= 0 ? prio[best] - mergePriority : 0;
+        if (need > 0) {
+          stepSlack[t] = need;
+          total += need;
+        }
+      }
+      this.applyStep(t);
+    }
+    for (const g of this.vpPairs) total += Math.max(0, this.vp[g]);
+    return total;
+  }
+
+  /** Puts the sweep at step `at` (counts after merges 0..at-1) under the current assignment. */
+  seek(at: number): void {
+    this.at = at;
+    this.recomputePriorities();
+  }
+
   /** Solves the model and adopts its solution as the current assignment. */
   solve(backend: LpBackend, timeLimitSeconds: number | undefined, what: string): LpSolution {
     const solution = backend.solve(this.model, { timeLimitSeconds });

@@ -13,7 +13,7 @@ import { createBackend } from './backends/index.js';
 import { byteShareOf } from './shares.js';
 import { exploreOptimalFace } from './optimal-face.js';
 import { DEFAULT_TUNING, searchConstraints } from './constraint-search.js';
-import type { SolveMixtureTuning } from './constraint-search.js';
+import type { SearchResult, SolveMixtureTuning, StopReason } from './constraint-search.js';
 
 export interface SolveMixtureOptions {
   /** The tokenizer's merge list (at least as long as the transcripts), for naming merges. */
@@ -31,7 +31,7 @@ export interface SolveMixtureOptions {
   excludedSteps?: Uint8Array;
   backend?: SolverBackend;
   onProgress?: ProgressCallback;
-  /** Wall-clock limit for the whole solve (sweeps and LPs), in seconds. */
+  /** Wall-clock limit for the whole solve, in seconds: at it the solve returns its best point and gap. */
   timeLimitSeconds?: number;
   /** Category names, used in error messages. */
   names?: string[];
@@ -53,6 +53,36 @@ export interface SolveMixtureOptions {
   warmStart?: readonly WarmRow[];
   /** Return the rows held at the optimum in estimate.rows (to warm-start related solves). */
   exportRows?: boolean;
+  /**
+   * Stop once the relative gap between the best point's objective and the lower bound is at most
+   * this, in (0, 1) (default: only a certified optimum). The answer is then marked uncertified.
+   */
+  gap?: number;
+  /**
+   * Cap on the LP's size in nonzeros (default LP_MAX_NONZEROS, below where WebAssembly HiGHS
+   * runs out of memory): a batch that would pass it stops the solve with the best point and its gap.
+   */
+  maxNonzeros?: number;
+  /** Aborting (e.g. on Ctrl-C) stops the solve with its best point so far and its gap. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The LP's default size cap, from bench/highs-memory.ts (bench/README.md): WebAssembly HiGHS (2 GB
+ * heap) re-solved mixture-shaped LPs up to 658k rows x 230k columns (3.9M nonzeros) at 10
+ * categories and aborted at 987k x 345k (5.9M); the cap keeps a margin below the smallest abort.
+ */
+export const LP_MAX_NONZEROS = 3_000_000;
+
+/** Checks a --gap value: a fraction strictly between 0 and 1. */
+export function checkGap(gap: number | undefined, text: string = String(gap)): void {
+  if (gap === undefined) return;
+  if (!Number.isFinite(gap) || gap <= 0 || gap >= 1) {
+    throw new UserError(
+      `--gap ${text}: expected a fraction between 0 and 1 (e.g. 0.01 stops within 1% of the optimum)`,
+      '--gap',
+    );
+  }
 }
 
 /** Checks the transcripts and options before any solving (exported for estimateMixture's early check). */
@@ -82,6 +112,7 @@ export function validate(transcripts: Transcript[], options: SolveMixtureOptions
       '--skip-merges',
     );
   }
+  checkGap(options.gap);
   if (options.mergeList.length < steps) {
     throw new Error(`merge list has ${options.mergeList.length} merges, transcripts ${steps} steps`);
   }
@@ -118,37 +149,55 @@ export async function solveMixture(
     if (options.warmStart && lp.seedRows(options.warmStart) > 0) {
       lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
     }
-    // 2. The constraint search.
-    const search = searchConstraints(lp, backend, {
+    // 2. The constraint search (stopped early, lp holds the best point it found).
+    const search = await searchConstraints(lp, backend, {
       tuning: settings,
       onProgress,
       deadline,
-      timeLimitSeconds: options.timeLimitSeconds,
+      gap: options.gap,
+      maxNonzeros: options.maxNonzeros ?? LP_MAX_NONZEROS,
+      signal: options.signal,
     });
     const elapsed = (performance.now() - started) / 1000;
 
-    // 3. The answer at the certified optimum.
+    // 3. The answer: the certified optimum, or the best point found and its gap.
     const pairShare = Array.from(lp.alpha);
     const ratios = transcripts.map((t) => t.totals.bytes / t.totals.pairs);
     const byteShare = byteShareOf(pairShare, ratios);
-    const sums = lp.slackSums();
+    const stepSlack = search.stepSlack ?? lpStepSlacks(lp);
+    let stepSum = 0;
+    for (let t = lp.firstStep; t < lp.steps; t++) stepSum += stepSlack[t];
     const estimate: MixtureEstimate = {
       pairShare,
       byteShare,
       backend: backend.name,
-      objective: (sums.steps + sums.pairs) / lp.scale,
-      slackTotal: sums.steps / lp.scale,
-      unexplainedMerges: worstMerges(lp, options.mergeList, options.unexplainedCount ?? 20),
+      objective: search.certified
+        ? (lp.slackSums().steps + lp.slackSums().pairs) / lp.scale
+        : search.upper / lp.scale,
+      slackTotal: stepSum / lp.scale,
+      unexplainedMerges: worstMerges(lp, stepSlack, options.mergeList, options.unexplainedCount ?? 20),
       rounds: search.rounds,
       constraints: lp.constraints,
       variables: lp.variables,
       sweepSeconds: elapsed - search.lpSeconds,
       lpSeconds: search.lpSeconds,
       ...(options.exportRows ? { rows: lp.heldRows() } : {}),
+      certified: search.certified,
+      gap: search.gap,
+      lowerBound: search.lower / lp.scale,
+      upperBound: search.upper / lp.scale,
+      ...(search.stopped ? { stopped: search.stopped } : {}),
+      peakRows: search.peakRows,
+      peakNonzeros: search.peakNonzeros,
+      peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
     };
+    if (!search.certified) {
+      // The optimal face is only defined at a certified optimum.
+      estimate.uncertainty = { unique: false, note: stopNote(search) };
+    }
 
     // 4. Uniqueness: the optimal face's extent, and its centre in place of an arbitrary vertex.
-    if (options.uncertainty ?? true) {
+    if (search.certified && (options.uncertainty ?? true)) {
       const face = exploreOptimalFace(lp, backend, {
         objective: search.objective,
         ratios,
@@ -170,6 +219,7 @@ export async function solveMixture(
       estimate.variables = lp.variables;
       estimate.lpSeconds += face.lpSeconds;
       estimate.sweepSeconds += face.sweepSeconds;
+      estimate.peakMemoryBytes = process.resourceUsage().maxRSS * 1024;
     }
     const absent = countAbsent(lp, options.excludedSteps);
     if (absent > 0) {
@@ -198,14 +248,38 @@ function countExcluded(lp: LazyMixtureLp, excluded: Uint8Array | undefined): num
   return count;
 }
 
+/** Why an uncertified answer stopped, and how far from the optimum it may be. */
+function stopNote(search: SearchResult): string {
+  const why: Record<StopReason, string> = {
+    gap: 'the solve stopped within the --gap asked for',
+    'time-limit': 'the time limit ended the solve',
+    'size-cap': 'the LP reached its size cap (WebAssembly memory)',
+    interrupted: 'the solve was interrupted',
+    'solver-aborted': `the LP solver aborted (${search.detail ?? 'out of memory'})`,
+  };
+  return `${why[search.stopped ?? 'time-limit']}: not certified; these shares' objective is within ${(100 * search.gap).toPrecision(3)}% of the optimum's lower bound`;
+}
+
+/** Step slacks of the LP's current point (0 for steps without a slack column). */
+function lpStepSlacks(lp: LazyMixtureLp): Float64Array {
+  const slack = new Float64Array(lp.steps);
+  for (let t = lp.firstStep; t < lp.steps; t++) if (lp.vtCol[t] >= 0) slack[t] = Math.max(0, lp.vt[t]);
+  return slack;
+}
+
 /** The merges with the largest step slacks: those the candidate categories explain worst. */
-function worstMerges(lp: LazyMixtureLp, mergeList: readonly Merge[], count: number): UnexplainedMerge[] {
+function worstMerges(
+  lp: LazyMixtureLp,
+  slack: Float64Array,
+  mergeList: readonly Merge[],
+  count: number,
+): UnexplainedMerge[] {
   const steps: number[] = [];
-  for (let t = lp.firstStep; t < lp.steps; t++) if (lp.vtCol[t] >= 0 && lp.vt[t] > 1e-9) steps.push(t);
-  steps.sort((a, b) => lp.vt[b] - lp.vt[a] || a - b);
+  for (let t = lp.firstStep; t < lp.steps; t++) if (slack[t] > 1e-9) steps.push(t);
+  steps.sort((a, b) => slack[b] - slack[a] || a - b);
   return steps.slice(0, count).map((t) => ({
     step: t,
     merge: [mergeList[t][0], mergeList[t][1]],
-    slack: lp.vt[t] / lp.scale,
+    slack: slack[t] / lp.scale,
   }));
 }

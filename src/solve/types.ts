@@ -28,6 +28,23 @@ export interface MixtureEstimate {
   lpSeconds: number;
   /** The optimum's constraint rows, when asked for (SolveMixtureOptions.exportRows). */
   rows?: WarmRow[];
+  /**
+   * True when a whole sweep under the LP's optimum found no violated constraint (the paper's
+   * certificate); false when the solve stopped early (`stopped`) with the best point found.
+   */
+  certified: boolean;
+  /** (upperBound - lowerBound) / upperBound: 0 when certified. */
+  gap: number;
+  /** A restricted LP's objective: no mixture explains the merges with less slack. */
+  lowerBound: number;
+  /** The full LP's objective at the reported shares (certified: the optimum). */
+  upperBound: number;
+  /** Why the solve stopped before a certificate. */
+  stopped?: 'gap' | 'time-limit' | 'size-cap' | 'interrupted' | 'solver-aborted';
+  /** The most rows and nonzeros the LP held, and the process's peak resident memory. */
+  peakRows: number;
+  peakNonzeros: number;
+  peakMemoryBytes: number;
   /** Set when the optimum is not unique: how far each share can move at (near-)optimal objective. */
   uncertainty?: {
     unique: boolean;

@@ -58,6 +58,14 @@ export class ViolationPool {
     return this.coefs.subarray(slot * this.n, (slot + 1) * this.n);
   }
 
+  /** Nonzeros the pool's rows would add to the LP (each row's shares, its step and pair slacks). */
+  nonzeros(): number {
+    let count = 0;
+    const coefs = this.coefs;
+    for (let k = 0; k < this.size * this.n; k++) if (coefs[k] !== 0) count++;
+    return count + 2 * this.size;
+  }
+
   forEach(visit: (t: number, p: number, coef: Float64Array) => void): void {
     for (let slot = 0; slot < this.size; slot++) {
       visit(this.step[slot], this.pair[slot], this.coefs.subarray(slot * this.n, (slot + 1) * this.n));

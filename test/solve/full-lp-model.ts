@@ -60,6 +60,31 @@ export function fullLp(transcripts: Transcript[], firstStep: number) {
   return { model, scale };
 }
 
+/** The full LP's optimum (scaled back), and `at(alpha)`: its optimum with the shares fixed at alpha. */
+export async function fullOptimum(transcripts: Transcript[], firstStep: number) {
+  const { model, scale } = fullLp(transcripts, firstStep);
+  const n = transcripts.length;
+  const solveAt = async (alpha?: number[]) => {
+    for (let i = 0; i < n; i++) model.setColBounds(i, alpha ? alpha[i] : 0, alpha ? alpha[i] : 1);
+    const glpk = await createBackend('glpk');
+    try {
+      const solution = glpk.solve(model, {});
+      if (solution.status !== 'optimal') throw new Error(`full LP: ${solution.status}`);
+      return solution;
+    } finally {
+      glpk.dispose();
+    }
+  };
+  const free = await solveAt();
+  return {
+    objective: free.objective / scale,
+    alpha: Array.from(free.x.subarray(0, n)),
+    rows: model.numRows,
+    scale,
+    at: async (alpha: number[]) => (await solveAt(alpha)).objective / scale,
+  };
+}
+
 /**
  * Each category's byte-share range over the full LP's near-optimal face (objective at most its
  * optimum plus delta, scaled units), by GLPK on the Charnes-Cooper form: y = t alpha, sum y = t,

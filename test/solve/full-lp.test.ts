@@ -4,37 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solveMixture } from '../../src/solve/index.js';
-import { createBackend } from '../../src/solve/backends/index.js';
 import type { SolverBackend } from '../../src/solve/types.js';
 import type { SolveMixtureTuning } from '../../src/solve/constraint-search.js';
 import type { Transcript } from '../../src/bpe/types.js';
 import { withSearchedLp } from './helpers.js';
-import { fullLp, randomProblem } from './full-lp-model.js';
-
-/** The full LP's optimum (scaled back), and `at(alpha)`: its optimum with the shares fixed at alpha. */
-async function fullOptimum(transcripts: Transcript[], firstStep: number) {
-  const { model, scale } = fullLp(transcripts, firstStep);
-  const n = transcripts.length;
-  const solveAt = async (alpha?: number[]) => {
-    for (let i = 0; i < n; i++) model.setColBounds(i, alpha ? alpha[i] : 0, alpha ? alpha[i] : 1);
-    const glpk = await createBackend('glpk');
-    try {
-      const solution = glpk.solve(model, {});
-      assert.equal(solution.status, 'optimal');
-      return solution;
-    } finally {
-      glpk.dispose();
-    }
-  };
-  const free = await solveAt();
-  return {
-    objective: free.objective / scale,
-    alpha: Array.from(free.x.subarray(0, n)),
-    rows: model.numRows,
-    scale,
-    at: async (alpha: number[]) => (await solveAt(alpha)).objective / scale,
-  };
-}
+import { fullOptimum, randomProblem } from './full-lp-model.js';
 
 /** Objectives agree to 1e-6 relative, or 1e-5 occurrences of a typical category (the sweep's tolerance). */
 function assertSameObjective(lazy: number, full: number, scale: number, what: string): void {

@@ -10,6 +10,7 @@ import {
   DEFAULT_TUNING,
   searchConstraints,
   type SolveMixtureTuning,
+  type SearchResult,
 } from '../../src/solve/constraint-search.js';
 import { LazyMixtureLp } from '../../src/solve/lazy-lp.js';
 import { buildPairUniverse } from '../../src/solve/pair-universe.js';
@@ -234,11 +235,7 @@ export async function withSearchedLp<R>(
   transcripts: Transcript[],
   backendName: SolverBackend,
   tuning: Partial<SolveMixtureTuning>,
-  use: (
-    lp: LazyMixtureLp,
-    search: ReturnType<typeof searchConstraints>,
-    backend: Awaited<ReturnType<typeof createBackend>>,
-  ) => R,
+  use: (lp: LazyMixtureLp, search: SearchResult, backend: Awaited<ReturnType<typeof createBackend>>) => R,
 ): Promise<R> {
   const settings = { ...DEFAULT_TUNING, ...tuning };
   const lp = new LazyMixtureLp(transcripts, buildPairUniverse(transcripts), {
@@ -247,7 +244,7 @@ export async function withSearchedLp<R>(
   });
   const backend = await createBackend(backendName);
   try {
-    const search = searchConstraints(lp, backend, {
+    const search = await searchConstraints(lp, backend, {
       tuning: settings,
       onProgress: noProgress,
       deadline: Infinity,

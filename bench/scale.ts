@@ -1,0 +1,135 @@
+// The paper's scale on one machine: solve time, peak memory, rows held and final gap against T and n.
+// Synthetic held-out problems (bench/synthetic.ts: a tokenizer trained on a mixture of n languages,
+// estimated with held-out samples), each (n, T) in its own process so peak memory is its own.
+// Usage: node dist/bench/scale.js [n,n,...] [T,T,...] [--time-limit S] [--gap G]
+// Prints a tab-separated row per (n, T) and, per n, the solve-time ratio of the largest T to the smallest.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { trainBpe } from '../src/bpe/index.js';
+import { estimateMixture } from '../src/solve/index.js';
+import { language } from './synthetic.js';
+
+const TOKENS = 60000;
+
+interface Cell {
+  n: number;
+  T: number;
+  trainSeconds: number;
+  replaySeconds: number;
+  solveSeconds: number;
+  certified: boolean;
+  stopped: string;
+  gap: number;
+  lower: number;
+  upper: number;
+  rounds: number;
+  peakRows: number;
+  peakNonzeros: number;
+  peakMB: number;
+  log10Mse: number;
+}
+
+async function cell(n: number, T: number, timeLimit: number, gap: number | undefined): Promise<Cell> {
+  const weights = Array.from({ length: n }, (_, i) => 1 + (i % 5));
+  const training = weights.map((w, i) => language(i, TOKENS, 1 + i, w));
+  let start = performance.now();
+  const mergeList = trainBpe(training, T);
+  const trainSeconds = (performance.now() - start) / 1000;
+  const heldOut = weights.map((_, i) => language(i, TOKENS, 5000 + i));
+  const steps = Math.min(T, mergeList.length);
+  const truthBytes = training.map((c) => c.stats.bytes);
+  const sum = truthBytes.reduce((a, b) => a + b, 0);
+  start = performance.now();
+  const { estimate, seconds } = await estimateMixture(heldOut, { alphabet: 'byte-level', mergeList }, steps, {
+    backend: 'highs',
+    uncertainty: false,
+    timeLimitSeconds: timeLimit,
+    gap,
+  });
+  const mse = estimate.byteShare.reduce((s, b, i) => s + (b - truthBytes[i] / sum) ** 2, 0) / n;
+  return {
+    n,
+    T: steps,
+    trainSeconds,
+    replaySeconds: seconds.replay,
+    solveSeconds: seconds.solve,
+    certified: estimate.certified,
+    stopped: estimate.stopped ?? 'certified',
+    gap: estimate.gap,
+    lower: estimate.lowerBound,
+    upper: estimate.upperBound,
+    rounds: estimate.rounds,
+    peakRows: estimate.peakRows,
+    peakNonzeros: estimate.peakNonzeros,
+    peakMB: Math.round(estimate.peakMemoryBytes / 2 ** 20),
+    log10Mse: Math.log10(mse),
+  };
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args[at + 1]) : undefined;
+};
+const timeLimit = flag('--time-limit') ?? 300;
+const gap = flag('--gap');
+if (args[0] === '--cell') {
+  console.log(JSON.stringify(await cell(Number(args[1]), Number(args[2]), timeLimit, gap)));
+} else {
+  const ns = (args[0] ?? '10,112').split(',').map(Number);
+  const Ts = (args[1] ?? '3000,10000,30000').split(',').map(Number);
+  const header =
+    'n\tT\ttrain s\treplay s\tsolve s\tstatus\tgap\tlower\tupper\trounds\tpeak rows\tpeak nonzeros\tpeak MB\tlog10 MSE';
+  console.log(header);
+  for (const n of ns) {
+    const solved: Cell[] = [];
+    for (const T of Ts) {
+      const extra = ['--time-limit', String(timeLimit), ...(gap !== undefined ? ['--gap', String(gap)] : [])];
+      const child = spawnSync(
+        process.execPath,
+        [
+          '--max-old-space-size=4096',
+          fileURLToPath(import.meta.url),
+          '--cell',
+          String(n),
+          String(T),
+          ...extra,
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 24 },
+      );
+      const line = child.stdout.trim().split('\n').pop() ?? '';
+      if (child.status !== 0 || !line.startsWith('{')) {
+        console.log(`${n}\t${T}\tfailed: ${(child.stderr || line).trim().split('\n').pop()}`);
+        continue;
+      }
+      const c = JSON.parse(line) as Cell;
+      solved.push(c);
+      console.log(
+        [
+          c.n,
+          c.T,
+          c.trainSeconds.toFixed(1),
+          c.replaySeconds.toFixed(1),
+          c.solveSeconds.toFixed(1),
+          c.stopped,
+          c.gap.toExponential(2),
+          c.lower.toExponential(3),
+          c.upper.toExponential(3),
+          c.rounds,
+          c.peakRows,
+          c.peakNonzeros,
+          c.peakMB,
+          c.log10Mse.toFixed(2),
+        ].join('\t'),
+      );
+    }
+    if (solved.length >= 2) {
+      const first = solved[0];
+      const last = solved[solved.length - 1];
+      console.log(
+        `n=${n}: solve at T=${last.T} / T=${first.T} = ${(last.solveSeconds / first.solveSeconds).toFixed(2)}x` +
+          (last.certified ? '' : ` (T=${last.T} stopped: ${last.stopped}, gap ${last.gap.toExponential(2)})`),
+      );
+    }
+  }
+}
