@@ -88,6 +88,9 @@ export async function tokenizerLineage(
   spec: Pick<TokenizerSpec, 'name' | 'source' | 'alphabet' | 'mergeList'>,
   options: { cache?: Cache } = {},
 ): Promise<Lineage | undefined> {
+  // A list too short to share MIN_SHARED merges and go on with its own has no lineage: no need
+  // to load every built-in for it.
+  if (spec.mergeList.length <= MIN_SHARED) return undefined;
   const self = builtinOf(spec)?.name;
   const candidates = BUILTIN_TOKENIZERS.filter((b) => b.name !== self);
   const compute = async (): Promise<Lineage | undefined> => {
