@@ -26,6 +26,7 @@ import { isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
 import { bootstrapMixture, checkBootstrapOptions, prefixEstimates } from './bootstrap/bootstrap.js';
+import { checkResamplable } from './bootstrap/replicate.js';
 import type { CategoryResult, InferResult } from './report/result.js';
 
 /**
@@ -188,6 +189,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     deadline,
     blocks: options.bootstrap !== undefined,
   });
+  // A sample too small to resample is the user's input to fix: say so before the long solve.
+  if (options.bootstrap !== undefined) for (const c of counts) checkResamplable(c.category.name, c.blocks);
   const backend = (options.solver as SolverBackend | undefined) ?? 'highs';
   const mixture = await estimateMixture(counts, spec, steps, {
     firstStep: skip,
