@@ -138,3 +138,15 @@ export function parseNumber(text: string, flag: string): number {
   }
   return value;
 }
+
+/** Flags a Slurm job must not repeat: the cluster's own, and those the scripts set themselves. */
+const NOT_FORWARDED = new Set(['out', 'json', 'cache-dir', 'only', 'shard', 'force']);
+
+/**
+ * The names of a command's flags that decide its result, for the commands a Slurm job runs:
+ * every flag it declares but the cluster's own (slurmFlags) and the output/cache/part flags the
+ * scripts set. Derived from the declarations, so a new option is never silently dropped.
+ */
+export function runFlagNames(flags: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(flags).filter((name) => !(name in slurmFlags) && !NOT_FORWARDED.has(name));
+}

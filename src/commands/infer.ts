@@ -11,6 +11,7 @@ import {
   pretokenizerFlag,
   sampleFlags,
   slurmFlags,
+  runFlagNames,
 } from '../cli/flags.js';
 import { writeOutputDir } from '../common/atomic.js';
 import { assertOutputDirUsable } from '../common/fs-checks.js';
@@ -229,24 +230,7 @@ export default class Infer extends BaseCommand {
           String(plan.options.bytes ?? DEFAULT_BYTES_PER_CATEGORY),
           ...flagArgs(flags, ['seed', 'jobs', 'text-field', 'text-column', 'pretokenizer']),
         ],
-        finalArgs: [
-          'infer',
-          tokenizer,
-          ...flagArgs(flags, [
-            'categories',
-            'merges',
-            'skip-merges',
-            'bytes',
-            'solver',
-            'pretokenizer',
-            'time-limit',
-            'seed',
-            'jobs',
-            'text-field',
-            'text-column',
-            'force',
-          ]),
-        ],
+        finalArgs: ['infer', tokenizer, ...flagArgs(flags, [...runFlagNames(Infer.flags), 'force'])],
         items: categories.map((c) => c.name),
       },
       flags,

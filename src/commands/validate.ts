@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
 import { slug } from '../cli/slug.js';
-import { parseNumber, capJobs, slurmFlags } from '../cli/flags.js';
+import { parseNumber, capJobs, runFlagNames, slurmFlags } from '../cli/flags.js';
 import { UserError } from '../common/errors.js';
 import { writeOutputDir } from '../common/atomic.js';
 import { assertOutputDirUsable } from '../common/fs-checks.js';
@@ -29,22 +29,6 @@ import type { Cache } from '../common/cache.js';
 import type { ValidationResult } from '../report/result.js';
 
 /** The flags that define the trials: the array tasks and the final job get them as given. */
-const TRIAL_FLAGS = [
-  'set',
-  'n',
-  'trials',
-  'merges',
-  'total-bytes',
-  'sample-bytes',
-  'seed',
-  'trainer',
-  'shift',
-  'omit',
-  'jobs',
-  'pretokenizer',
-  'solver',
-  'methods',
-];
 
 export default class Validate extends BaseCommand {
   static override description =
@@ -194,8 +178,8 @@ export default class Validate extends BaseCommand {
         command: 'validate',
         out,
         cacheDir: cache.dir,
-        stageArgs: ['validate', ...flagArgs(flags, TRIAL_FLAGS)],
-        finalArgs: ['validate', ...flagArgs(flags, [...TRIAL_FLAGS, 'force'])],
+        stageArgs: ['validate', ...flagArgs(flags, runFlagNames(Validate.flags))],
+        finalArgs: ['validate', ...flagArgs(flags, [...runFlagNames(Validate.flags), 'force'])],
         items: trials,
       },
       flags,

@@ -143,7 +143,7 @@ function comparable(command: KillCommand, out: string): unknown {
     if (value !== null && typeof value === 'object') {
       const kept: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(value)) {
-        if (/time|seconds|duration|elapsed|created|date|cache|^out$/i.test(key)) continue;
+        if (/time|seconds|duration|elapsed|created|date|memory|cache|^out$/i.test(key)) continue;
         kept[key] = strip(v);
       }
       return kept;

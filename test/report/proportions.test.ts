@@ -14,12 +14,12 @@ test('proportionsCsv: one row per category, largest byte share first, RFC 4180 q
   const lines = csv.trimEnd().split('\n');
   assert.equal(
     lines[0],
-    'category,kind,language,script,byte_share,pair_share,byte_share_min,byte_share_max,bytes,pairs',
+    'category,kind,language,script,byte_share,pair_share,byte_share_min,byte_share_max,byte_share_ci_lo,byte_share_ci_hi,pair_share_ci_lo,pair_share_ci_hi,bytes,pairs',
   );
   assert.equal(lines.length, result.categories.length + 1);
   assert.ok(lines.some((line) => line.startsWith('"email, spam",domain,')));
-  // Byte shares (5th field from the right end of every row, quoted commas aside) descend.
-  const shares = lines.slice(1).map((line) => Number(line.split(',').at(-6)));
+  // Byte shares (10th field from the right end of every row, quoted commas aside) descend.
+  const shares = lines.slice(1).map((line) => Number(line.split(',').at(-10)));
   for (let i = 1; i < shares.length; i++) assert.ok(shares[i] <= shares[i - 1], `row ${i + 1} in order`);
   const sorted = [...result.categories].sort((a, b) => b.byteShare - a.byteShare);
   assert.equal(lines[1].split(',')[0], sorted[0].name);

@@ -44,7 +44,7 @@ test(
     const read = (path: string) => withoutTimings(JSON.parse(readFileSync(join(work, path), 'utf8')));
 
     // infer: one array task per category, then the final solve.
-    const infer = ['infer', 'gpt2', '--categories', 'cats', '--merges', '50'];
+    const infer = ['infer', 'gpt2', '--categories', 'cats', '--merges', '50', '--allow-unconstrained'];
     const onCluster = tokmix(
       work,
       [...infer, '--cache-dir', 'cache', '--out', 'out-slurm', '--slurm', '--wait'],

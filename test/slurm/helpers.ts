@@ -83,7 +83,9 @@ export function writeCategories(dir: string): string {
 /** A result record without what differs between two runs of the same inputs: timings and dates. */
 export function withoutTimings(record: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(record, (key, value: unknown) => (/seconds|createdAt/i.test(key) ? undefined : value)),
+    JSON.stringify(record, (key, value: unknown) =>
+      /seconds|createdAt|memory/i.test(key) ? undefined : value,
+    ),
   );
 }
 
