@@ -46,6 +46,11 @@ export interface SolveMixtureTuning {
    * (bench/solve.ts and the README's solver tables).
    */
   poolFactor: number;
+  /**
+   * A bound sweep is made at most once per boundInterval x the last one's time (default 10, so
+   * bounds cost ~10% of a solve); 0 makes one after every round (tests that need it to be seen).
+   */
+  boundInterval: number;
 }
 
 export const DEFAULT_TUNING: SolveMixtureTuning = {
@@ -58,6 +63,7 @@ export const DEFAULT_TUNING: SolveMixtureTuning = {
   anchorWeight: 1,
   resume: 'continue',
   poolFactor: 3,
+  boundInterval: 10,
 };
 
 export interface SearchSettings {
@@ -112,11 +118,7 @@ const ROW_CAP_MIN = 50_000;
 const ROW_CAP_PER_COLUMN = 10;
 /** Rounds after which slack rows are dropped only when the objective rose (a guard against cycling). */
 const MAX_DROP_ROUNDS = 200;
-/**
- * Bound sweeps (one whole sweep each) are made at most once per BOUND_INTERVAL x the last one's
- * time and not before BOUND_FIRST_SECONDS, so they cost at most ~10% of a solve.
- */
-const BOUND_INTERVAL = 10;
+/** Bound sweeps (one whole sweep each, spaced by tuning.boundInterval) start after this, unless --gap. */
 const BOUND_FIRST_SECONDS = 2;
 /** Sweep steps between checks of the clock and the abort signal. */
 const CHECK_EVERY = 256;
@@ -319,7 +321,7 @@ class ConstraintSearch {
     const now = performance.now();
     // Asked for a gap, the first bound comes after the first round; otherwise after a few seconds.
     if (this.settings.gap === undefined && now - this.started < BOUND_FIRST_SECONDS * 1000) return false;
-    return now - this.lastBoundEnd >= BOUND_INTERVAL * this.lastBoundSeconds * 1000;
+    return now - this.lastBoundEnd >= this.settings.tuning.boundInterval * this.lastBoundSeconds * 1000;
   }
 
   /**

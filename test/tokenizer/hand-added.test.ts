@@ -70,7 +70,7 @@ test('a head block, lone interleaved ones of its symbols, and a later block are 
   assert.equal(detectHandAddedMerges(natural, 'characters').steps.length, 0);
 });
 
-test("the built-ins: none in the byte-level lists; llama's and mistral's end with their user-defined ▁ runs", async () => {
+test("the built-ins: none in the byte-level lists; llama's and mistral's end with their user-defined ▁ runs; gemma3's opens with whitespace runs (paper App. C.4)", async () => {
   for (const builtin of BUILTIN_TOKENIZERS) {
     const spec = await loadTokenizer(builtin.name);
     const found = detectHandAddedMerges(spec.mergeList, spec.alphabet);
@@ -79,6 +79,11 @@ test("the built-ins: none in the byte-level lists; llama's and mistral's end wit
       assert.deepEqual(found.blocks, [{ rule: 'whitespace-block', first: n - 15, last: n - 1, count: 15 }]);
     else if (builtin.name === 'mistral')
       assert.deepEqual(found.blocks, [{ rule: 'whitespace-block', first: n - 14, last: n - 1, count: 14 }]);
+    else if (builtin.name === 'gemma3')
+      assert.deepEqual(found.blocks, [
+        { rule: 'head-whitespace-run', first: 0, last: 88, count: 89 },
+        { rule: 'interleaved-whitespace-run', first: 90, last: 90, count: 1 },
+      ]);
     else assert.deepEqual(found.blocks, [], builtin.name);
   }
 });
