@@ -2,6 +2,7 @@
 // loop or a FIFO/socket/device named as such, never opened), where it really lies, and whether a
 // folder can be written there.
 import {
+  openSync,
   accessSync,
   constants,
   lstatSync,
@@ -276,4 +277,13 @@ export function assertOutputFileUsable(path: string, check: OutputFileCheck): vo
     throw new UserError(`${path}: already exists; pass --force to overwrite or choose another ${flag}`, path);
   }
   assertCanWriteBeside(path);
+}
+
+/** A file descriptor of `path` opened for reading; fs errors become the one-line UserError. */
+export function openForReading(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    throw describeFsError(error, path);
+  }
 }

@@ -1,7 +1,7 @@
 // Parquet as Hugging Face ships it (FineWeb, The Stack, CulturaX): the footer read synchronously
 // for planning and checks, then one column read row group by row group with hyparquet, so memory
 // is bounded by one row group's text column, never by the file.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import {
   type AsyncBuffer,
@@ -12,6 +12,7 @@ import {
 } from 'hyparquet';
 import { compressors as codecs } from 'hyparquet-compressors';
 import { UserError, describeFsError, isUserError } from '../common/errors.js';
+import { openForReading } from '../common/fs-checks.js';
 import type { SourceFile } from './formats.js';
 import type { ReadOptions, ReadTally, SequenceBatch } from './sequences.js';
 import { utf8Prefix } from './utf8.js';
@@ -27,12 +28,7 @@ function invalid(path: string, why: string): UserError {
 
 /** The file's metadata, from its footer; a short, truncated or corrupt footer is a UserError. */
 export function readParquetMetadata(path: string): FileMetaData {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw describeFsError(error, path);
-  }
+  const fd = openForReading(path);
   try {
     const size = fstatSync(fd).size;
     if (size < 12) throw invalid(path, 'too short');

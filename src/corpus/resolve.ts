@@ -1,11 +1,11 @@
 // Turns a --categories reference into category specs: a folder (each sub-folder a category), a
 // manifest .json (names, files or globs, metadata), or a built-in set materialized on first use.
-import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { UserError, describeFsError } from '../common/errors.js';
-import { realPathOf, statInput, statInputFile } from '../common/fs-checks.js';
+import { openForReading, realPathOf, statInput, statInputFile } from '../common/fs-checks.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { CategoryKind, CategorySpec } from './types.js';
 import { type Compression, READABLE_DESCRIPTION, sourceFormatOf } from './formats.js';
@@ -209,12 +209,7 @@ function resolveManifest(path: string): CategorySpec[] {
 
 /** The first bytes of a (possibly compressed) file, enough to read a CSV header. */
 function fileHead(path: string, compression: Compression): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw describeFsError(error, path);
-  }
+  const fd = openForReading(path);
   try {
     const buffer = Buffer.alloc(1 << 16);
     const n = readSync(fd, buffer, 0, buffer.length, 0);
