@@ -4,7 +4,7 @@ import type { WordCounts } from '../corpus/types.js';
 import type { Merge } from '../tokenizer/spec.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { UserError } from '../common/errors.js';
-import { BpeEngine } from './engine.js';
+import { BpeEngine, type WordStore } from './engine.js';
 import { buildWordStore } from './word-store.js';
 import { TrainHeap } from './train-heap.js';
 
@@ -19,6 +19,12 @@ export interface TrainOptions {
    * it the run stops after `numMerges` merges (same merges unless a pair is merged twice later).
    */
   vocabSize?: number;
+  /**
+   * Continued training (how a tokenizer is extended): these merges are applied first, each in
+   * every word that holds its pair, and `numMerges` more are then learned greedily on the text as
+   * they left it. The returned list is these merges followed by the learned ones.
+   */
+  initialMerges?: readonly Merge[];
 }
 
 /** Result of a training run, with the facts a caller may report. */
@@ -53,9 +59,43 @@ export function trainBpe(counts: WordCounts[], numMerges: number, options: Train
   return trainBpeRun(counts, numMerges, options).mergeList;
 }
 
+/**
+ * Applies `merges` in order to every word that holds each pair (in place in `words`); returns the
+ * keys (left × 2^22 + right) of those whose parts occur, so the learned list can skip them.
+ */
+function applyInitialMerges(
+  words: WordStore,
+  merges: readonly Merge[],
+  tokenIds: ReadonlyMap<string, number>,
+  tokenId: (token: string) => number,
+): Set<number> {
+  const keys = new Set<number>();
+  if (merges.length === 0) return keys;
+  const engine = new BpeEngine(words, { trueCounts: true, chainChunks: true });
+  engine.countInitialPairs();
+  for (const [a, b] of merges) {
+    const left = tokenIds.get(a);
+    const right = tokenIds.get(b);
+    const result = tokenId(a + b);
+    // A part this text never produces: the merge has no occurrence here.
+    if (left === undefined || right === undefined) continue;
+    keys.add(left * 4194304 + right);
+    const p = engine.pairs.get(left, right);
+    if (p < 0 || !(engine.pairCount[p] > 0)) continue;
+    engine.beginStep();
+    engine.mergePairEverywhere(p, left, right, result);
+    engine.endStep(false);
+  }
+  return keys;
+}
+
 export function trainBpeRun(counts: WordCounts[], numMerges: number, options: TrainOptions = {}): TrainRun {
   if (!Number.isInteger(numMerges) || numMerges < 0) {
     throw new UserError(`--merges ${numMerges}: expected a whole number of merges, 0 or more`);
+  }
+  const initialMerges = options.initialMerges ?? [];
+  if (initialMerges.length > 0 && options.vocabSize !== undefined) {
+    throw new Error('trainBpeRun: initialMerges and vocabSize cannot be combined');
   }
   const sources = sumWordCounts(counts);
 
@@ -85,6 +125,17 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
   alphabet.forEach((symbol, id) => tokenIds.set(symbol, id));
 
   const words = buildWordStore(sources, (char) => tokenIds.get(char)!);
+  const tokenId = (token: string): number => {
+    let id = tokenIds.get(token);
+    if (id === undefined) {
+      id = tokens.length;
+      tokens.push(token);
+      tokenIds.set(token, id);
+    }
+    return id;
+  };
+  const initialKeys = applyInitialMerges(words, initialMerges, tokenIds, tokenId);
+  // Trained from the words as the initial merges left them: one chunk per pair, as at step 0.
   const engine = new BpeEngine(words, { trueCounts: false, chainChunks: false });
   engine.countInitialPairs();
   const heap = new TrainHeap();
@@ -122,13 +173,7 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
     }
     const left = pairLeft()[p];
     const right = pairRight()[p];
-    const token = tokens[left] + tokens[right];
-    let result = tokenIds.get(token);
-    if (result === undefined) {
-      result = tokens.length;
-      tokens.push(token);
-      tokenIds.set(token, result);
-    }
+    const result = tokenId(tokens[left] + tokens[right]);
     rawLeft.push(left);
     rawRight.push(right);
     engine.beginStep();
@@ -147,9 +192,12 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
   const lastRank = new Map<number, number>();
   const key = (t: number): number => rawLeft[t] * 4194304 + rawRight[t];
   for (let t = 0; t < rawLeft.length; t++) lastRank.set(key(t), t);
-  const mergeList: Merge[] = [];
-  for (let t = 0; t < rawLeft.length && mergeList.length < numMerges; t++) {
-    if (lastRank.get(key(t)) === t) mergeList.push([tokens[rawLeft[t]], tokens[rawRight[t]]]);
+  const mergeList: Merge[] = [...initialMerges];
+  const learned = (): number => mergeList.length - initialMerges.length;
+  for (let t = 0; t < rawLeft.length && learned() < numMerges; t++) {
+    if (lastRank.get(key(t)) === t && !initialKeys.has(key(t))) {
+      mergeList.push([tokens[rawLeft[t]], tokens[rawRight[t]]]);
+    }
   }
   report?.({ stage: 'train', done: numMerges, total: numMerges, unit: 'merges' });
   return { mergeList, alphabet, rawMerges: rawLeft.length, exhausted };
