@@ -1,23 +1,30 @@
-// Attacking an extension, validated: a base tokenizer trained on mixture A, extended with the
-// merges of a tokenizer trained on mixture B that A's list lacks (A's list kept as the prefix, as
-// Llama 3 kept cl100k's). Prints the log10 MSE against B of attacking only the added merges
-// (--skip-merges auto) and of attacking the first merges (--skip-merges 0), by estimation sample
-// size and added merges. Usage: node dist/bench/extension.js [--n 8] [--base 3000]
-// [--added 300,1000,3000] [--bytes 30KB,100KB,1MB] [--trials 3] [--total-bytes 5MB] [--seed 0]
+// Attacking an extension, validated. A base tokenizer is trained on mixture A; an extension adds
+// merges learned on mixture B, in one of two ways:
+//   continue — BPE training continued on B's text from the base's merges (the text as the base
+//              list leaves it), which is what the LP models when it attacks only the added merges;
+//   append   — a tokenizer trained from scratch on B, its merges that the base lacks appended in
+//              its order (how an extension is made by merging two vocabularies).
+// Estimation samples are held out: each category's sequences are split at random into a sample and
+// the pool the training mixtures are drawn from. Prints the log10 MSE against B of attacking the
+// added merges (--skip-merges <base>), by extension kind, added merges and sample size, next to
+// attacking the first merges (which estimates A) and the uniform guess in the same run.
+// Usage: node dist/bench/extension.js [--n 8] [--base 3000] [--added 300,1000,3000]
+//   [--bytes 30KB,100KB,300KB] [--trials 3] [--total-bytes 3MB] [--kinds continue,append] [--seed 0]
 import { parseArgs } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cache } from '../src/common/cache.js';
-import { resolveCategories } from '../src/corpus/index.js';
+import { resolveCategories, readSequences } from '../src/corpus/index.js';
+import type { CategorySpec } from '../src/corpus/types.js';
 import { countCategories } from '../src/count/index.js';
 import { parseByteSize } from '../src/cli/byte-size.js';
 import { preTokenizerPreset } from '../src/tokenizer/presets.js';
 import { buildMixture } from '../src/experiment/mixture.js';
-import { trainOnFile } from '../src/experiment/train-tokenizer.js';
+import { splitHeldOut } from '../src/experiment/held-out.js';
 import { createRng, deriveSeed, sampleWithoutReplacement } from '../src/experiment/random.js';
 import { sampleFromSimplex } from '../src/experiment/simplex.js';
 import { log10Mse, meanAndSd, normalizeShares } from '../src/experiment/metrics.js';
+import { trainBpeRun } from '../src/bpe/index.js';
 import { estimateMixture } from '../src/solve/estimate-mixture.js';
 import { findLineage } from '../src/tokenizer/lineage.js';
 import type { Merge } from '../src/tokenizer/spec.js';
@@ -28,9 +35,10 @@ const { values } = parseArgs({
     n: { type: 'string', default: '8' },
     base: { type: 'string', default: '3000' },
     added: { type: 'string', default: '300,1000,3000' },
-    bytes: { type: 'string', default: '30KB,100KB,1MB' },
+    bytes: { type: 'string', default: '30KB,100KB,300KB' },
     trials: { type: 'string', default: '3' },
-    'total-bytes': { type: 'string', default: '5MB' },
+    'total-bytes': { type: 'string', default: '3MB' },
+    kinds: { type: 'string', default: 'continue,append' },
     seed: { type: 'string', default: '0' },
   },
 });
@@ -38,70 +46,128 @@ const n = Number(values.n);
 const baseMerges = Number(values.base);
 const addedList = values.added!.split(',').map(Number);
 const bytesList = values.bytes!.split(',').map((b) => parseByteSize(b, '--bytes'));
+const maxSample = Math.max(...bytesList);
 const totalBytes = parseByteSize(values['total-bytes'], '--total-bytes');
+const kinds = values.kinds!.split(',') as ('continue' | 'append')[];
 const text = preTokenizerPreset('gpt2');
-const categories = await resolveCategories(values.set!);
-const work = mkdtempSync(join(tmpdir(), 'tokmix-bench-extension-'));
-const cache = new Cache(join(work, 'cache'));
 const key = (m: Merge) => `${m[0]}\u0000${m[1]}`;
 
+// Only categories large enough for the largest sample plus a training pool several times larger.
+const all = await resolveCategories(values.set!);
+const eligible: { category: CategorySpec; sequences: string[] }[] = [];
+for (const category of all) {
+  const sequences: string[] = [];
+  let size = 0;
+  for await (const s of readSequences(category)) {
+    sequences.push(s);
+    size += Buffer.byteLength(s);
+  }
+  if (size >= 3 * maxSample) eligible.push({ category, sequences });
+}
+if (eligible.length < n) {
+  throw new Error(
+    `only ${eligible.length} categories of ${values.set} hold 3 × ${maxSample} bytes; lower --n or --bytes`,
+  );
+}
+process.stderr.write(`eligible: ${eligible.map((e) => e.category.name).join(' ')}\n`);
+
+const work = mkdtempSync(join(tmpdir(), 'tokmix-bench-extension-'));
 type Row = {
+  kind: string;
   added: number;
   bytes: number;
   own: number[];
   first: number[];
-  firstVsA: number[];
+  uniform: number[];
   unconstrained: number[];
 };
 const rows = new Map<string, Row>();
+const started = performance.now();
 try {
   for (let trial = 0; trial < Number(values.trials); trial++) {
     const rng = createRng(deriveSeed('tokmix-extension', Number(values.seed), trial));
-    const picked = sampleWithoutReplacement(categories.length, n, rng).map((i) => categories[i]);
+    const picked = sampleWithoutReplacement(eligible.length, n, rng).map((i) => eligible[i]);
     const weightsA = sampleFromSimplex(n, rng);
     const weightsB = sampleFromSimplex(n, rng);
-    const train = async (weights: number[], merges: number, name: string) => {
+    // Held-out split: estimation samples (nested prefixes, one file per size) and training pools.
+    const pools: CategorySpec[] = [];
+    const samples = new Map<number, CategorySpec[]>(bytesList.map((b) => [b, []]));
+    for (const { category, sequences } of picked) {
+      const { sample, pool } = splitHeldOut(sequences, maxSample, rng);
+      const poolFile = join(work, `${category.name}-${trial}-pool.txt`);
+      writeFileSync(poolFile, pool.join(''));
+      pools.push({ ...category, files: [poolFile] });
+      for (const bytes of bytesList) {
+        const taken: string[] = [];
+        for (let size = 0, k = 0; k < sample.length && size < bytes; k++) {
+          taken.push(sample[k]);
+          size += Buffer.byteLength(sample[k]);
+        }
+        const file = join(work, `${category.name}-${trial}-sample-${bytes}.txt`);
+        writeFileSync(file, taken.join(''));
+        samples.get(bytes)!.push({ ...category, files: [file] });
+      }
+    }
+    const mixtureCounts = async (weights: number[], name: string) => {
       const file = join(work, `${name}-${trial}.txt`);
       const built = await buildMixture(
-        picked,
-        Object.fromEntries(picked.map((c, i) => [c.name, weights[i]])),
+        pools,
+        Object.fromEntries(pools.map((c, i) => [c.name, weights[i]])),
         totalBytes,
         deriveSeed('mixture', name, trial),
         file,
       );
-      const { mergeList } = await trainOnFile(file, text, merges, 'tokmix');
+      const counts = await countCategories([{ name, kind: 'other', files: [file] }], text, { jobs: 1 });
       rmSync(file, { force: true });
-      return { mergeList, truth: normalizeShares(picked.map((c) => built.bytes[c.name] ?? 0)) };
+      return { counts, truth: normalizeShares(pools.map((c) => built.bytes[c.name] ?? 0)) };
     };
+    const a = await mixtureCounts(weightsA, 'A');
+    const b = await mixtureCounts(weightsB, 'B');
+    const baseList = trainBpeRun(a.counts, baseMerges).mergeList;
     const maxAdded = Math.max(...addedList);
-    const a = await train(weightsA, baseMerges, 'A');
-    const b = await train(weightsB, baseMerges + maxAdded, 'B');
-    const inBase = new Set(a.mergeList.map(key));
-    const own = b.mergeList.filter((m) => !inBase.has(key(m)));
-    for (const added of addedList) {
-      const mergeList = [...a.mergeList, ...own.slice(0, added)];
-      const lineage = findLineage(mergeList, [{ name: 'A', mergeList: a.mergeList }], 1);
-      if (lineage?.sharedMerges !== baseMerges)
-        throw new Error(`lineage not found: ${JSON.stringify(lineage)}`);
-      for (const bytes of bytesList) {
-        const counts = await countCategories(picked, text, { bytes, cache, jobs: 1 });
-        const spec = { alphabet: text.alphabet, mergeList };
-        const attackOwn = await estimateMixture(counts, spec, baseMerges + added, {
-          firstStep: lineage.sharedMerges,
-          uncertainty: false,
-          cache,
-        });
-        const attackFirst = await estimateMixture(counts, spec, added, { uncertainty: false, cache });
-        const id = `${added}/${bytes}`;
-        const row = rows.get(id) ?? { added, bytes, own: [], first: [], firstVsA: [], unconstrained: [] };
-        row.own.push(log10Mse(b.truth, attackOwn.estimate.byteShare));
-        row.first.push(log10Mse(b.truth, attackFirst.estimate.byteShare));
-        row.firstVsA.push(log10Mse(a.truth, attackFirst.estimate.byteShare));
-        row.unconstrained.push(attackOwn.unconstrainedMerges / attackOwn.attackedMerges);
-        rows.set(id, row);
-        process.stderr.write(
-          `trial ${trial} added ${added} bytes ${bytes}: own ${row.own.at(-1)!.toFixed(2)} first ${row.first.at(-1)!.toFixed(2)}\n`,
-        );
+    const extensions: Record<string, Merge[]> = {};
+    for (const kind of kinds) {
+      if (kind === 'continue') {
+        extensions[kind] = trainBpeRun(b.counts, maxAdded, { initialMerges: baseList }).mergeList;
+      } else {
+        const inBase = new Set(baseList.map(key));
+        const scratch = trainBpeRun(b.counts, baseMerges + 2 * maxAdded).mergeList;
+        extensions[kind] = [...baseList, ...scratch.filter((m) => !inBase.has(key(m))).slice(0, maxAdded)];
+      }
+    }
+    for (const bytes of bytesList) {
+      const counts = await countCategories(samples.get(bytes)!, text, { jobs: 1 });
+      for (const kind of kinds) {
+        for (const added of addedList) {
+          const mergeList = extensions[kind].slice(0, baseMerges + added);
+          const lineage = findLineage(mergeList, [{ name: 'A', mergeList: baseList }], 1);
+          if (lineage?.sharedMerges !== baseMerges)
+            throw new Error(`lineage not found: ${JSON.stringify(lineage)}`);
+          const spec = { alphabet: text.alphabet, mergeList };
+          const attackOwn = await estimateMixture(counts, spec, baseMerges + added, {
+            firstStep: baseMerges,
+            uncertainty: false,
+          });
+          const attackFirst = await estimateMixture(counts, spec, added, { uncertainty: false });
+          const id = `${kind}/${added}/${bytes}`;
+          const row = rows.get(id) ?? {
+            kind,
+            added,
+            bytes,
+            own: [],
+            first: [],
+            uniform: [],
+            unconstrained: [],
+          };
+          row.own.push(log10Mse(b.truth, attackOwn.estimate.byteShare));
+          row.first.push(log10Mse(b.truth, attackFirst.estimate.byteShare));
+          row.uniform.push(log10Mse(b.truth, new Array<number>(n).fill(1 / n)));
+          row.unconstrained.push(attackOwn.unconstrainedMerges / attackOwn.attackedMerges);
+          rows.set(id, row);
+          process.stderr.write(
+            `trial ${trial} ${kind} added ${added} sample ${bytes}: own ${row.own.at(-1)!.toFixed(2)} first ${row.first.at(-1)!.toFixed(2)} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+          );
+        }
       }
     }
   }
@@ -110,16 +176,16 @@ try {
     return `${mean.toFixed(2)} ± ${sd.toFixed(2)}`;
   };
   console.log(
-    `n=${n} languages, base ${baseMerges} merges on A, ${values.trials} trials, training text ${values['total-bytes']}`,
+    `n=${n} of ${values.set} (held-out samples), base ${baseMerges} merges on A, ${values.trials} trials, training text ${values['total-bytes']}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(
-    '| added merges | sample/category | log10 MSE vs B, added merges attacked | vs B, first merges attacked | (those vs A) | unconstrained |',
+    '| extension | added merges | sample/category | log10 MSE vs B, added merges attacked | first merges attacked | uniform guess | added merges unconstrained |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows.values()) {
     const u = r.unconstrained.reduce((s, x) => s + x, 0) / r.unconstrained.length;
     console.log(
-      `| ${r.added} | ${r.bytes} | ${fmt(r.own)} | ${fmt(r.first)} | ${fmt(r.firstVsA)} | ${(100 * u).toFixed(1)}% |`,
+      `| ${r.kind} | ${r.added} | ${r.bytes} | ${fmt(r.own)} | ${fmt(r.first)} | ${fmt(r.uniform)} | ${(100 * u).toFixed(1)}% |`,
     );
   }
 } finally {
