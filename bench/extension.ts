@@ -7,9 +7,14 @@
 // Estimation samples are held out: each category's sequences are split at random into a sample and
 // the pool the training mixtures are drawn from. Prints the log10 MSE against B of attacking the
 // added merges (--skip-merges <base>), by extension kind, added merges and sample size, next to
-// attacking the first merges (which estimates A) and the uniform guess in the same run.
+// attacking the first merges (which estimates A), the reference of a tokenizer trained on B from
+// scratch attacked at as many first merges, and the uniform guess, all in the same run. Each solve
+// stops at --time-limit seconds with its gap (counted in the table). The added merges are attacked
+// with counts normalized by step-0 pair totals (the paper's) and by the totals at the first
+// attacked step (normalizeAt 'first-step').
 // Usage: node dist/bench/extension.js [--n 8] [--base 3000] [--added 300,1000,3000]
-//   [--bytes 30KB,100KB,300KB] [--trials 3] [--total-bytes 3MB] [--kinds continue,append] [--seed 0]
+//   [--bytes 30KB,100KB,300KB,pool] [--trials 3] [--total-bytes 3MB] [--kinds continue,append] [--seed 0]
+//   [--time-limit 60]
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,19 +40,23 @@ const { values } = parseArgs({
     n: { type: 'string', default: '8' },
     base: { type: 'string', default: '3000' },
     added: { type: 'string', default: '300,1000,3000' },
-    bytes: { type: 'string', default: '30KB,100KB,300KB' },
+    bytes: { type: 'string', default: '30KB,100KB,300KB,pool' },
     trials: { type: 'string', default: '3' },
     'total-bytes': { type: 'string', default: '3MB' },
     kinds: { type: 'string', default: 'continue,append' },
     seed: { type: 'string', default: '0' },
+    'time-limit': { type: 'string', default: '60' },
   },
 });
 const n = Number(values.n);
 const baseMerges = Number(values.base);
 const addedList = values.added!.split(',').map(Number);
-const bytesList = values.bytes!.split(',').map((b) => parseByteSize(b, '--bytes'));
+// 'pool': estimate from the very pools the mixtures were drawn from (no sampling error).
+const POOL = 0;
+const bytesList = values.bytes!.split(',').map((b) => (b === 'pool' ? POOL : parseByteSize(b, '--bytes')));
 const maxSample = Math.max(...bytesList);
 const totalBytes = parseByteSize(values['total-bytes'], '--total-bytes');
+const timeLimitSeconds = Number(values['time-limit']);
 const kinds = values.kinds!.split(',') as ('continue' | 'append')[];
 const text = preTokenizerPreset('gpt2');
 const key = (m: Merge) => `${m[0]}\u0000${m[1]}`;
@@ -77,9 +86,12 @@ type Row = {
   added: number;
   bytes: number;
   own: number[];
+  ownAtStart: number[];
   first: number[];
+  scratch: number[];
   uniform: number[];
   unconstrained: number[];
+  stopped: number;
 };
 const rows = new Map<string, Row>();
 const started = performance.now();
@@ -97,7 +109,8 @@ try {
       const poolFile = join(work, `${category.name}-${trial}-pool.txt`);
       writeFileSync(poolFile, pool.join(''));
       pools.push({ ...category, files: [poolFile] });
-      for (const bytes of bytesList) {
+      samples.get(POOL)?.push({ ...category, files: [poolFile] });
+      for (const bytes of bytesList.filter((b) => b !== POOL)) {
         const taken: string[] = [];
         for (let size = 0, k = 0; k < sample.length && size < bytes; k++) {
           taken.push(sample[k]);
@@ -125,42 +138,62 @@ try {
     const b = await mixtureCounts(weightsB, 'B');
     const baseList = trainBpeRun(a.counts, baseMerges).mergeList;
     const maxAdded = Math.max(...addedList);
+    const scratch = trainBpeRun(b.counts, baseMerges + 2 * maxAdded).mergeList;
     const extensions: Record<string, Merge[]> = {};
     for (const kind of kinds) {
       if (kind === 'continue') {
         extensions[kind] = trainBpeRun(b.counts, maxAdded, { initialMerges: baseList }).mergeList;
       } else {
         const inBase = new Set(baseList.map(key));
-        const scratch = trainBpeRun(b.counts, baseMerges + 2 * maxAdded).mergeList;
         extensions[kind] = [...baseList, ...scratch.filter((m) => !inBase.has(key(m))).slice(0, maxAdded)];
       }
     }
     for (const bytes of bytesList) {
       const counts = await countCategories(samples.get(bytes)!, text, { jobs: 1 });
+      const solve = (
+        mergeList: Merge[],
+        steps: number,
+        firstStep = 0,
+        normalizeAt: 'step-0' | 'first-step' = 'step-0',
+      ) =>
+        estimateMixture(counts, { alphabet: text.alphabet, mergeList }, steps, {
+          firstStep,
+          normalizeAt,
+          uncertainty: false,
+          timeLimitSeconds,
+        });
+      const reference = new Map<number, number>();
+      for (const added of addedList) {
+        const { estimate } = await solve(scratch, added);
+        reference.set(added, log10Mse(b.truth, estimate.byteShare));
+      }
       for (const kind of kinds) {
         for (const added of addedList) {
           const mergeList = extensions[kind].slice(0, baseMerges + added);
           const lineage = findLineage(mergeList, [{ name: 'A', mergeList: baseList }], 1);
           if (lineage?.sharedMerges !== baseMerges)
             throw new Error(`lineage not found: ${JSON.stringify(lineage)}`);
-          const spec = { alphabet: text.alphabet, mergeList };
-          const attackOwn = await estimateMixture(counts, spec, baseMerges + added, {
-            firstStep: baseMerges,
-            uncertainty: false,
-          });
-          const attackFirst = await estimateMixture(counts, spec, added, { uncertainty: false });
+          const attackOwn = await solve(mergeList, baseMerges + added, baseMerges);
+          const attackOwnAtStart = await solve(mergeList, baseMerges + added, baseMerges, 'first-step');
+          const attackFirst = await solve(mergeList, added);
           const id = `${kind}/${added}/${bytes}`;
-          const row = rows.get(id) ?? {
+          const row: Row = rows.get(id) ?? {
             kind,
             added,
             bytes,
             own: [],
+            ownAtStart: [],
             first: [],
+            scratch: [],
+            stopped: 0,
             uniform: [],
             unconstrained: [],
           };
           row.own.push(log10Mse(b.truth, attackOwn.estimate.byteShare));
+          row.ownAtStart.push(log10Mse(b.truth, attackOwnAtStart.estimate.byteShare));
           row.first.push(log10Mse(b.truth, attackFirst.estimate.byteShare));
+          row.scratch.push(reference.get(added)!);
+          if (!attackOwn.estimate.certified) row.stopped++;
           row.uniform.push(log10Mse(b.truth, new Array<number>(n).fill(1 / n)));
           row.unconstrained.push(attackOwn.unconstrainedMerges / attackOwn.attackedMerges);
           rows.set(id, row);
@@ -179,13 +212,13 @@ try {
     `n=${n} of ${values.set} (held-out samples), base ${baseMerges} merges on A, ${values.trials} trials, training text ${values['total-bytes']}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(
-    '| extension | added merges | sample/category | log10 MSE vs B, added merges attacked | first merges attacked | uniform guess | added merges unconstrained |',
+    '| extension | added merges | sample/category | log10 MSE vs B, added merges attacked (step-0 totals) | the same, totals at the first attacked step | first merges attacked | B from scratch, as many first merges | uniform guess | added merges unconstrained | solves stopped at the limit |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows.values()) {
     const u = r.unconstrained.reduce((s, x) => s + x, 0) / r.unconstrained.length;
     console.log(
-      `| ${r.kind} | ${r.added} | ${r.bytes} | ${fmt(r.own)} | ${fmt(r.first)} | ${fmt(r.uniform)} | ${(100 * u).toFixed(1)}% |`,
+      `| ${r.kind} | ${r.added} | ${r.bytes === POOL ? 'the pools themselves' : r.bytes} | ${fmt(r.own)} | ${fmt(r.ownAtStart)} | ${fmt(r.first)} | ${fmt(r.scratch)} | ${fmt(r.uniform)} | ${(100 * u).toFixed(1)}% | ${r.stopped}/${r.own.length} |`,
     );
   }
 } finally {

@@ -2,6 +2,7 @@
 // the constraint search (constraint-search.ts) to a certified optimum, then checks whether the
 // optimum is unique and converts pair shares into byte shares.
 import type { Transcript } from '../bpe/types.js';
+import { countsAtStep } from '../bpe/transcript-cursor.js';
 import type { Merge } from '../tokenizer/spec.js';
 import { UserError } from '../common/errors.js';
 import { noProgress } from '../common/progress.js';
@@ -21,9 +22,16 @@ export interface SolveMixtureOptions {
   /**
    * 0-based first merge step that gets constraints (default 0). Merges before it are applied, so
    * step firstStep sees the counts after merges 0..firstStep-1, but constrain nothing (e.g. the
-   * merges a tokenizer inherited from another). Shares stay normalized by step-0 pair totals.
+   * merges a tokenizer inherited from another). Shares are normalized as `normalizeAt` says.
    */
   firstStep?: number;
+  /**
+   * The pair totals that normalize each category's counts and turn pair shares into byte shares:
+   * `'step-0'` (default, the paper's: before any merge) or `'first-step'` (after the skipped
+   * merges, at firstStep), so a category the skipped merges already compress is not a near-free
+   * place to put share when the attacked merges cannot all be explained (bench/extension.ts).
+   */
+  normalizeAt?: 'step-0' | 'first-step';
   /**
    * Steps applied but never constrained, wherever they fall (mask over steps, 1 = excluded):
    * merges BPE did not learn, interleaved in the attacked range (src/tokenizer/hand-added.ts).
@@ -119,18 +127,42 @@ export function validate(transcripts: Transcript[], options: SolveMixtureOptions
 }
 
 /**
+ * The transcripts with `totals.pairs` replaced by the pair total at `step` (the counts after
+ * merges 0..step-1), which then normalizes the LP's counts and the byte shares.
+ */
+export function withPairTotalsAt(transcripts: Transcript[], step: number, names?: string[]): Transcript[] {
+  if (step === 0) return transcripts;
+  return transcripts.map((t, i) => {
+    let pairs = 0;
+    for (const count of countsAtStep(t, step)) pairs += count;
+    if (!(pairs > 0)) {
+      const name = names?.[i] ?? `category ${i + 1}`;
+      throw new UserError(
+        `${name}: no pairs are left in the category's sample after the first ${step} merges, so it constrains nothing; drop it or attack from an earlier merge (--skip-merges)`,
+        name,
+      );
+    }
+    return { ...t, totals: { ...t.totals, pairs } };
+  });
+}
+
+/**
  * Phases: (1) check the input and set up the lazy LP; (2) search for the constraints that shape
  * the optimum (constraint-search.ts: sweep, add batch and re-solve, release the anchor, certify);
  * (3) read the answer off the LP; (4) probe the optimal face for uniqueness, and if it is not a
  * point, report share ranges and the face's centre. `tuning` is for bench/solve.ts's comparisons.
  */
 export async function solveMixture(
-  transcripts: Transcript[],
+  replayed: Transcript[],
   options: SolveMixtureOptions,
   tuning: Partial<SolveMixtureTuning> = {},
 ): Promise<MixtureEstimate> {
   // 1. Setup.
-  validate(transcripts, options);
+  validate(replayed, options);
+  const transcripts =
+    options.normalizeAt === 'first-step'
+      ? withPairTotalsAt(replayed, options.firstStep ?? 0, options.names)
+      : replayed;
   // A warm start begins at its rows' optimum, not at uniform shares: no anchor.
   const settings = { ...DEFAULT_TUNING, ...(options.warmStart ? { anchorWeight: 0 } : {}), ...tuning };
   const onProgress = options.onProgress ?? noProgress;

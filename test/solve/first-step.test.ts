@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solveMixture } from '../../src/solve/index.js';
+import { withPairTotalsAt } from '../../src/solve/solve-mixture.js';
 import { LazyMixtureLp } from '../../src/solve/lazy-lp.js';
 import { countsAtStep } from '../../src/bpe/transcript-cursor.js';
 import { buildPairUniverse } from '../../src/solve/pair-universe.js';
@@ -123,4 +124,45 @@ test('firstStep outside 0..T-1 is refused', async () => {
   for (const firstStep of [-1, 1.5, steps]) {
     await assert.rejects(solveMixture(transcripts, { mergeList, firstStep }), /first step/);
   }
+});
+
+test("normalizeAt 'first-step': exact recovery too, pair totals taken after the skipped merges", async () => {
+  const { samples, mergeList, transcripts, truth } = inheritedProblem();
+  const atStart = await solveMixture(transcripts, {
+    mergeList,
+    firstStep: SKIPPED,
+    normalizeAt: 'first-step',
+  });
+  assert.ok(mse(atStart.byteShare, truth) < 1e-7, `MSE ${mse(atStart.byteShare, truth)}`);
+  const totals = withPairTotalsAt(transcripts, SKIPPED);
+  totals.forEach((t, i) => {
+    const expected = [...naiveCountsAfter(samples[i], mergeList.slice(0, SKIPPED)).values()];
+    assert.equal(
+      t.totals.pairs,
+      expected.reduce((a, b) => a + b, 0),
+      `category ${i}`,
+    );
+    assert.ok(t.totals.pairs < transcripts[i].totals.pairs, 'the skipped merges remove pairs');
+    assert.equal(t.totals.bytes, transcripts[i].totals.bytes);
+  });
+  assert.equal(withPairTotalsAt(transcripts, 0), transcripts);
+});
+
+test("normalizeAt 'first-step' refuses a category with no pairs left, naming it", () => {
+  const { transcripts } = inheritedProblem();
+  // A category of one word that the first merge merges whole: no pair is left after it.
+  const steps = transcripts[0].steps;
+  const empty = { ...transcripts[0], initialCounts: new Float64Array(transcripts[0].initialCounts.length) };
+  empty.initialCounts[0] = 1;
+  const changes = {
+    ...empty,
+    stepOffsets: new Uint32Array(steps + 1).fill(1),
+    changePair: Uint32Array.of(0),
+    changeCount: Float64Array.of(0),
+  };
+  changes.stepOffsets[0] = 0;
+  assert.throws(
+    () => withPairTotalsAt([transcripts[1], changes], SKIPPED, ['kept', 'merged-away']),
+    /merged-away: no pairs are left in the category's sample after the first 80 merges/,
+  );
 });
