@@ -50,6 +50,8 @@ export interface InferOptions {
    * tokenizer that extends none; llama3 skips gpt-3.5's 100,000).
    */
   skipMerges?: SkipMerges;
+  /** Pair totals that normalize the counts (default 'first-step'; see SolveMixtureOptions). */
+  normalizeAt?: 'step-0' | 'first-step';
   /** Attack hand-added merges too (by default they are applied but not attacked). */
   keepHandAdded?: boolean;
   /** Solve even when most attacked merges occur in no sample (by default that is refused). */
@@ -194,6 +196,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
   const backend = (options.solver as SolverBackend | undefined) ?? 'highs';
   const mixture = await estimateMixture(counts, spec, steps, {
     firstStep: skip,
+    normalizeAt: options.normalizeAt,
     ...(range.excluded ? { excludedSteps: range.excluded.mask } : {}),
     beforeSolve: (coverage) => {
       if (options.allowUnconstrained || 2 * coverage.unconstrainedMerges <= coverage.attackedMerges) return;
@@ -226,6 +229,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
         seed: options.seed,
         jobs: options.jobs,
         firstStep: skip,
+        normalizeAt: options.normalizeAt,
         excludedSteps: range.excluded?.mask,
         backend,
         onProgress,
@@ -234,7 +238,16 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     );
     // Stability across merges: the same transcripts cut at a third and two thirds of the range.
     const names = counts.map((c) => c.category.name);
-    prefixes = await prefixEstimates(transcripts, spec, names, skip, backend, rows, range.excluded?.mask);
+    prefixes = await prefixEstimates(
+      transcripts,
+      spec,
+      names,
+      skip,
+      backend,
+      rows,
+      range.excluded?.mask,
+      options.normalizeAt,
+    );
   }
   const ranges = estimate.uncertainty?.byteShareRange;
   const results: CategoryResult[] = counts.map((c, i) => ({
@@ -313,6 +326,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       merges: attacked,
       skipMerges: skip,
       skipMergesAsked: options.skipMerges ?? null,
+      normalizeAt: options.normalizeAt ?? 'first-step',
       keepHandAdded: options.keepHandAdded ?? false,
       allowUnconstrained: options.allowUnconstrained ?? false,
       bytes,

@@ -10,6 +10,7 @@ import type { BlockedWordCounts } from '../count/block-counts.js';
 import type { ReplaySpec } from '../bpe/replay.js';
 import type { Transcript } from '../bpe/types.js';
 import type { WarmRow } from '../solve/lazy-lp.js';
+import type { SolveMixtureOptions } from '../solve/solve-mixture.js';
 import type { SolverBackend } from '../solve/types.js';
 import {
   checkResamplable,
@@ -31,6 +32,8 @@ export interface BootstrapOptions {
   /** Worker threads (default: the cores; 1 runs in this thread). */
   jobs?: number;
   firstStep?: number;
+  /** The point estimate's normalization (SolveMixtureOptions.normalizeAt). */
+  normalizeAt?: SolveMixtureOptions['normalizeAt'];
   /** Steps applied but not attacked (hand-added merges), as in the point estimate. */
   excludedSteps?: Uint8Array;
   backend?: SolverBackend;
@@ -105,6 +108,7 @@ export async function bootstrapMixture(
     spec: { alphabet: spec.alphabet, mergeList: spec.mergeList.slice(0, steps) },
     steps,
     firstStep: options.firstStep ?? 0,
+    normalizeAt: options.normalizeAt,
     excludedSteps: options.excludedSteps,
     backend: options.backend ?? 'highs',
     warmStart: point.rows,
@@ -233,6 +237,7 @@ export async function prefixEstimates(
   backend: SolverBackend,
   rows: WarmRow[],
   excludedSteps?: Uint8Array,
+  normalizeAt?: SolveMixtureOptions['normalizeAt'],
 ): Promise<PrefixEstimate[]> {
   const attacked = transcripts[0].steps - firstStep;
   const out: PrefixEstimate[] = [];
@@ -244,7 +249,14 @@ export async function prefixEstimates(
     const prefix = transcripts.map((t) => transcriptPrefix(t, steps));
     const result = await solveWarm(
       prefix,
-      { spec, firstStep, excludedSteps, backend, categories: categories as ReplicateInput['categories'] },
+      {
+        spec,
+        firstStep,
+        normalizeAt,
+        excludedSteps,
+        backend,
+        categories: categories as ReplicateInput['categories'],
+      },
       rows.filter((r) => r.step < steps),
     );
     out.push({ merges, ...result });

@@ -7,7 +7,7 @@ import type { BlockCounts } from '../count/block-counts.js';
 import type { Transcript } from '../bpe/types.js';
 import type { ReplaySpec } from '../bpe/replay.js';
 import { replayCategories } from '../bpe/replay-categories.js';
-import { solveMixture } from '../solve/solve-mixture.js';
+import { solveMixture, type SolveMixtureOptions } from '../solve/solve-mixture.js';
 import type { WarmRow } from '../solve/lazy-lp.js';
 import type { SolverBackend } from '../solve/types.js';
 import { createRng, deriveSeed, type Rng } from '../experiment/random.js';
@@ -18,6 +18,8 @@ export interface ReplicateInput {
   spec: ReplaySpec;
   steps: number;
   firstStep: number;
+  /** The point estimate's normalization (SolveMixtureOptions.normalizeAt). */
+  normalizeAt?: SolveMixtureOptions['normalizeAt'];
   /** Steps applied but not attacked (hand-added merges), as in the point estimate. */
   excludedSteps?: Uint8Array;
   backend: SolverBackend;
@@ -94,12 +96,16 @@ export async function runReplicate(input: ReplicateInput, r: number): Promise<Re
 /** A solve warm-started from `rows`, without the uniqueness probe (only the shares are used). */
 export async function solveWarm(
   transcripts: Transcript[],
-  input: Pick<ReplicateInput, 'spec' | 'firstStep' | 'excludedSteps' | 'backend' | 'categories'>,
+  input: Pick<
+    ReplicateInput,
+    'spec' | 'firstStep' | 'normalizeAt' | 'excludedSteps' | 'backend' | 'categories'
+  >,
   rows: readonly WarmRow[],
 ): Promise<ReplicateResult> {
   const estimate = await solveMixture(transcripts, {
     mergeList: input.spec.mergeList,
     firstStep: input.firstStep,
+    normalizeAt: input.normalizeAt,
     excludedSteps: input.excludedSteps,
     backend: input.backend,
     names: input.categories.map((c) => c.name),

@@ -80,6 +80,12 @@ export default class Infer extends BaseCommand {
       description:
         "merges applied but not attacked, before the attacked ones: a number, or auto (default) for those shared with the built-in the tokenizer extends (llama3: gpt-3.5's 100000)",
     }),
+    'normalize-at': Flags.string({
+      description:
+        "pair totals that normalize each category's counts when merges are skipped: first-step (default: after the skipped merges) or step-0 (before any merge)",
+      options: ['first-step', 'step-0'],
+      default: 'first-step',
+    }),
     'keep-hand-added': Flags.boolean({
       description:
         'attack hand-added merges (runs of one whitespace symbol BPE did not learn) too; by default they are applied but not attacked',
@@ -149,6 +155,7 @@ export default class Infer extends BaseCommand {
       merges: flags.merges === undefined ? undefined : parsePositiveInteger(flags.merges, '--merges'),
       skipMerges: flags['skip-merges'] === undefined ? undefined : parseSkipMerges(flags['skip-merges']),
       keepHandAdded: flags['keep-hand-added'],
+      normalizeAt: flags['normalize-at'] as InferOptions['normalizeAt'],
       allowUnconstrained: flags['allow-unconstrained'],
       name: flags.name,
       bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),

@@ -27,9 +27,11 @@ export interface SolveMixtureOptions {
   firstStep?: number;
   /**
    * The pair totals that normalize each category's counts and turn pair shares into byte shares:
-   * `'step-0'` (default, the paper's: before any merge) or `'first-step'` (after the skipped
-   * merges, at firstStep), so a category the skipped merges already compress is not a near-free
-   * place to put share when the attacked merges cannot all be explained (bench/extension.ts).
+   * `'first-step'` (default: after the skipped merges, at firstStep) or `'step-0'` (before any
+   * merge, as the paper normalizes a whole-list attack). They differ only when firstStep > 0: with
+   * step-0 totals a category the skipped merges already compress has tiny normalized counts, a
+   * near-free place to put share when the attacked merges cannot all be explained; first-step
+   * totals scored equal or better in every setting of bench/extension.ts (bench/README.md).
    */
   normalizeAt?: 'step-0' | 'first-step';
   /**
@@ -160,7 +162,7 @@ export async function solveMixture(
   // 1. Setup.
   validate(replayed, options);
   const transcripts =
-    options.normalizeAt === 'first-step'
+    options.normalizeAt !== 'step-0'
       ? withPairTotalsAt(replayed, options.firstStep ?? 0, options.names)
       : replayed;
   // A warm start begins at its rows' optimum, not at uniform shares: no anchor.

@@ -113,6 +113,7 @@ test('bad input ends in one line, exit 2 and no output folder', () => {
     /--merges abc: expected a positive whole number/,
   );
   assertOneLine(tokmix('gpt2', '--solver', 'cplex', '--out', out), /--solver cplex: unknown solver/);
+  assertOneLine(tokmix('gpt2', '--normalize-at', 'step-1', '--out', out), /--normalize-at/);
   assertOneLine(
     tokmix('gpt2', '--categories', categories, '--merges', '50', '--out', out),
     /dots: the category's sample has no pairs/,
@@ -198,6 +199,7 @@ test('infer llama3 skips the merges it shares with gpt-3.5; an attack the sample
   );
   const skipResult = JSON.parse(readFileSync(join(skipOut, 'result.json'), 'utf8'));
   assert.equal(skipResult.options.skipMerges, 100_000);
+  assert.equal(skipResult.options.normalizeAt, 'first-step');
   assert.deepEqual(skipResult.tokenizer.lineage, {
     base: 'gpt-3.5',
     sharedMerges: 100_000,
