@@ -8,7 +8,8 @@
 // the pool the training mixtures are drawn from. Prints the log10 MSE against B of attacking the
 // added merges (--skip-merges <base>), by extension kind, added merges and sample size, next to
 // attacking the first merges (which estimates A), the reference of a tokenizer trained on B from
-// scratch attacked at as many first merges, and the uniform guess, all in the same run. Each solve
+// scratch attacked at as many first merges and at the added merges' steps, and the uniform guess,
+// all in the same run. Each solve
 // stops at --time-limit seconds with its gap (counted in the table). The added merges are attacked
 // with counts normalized by step-0 pair totals (the paper's) and by the totals at the first
 // attacked step (normalizeAt 'first-step').
@@ -89,6 +90,8 @@ type Row = {
   ownAtStart: number[];
   first: number[];
   scratch: number[];
+  deep: number[];
+  deepAtStart: number[];
   uniform: number[];
   unconstrained: number[];
   stopped: number;
@@ -163,9 +166,17 @@ try {
           timeLimitSeconds,
         });
       const reference = new Map<number, number>();
+      // The same depth without an extension: B's own list attacked at steps base..base+added.
+      const sameDepth = new Map<number, [number, number]>();
       for (const added of addedList) {
         const { estimate } = await solve(scratch, added);
         reference.set(added, log10Mse(b.truth, estimate.byteShare));
+        const deep = await solve(scratch, baseMerges + added, baseMerges, 'step-0');
+        const deepAtStart = await solve(scratch, baseMerges + added, baseMerges, 'first-step');
+        sameDepth.set(added, [
+          log10Mse(b.truth, deep.estimate.byteShare),
+          log10Mse(b.truth, deepAtStart.estimate.byteShare),
+        ]);
       }
       for (const kind of kinds) {
         for (const added of addedList) {
@@ -185,6 +196,8 @@ try {
             ownAtStart: [],
             first: [],
             scratch: [],
+            deep: [],
+            deepAtStart: [],
             stopped: 0,
             uniform: [],
             unconstrained: [],
@@ -193,6 +206,8 @@ try {
           row.ownAtStart.push(log10Mse(b.truth, attackOwnAtStart.estimate.byteShare));
           row.first.push(log10Mse(b.truth, attackFirst.estimate.byteShare));
           row.scratch.push(reference.get(added)!);
+          row.deep.push(sameDepth.get(added)![0]);
+          row.deepAtStart.push(sameDepth.get(added)![1]);
           if (!attackOwn.estimate.certified) row.stopped++;
           row.uniform.push(log10Mse(b.truth, new Array<number>(n).fill(1 / n)));
           row.unconstrained.push(attackOwn.unconstrainedMerges / attackOwn.attackedMerges);
@@ -212,13 +227,13 @@ try {
     `n=${n} of ${values.set} (held-out samples), base ${baseMerges} merges on A, ${values.trials} trials, training text ${values['total-bytes']}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(
-    '| extension | added merges | sample/category | log10 MSE vs B, added merges attacked (step-0 totals) | the same, totals at the first attacked step | first merges attacked | B from scratch, as many first merges | uniform guess | added merges unconstrained | solves stopped at the limit |',
+    '| extension | added merges | sample/category | log10 MSE vs B, added merges attacked (step-0 totals) | the same, totals at the first attacked step | first merges attacked | B from scratch, as many first merges | B from scratch at the added steps, step-0 / first-step totals | uniform guess | added merges unconstrained | solves stopped at the limit |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows.values()) {
     const u = r.unconstrained.reduce((s, x) => s + x, 0) / r.unconstrained.length;
     console.log(
-      `| ${r.kind} | ${r.added} | ${r.bytes === POOL ? 'the pools themselves' : r.bytes} | ${fmt(r.own)} | ${fmt(r.ownAtStart)} | ${fmt(r.first)} | ${fmt(r.scratch)} | ${fmt(r.uniform)} | ${(100 * u).toFixed(1)}% | ${r.stopped}/${r.own.length} |`,
+      `| ${r.kind} | ${r.added} | ${r.bytes === POOL ? 'the pools themselves' : r.bytes} | ${fmt(r.own)} | ${fmt(r.ownAtStart)} | ${fmt(r.first)} | ${fmt(r.scratch)} | ${fmt(r.deep)} / ${fmt(r.deepAtStart)} | ${fmt(r.uniform)} | ${(100 * u).toFixed(1)}% | ${r.stopped}/${r.own.length} |`,
     );
   }
 } finally {
