@@ -54,25 +54,36 @@ const CHECK_EVERY = 1024;
  */
 class EdgeStore {
   start: Int32Array;
-  pair = new Int32Array(1 << 16);
-  weight = new Float64Array(1 << 16);
+  pair = new Int32Array(1 << 12);
+  weight = new Float64Array(1 << 12);
+  /** Per edge, d_tp = w_i (c_i,t(p) - c_i,t(m_t)) for every category: the weight is alpha . d. */
+  d: Float64Array;
   size = 0;
 
-  constructor(steps: number) {
+  constructor(
+    steps: number,
+    private readonly n: number,
+  ) {
     this.start = new Int32Array(steps + 1);
+    this.d = new Float64Array(this.pair.length * n);
   }
 
-  push(p: number, a: number): void {
+  /** Appends an edge; returns where its d goes (d[at .. at + n)). */
+  push(p: number, a: number): number {
     if (this.size === this.pair.length) {
       const pair = new Int32Array(this.size * 2);
       pair.set(this.pair);
       const weight = new Float64Array(this.size * 2);
       weight.set(this.weight);
+      const d = new Float64Array(this.size * 2 * this.n);
+      d.set(this.d);
       this.pair = pair;
       this.weight = weight;
+      this.d = d;
     }
     this.pair[this.size] = p;
-    this.weight[this.size++] = a;
+    this.weight[this.size] = a;
+    return this.size++ * this.n;
   }
 }
 
@@ -182,8 +193,9 @@ export async function solveAlphaCuts(
   const floor = lp.settings.tolerance * (steps - first);
   const prices = new Float64Array(numPairs);
   lp.setPairPrices(prices);
-  let edges = new EdgeStore(steps);
-  let spare = new EdgeStore(steps);
+  let edges = new EdgeStore(steps, n);
+  let spare = new EdgeStore(steps, n);
+  const inner = tuning.alphaInner > 0;
   const stamp = new Int32Array(numPairs);
   let stampNow = 0;
   const colOf = new Int32Array(numPairs).fill(-1);
@@ -206,6 +218,9 @@ export async function solveAlphaCuts(
   let certified = false;
   let lastYield = performance.now();
   let stalled = 0;
+  /** The last matching's value under the current shares. */
+  let lastValue = 0;
+  let innerIterations = 0;
   let detail: string | undefined;
 
   const outOfTime = (): boolean => {
@@ -242,8 +257,9 @@ export async function solveAlphaCuts(
           const key = lp.priority(p);
           const a = key + prices[p] - rawM;
           stamp[p] = mark;
-          if (a <= 0) continue;
-          next.push(p, a);
+          // Kept whatever their weight when the inner loop re-weights them for other shares.
+          if (a <= 0 && !inner) continue;
+          next.d.set(edges.d.subarray(k * n, k * n + n), next.push(p, a));
           if (key - rawM > cover) cover = key - rawM;
         }
         const top = lp.topExcept(m);
@@ -255,7 +271,9 @@ export async function solveAlphaCuts(
           let found = 0;
           lp.forEachAbove(rawM + cover + tolerance, (p) => {
             if (p === m || stamp[p] === mark) return true;
-            next.push(p, lp.priority(p) + prices[p] - rawM);
+            const at = next.push(p, lp.priority(p) + prices[p] - rawM);
+            lp.rowCoefficients(t, p, coef);
+            for (let i = 0; i < n; i++) next.d[at + i] = -coef[i];
             found++;
             return found < tuning.alphaEdges;
           });
@@ -274,33 +292,40 @@ export async function solveAlphaCuts(
     return { upper, stepSlack, added };
   };
 
-  /** The maximum-weight matching on the edges held: its value, cut (in `unit`s) and new prices. */
-  const match = (): { value: number; cut: Float64Array } => {
+  /**
+   * The maximum-weight matching on the edges held, weighted as the last sweep found them or, with
+   * `reweigh`, by alpha . d: its value, cut (in `unit`s) and new prices.
+   */
+  const match = (reweigh: boolean): { value: number; cut: Float64Array } => {
     const started = performance.now();
     const rowSteps: number[] = [];
     const colPairs: number[] = [];
     const rowStart: number[] = [0];
     const col = new Int32Array(edges.size);
+    const weight = new Float64Array(edges.size);
+    const edgeOf = new Int32Array(edges.size);
     let size = 0;
     for (let t = first; t < steps; t++) {
-      const from = edges.start[t];
-      const to = edges.start[t + 1];
-      if (from === to) continue;
-      for (let k = from; k < to; k++) {
+      for (let k = edges.start[t]; k < edges.start[t + 1]; k++) {
+        let a = edges.weight[k];
+        if (reweigh) {
+          a = 0;
+          for (let i = 0, at = k * n; i < n; i++) a += alpha[i] * edges.d[at + i];
+        }
+        if (a <= 0) continue;
         const p = edges.pair[k];
         if (colOf[p] < 0) {
           colOf[p] = colPairs.length;
           colPairs.push(p);
         }
-        col[size++] = colOf[p];
+        col[size] = colOf[p];
+        weight[size] = a;
+        edgeOf[size++] = k;
       }
-      rowSteps.push(t);
-      rowStart.push(size);
-    }
-    const weight = new Float64Array(size);
-    for (let r = 0, k = 0; r < rowSteps.length; r++) {
-      const t = rowSteps[r];
-      for (let e = edges.start[t]; e < edges.start[t + 1]; e++) weight[k++] = edges.weight[e];
+      if (size > rowStart[rowStart.length - 1]) {
+        rowSteps.push(t);
+        rowStart.push(size);
+      }
     }
     const matching = maxWeightMatching({
       rows: rowSteps.length,
@@ -318,11 +343,54 @@ export async function solveAlphaCuts(
     for (let r = 0; r < rowSteps.length; r++) {
       const e = matching.rowEdge[r];
       if (e < 0) continue;
-      lp.rowCoefficients(rowSteps[r], colPairs[col[e]], coef);
-      for (let i = 0; i < n; i++) cut[i] -= coef[i] / unit;
+      const at = edgeOf[e] * n;
+      for (let i = 0; i < n; i++) cut[i] += edges.d[at + i] / unit;
     }
     matchingSeconds += (performance.now() - started) / 1000;
     return { value: matching.value, cut };
+  };
+
+  /** The next shares by the stabilised master, given the best objective known for the model's function. */
+  const step = (
+    from: Float64Array,
+    centreBest: Float64Array,
+    upper: number,
+    kelley: Float64Array,
+    gap: number,
+  ): Float64Array => {
+    // Near the optimum the cutting-plane model is accurate and its minimum lands on the optimal
+    // vertex (finite termination), where level steps only halve the gap each time.
+    if (tuning.alphaStep === 'kelley' || gap <= tuning.alphaKelleyBelow) return kelley;
+    const level = (lower + tuning.alphaLevel * (upper - lower)) / unit;
+    return master.level(tuning.alphaStep === 'level-best' ? centreBest : from, level) ?? kelley;
+  };
+
+  /**
+   * Inner loop: minimises F over the edges held (a lower bound on F everywhere, so its cuts are
+   * valid) by matchings alone, no sweep, until its own gap is below alphaAccuracy x the outer gap
+   * or alphaInner matchings; leaves alpha and prices at the best shares it found.
+   */
+  const innerLoop = (value: number, outerGap: number): void => {
+    let innerBest = value;
+    let innerAlpha = Float64Array.from(alpha);
+    let innerPrices = Float64Array.from(prices);
+    for (let k = 0; k < tuning.alphaInner; k++) {
+      const kelley = master.kelley();
+      lower = Math.max(lower, kelley.lower * unit);
+      const gap = gapOf(lower, innerBest, floor);
+      if (gap <= Math.max(tuning.alphaAccuracy * outerGap, tuning.alphaCertifyGap)) break;
+      alpha = step(alpha, innerAlpha, innerBest, kelley.alpha, gap);
+      const matched = match(true);
+      master.addCut(matched.cut);
+      innerIterations++;
+      if (matched.value < innerBest) {
+        innerBest = matched.value;
+        innerAlpha = Float64Array.from(alpha);
+        innerPrices = Float64Array.from(prices);
+      }
+    }
+    alpha = innerAlpha;
+    prices.set(innerPrices);
   };
 
   const report = (detail: string) =>
@@ -340,50 +408,49 @@ export async function solveAlphaCuts(
       if (swept.upper < best.upper) {
         best = { alpha: Float64Array.from(alpha), stepSlack: swept.stepSlack, upper: swept.upper };
       }
-      const { value, cut } = match();
+      const { value, cut } = match(false);
+      lastValue = value;
       master.addCut(cut);
       const slack = swept.upper - value;
       const wanted = tuning.alphaAccuracy * Math.max(0, best.upper - lower);
-      if (slack <= Math.max(wanted, floor) || round + 1 >= tuning.alphaRounds) break;
+      if (inner || slack <= Math.max(wanted, floor) || round + 1 >= tuning.alphaRounds) break;
       if (performance.now() - lastYield > 200) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }
     }
     const started = performance.now();
+    const matchedBefore = matchingSeconds;
+    const masterDone = () => {
+      masterSeconds += (performance.now() - started) / 1000 - (matchingSeconds - matchedBefore);
+    };
     const kelley = master.kelley();
     const progress = kelley.lower * unit > lower * (1 + 1e-12) || best.upper < upperBefore * (1 - 1e-12);
     stalled = progress ? 0 : stalled + 1;
     lower = Math.max(lower, kelley.lower * unit);
     const gap = gapOf(lower, best.upper, floor);
     report(
-      `${master.cuts} cuts, ${edges.size} edges, bounds ${(lower / scale).toExponential(4)} .. ${(best.upper / scale).toExponential(4)} (gap ${(100 * gap).toPrecision(3)}%)`,
+      `${sweeps} sweeps, ${innerIterations} inner matchings, ${master.cuts} cuts, ${edges.size} edges, bounds ${(lower / scale).toExponential(4)} .. ${(best.upper / scale).toExponential(4)} (gap ${(100 * gap).toPrecision(3)}%)`,
     );
     if (gap <= tuning.alphaCertifyGap) {
       certified = true;
-      masterSeconds += (performance.now() - started) / 1000;
+      masterDone();
       break;
     }
     if ((settings.gap ?? 0) > 0 && gap <= settings.gap!) {
       stopped = 'gap';
-      masterSeconds += (performance.now() - started) / 1000;
+      masterDone();
       break;
     }
     if (stalled >= STALL_ITERATIONS) {
       stopped = 'solver-aborted';
       detail = `alpha-cuts: neither bound moved in ${STALL_ITERATIONS} iterations`;
-      masterSeconds += (performance.now() - started) / 1000;
+      masterDone();
       break;
     }
-    // Near the optimum the cutting-plane model is accurate and its minimum lands on the optimal
-    // vertex (finite termination), where level steps only halve the gap each time.
-    if (tuning.alphaStep === 'kelley' || gap <= tuning.alphaKelleyBelow) alpha = kelley.alpha;
-    else {
-      const level = (lower + tuning.alphaLevel * (best.upper - lower)) / unit;
-      const centre = tuning.alphaStep === 'level-best' ? best.alpha : alpha;
-      alpha = master.level(centre, level) ?? kelley.alpha;
-    }
-    masterSeconds += (performance.now() - started) / 1000;
+    if (inner) innerLoop(lastValue, gap);
+    else alpha = step(alpha, best.alpha, best.upper, kelley.alpha, gap);
+    masterDone();
     await new Promise((resolve) => setImmediate(resolve));
     lastYield = performance.now();
   }

@@ -70,6 +70,11 @@ export interface SolveMixtureTuning {
   alphaLevel: number;
   /** Below this relative gap, level steps give way to the master's minimum (default 1e-3). */
   alphaKelleyBelow: number;
+  /**
+   * Matchings per sweep minimising F over the edges held, no sweep between them (default 0: one
+   * master step per sweep). The next sweep then tests the best shares that loop found.
+   */
+  alphaInner: number;
   /** Relative gap at which the answer counts as certified (default 1e-7). */
   alphaCertifyGap: number;
 }
@@ -92,6 +97,7 @@ export const DEFAULT_TUNING: SolveMixtureTuning = {
   alphaStep: 'level',
   alphaLevel: 0.5,
   alphaKelleyBelow: 1e-3,
+  alphaInner: 0,
   alphaCertifyGap: 1e-7,
 };
 

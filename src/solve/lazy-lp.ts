@@ -152,6 +152,8 @@ export class LazyMixtureLp {
   private readonly prio: Float64Array;
   private readonly heap: IndexedMaxHeap;
   private readonly countM: Float64Array;
+  /** The step whose merge's counts countM holds (-1: none). */
+  private countMStep = -1;
   private readonly countP: Float64Array;
   private readonly rowIndex: Int32Array;
   private readonly rowValue: Float64Array;
@@ -296,7 +298,9 @@ export class LazyMixtureLp {
 
   /** Row coefficients of constraint (t, p): w_i (c_i,t(m_t) - c_i,t(p)), counts before merge t. */
   rowCoefficients(t: number, p: number, out: Float64Array): void {
-    this.countsOf(this.universe.mergeGlobal[t], this.countM, t);
+    // The merge's counts before its own step never change: kept for the next row of the same step.
+    if (this.countMStep !== t) this.countsOf(this.universe.mergeGlobal[t], this.countM, t);
+    this.countMStep = t;
     this.countsOf(p, this.countP, t);
     for (let i = 0; i < this.n; i++) out[i] = (this.countM[i] - this.countP[i]) * this.unitWeight[i];
   }
@@ -404,6 +408,7 @@ export class LazyMixtureLp {
     });
     if (candidates.length === 0) return 0;
     this.countsOf(m, this.countM);
+    this.countMStep = t;
     for (const p of candidates) {
       const violation = this.prio[p] - bar;
       if (pool && !pool.wants(violation)) continue;

@@ -79,6 +79,7 @@ const STEPS: [string, Partial<SolveMixtureTuning>][] = [
   ['level', { method: 'alpha-cuts' }],
   ['level-best, one edge per step', { method: 'alpha-cuts', alphaStep: 'level-best', alphaEdges: 1 }],
   ['kelley, one sweep per shares', { method: 'alpha-cuts', alphaStep: 'kelley', alphaRounds: 1 }],
+  ['inner matchings between sweeps', { method: 'alpha-cuts', alphaInner: 50, alphaEdges: 2 }],
 ];
 
 test('alpha-cuts reaches the full LP optimum and the lazy LP shares', async () => {
