@@ -3,8 +3,9 @@
 // per process), with the ratio alpha-cuts / lazy LP. Cases: a built-in tokenizer on a built-in
 // category set (as `infer` runs it; counts and transcripts come from the cache after the first
 // run), or bench/synthetic.ts's held-out languages as in bench/scale.ts.
-// Usage: node dist/bench/alpha-cuts.js infer <tokenizer> <T,T,...> [--set default] [--time-limit S] [--methods lazy-lp,alpha-cuts]
-//        node dist/bench/alpha-cuts.js synthetic <n> <T,T,...> [--time-limit S] [--methods ...]
+// Usage: node dist/bench/alpha-cuts.js infer <tokenizer> <T,T,...> [--set default] [--time-limit S]
+//          [--methods lazy-lp,alpha-cuts] [--alpha '{"alphaInner":200}'] [--trace]
+//        node dist/bench/alpha-cuts.js synthetic <n> <T,T,...> [same options]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trainBpe } from '../src/bpe/index.js';
@@ -41,6 +42,10 @@ const flag = (name: string): string | undefined => {
   return at >= 0 ? args[at + 1] : undefined;
 };
 const timeLimit = Number(flag('--time-limit') ?? 300);
+/** Progress lines with their time on stderr (the parent passes them through). */
+const trace = args.includes('--trace');
+/** Tuning of the alpha-cuts solver, as JSON (e.g. '{"alphaInner":200}'). */
+const alphaTuning = JSON.parse(flag('--alpha') ?? '{}') as Partial<SolveMixtureTuning>;
 
 interface Problem {
   transcripts: Transcript[];
@@ -98,10 +103,12 @@ async function cell(kind: string, what: string, T: number, method: Method): Prom
       uncertainty: false,
       timeLimitSeconds: timeLimit,
       onProgress: (p) => {
-        if (p.detail) last = p.detail;
+        if (!p.detail) return;
+        last = p.detail;
+        if (trace) console.error(`${((performance.now() - start) / 1000).toFixed(1)} s: ${p.detail}`);
       },
     },
-    { method },
+    { ...(method === 'alpha-cuts' ? alphaTuning : {}), method },
   );
   return {
     method,
@@ -129,7 +136,13 @@ if (args[0] === '--cell') {
     process.exit(2);
   }
   const methods = (flag('--methods') ?? 'lazy-lp,alpha-cuts').split(',') as Method[];
-  const passOn = ['--time-limit', String(timeLimit), ...(flag('--set') ? ['--set', flag('--set')!] : [])];
+  const passOn = [
+    '--time-limit',
+    String(timeLimit),
+    ...(flag('--set') ? ['--set', flag('--set')!] : []),
+    ...(flag('--alpha') ? ['--alpha', flag('--alpha')!] : []),
+    ...(trace ? ['--trace'] : []),
+  ];
   console.log(
     'case\tT\tmethod\tprepare s\tsolve s\tstatus\tgap\tlower .. upper\titerations\tpeak MB\tratio\tlast progress',
   );
@@ -148,7 +161,7 @@ if (args[0] === '--cell') {
           method,
           ...passOn,
         ],
-        { encoding: 'utf8', maxBuffer: 1 << 26 },
+        { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', trace ? 'inherit' : 'pipe'] },
       );
       const line = child.stdout.trim().split('\n').pop() ?? '';
       if (child.status !== 0 || !line.startsWith('{')) {
