@@ -259,7 +259,8 @@ export async function solveAlphaCuts(
           stamp[p] = mark;
           // Kept whatever their weight when the inner loop re-weights them for other shares.
           if (a <= 0 && !inner) continue;
-          next.d.set(edges.d.subarray(k * n, k * n + n), next.push(p, a));
+          const at = next.push(p, a); // may grow next.d: read it after
+          next.d.set(edges.d.subarray(k * n, k * n + n), at);
           if (key - rawM > cover) cover = key - rawM;
         }
         const top = lp.topExcept(m);
@@ -430,7 +431,7 @@ export async function solveAlphaCuts(
     lower = Math.max(lower, kelley.lower * unit);
     const gap = gapOf(lower, best.upper, floor);
     report(
-      `${sweeps} sweeps, ${innerIterations} inner matchings, ${master.cuts} cuts, ${edges.size} edges, bounds ${(lower / scale).toExponential(4)} .. ${(best.upper / scale).toExponential(4)} (gap ${(100 * gap).toPrecision(3)}%)`,
+      `${sweeps} sweeps, ${innerIterations} inner matchings, ${master.cuts} cuts, ${edges.size} edges, bounds ${(lower / scale).toExponential(4)} .. ${(best.upper / scale).toExponential(4)} (gap ${(100 * gap).toPrecision(3)}%); seconds sweeping ${sweepSeconds.toFixed(1)}, matching ${matchingSeconds.toFixed(1)}, master ${masterSeconds.toFixed(1)}`,
     );
     if (gap <= tuning.alphaCertifyGap) {
       certified = true;
