@@ -199,6 +199,8 @@ export async function solveAlphaCuts(
   const stamp = new Int32Array(numPairs);
   let stampNow = 0;
   const colOf = new Int32Array(numPairs).fill(-1);
+  /** Per step, the pair the last matching gave it (-1: none), for the next matching's warm start. */
+  const matchedPair = new Int32Array(steps).fill(-1);
   const coef = new Float64Array(n);
   const master = new CutMaster(n, backend);
   let alpha: Float64Array = new Float64Array(n).fill(1 / n);
@@ -328,13 +330,18 @@ export async function solveAlphaCuts(
         rowStart.push(size);
       }
     }
-    const matching = maxWeightMatching({
-      rows: rowSteps.length,
-      cols: colPairs.length,
-      rowStart: Int32Array.from(rowStart),
-      col,
-      weight,
-    });
+    // Warm start: the last matching and its prices (the method stays exact from any start).
+    const rowCol = Int32Array.from(rowSteps, (t) => (matchedPair[t] >= 0 ? colOf[matchedPair[t]] : -1));
+    const colPrice = Float64Array.from(colPairs, (p) => prices[p]);
+    const matching = maxWeightMatching(
+      { rows: rowSteps.length, cols: colPairs.length, rowStart: Int32Array.from(rowStart), col, weight },
+      tuning.alphaWarm ? { colPrice, rowCol } : undefined,
+    );
+    matchedPair.fill(-1);
+    for (let r = 0; r < rowSteps.length; r++) {
+      const e = matching.rowEdge[r];
+      if (e >= 0) matchedPair[rowSteps[r]] = colPairs[col[e]];
+    }
     prices.fill(0);
     colPairs.forEach((p, j) => {
       prices[p] = matching.colDual[j];

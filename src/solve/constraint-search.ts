@@ -75,6 +75,8 @@ export interface SolveMixtureTuning {
    * master step per sweep). The next sweep then tests the best shares that loop found.
    */
   alphaInner: number;
+  /** Start each matching from the last one and its prices (default true). */
+  alphaWarm: boolean;
   /** Relative gap at which the answer counts as certified (default 1e-7). */
   alphaCertifyGap: number;
 }
@@ -98,6 +100,7 @@ export const DEFAULT_TUNING: SolveMixtureTuning = {
   alphaLevel: 0.5,
   alphaKelleyBelow: 1e-3,
   alphaInner: 0,
+  alphaWarm: true,
   alphaCertifyGap: 1e-7,
 };
 

@@ -71,6 +71,81 @@ class MinHeap {
   }
 }
 
+/** A previous matching and prices to start from (any: a poor start only costs time). */
+export interface WarmMatching {
+  /** Per column a price >= 0 (e.g. its slack in a previous solve). */
+  colPrice: Float64Array;
+  /** Per row the column it was matched to, or -1. */
+  rowCol: Int32Array;
+}
+
+/** Slack below which a matched edge still counts as its row's best (weights are ~1 per occurrence). */
+const TIGHT = 1e-9;
+
+/**
+ * Turns prices and a matching into potentials and a partial assignment that satisfy the method's
+ * invariants: each row's slack is what its best edge needs given the prices; a matched edge that
+ * is no longer its row's best is unmatched; an unmatched column's price drops to 0 (which may make
+ * other rows' edges stop being best), until nothing changes. Rows needing no slack and holding no
+ * match take their "unmatched" column; the rest are left for the augmenting searches.
+ */
+function warmStart(
+  edges: MatchingEdges,
+  warm: WarmMatching,
+  u: Float64Array,
+  v: Float64Array,
+  col4row: Int32Array,
+  row4col: Int32Array,
+): void {
+  const { rows, cols, rowStart, col, weight } = edges;
+  const price = Float64Array.from(warm.colPrice, (p) => Math.max(0, p));
+  const mateEdge = new Int32Array(rows).fill(-1);
+  const colTaken = new Uint8Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const c = warm.rowCol[r];
+    if (c < 0 || colTaken[c]) continue;
+    for (let e = rowStart[r]; e < rowStart[r + 1]; e++) {
+      if (col[e] === c) {
+        mateEdge[r] = e;
+        colTaken[c] = 1;
+        break;
+      }
+    }
+  }
+  const slack = new Float64Array(rows);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let r = 0; r < rows; r++) {
+      let best = 0;
+      for (let e = rowStart[r]; e < rowStart[r + 1]; e++) best = Math.max(best, weight[e] - price[col[e]]);
+      slack[r] = best;
+      const e = mateEdge[r];
+      if (e >= 0 && weight[e] - price[col[e]] < best - TIGHT) {
+        colTaken[col[e]] = 0;
+        mateEdge[r] = -1;
+      }
+    }
+    for (let c = 0; c < cols; c++) {
+      if (!colTaken[c] && price[c] > 0) {
+        price[c] = 0;
+        changed = true;
+      }
+    }
+  }
+  for (let c = 0; c < cols; c++) v[c] = -price[c];
+  for (let r = 0; r < rows; r++) {
+    const e = mateEdge[r];
+    if (e >= 0) {
+      u[r] = -weight[e] + price[col[e]];
+      col4row[r] = col[e];
+      row4col[col[e]] = r;
+    } else if (slack[r] <= TIGHT) {
+      col4row[r] = cols + r;
+      row4col[cols + r] = r;
+    }
+  }
+}
+
 /**
  * Successive shortest augmenting paths (the Hungarian method in Crouse's form, as in scipy's
  * linear_sum_assignment, with Dijkstra on a heap for sparse rows) on the assignment problem
@@ -79,13 +154,14 @@ class MinHeap {
  * unmatched pair columns end with slack 0, as the matching LP's dual wants. Each row's search
  * stops at the first free column, and every row reached has one (its own), so paths stay short.
  */
-export function maxWeightMatching(edges: MatchingEdges): Matching {
+export function maxWeightMatching(edges: MatchingEdges, warm?: WarmMatching): Matching {
   const { rows, cols, rowStart, col, weight } = edges;
   const total = cols + rows; // pair columns, then one "unmatched" column per row
   const u = new Float64Array(rows);
   const v = new Float64Array(total);
   const col4row = new Int32Array(rows).fill(-1);
   const row4col = new Int32Array(total).fill(-1);
+  if (warm) warmStart(edges, warm, u, v, col4row, row4col);
   const dist = new Float64Array(total).fill(Number.POSITIVE_INFINITY);
   const path = new Int32Array(total);
   const scanned = new Int32Array(total);
@@ -94,6 +170,7 @@ export function maxWeightMatching(edges: MatchingEdges): Matching {
   const treeCols: number[] = [];
   const heap = new MinHeap();
   for (let cur = 0; cur < rows; cur++) {
+    if (col4row[cur] >= 0) continue; // assigned by the warm start
     const stamp = cur + 1;
     let minVal = 0;
     let i = cur;

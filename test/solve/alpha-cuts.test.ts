@@ -29,7 +29,7 @@ function bruteForce(rows: number, edges: [number, number, number][]): number {
   return best;
 }
 
-test('maxWeightMatching finds the best matching and feasible duals of the same value', () => {
+test('maxWeightMatching finds the best matching and feasible duals of the same value, cold or warm', () => {
   const random = rng(11);
   for (let trial = 0; trial < 300; trial++) {
     const rows = 1 + Math.floor(random() * 6);
@@ -41,14 +41,25 @@ test('maxWeightMatching finds the best matching and feasible duals of the same v
     const rowStart = new Int32Array(rows + 1);
     for (const [r] of edges) rowStart[r + 1]++;
     for (let r = 0; r < rows; r++) rowStart[r + 1] += rowStart[r];
-    const matching = maxWeightMatching({
+    const input = {
       rows,
       cols,
       rowStart,
       col: Int32Array.from(edges, (e) => e[1]),
       weight: Float64Array.from(edges, (e) => e[2]),
-    });
-    const what = `trial ${trial}: ${JSON.stringify(edges)}`;
+    };
+    // Every other trial starts from random prices and a random (valid) matching.
+    const rowCol = new Int32Array(rows).fill(-1);
+    const taken = new Set<number>();
+    for (const [r, c] of edges) {
+      if (rowCol[r] < 0 && !taken.has(c) && random() < 0.5) {
+        rowCol[r] = c;
+        taken.add(c);
+      }
+    }
+    const warm = { colPrice: Float64Array.from({ length: cols }, () => random() * 5), rowCol };
+    const matching = maxWeightMatching(input, trial % 2 === 1 ? warm : undefined);
+    const what = `trial ${trial}${trial % 2 === 1 ? ' (warm)' : ''}: ${JSON.stringify(edges)}`;
     assert.ok(Math.abs(matching.value - bruteForce(rows, edges)) < 1e-9, `${what}: value ${matching.value}`);
     const dual = matching.rowDual.reduce((s, v) => s + v, 0) + matching.colDual.reduce((s, v) => s + v, 0);
     assert.ok(Math.abs(dual - matching.value) < 1e-9, `${what}: duals sum to ${dual}`);
