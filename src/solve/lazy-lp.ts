@@ -408,7 +408,7 @@ export class LazyMixtureLp {
     });
     if (candidates.length === 0) return 0;
     this.countsOf(m, this.countM);
-    this.countMStep = t;
+    this.countMStep = this.at === t ? t : -1;
     for (const p of candidates) {
       const violation = this.prio[p] - bar;
       if (pool && !pool.wants(violation)) continue;
