@@ -152,6 +152,8 @@ export class LazyMixtureLp {
   private readonly prio: Float64Array;
   private readonly heap: IndexedMaxHeap;
   private readonly countM: Float64Array;
+  /** The step whose merge's counts countM holds (-1: none). */
+  private countMStep = -1;
   private readonly countP: Float64Array;
   private readonly rowIndex: Int32Array;
   private readonly rowValue: Float64Array;
@@ -164,6 +166,8 @@ export class LazyMixtureLp {
   /** Each touched pair's priority change in the current step, applied once all categories are in. */
   private readonly pendingDelta: Float64Array;
   private touchMark = 0;
+  /** Prices of pairs without slack columns (alpha-cuts.ts's matching duals), subtracted like v_p. */
+  private pairPrice?: Float64Array;
 
   constructor(
     readonly transcripts: Transcript[],
@@ -258,7 +262,47 @@ export class LazyMixtureLp {
       for (let k = start[this.firstStep]; k < start[this.at]; k++) prio[global[k]] += w * delta[k];
     }
     for (const g of this.vpPairs) prio[g] -= Math.max(0, this.vp[g]);
+    const price = this.pairPrice;
+    if (price) for (let g = 0; g < price.length; g++) if (this.vpCol[g] < 0) prio[g] -= price[g];
     this.heap.rebuild(0);
+  }
+
+  /** What pair g's priority has subtracted: its slack v_p, or its price (setPairPrices). */
+  private priceOf(g: number): number {
+    if (this.vpCol[g] >= 0) return Math.max(0, this.vp[g]);
+    return this.pairPrice ? this.pairPrice[g] : 0;
+  }
+
+  /**
+   * Prices (>= 0, by global pair) subtracted from the priorities of pairs without a slack column,
+   * from the next recomputePriorities on: the alpha-cuts solver's pair slacks, held outside the LP.
+   */
+  setPairPrices(price: Float64Array | undefined): void {
+    this.pairPrice = price;
+  }
+
+  /** Pair g's priority at the sweep's step: its mixture-weighted count less its price or slack. */
+  priority(g: number): number {
+    return this.prio[g];
+  }
+
+  /** The pair with the highest priority other than `except` (-1 when none); see IndexedMaxHeap.topExcept. */
+  topExcept(except: number): number {
+    return this.heap.topExcept(except);
+  }
+
+  /** Visits the pairs whose priority exceeds `cutoff`, best first, until `visit` returns false. */
+  forEachAbove(cutoff: number, visit: (g: number) => boolean): void {
+    this.heap.forEachAbove(cutoff, visit);
+  }
+
+  /** Row coefficients of constraint (t, p): w_i (c_i,t(m_t) - c_i,t(p)), counts before merge t. */
+  rowCoefficients(t: number, p: number, out: Float64Array): void {
+    // The merge's counts before its own step never change: kept for the next row of the same step.
+    if (this.countMStep !== t) this.countsOf(this.universe.mergeGlobal[t], this.countM, t);
+    this.countMStep = t;
+    this.countsOf(p, this.countP, t);
+    for (let i = 0; i < this.n; i++) out[i] = (this.countM[i] - this.countP[i]) * this.unitWeight[i];
   }
 
   /**
@@ -352,7 +396,7 @@ export class LazyMixtureLp {
   checkStep(t: number, pool?: ViolationPool): number {
     const m = this.universe.mergeGlobal[t];
     if (m < 0 || this.settings.excludedSteps?.[t] === 1) return 0;
-    const mergePriority = this.prio[m] + (this.vpCol[m] >= 0 ? Math.max(0, this.vp[m]) : 0);
+    const mergePriority = this.prio[m] + this.priceOf(m);
     const bar = mergePriority + Math.max(0, this.vt[t]);
     const cutoff = bar + this.settings.tolerance * (1 + Math.abs(mergePriority) * 1e-3);
     const candidates: number[] = [];
@@ -364,6 +408,7 @@ export class LazyMixtureLp {
     });
     if (candidates.length === 0) return 0;
     this.countsOf(m, this.countM);
+    this.countMStep = this.at === t ? t : -1;
     for (const p of candidates) {
       const violation = this.prio[p] - bar;
       if (pool && !pool.wants(violation)) continue;
@@ -421,10 +466,7 @@ export class LazyMixtureLp {
       for (const t of steps) {
         const m = this.universe.mergeGlobal[t];
         if (p === m || this.keys.has(t * this.numPairs + p)) continue;
-        this.countsOf(m, this.countM, t);
-        this.countsOf(p, this.countP, t);
-        for (let i = 0; i < this.n; i++)
-          this.coefScratch[i] = (this.countM[i] - this.countP[i]) * this.unitWeight[i];
+        this.rowCoefficients(t, p, this.coefScratch);
         this.addConstraint(t, p, this.coefScratch);
         added++;
       }
@@ -500,8 +542,9 @@ export class LazyMixtureLp {
     stepSlack.fill(0);
     for (let t = this.firstStep; t < this.steps; t++) {
       const m = mergeGlobal[t];
-      if (m >= 0) {
-        const mergePriority = prio[m] + (this.vpCol[m] >= 0 ? Math.max(0, this.vp[m]) : 0);
+      // Excluded steps constrain nothing in the LP: they need no slack here either.
+      if (m >= 0 && this.settings.excludedSteps?.[t] !== 1) {
+        const mergePriority = prio[m] + this.priceOf(m);
         const best = this.heap.topExcept(m);
         const need = best >= 0 ? prio[best] - mergePriority : 0;
         if (need > 0) {

@@ -15,6 +15,7 @@ import { byteShareOf } from './shares.js';
 import { exploreOptimalFace } from './optimal-face.js';
 import { DEFAULT_TUNING, searchConstraints } from './constraint-search.js';
 import type { SearchResult, SolveMixtureTuning, StopReason } from './constraint-search.js';
+import { solveAlphaCuts, type AlphaCutsResult } from './alpha-cuts.js';
 
 export interface SolveMixtureOptions {
   /** The tokenizer's merge list (at least as long as the transcripts), for naming merges. */
@@ -180,6 +181,20 @@ export async function solveMixture(
       excludedSteps: options.excludedSteps,
     });
 
+    if (settings.method === 'alpha-cuts') {
+      const cuts = await solveAlphaCuts(lp, backend, {
+        tuning: settings,
+        onProgress,
+        deadline,
+        gap: options.gap,
+        signal: options.signal,
+      });
+      const estimate = alphaCutsEstimate(lp, cuts, transcripts, options, backend.name);
+      estimate.sweepSeconds = (performance.now() - started) / 1000 - estimate.lpSeconds;
+      noteAbsent(estimate, lp, options.excludedSteps);
+      return estimate;
+    }
+
     if (options.warmStart && lp.seedRows(options.warmStart) > 0) {
       lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
     }
@@ -255,18 +270,68 @@ export async function solveMixture(
       estimate.sweepSeconds += face.sweepSeconds;
       estimate.peakMemoryBytes = process.resourceUsage().maxRSS * 1024;
     }
-    const absent = countAbsent(lp, options.excludedSteps);
-    if (absent > 0) {
-      const attacked = lp.steps - lp.firstStep - countExcluded(lp, options.excludedSteps);
-      const note = `${absent} of ${attacked} merges occur in no category's sample and constrain nothing`;
-      estimate.uncertainty = estimate.uncertainty
-        ? { ...estimate.uncertainty, note: `${estimate.uncertainty.note}; ${note}` }
-        : { unique: true, note };
-    }
+    noteAbsent(estimate, lp, options.excludedSteps);
     return estimate;
   } finally {
     backend.dispose();
   }
+}
+
+/** Adds to the estimate's note how many attacked merges occur in no sample. */
+function noteAbsent(estimate: MixtureEstimate, lp: LazyMixtureLp, excluded: Uint8Array | undefined): void {
+  const absent = countAbsent(lp, excluded);
+  if (absent === 0) return;
+  const attacked = lp.steps - lp.firstStep - countExcluded(lp, excluded);
+  const note = `${absent} of ${attacked} merges occur in no category's sample and constrain nothing`;
+  estimate.uncertainty = estimate.uncertainty
+    ? { ...estimate.uncertainty, note: `${estimate.uncertainty.note}; ${note}` }
+    : { unique: true, note };
+}
+
+/**
+ * The estimate from the alpha-cuts solver (tuning.method): its best shares, their full-LP
+ * objective and the master's lower bound. Uniqueness is not probed (the face probe needs the lazy
+ * LP's rows): the note says so when the answer is certified.
+ */
+function alphaCutsEstimate(
+  lp: LazyMixtureLp,
+  cuts: AlphaCutsResult,
+  transcripts: Transcript[],
+  options: SolveMixtureOptions,
+  backend: SolverBackend,
+): MixtureEstimate {
+  const pairShare = Array.from(cuts.alpha);
+  const ratios = transcripts.map((t) => t.totals.bytes / t.totals.pairs);
+  let stepSum = 0;
+  for (let t = lp.firstStep; t < lp.steps; t++) stepSum += cuts.stepSlack[t];
+  const gapText = `${(100 * cuts.gap).toPrecision(3)}%`;
+  return {
+    pairShare,
+    byteShare: byteShareOf(pairShare, ratios),
+    backend,
+    objective: cuts.upper / lp.scale,
+    slackTotal: stepSum / lp.scale,
+    unexplainedMerges: worstMerges(lp, cuts.stepSlack, options.mergeList, options.unexplainedCount ?? 20),
+    rounds: cuts.iterations,
+    constraints: cuts.cuts,
+    variables: lp.n + 1,
+    sweepSeconds: 0,
+    lpSeconds: cuts.masterSeconds,
+    certified: cuts.certified,
+    gap: cuts.gap,
+    lowerBound: cuts.lower / lp.scale,
+    upperBound: cuts.upper / lp.scale,
+    ...(cuts.stopped ? { stopped: cuts.stopped } : {}),
+    peakRows: cuts.cuts,
+    peakNonzeros: cuts.peakEdges,
+    peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
+    uncertainty: {
+      unique: false,
+      note: cuts.certified
+        ? `alpha-cuts solver: optimal within ${gapText}; uniqueness of the optimum not checked`
+        : stopNote(cuts),
+    },
+  };
 }
 
 function countAbsent(lp: LazyMixtureLp, excluded: Uint8Array | undefined): number {
@@ -283,7 +348,7 @@ function countExcluded(lp: LazyMixtureLp, excluded: Uint8Array | undefined): num
 }
 
 /** Why an uncertified answer stopped, and how far from the optimum it may be. */
-function stopNote(search: SearchResult): string {
+function stopNote(search: Pick<SearchResult, 'stopped' | 'gap' | 'detail'>): string {
   const why: Record<StopReason, string> = {
     gap: 'the solve stopped within the --gap asked for',
     'time-limit': 'the time limit ended the solve',

@@ -1,0 +1,195 @@
+// The alpha-cuts solver (solve/alpha-cuts.ts) against the lazy LP on the same transcripts: solve
+// seconds, iterations, final gap and peak RSS of each, each solve in its own process (peak RSS is
+// per process), with the ratio alpha-cuts / lazy LP. Cases: a built-in tokenizer on a built-in
+// category set (as `infer` runs it; counts and transcripts come from the cache after the first
+// run), or bench/synthetic.ts's held-out languages as in bench/scale.ts.
+// Usage: node dist/bench/alpha-cuts.js infer <tokenizer> <T,T,...> [--set default] [--time-limit S]
+//          [--methods lazy-lp,alpha-cuts] [--alpha '{"alphaInner":200}'] [--trace]
+//        node dist/bench/alpha-cuts.js synthetic <n> <T,T,...> [same options]
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { trainBpe } from '../src/bpe/index.js';
+import { replayCategories } from '../src/bpe/replay-categories.js';
+import type { Transcript } from '../src/bpe/types.js';
+import { Cache } from '../src/common/cache.js';
+import { countCategories } from '../src/count/count.js';
+import { resolveCategories } from '../src/corpus/index.js';
+import { DEFAULT_BYTES_PER_CATEGORY, planInfer } from '../src/infer.js';
+import type { SolveMixtureTuning } from '../src/solve/constraint-search.js';
+import { solveMixture, type SolveMixtureOptions } from '../src/solve/solve-mixture.js';
+import type { Merge } from '../src/tokenizer/spec.js';
+import { language } from './synthetic.js';
+
+type Method = SolveMixtureTuning['method'];
+
+interface Cell {
+  method: Method;
+  T: number;
+  prepareSeconds: number;
+  solveSeconds: number;
+  status: string;
+  gap: number;
+  lower: number;
+  upper: number;
+  iterations: number;
+  last: string;
+  peakMB: number;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const timeLimit = Number(flag('--time-limit') ?? 300);
+/** Progress lines with their time on stderr (the parent passes them through). */
+const trace = args.includes('--trace');
+/** Tuning of the alpha-cuts solver, as JSON (e.g. '{"alphaInner":200}'). */
+const alphaTuning = JSON.parse(flag('--alpha') ?? '{}') as Partial<SolveMixtureTuning>;
+
+interface Problem {
+  transcripts: Transcript[];
+  mergeList: readonly Merge[];
+  options: Partial<SolveMixtureOptions>;
+}
+
+async function inferProblem(tokenizer: string, T: number, set: string): Promise<Problem> {
+  const plan = await planInfer(tokenizer, { merges: T, categories: set });
+  const cache = new Cache(plan.cacheDir);
+  const categories = await resolveCategories(plan.categorySet, { cacheDir: plan.cacheDir });
+  const counts = await countCategories(categories, plan.tokenizer, {
+    bytes: DEFAULT_BYTES_PER_CATEGORY,
+    cache,
+  });
+  const { skip, steps, excluded } = plan.range;
+  const transcripts = await replayCategories(counts, plan.tokenizer, steps, { cache });
+  return {
+    transcripts,
+    mergeList: plan.tokenizer.mergeList,
+    options: { firstStep: skip, ...(excluded ? { excludedSteps: excluded.mask } : {}) },
+  };
+}
+
+async function syntheticProblem(n: number, T: number): Promise<Problem> {
+  const tokens = 60000;
+  const weights = Array.from({ length: n }, (_, i) => 1 + (i % 5));
+  const mergeList = trainBpe(
+    weights.map((w, i) => language(i, tokens, 1 + i, w)),
+    T,
+  );
+  const heldOut = weights.map((_, i) => language(i, tokens, 5000 + i));
+  const transcripts = await replayCategories(
+    heldOut,
+    { alphabet: 'byte-level', mergeList },
+    Math.min(T, mergeList.length),
+  );
+  return { transcripts, mergeList, options: {} };
+}
+
+async function cell(kind: string, what: string, T: number, method: Method): Promise<Cell> {
+  let start = performance.now();
+  const problem =
+    kind === 'infer'
+      ? await inferProblem(what, T, flag('--set') ?? 'default')
+      : await syntheticProblem(Number(what), T);
+  const prepareSeconds = (performance.now() - start) / 1000;
+  let last = '';
+  start = performance.now();
+  const estimate = await solveMixture(
+    problem.transcripts,
+    {
+      mergeList: problem.mergeList,
+      ...problem.options,
+      uncertainty: false,
+      timeLimitSeconds: timeLimit,
+      onProgress: (p) => {
+        if (!p.detail) return;
+        last = p.detail;
+        if (trace) console.error(`${((performance.now() - start) / 1000).toFixed(1)} s: ${p.detail}`);
+      },
+    },
+    { ...(method === 'alpha-cuts' ? alphaTuning : {}), method },
+  );
+  return {
+    method,
+    T: problem.transcripts[0].steps,
+    prepareSeconds,
+    solveSeconds: (performance.now() - start) / 1000,
+    status: estimate.certified ? 'certified' : (estimate.stopped ?? 'stopped'),
+    gap: estimate.gap,
+    lower: estimate.lowerBound,
+    upper: estimate.upperBound,
+    iterations: estimate.rounds,
+    last,
+    peakMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+if (args[0] === '--cell') {
+  console.log(JSON.stringify(await cell(args[1], args[2], Number(args[3]), args[4] as Method)));
+} else {
+  const [kind, what, Ts] = args;
+  if ((kind !== 'infer' && kind !== 'synthetic') || !what || !Ts) {
+    console.error(
+      'usage: alpha-cuts.js infer <tokenizer> <T,...> | synthetic <n> <T,...> [--time-limit S] [--set S]',
+    );
+    process.exit(2);
+  }
+  const methods = (flag('--methods') ?? 'lazy-lp,alpha-cuts').split(',') as Method[];
+  const passOn = [
+    '--time-limit',
+    String(timeLimit),
+    ...(flag('--set') ? ['--set', flag('--set')!] : []),
+    ...(flag('--alpha') ? ['--alpha', flag('--alpha')!] : []),
+    ...(trace ? ['--trace'] : []),
+  ];
+  console.log(
+    'case\tT\tmethod\tprepare s\tsolve s\tstatus\tgap\tlower .. upper\titerations\tpeak MB\tratio\tlast progress',
+  );
+  for (const T of Ts.split(',').map(Number)) {
+    const seconds: Partial<Record<Method, number>> = {};
+    for (const method of methods) {
+      const child = spawnSync(
+        process.execPath,
+        [
+          '--max-old-space-size=4096',
+          fileURLToPath(import.meta.url),
+          '--cell',
+          kind,
+          what,
+          String(T),
+          method,
+          ...passOn,
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', trace ? 'inherit' : 'pipe'] },
+      );
+      const line = child.stdout.trim().split('\n').pop() ?? '';
+      if (child.status !== 0 || !line.startsWith('{')) {
+        console.log(
+          `${kind} ${what}\t${T}\t${method}\tfailed: ${(child.stderr || line).trim().split('\n').pop()}`,
+        );
+        continue;
+      }
+      const c = JSON.parse(line) as Cell;
+      seconds[method] = c.solveSeconds;
+      const ratio =
+        method !== 'lazy-lp' && seconds['lazy-lp'] ? (c.solveSeconds / seconds['lazy-lp']).toFixed(2) : '';
+      console.log(
+        [
+          `${kind} ${what}`,
+          c.T,
+          method,
+          c.prepareSeconds.toFixed(1),
+          c.solveSeconds.toFixed(1),
+          c.status,
+          c.gap.toExponential(2),
+          `${c.lower.toExponential(4)} .. ${c.upper.toExponential(4)}`,
+          c.iterations,
+          c.peakMB,
+          ratio,
+          c.last,
+        ].join('\t'),
+      );
+    }
+  }
+}
