@@ -1,5 +1,6 @@
 // The paper's LP with all its rows, for checking the lazy LP on small problems: every merge step
 // x every pair present at that step goes to the model at once. Also the random problems it is built on.
+import { withPairTotalsAt } from '../../src/solve/solve-mixture.js';
 import type { Transcript } from '../../src/bpe/types.js';
 import { countsAtStep } from '../../src/bpe/transcript-cursor.js';
 import { LpModel, createBackend } from '../../src/solve/backends/index.js';
@@ -60,9 +61,12 @@ export function fullLp(transcripts: Transcript[], firstStep: number) {
   return { model, scale };
 }
 
-/** The full LP's optimum (scaled back), and `at(alpha)`: its optimum with the shares fixed at alpha. */
+/**
+ * The full LP's optimum (scaled back), and `at(alpha)`: its optimum with the shares fixed at alpha.
+ * Counts are normalized as solveMixture's default does: by the pair totals at firstStep.
+ */
 export async function fullOptimum(transcripts: Transcript[], firstStep: number) {
-  const { model, scale } = fullLp(transcripts, firstStep);
+  const { model, scale } = fullLp(withPairTotalsAt(transcripts, firstStep), firstStep);
   const n = transcripts.length;
   const solveAt = async (alpha?: number[]) => {
     for (let i = 0; i < n; i++) model.setColBounds(i, alpha ? alpha[i] : 0, alpha ? alpha[i] : 1);
