@@ -291,6 +291,11 @@ function summary(result: InferResult, out: string): string {
         ]
       : []),
     ...cautions(result).map((c) => `caution: ${c}`),
+    ...(t.firstStep && result.options.normalizeAt !== 'step-0'
+      ? [
+          `shares: pair share = share of the pairs left after the ${t.firstStep} skipped merges; byte share = pair share x bytes / those pairs, so a category they already compress can take a large byte share from a small pair share`,
+        ]
+      : []),
     '',
     formatTable([header, ...rows], level ? [2, 3, 4] : [2, 3]),
     '',

@@ -197,6 +197,12 @@ test('infer llama3 skips the merges it shares with gpt-3.5; an attack the sample
     lines[2],
     /^caution: \d+ of the 20 attacked merges occur in no category's sample and constrain nothing/,
   );
+  assert.ok(
+    lines.some((l) =>
+      l.startsWith('shares: pair share = share of the pairs left after the 100000 skipped merges'),
+    ),
+    skip.stdout,
+  );
   const skipResult = JSON.parse(readFileSync(join(skipOut, 'result.json'), 'utf8'));
   assert.equal(skipResult.options.skipMerges, 100_000);
   assert.equal(skipResult.options.normalizeAt, 'first-step');
