@@ -6,11 +6,13 @@ import {
   accessSync,
   closeSync,
   constants,
+  existsSync,
   mkdtempSync,
   openSync,
   readFileSync,
   rmSync,
   statSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,10 +38,20 @@ export function findClp(path = process.env.PATH ?? ''): string | undefined {
   return undefined;
 }
 
-export async function createClpBackend(): Promise<LpBackend> {
+export interface ClpSettings {
+  /** Start each solve from the previous solve's basis (clp's -basisIn / -basisOut). */
+  warmStart: boolean;
+  /** clp's presolve (on by default in clp). */
+  presolve: boolean;
+}
+
+export const DEFAULT_CLP_SETTINGS: ClpSettings = { warmStart: true, presolve: true };
+
+/** `settings` are for bench/clp.ts, which measures them; users get the defaults. */
+export async function createClpBackend(settings: Partial<ClpSettings> = {}): Promise<LpBackend> {
   const executable = findClp();
   if (executable === undefined) throw new UserError(CLP_MISSING, 'clp');
-  return new ClpBackend(executable);
+  return new ClpBackend(executable, { ...DEFAULT_CLP_SETTINGS, ...settings });
 }
 
 /** Seconds clp gets past its own limit (reading the MPS, writing the solution) before it is killed. */
@@ -65,10 +77,10 @@ class TextSink {
 }
 
 /**
- * Writes `model` as free MPS (rows R<r>, columns C<j>). A maximization is written as minimizing
- * -cost (free MPS has no portable sense); the caller negates back.
+ * Writes `model` as free MPS (rows R<rowIds[r]>, default R<r>; columns C<j>). A maximization is
+ * written as minimizing -cost (free MPS has no portable sense); the caller negates back.
  */
-export function writeFreeMps(model: LpModel, file: string): void {
+export function writeFreeMps(model: LpModel, file: string, rowIds?: ArrayLike<number>): void {
   const numRows = model.numRows;
   const numCols = model.numCols;
   const sign = model.sense === 'max' ? -1 : 1;
@@ -89,6 +101,7 @@ export function writeFreeMps(model: LpModel, file: string): void {
   }
   const lower = model.rowLower.data;
   const upper = model.rowUpper.data;
+  const R = Array.from({ length: numRows }, (_, r) => `R${rowIds ? rowIds[r] : r}`);
   const fd = openSync(file, 'w');
   try {
     const out = new TextSink(fd);
@@ -98,13 +111,14 @@ export function writeFreeMps(model: LpModel, file: string): void {
       const hasUpper = upper[r] !== Number.POSITIVE_INFINITY;
       // A free row is written as >= -1e30, clp's minus infinity, so row numbers stay aligned.
       const type = hasLower && hasUpper ? (lower[r] === upper[r] ? 'E' : 'G') : hasUpper ? 'L' : 'G';
-      out.write(` ${type} R${r}\n`);
+      out.write(` ${type} ${R[r]}\n`);
     }
     out.write('COLUMNS\n');
     const cost = model.colCost.data;
     for (let j = 0; j < numCols; j++) {
       if (cost[j] !== 0 || colStart[j] === colStart[j + 1]) out.write(` C${j} obj ${sign * cost[j]}\n`);
-      for (let k = colStart[j]; k < colStart[j + 1]; k++) out.write(` C${j} R${colRow[k]} ${colValue[k]}\n`);
+      for (let k = colStart[j]; k < colStart[j + 1]; k++)
+        out.write(` C${j} ${R[colRow[k]]} ${colValue[k]}\n`);
     }
     out.write('RHS\n');
     const ranges: string[] = [];
@@ -112,12 +126,12 @@ export function writeFreeMps(model: LpModel, file: string): void {
       const hasLower = lower[r] !== Number.NEGATIVE_INFINITY;
       const hasUpper = upper[r] !== Number.POSITIVE_INFINITY;
       if (hasLower) {
-        if (lower[r] !== 0) out.write(` rhs R${r} ${lower[r]}\n`);
-        if (hasUpper && upper[r] !== lower[r]) ranges.push(` rng R${r} ${upper[r] - lower[r]}\n`);
+        if (lower[r] !== 0) out.write(` rhs ${R[r]} ${lower[r]}\n`);
+        if (hasUpper && upper[r] !== lower[r]) ranges.push(` rng ${R[r]} ${upper[r] - lower[r]}\n`);
       } else if (hasUpper) {
-        if (upper[r] !== 0) out.write(` rhs R${r} ${upper[r]}\n`);
+        if (upper[r] !== 0) out.write(` rhs ${R[r]} ${upper[r]}\n`);
       } else {
-        out.write(` rhs R${r} -1e30\n`);
+        out.write(` rhs ${R[r]} -1e30\n`);
       }
     }
     if (ranges.length > 0) {
@@ -164,24 +178,42 @@ function statusOf(log: string): LpSolution['status'] | undefined {
 
 class ClpBackend implements LpBackend {
   readonly name = 'clp' as const;
+  /** The model the row names below belong to. */
+  private synced?: LpModel;
+  /** A name per row of `synced` that stays with the row through deletions, so a basis carries over. */
+  private rowIds: number[] = [];
+  private nextId = 0;
+  private deletions = 0;
+  /** clp's last basis (MPS basis file text), for the next solve's -basisIn. */
+  private basis?: string;
 
-  constructor(private readonly executable: string) {}
+  constructor(
+    private readonly executable: string,
+    private readonly settings: ClpSettings,
+  ) {}
 
   solve(model: LpModel, options: LpSolveOptions): LpSolution {
+    this.sync(model);
     const folder = mkdtempSync(join(tmpdir(), 'tokmix-clp-'));
     try {
       const mps = join(folder, 'model.mps');
       const solutionFile = join(folder, 'solution.bin');
-      writeFreeMps(model, mps);
+      const basisIn = join(folder, 'in.bas');
+      const basisOut = join(folder, 'out.bas');
+      writeFreeMps(model, mps, this.rowIds);
       const limit = options.timeLimitSeconds;
       const bounded = limit !== undefined && Number.isFinite(limit);
-      const args = [mps, '-timeMode', 'elapsed'];
+      // HiGHS's primal tolerance here (1e-9, clp's default 1e-7): the sweep tests rows at the LP's answer.
+      const args = [mps, '-timeMode', 'elapsed', '-primalTolerance', '1e-9'];
+      if (!this.settings.presolve) args.push('-presolve', 'off');
+      if (this.settings.warmStart && this.basis !== undefined) {
+        writeFileSync(basisIn, this.liveBasis(this.basis));
+        args.push('-basisIn', basisIn);
+      }
       if (bounded) args.push('-seconds', String(Math.max(0.01, limit)));
-      args.push(
-        options.simplex === 'primal' ? '-primalSimplex' : '-dualSimplex',
-        '-saveSolution',
-        solutionFile,
-      );
+      args.push(options.simplex === 'primal' ? '-primalSimplex' : '-dualSimplex');
+      if (this.settings.warmStart) args.push('-basisOut', basisOut);
+      args.push('-saveSolution', solutionFile);
       const run = spawnSync(this.executable, args, {
         cwd: folder,
         encoding: 'utf8',
@@ -190,6 +222,7 @@ class ClpBackend implements LpBackend {
         ...(bounded ? { timeout: Math.ceil((limit * 1.1 + KILL_GRACE_SECONDS) * 1000) } : {}),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      this.basis = undefined;
       if (run.error) {
         const code = (run.error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') throw new UserError(CLP_MISSING, 'clp');
@@ -206,13 +239,59 @@ class ClpBackend implements LpBackend {
       if (status === 'unbounded') return failed(model, status, 'clp: dual infeasible (unbounded)');
       if (status === 'time-limit') return failed(model, status, 'clp: time limit reached');
       if (status !== 'optimal') return failed(model, status, 'clp: stopped on errors');
+      if (this.settings.warmStart && existsSync(basisOut)) this.basis = readFileSync(basisOut, 'utf8');
       return readSolution(model, readFileSync(solutionFile));
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
   }
 
-  dispose(): void {}
+  /** Follows the model's row deletions and additions since the last solve, keeping each row's name. */
+  private sync(model: LpModel): void {
+    if (this.synced !== model) {
+      this.synced = model;
+      this.rowIds = [];
+      this.deletions = model.deletions.length;
+      this.basis = undefined;
+    }
+    for (; this.deletions < model.deletions.length; this.deletions++) {
+      const mask = model.deletions[this.deletions];
+      // Rows added since the last solve come last: they get their names before the mask applies.
+      while (this.rowIds.length < mask.length) this.rowIds.push(this.nextId++);
+      if (mask.length !== this.rowIds.length) {
+        this.rowIds = [];
+        this.basis = undefined;
+        continue;
+      }
+      this.rowIds = this.rowIds.filter((_, r) => !mask[r]);
+    }
+    if (this.rowIds.length > model.numRows) {
+      this.rowIds = [];
+      this.basis = undefined;
+    }
+    while (this.rowIds.length < model.numRows) this.rowIds.push(this.nextId++);
+  }
+
+  /**
+   * The basis without the rows deleted since it was written: a deleted nonbasic row takes its
+   * paired basic column with it (that column becomes nonbasic), so the basis stays square.
+   */
+  private liveBasis(basis: string): string {
+    const live = new Set(this.rowIds.map((id) => `R${id}`));
+    return basis
+      .split('\n')
+      .filter((line) => {
+        if (!line.startsWith(' ')) return true;
+        const names = line.trim().split(/\s+/).slice(1, 3);
+        return names.every((name) => !/^R\d+$/.test(name) || live.has(name));
+      })
+      .join('\n');
+  }
+
+  dispose(): void {
+    this.synced = undefined;
+    this.basis = undefined;
+  }
 }
 
 /**
