@@ -174,7 +174,8 @@ function statusOf(log: string): LpSolution['status'] | undefined {
   if (last === 'Optimal') return 'optimal';
   if (/^Primal infeasible/.test(last)) return 'infeasible';
   if (/^Dual infeasible/.test(last)) return 'unbounded';
-  if (/^Stopped on (iterations or )?time/.test(last)) return 'time-limit';
+  // A limit reached prints "Stopped" (seen with -seconds) or "Stopped on iterations or time".
+  if (last === 'Stopped' || /^Stopped on (iterations|time)/.test(last)) return 'time-limit';
   return 'error';
 }
 

@@ -1,5 +1,6 @@
 // The clp backend (native, optional): on LPs of every row and bound kind and on small mixture LPs it
-// agrees with HiGHS and GLPK; skipped when `clp` is not installed. Without it, one line and exit 2.
+// agrees with HiGHS and GLPK, and a time limit stops it; skipped when `clp` is not installed. Without it,
+// one line and exit 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -163,5 +164,28 @@ test('without clp on PATH, --solver clp ends in one line (exit 2) and createBack
     );
   } finally {
     process.env.PATH = saved;
+  }
+});
+
+test('clp stopped by the time limit reports time-limit', { skip }, async () => {
+  // 8,000 mixture-shaped rows: a whole solve takes seconds, 0.05 s is a few simplex iterations.
+  const random = rng(5);
+  const model = new LpModel();
+  const N = 9;
+  const shares = Array.from({ length: N }, () => model.addCol(0, 1, 0));
+  model.addRow(1, 1, shares, new Array<number>(N).fill(1));
+  const slack = Array.from({ length: 3000 }, () => model.addCol(0, Number.POSITIVE_INFINITY, 1));
+  for (let r = 0; r < 8000; r++) {
+    const row = new Map(shares.map((i) => [i, Math.round(40 * random() - 20)]));
+    for (let k = 0; k < 3; k++)
+      row.set(slack[Math.floor(random() * slack.length)], 1 + Math.floor(random() * 3));
+    model.addRow(random() * 5, Number.POSITIVE_INFINITY, [...row.keys()], [...row.values()]);
+  }
+  const backend = await createBackend('clp');
+  try {
+    const solution = backend.solve(model, { timeLimitSeconds: 0.05 });
+    assert.equal(solution.status, 'time-limit', solution.detail);
+  } finally {
+    backend.dispose();
   }
 });
