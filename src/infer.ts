@@ -22,7 +22,7 @@ import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
 import { checkGap } from './solve/solve-mixture.js';
-import { isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
+import { checkSolverInstalled, isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
 import { bootstrapMixture, checkBootstrapOptions, prefixEstimates } from './bootstrap/bootstrap.js';
@@ -108,6 +108,7 @@ function validateInferOptions(options: InferOptions): void {
       '--solver',
     );
   }
+  if (options.solver !== undefined) checkSolverInstalled(options.solver);
 }
 
 /** An inference checked and prepared: what the command shows or checks before the long work. */

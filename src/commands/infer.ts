@@ -102,7 +102,8 @@ export default class Infer extends BaseCommand {
     }),
     bytes: Flags.string({ description: "cap on each category's sample (e.g. 1MB; default 1MB)" }),
     solver: Flags.string({
-      description: 'LP backend: highs (default), glpk or jsl (small problems only)',
+      description:
+        'LP backend: highs (default), glpk, jsl (small problems only) or clp (when the clp executable is installed)',
       default: 'highs',
     }),
     pretokenizer: pretokenizerFlag,

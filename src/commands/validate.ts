@@ -13,7 +13,7 @@ import { assertOutputDirUsable } from '../common/fs-checks.js';
 import { VALIDATION_FILE_NAMES, resultFiles } from '../report/result-files.js';
 import { parseByteSize } from '../cli/byte-size.js';
 import { parsePreTokenizerPreset, preTokenizerPreset } from '../tokenizer/presets.js';
-import { isSolverBackend } from '../solve/backends/index.js';
+import { checkSolverInstalled, isSolverBackend } from '../solve/backends/index.js';
 import {
   listValidationTrials,
   parseMethods,
@@ -82,7 +82,11 @@ export default class Validate extends BaseCommand {
         'pre-tokenization of the trained tokenizers (gpt2, digits+gpt2, cl100k, o200k, sentencepiece)',
       default: 'digits+gpt2',
     }),
-    solver: Flags.string({ description: 'LP backend', options: ['highs', 'glpk', 'jsl'], default: 'highs' }),
+    solver: Flags.string({
+      description: 'LP backend',
+      options: ['highs', 'glpk', 'jsl', 'clp'],
+      default: 'highs',
+    }),
     methods: Flags.string({
       description: 'methods to score, comma-separated (tokmix, tee, tc, random, uniform)',
       default: 'tokmix,tee,tc,random,uniform',
@@ -109,8 +113,12 @@ export default class Validate extends BaseCommand {
     if (flags['after-slurm'] !== undefined) checkArrayTasks(resolve(flags['after-slurm']));
     const progress = this.progress(flags.json);
     if (!isSolverBackend(flags.solver)) {
-      throw new UserError(`--solver ${flags.solver}: unknown backend; use highs, glpk or jsl`, '--solver');
+      throw new UserError(
+        `--solver ${flags.solver}: unknown backend; use highs, glpk, jsl or clp`,
+        '--solver',
+      );
     }
+    checkSolverInstalled(flags.solver);
     const preset = parsePreTokenizerPreset(flags.pretokenizer);
     const date = new Date().toISOString().slice(0, 10);
     const out = flags.out ?? join('results', `validate-${slug(flags.set)}-${date}`);

@@ -1,6 +1,6 @@
 // The solver's answer, independent of the backend that produced it.
 
-export type SolverBackend = 'highs' | 'glpk' | 'jsl';
+export type SolverBackend = 'highs' | 'glpk' | 'jsl' | 'clp';
 
 export interface UnexplainedMerge {
   /** 0-based merge step. */

@@ -1,5 +1,5 @@
 // LpModel: the linear program as plain typed arrays, kept apart from any solver so one model can
-// be handed to HiGHS, GLPK or javascript-lp-solver. It only grows (columns, rows, coefficients)
+// be handed to HiGHS, GLPK, javascript-lp-solver or clp. It only grows (columns, rows, coefficients)
 // or changes bounds and costs, and it counts its changes so a persistent backend can sync them.
 
 /** A growable Float64Array / Int32Array pair store, so rows are appended without JS objects per entry. */
@@ -235,7 +235,7 @@ export interface LpSolveOptions {
 
 /** A solver backend. `solve` may keep state between calls on the same model (warm starts). */
 export interface LpBackend {
-  readonly name: 'highs' | 'glpk' | 'jsl';
+  readonly name: 'highs' | 'glpk' | 'jsl' | 'clp';
   solve(model: LpModel, options: LpSolveOptions): LpSolution;
   dispose(): void;
 }
