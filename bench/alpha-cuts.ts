@@ -11,14 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { trainBpe } from '../src/bpe/index.js';
 import { replayCategories } from '../src/bpe/replay-categories.js';
 import type { Transcript } from '../src/bpe/types.js';
-import { Cache } from '../src/common/cache.js';
-import { countCategories } from '../src/count/count.js';
-import { resolveCategories } from '../src/corpus/index.js';
-import { DEFAULT_BYTES_PER_CATEGORY, planInfer } from '../src/infer.js';
 import type { SolveMixtureTuning } from '../src/solve/constraint-search.js';
 import { solveMixture, type SolveMixtureOptions } from '../src/solve/solve-mixture.js';
 import type { Merge } from '../src/tokenizer/spec.js';
 import { language } from './synthetic.js';
+import { inferProblem } from './infer-problem.js';
 
 type Method = SolveMixtureTuning['method'];
 
@@ -51,23 +48,6 @@ interface Problem {
   transcripts: Transcript[];
   mergeList: readonly Merge[];
   options: Partial<SolveMixtureOptions>;
-}
-
-async function inferProblem(tokenizer: string, T: number, set: string): Promise<Problem> {
-  const plan = await planInfer(tokenizer, { merges: T, categories: set });
-  const cache = new Cache(plan.cacheDir);
-  const categories = await resolveCategories(plan.categorySet, { cacheDir: plan.cacheDir });
-  const counts = await countCategories(categories, plan.tokenizer, {
-    bytes: DEFAULT_BYTES_PER_CATEGORY,
-    cache,
-  });
-  const { skip, steps, excluded } = plan.range;
-  const transcripts = await replayCategories(counts, plan.tokenizer, steps, { cache });
-  return {
-    transcripts,
-    mergeList: plan.tokenizer.mergeList,
-    options: { firstStep: skip, ...(excluded ? { excludedSteps: excluded.mask } : {}) },
-  };
 }
 
 async function syntheticProblem(n: number, T: number): Promise<Problem> {

@@ -3,18 +3,14 @@
 // category set as `infer` builds them, then the search's final LP solved once, cold, by each.
 // Usage: node dist/bench/clp.js [tokenizer] [T,T,...] [--set default] [--time-limit S]
 //          [--variants warm,cold,warm-nopresolve,cold-nopresolve] [--no-mixture]
-import { replayCategories } from '../src/bpe/replay-categories.js';
-import { Cache } from '../src/common/cache.js';
 import { noProgress } from '../src/common/progress.js';
-import { countCategories } from '../src/count/count.js';
-import { resolveCategories } from '../src/corpus/index.js';
-import { DEFAULT_BYTES_PER_CATEGORY, planInfer } from '../src/infer.js';
 import { createBackend, type LpModel } from '../src/solve/backends/index.js';
 import { createClpBackend } from '../src/solve/backends/clp.js';
 import { DEFAULT_TUNING, searchConstraints } from '../src/solve/constraint-search.js';
 import { LazyMixtureLp } from '../src/solve/lazy-lp.js';
 import { buildPairUniverse } from '../src/solve/pair-universe.js';
 import { solveMixture } from '../src/solve/solve-mixture.js';
+import { inferProblem } from './infer-problem.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -39,19 +35,12 @@ console.log(
 );
 const single: string[] = [];
 for (const T of Ts) {
-  const plan = await planInfer(tokenizer, { merges: T, categories: set });
-  const cache = new Cache(plan.cacheDir);
-  const categories = await resolveCategories(plan.categorySet, { cacheDir: plan.cacheDir });
-  const counts = await countCategories(categories, plan.tokenizer, {
-    bytes: DEFAULT_BYTES_PER_CATEGORY,
-    cache,
-  });
-  const { skip, steps, excluded } = plan.range;
-  const transcripts = await replayCategories(counts, plan.tokenizer, steps, { cache });
+  const { transcripts, mergeList, options: range } = await inferProblem(tokenizer, T, set);
+  const skip = range.firstStep ?? 0;
+  const steps = transcripts[0].steps;
   const options = {
-    mergeList: plan.tokenizer.mergeList,
-    firstStep: skip,
-    ...(excluded ? { excludedSteps: excluded.mask } : {}),
+    mergeList,
+    ...range,
     uncertainty: false,
     timeLimitSeconds: timeLimit,
   };
@@ -60,7 +49,7 @@ for (const T of Ts) {
       competitorBatch: DEFAULT_TUNING.competitorBatch,
       tolerance: 1e-6,
       firstStep: skip,
-      excludedSteps: excluded?.mask,
+      excludedSteps: range.excludedSteps,
     });
   const runs = [];
   for (const backend of withMixture ? (['highs', 'clp'] as const) : []) {
