@@ -12,6 +12,8 @@ import { formatTable } from '../cli/table.js';
 import { preTokenizerPreset, parsePreTokenizerPreset, PRE_TOKENIZER_PRESETS } from '../tokenizer/presets.js';
 import { parseWeights, validateWeights } from '../experiment/mixture.js';
 import { trainTokenizer, type TrainerName } from '../experiment/train-tokenizer.js';
+import { loadTokenizer, type TokenizerSpec } from '../tokenizer/index.js';
+import { UserError } from '../common/errors.js';
 
 export default class Train extends BaseCommand {
   static override description =
@@ -34,8 +36,11 @@ export default class Train extends BaseCommand {
     seed: Flags.integer({ description: 'seed of the mixture draws (or of the capped samples)', default: 0 }),
     merges: Flags.integer({ description: 'number of merges to learn', required: true, min: 1 }),
     pretokenizer: Flags.string({
-      description: `pre-tokenizer preset: ${PRE_TOKENIZER_PRESETS.join(', ')}`,
-      default: 'gpt2',
+      description: `pre-tokenizer preset: ${PRE_TOKENIZER_PRESETS.join(', ')} (default gpt2)`,
+    }),
+    extend: Flags.string({
+      description:
+        'a tokenizer (built-in name or file) to extend: its merges come first and training continues from them on this text, with its own normalizer and pre-tokenizer (our trainer)',
     }),
     trainer: Flags.string({
       description: 'tokmix (ours) or native (the Hugging Face tokenizers package)',
@@ -58,7 +63,15 @@ export default class Train extends BaseCommand {
     const outCheck = { force: flags.force, inputs: [flags.categories] };
     assertOutputDirUsable(flags.out, { ...outCheck, names: TRAIN_FILE_NAMES });
     const progress = this.progress(flags.json);
-    const text = preTokenizerPreset(parsePreTokenizerPreset(flags.pretokenizer));
+    if (flags.extend !== undefined && flags.pretokenizer !== undefined) {
+      throw new UserError(
+        `--pretokenizer cannot be combined with --extend: the extension keeps ${flags.extend}'s own pre-tokenizer`,
+        '--pretokenizer',
+      );
+    }
+    const base = flags.extend === undefined ? undefined : await loadTokenizer(flags.extend);
+    const pretokenizer = base ? `${base.name}'s` : (flags.pretokenizer ?? 'gpt2');
+    const text = base ?? preTokenizerPreset(parsePreTokenizerPreset(pretokenizer));
     const weights = flags.weights === undefined ? undefined : parseWeights(flags.weights);
     const totalBytes =
       flags['total-bytes'] === undefined ? undefined : parseByteSize(flags['total-bytes'], '--total-bytes');
@@ -73,6 +86,7 @@ export default class Train extends BaseCommand {
       numMerges: flags.merges,
       text,
       trainer: flags.trainer as TrainerName,
+      initialMerges: base?.mergeList,
       weights,
       totalBytes,
       seed: flags.seed,
@@ -87,7 +101,7 @@ export default class Train extends BaseCommand {
       flags.out,
       {
         'tokenizer.json': trained.tokenizerJson,
-        'mixture.json': `${JSON.stringify({ ...trained.mixture, pretokenizer: flags.pretokenizer }, null, 2)}\n`,
+        'mixture.json': `${JSON.stringify({ ...trained.mixture, pretokenizer, ...extendsOf(base) }, null, 2)}\n`,
       },
       outCheck,
     );
@@ -96,7 +110,8 @@ export default class Train extends BaseCommand {
       this.printJson({
         out: flags.out,
         ...trained.mixture,
-        pretokenizer: flags.pretokenizer,
+        pretokenizer,
+        ...extendsOf(base),
         notes: trained.notes,
       });
       return;
@@ -109,7 +124,12 @@ export default class Train extends BaseCommand {
     ]);
     this.log(formatTable([['category', 'bytes', 'byte share'], ...rows], [1, 2]));
     this.log(
-      `${trained.mergeList.length} merges (${flags.trainer} trainer, ${flags.pretokenizer}) on ${formatBytes(trained.mixture.totalBytes)} → ${flags.out}/tokenizer.json, ${flags.out}/mixture.json`,
+      `${trained.mergeList.length} merges (${base ? `${base.mergeList.length} of ${base.name}'s, then ` : ''}${flags.trainer} trainer, ${pretokenizer}) on ${formatBytes(trained.mixture.totalBytes)} → ${flags.out}/tokenizer.json, ${flags.out}/mixture.json`,
     );
   }
+}
+
+/** mixture.json's record of the tokenizer an extension continues from. */
+function extendsOf(base: TokenizerSpec | undefined): { extends?: { tokenizer: string; merges: number } } {
+  return base ? { extends: { tokenizer: base.name, merges: base.mergeList.length } } : {};
 }

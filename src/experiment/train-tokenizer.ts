@@ -30,6 +30,11 @@ export interface TrainTokenizerOptions {
   seed?: number;
   /** Cap on each category's sample when there are no weights. */
   bytes?: number;
+  /**
+   * Merges of a base tokenizer to continue from (`train --extend`): applied first, then
+   * `numMerges` more are learned on the text as they leave it (our trainer only).
+   */
+  initialMerges?: readonly Merge[];
   cache?: Cache;
   jobs?: number;
   textField?: string;
@@ -87,9 +92,10 @@ async function writeSamples(
 }
 
 /** The note a run of our trainer gets when the text ran out of pairs before `numMerges`. */
-function exhaustedNote(run: TrainRun, numMerges: number): string[] {
-  return run.exhausted && run.mergeList.length < numMerges
-    ? [`the training text ran out of pairs after ${run.mergeList.length} merges; asked for ${numMerges}`]
+function exhaustedNote(run: TrainRun, numMerges: number, initialMerges = 0): string[] {
+  const learned = run.mergeList.length - initialMerges;
+  return run.exhausted && learned < numMerges
+    ? [`the training text ran out of pairs after ${learned} merges; asked for ${numMerges}`]
     : [];
 }
 
@@ -103,7 +109,7 @@ export async function trainOnFile(
   text: TrainTokenizerOptions['text'],
   numMerges: number,
   trainer: TrainerName,
-  options: { jobs?: number; onProgress?: ProgressCallback } = {},
+  options: { jobs?: number; onProgress?: ProgressCallback; initialMerges?: readonly Merge[] } = {},
 ): Promise<{ mergeList: Merge[]; notes: string[] }> {
   if (trainer === 'native') {
     const run = await trainNativeRun([file], text, numMerges);
@@ -113,8 +119,14 @@ export async function trainOnFile(
     jobs: options.jobs,
     onProgress: options.onProgress,
   });
-  const run = trainBpeRun(counts, numMerges, { onProgress: options.onProgress });
-  return { mergeList: run.mergeList, notes: exhaustedNote(run, numMerges) };
+  const run = trainBpeRun(counts, numMerges, {
+    onProgress: options.onProgress,
+    initialMerges: options.initialMerges,
+  });
+  return {
+    mergeList: run.mergeList,
+    notes: exhaustedNote(run, numMerges, options.initialMerges?.length),
+  };
 }
 
 export async function trainTokenizer(
@@ -124,6 +136,9 @@ export async function trainTokenizer(
   const { numMerges, text, trainer } = options;
   if (!Number.isInteger(numMerges) || numMerges < 1) {
     throw new UserError(`--merges ${numMerges}: give a whole number of merges, 1 or more`);
+  }
+  if (options.initialMerges && trainer !== 'tokmix') {
+    throw new UserError('--extend needs --trainer tokmix: the native trainer cannot continue from merges');
   }
   if (options.weights && options.totalBytes === undefined) {
     throw new UserError('--weights needs --total-bytes: give the mixture size, e.g. --total-bytes 50MB');
@@ -153,6 +168,7 @@ export async function trainTokenizer(
       const run = await trainOnFile(trainFile, text, numMerges, trainer, {
         jobs: options.jobs,
         onProgress: options.onProgress,
+        initialMerges: options.initialMerges,
       });
       notes.push(...run.notes);
       mergeList = run.mergeList;
@@ -168,8 +184,11 @@ export async function trainTokenizer(
         onProgress: options.onProgress,
       });
       for (const c of counts) bytes[c.category.name] = c.stats.bytes;
-      const run = trainBpeRun(counts, numMerges, { onProgress: options.onProgress });
-      notes.push(...exhaustedNote(run, numMerges));
+      const run = trainBpeRun(counts, numMerges, {
+        onProgress: options.onProgress,
+        initialMerges: options.initialMerges,
+      });
+      notes.push(...exhaustedNote(run, numMerges, options.initialMerges?.length));
       mergeList = run.mergeList;
     }
     const totalBytes = Object.values(bytes).reduce((a, b) => a + b, 0);

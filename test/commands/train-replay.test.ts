@@ -60,6 +60,89 @@ test('train: our trainer and the native one write the same tokenizer from a seed
   assert.deepEqual(JSON.parse(ours.stdout).categories, mixture.categories);
 });
 
+test('train --extend: the base list first, then merges learned on the new text; infer --skip-merges attacks them', () => {
+  const base = join(work, 'ext-base');
+  const made = tokmix('train', '--categories', join(categories, 'code'), '--merges', '300', '--out', base);
+  assert.equal(made.status, 0, made.stderr);
+  const extended = join(work, 'ext');
+  const run = tokmix(
+    'train',
+    '--categories',
+    join(categories, 'udhr'),
+    '--extend',
+    join(base, 'tokenizer.json'),
+    '--merges',
+    '200',
+    '--out',
+    extended,
+    '--json',
+  );
+  assert.equal(run.status, 0, run.stderr);
+  type Json = { model: { merges: unknown[] }; pre_tokenizer: unknown };
+  const baseJson = JSON.parse(readFileSync(join(base, 'tokenizer.json'), 'utf8')) as Json;
+  const extJson = JSON.parse(readFileSync(join(extended, 'tokenizer.json'), 'utf8')) as Json;
+  assert.equal(extJson.model.merges.length, 500);
+  assert.deepEqual(extJson.model.merges.slice(0, 300), baseJson.model.merges);
+  assert.deepEqual(extJson.pre_tokenizer, baseJson.pre_tokenizer);
+  const mixture = JSON.parse(readFileSync(join(extended, 'mixture.json'), 'utf8')) as {
+    extends: { tokenizer: string; merges: number };
+  };
+  assert.equal(mixture.extends.merges, 300);
+  assert.deepEqual(JSON.parse(run.stdout).extends, mixture.extends);
+
+  // The added merges, attacked alone, are the udhr text's: one category explains all of them.
+  const attack = tokmix(
+    'infer',
+    join(extended, 'tokenizer.json'),
+    '--categories',
+    categories,
+    '--skip-merges',
+    '300',
+    '--merges',
+    '200',
+    '--out',
+    join(work, 'ext-infer'),
+    '--json',
+  );
+  assert.equal(attack.status, 0, attack.stderr);
+  const shares = JSON.parse(attack.stdout) as { categories: { name: string; byteShare: number }[] };
+  assert.ok(shares.categories.find((c) => c.name === 'udhr')!.byteShare > 0.95, attack.stdout.slice(0, 400));
+
+  for (const [args, pattern] of [
+    [['--trainer', 'native'], /^tokmix: --extend needs --trainer tokmix/],
+    [['--pretokenizer', 'gpt2'], /^tokmix: --pretokenizer cannot be combined with --extend/],
+  ] as [string[], RegExp][]) {
+    const refused = tokmix(
+      'train',
+      '--categories',
+      categories,
+      '--extend',
+      join(base, 'tokenizer.json'),
+      '--merges',
+      '10',
+      ...args,
+      '--out',
+      join(work, 'ext-bad'),
+    );
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.equal(refused.stderr.trimEnd().split('\n').length, 1, refused.stderr);
+    assert.match(refused.stderr, pattern);
+  }
+  const missing = tokmix(
+    'train',
+    '--categories',
+    categories,
+    '--extend',
+    join(work, 'nope.json'),
+    '--merges',
+    '10',
+    '--out',
+    join(work, 'ext-bad'),
+  );
+  assert.equal(missing.status, 2, missing.stderr);
+  assert.equal(existsSync(join(work, 'ext-bad')), false);
+});
+
 test('replay: per-category steps, and absent steps (not a crash) where the alphabet lacks the symbols', () => {
   const codeOnly = join(work, 'code-only');
   mkdirSync(join(codeOnly, 'code'), { recursive: true });
