@@ -2,6 +2,7 @@
 // the dual of a maximum-weight matching between steps and pairs, so the optimum is min over the
 // simplex of F(alpha) = max over matchings M of alpha . D_M. Matchings give cuts, a small master LP
 // in (alpha, theta) gives the lower bound and the next shares, the matching's duals the upper bound.
+import { grow } from '../bpe/pair-table.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { LazyMixtureLp } from './lazy-lp.js';
 import { LpModel } from './backends/lp-model.js';
@@ -71,15 +72,9 @@ class EdgeStore {
   /** Appends an edge; returns where its d goes (d[at .. at + n)). */
   push(p: number, a: number): number {
     if (this.size === this.pair.length) {
-      const pair = new Int32Array(this.size * 2);
-      pair.set(this.pair);
-      const weight = new Float64Array(this.size * 2);
-      weight.set(this.weight);
-      const d = new Float64Array(this.size * 2 * this.n);
-      d.set(this.d);
-      this.pair = pair;
-      this.weight = weight;
-      this.d = d;
+      this.pair = grow(this.pair, this.size + 1);
+      this.weight = grow(this.weight, this.size + 1);
+      this.d = grow(this.d, (this.size + 1) * this.n);
     }
     this.pair[this.size] = p;
     this.weight[this.size] = a;

@@ -2,6 +2,8 @@
 // a sparse edge list, with its optimal duals: the least slacks v_t, v_p >= 0 with v_t + v_p >= a on
 // every edge (LP duality; the bipartite matching polytope is integral). Used by alpha-cuts.ts.
 
+import { grow } from '../bpe/pair-table.js';
+
 /** Edges grouped by row: rowStart[r]..rowStart[r+1] index col/weight (columns 0..cols-1, weights > 0). */
 export interface MatchingEdges {
   rows: number;
@@ -29,12 +31,8 @@ class MinHeap {
 
   push(key: number, id: number): void {
     if (this.size === this.key.length) {
-      const key2 = new Float64Array(this.size * 2);
-      key2.set(this.key);
-      const id2 = new Int32Array(this.size * 2);
-      id2.set(this.id);
-      this.key = key2;
-      this.id = id2;
+      this.key = grow(this.key, this.size + 1);
+      this.id = grow(this.id, this.size + 1);
     }
     let k = this.size++;
     while (k > 0) {
