@@ -10,6 +10,26 @@ import { noProgress } from '../../src/common/progress.js';
 import { ALPHABETS, mixtureProblem, syntheticLanguage, withSearchedLp } from './helpers.js';
 import { fullFaceRanges, randomProblem } from './full-lp-model.js';
 
+/** The probe on a certified optimum with a minute for it and its ranges (more than solveMixture grants). */
+function exploreWithTimeToSpare(
+  lp: Parameters<typeof exploreOptimalFace>[0],
+  backend: Parameters<typeof exploreOptimalFace>[1],
+  objective: number,
+  ratios: number[],
+) {
+  const later = performance.now() + 60_000;
+  return exploreOptimalFace(lp, backend, {
+    objective,
+    ratios,
+    uniqueTolerance: 1e-6,
+    seed: 1,
+    deadline: later,
+    rangesDeadline: later,
+    byteShare: byteShareOf(Array.from(lp.alpha), ratios),
+    onProgress: noProgress,
+  });
+}
+
 const WEIGHTS = [2, 1, 3];
 
 /** Three languages mixed with WEIGHTS, the tokenizer trained on the mixture of their own samples. */
@@ -46,18 +66,7 @@ test('a category given twice: not unique, each copy ranges over [0, its group sh
   // directly on the certified optimum with time to spare.
   await withSearchedLp(doubled, 'highs', {}, (lp, search, backend) => {
     const ratios = doubled.map((t) => t.totals.bytes / t.totals.pairs);
-    const byteShare = byteShareOf(Array.from(lp.alpha), ratios);
-    const later = performance.now() + 60_000;
-    const face = exploreOptimalFace(lp, backend, {
-      objective: search.objective,
-      ratios,
-      uniqueTolerance: 1e-6,
-      seed: 1,
-      deadline: later,
-      rangesDeadline: later,
-      byteShare,
-      onProgress: noProgress,
-    });
+    const face = exploreWithTimeToSpare(lp, backend, search.objective, ratios);
     assert.equal(face.uncertainty.unique, false, face.uncertainty.note);
     const ranges = face.uncertainty.byteShareRange;
     assert.ok(ranges, face.uncertainty.note);
@@ -86,17 +95,7 @@ test("a wide optimal face: the probe's byte-share ranges equal the full LP's", a
   const ratios = transcripts.map((t) => t.totals.bytes / t.totals.pairs);
   await withSearchedLp(transcripts, 'highs', {}, async (lp, search, backend) => {
     const rowsBefore = lp.constraints;
-    const later = performance.now() + 60_000;
-    const face = exploreOptimalFace(lp, backend, {
-      objective: search.objective,
-      ratios,
-      uniqueTolerance: 1e-6,
-      seed: 1,
-      deadline: later,
-      rangesDeadline: later,
-      byteShare: byteShareOf(Array.from(lp.alpha), ratios),
-      onProgress: noProgress,
-    });
+    const face = exploreWithTimeToSpare(lp, backend, search.objective, ratios);
     assert.ok(lp.constraints > rowsBefore, 'the face must need rows the search did not add to be a test');
     assert.equal(face.uncertainty.unique, false);
     const ranges = face.uncertainty.byteShareRange ?? [];
