@@ -60,7 +60,10 @@ export default class Train extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Train);
-    const outCheck = { force: flags.force, inputs: [flags.categories] };
+    const outCheck = {
+      force: flags.force,
+      inputs: [flags.categories, ...(flags.extend === undefined ? [] : [flags.extend])],
+    };
     assertOutputDirUsable(flags.out, { ...outCheck, names: TRAIN_FILE_NAMES });
     const progress = this.progress(flags.json);
     if (flags.extend !== undefined && flags.pretokenizer !== undefined) {

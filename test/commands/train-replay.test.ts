@@ -141,6 +141,23 @@ test('train --extend: the base list first, then merges learned on the new text; 
   );
   assert.equal(missing.status, 2, missing.stderr);
   assert.equal(existsSync(join(work, 'ext-bad')), false);
+  // The base is an input: writing over it is refused, even with --force, and it stays as it was.
+  const baseBefore = readFileSync(join(base, 'tokenizer.json'), 'utf8');
+  const overBase = tokmix(
+    'train',
+    '--categories',
+    categories,
+    '--extend',
+    join(base, 'tokenizer.json'),
+    '--merges',
+    '10',
+    '--out',
+    base,
+    '--force',
+  );
+  assert.equal(overBase.status, 2, overBase.stderr);
+  assert.match(overBase.stderr, /^tokmix: .*holds the input/);
+  assert.equal(readFileSync(join(base, 'tokenizer.json'), 'utf8'), baseBefore);
 });
 
 test('replay: per-category steps, and absent steps (not a crash) where the alphabet lacks the symbols', () => {
