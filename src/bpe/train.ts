@@ -59,9 +59,12 @@ export function trainBpe(counts: WordCounts[], numMerges: number, options: Train
   return trainBpeRun(counts, numMerges, options).mergeList;
 }
 
+/** A pair of token ids as one number (ids stay below 2^22). */
+const pairKey = (left: number, right: number): number => left * 4194304 + right;
+
 /**
  * Applies `merges` in order to every word that holds each pair (in place in `words`); returns the
- * keys (left × 2^22 + right) of those whose parts occur, so the learned list can skip them.
+ * keys (pairKey) of those whose parts occur, so the learned list can skip them.
  */
 function applyInitialMerges(
   words: WordStore,
@@ -79,7 +82,7 @@ function applyInitialMerges(
     const result = tokenId(a + b);
     // A part this text never produces: the merge has no occurrence here.
     if (left === undefined || right === undefined) continue;
-    keys.add(left * 4194304 + right);
+    keys.add(pairKey(left, right));
     const p = engine.pairs.get(left, right);
     if (p < 0 || !(engine.pairCount[p] > 0)) continue;
     engine.beginStep();
@@ -190,7 +193,7 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
 
   // Hugging Face stores merges in a map keyed by pair: a pair merged twice keeps its last rank.
   const lastRank = new Map<number, number>();
-  const key = (t: number): number => rawLeft[t] * 4194304 + rawRight[t];
+  const key = (t: number): number => pairKey(rawLeft[t], rawRight[t]);
   for (let t = 0; t < rawLeft.length; t++) lastRank.set(key(t), t);
   const mergeList: Merge[] = [...initialMerges];
   const learned = (): number => mergeList.length - initialMerges.length;
