@@ -8,13 +8,9 @@
 //        node dist/bench/alpha-cuts.js synthetic <n> <T,T,...> [same options]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { trainBpe } from '../src/bpe/index.js';
-import { replayCategories } from '../src/bpe/replay-categories.js';
-import type { Transcript } from '../src/bpe/types.js';
 import type { SolveMixtureTuning } from '../src/solve/constraint-search.js';
-import { solveMixture, type SolveMixtureOptions } from '../src/solve/solve-mixture.js';
-import type { Merge } from '../src/tokenizer/spec.js';
-import { language } from './synthetic.js';
+import { solveMixture } from '../src/solve/solve-mixture.js';
+import { syntheticProblem } from './synthetic.js';
 import { inferProblem } from './infer-problem.js';
 
 type Method = SolveMixtureTuning['method'];
@@ -43,28 +39,6 @@ const timeLimit = Number(flag('--time-limit') ?? 300);
 const trace = args.includes('--trace');
 /** Tuning of the alpha-cuts solver, as JSON (e.g. '{"alphaInner":200}'). */
 const alphaTuning = JSON.parse(flag('--alpha') ?? '{}') as Partial<SolveMixtureTuning>;
-
-interface Problem {
-  transcripts: Transcript[];
-  mergeList: readonly Merge[];
-  options: Partial<SolveMixtureOptions>;
-}
-
-async function syntheticProblem(n: number, T: number): Promise<Problem> {
-  const tokens = 60000;
-  const weights = Array.from({ length: n }, (_, i) => 1 + (i % 5));
-  const mergeList = trainBpe(
-    weights.map((w, i) => language(i, tokens, 1 + i, w)),
-    T,
-  );
-  const heldOut = weights.map((_, i) => language(i, tokens, 5000 + i));
-  const transcripts = await replayCategories(
-    heldOut,
-    { alphabet: 'byte-level', mergeList },
-    Math.min(T, mergeList.length),
-  );
-  return { transcripts, mergeList, options: {} };
-}
 
 async function cell(kind: string, what: string, T: number, method: Method): Promise<Cell> {
   let start = performance.now();

@@ -2,6 +2,19 @@
 // a seed, as the category counts a tokenizer is trained on or estimated with.
 import type { WordCounts } from '../src/corpus/types.js';
 import { rng } from './rng.js';
+import { trainBpe } from '../src/bpe/index.js';
+import { replayCategories } from '../src/bpe/replay-categories.js';
+import type { Transcript } from '../src/bpe/types.js';
+import type { SolveMixtureOptions } from '../src/solve/solve-mixture.js';
+import type { Merge } from '../src/tokenizer/spec.js';
+
+export interface SyntheticProblem {
+  transcripts: Transcript[];
+  mergeList: readonly Merge[];
+  /** Each language's weight in the training mixture (its counts were multiplied by it). */
+  truth: number[];
+  options: Partial<SolveMixtureOptions>;
+}
 
 /** Category i: a 2,000-word Zipfian lexicon over 24 letters of its own Unicode block. */
 export function language(i: number, tokens: number, drawSeed: number, weight = 1): WordCounts {
@@ -45,4 +58,24 @@ export function language(i: number, tokens: number, drawSeed: number, weight = 1
       replacedInvalid: 0,
     },
   };
+}
+
+/**
+ * The benches' held-out problem (as bench/scale.ts builds it): a tokenizer trained by trainBpe on
+ * n languages weighted 1..5 in turn, replayed over held-out samples of each.
+ */
+export async function syntheticProblem(n: number, T: number): Promise<SyntheticProblem> {
+  const tokens = 60000;
+  const weights = Array.from({ length: n }, (_, i) => 1 + (i % 5));
+  const mergeList = trainBpe(
+    weights.map((w, i) => language(i, tokens, 1 + i, w)),
+    T,
+  );
+  const heldOut = weights.map((_, i) => language(i, tokens, 5000 + i));
+  const transcripts = await replayCategories(
+    heldOut,
+    { alphabet: 'byte-level', mergeList },
+    Math.min(T, mergeList.length),
+  );
+  return { transcripts, mergeList, truth: weights, options: {} };
 }

@@ -431,6 +431,18 @@ export class LazyMixtureLp {
     return left < vocabSize && right < vocabSize ? left * vocabSize + right : -1;
   }
 
+  /** The constraint rows held, as (step, global pair), in row order (bench/sparse-rows.ts rebuilds the LP from them). */
+  heldRowKeys(): { step: number; pair: number }[] {
+    return this.rowKeys
+      .filter((key) => key >= 0)
+      .map((key) => ({ step: Math.floor(key / this.numPairs), pair: key % this.numPairs }));
+  }
+
+  /** Occurrences of global pair g in every category before merge step `at`. */
+  pairCountsBefore(g: number, at: number, out: Float64Array): void {
+    this.countsOf(g, out, at);
+  }
+
   /** The constraint rows held, as (step, left, right), for warm-starting a related LP. */
   heldRows(): WarmRow[] {
     const vocabSize = this.transcripts[0].vocabSize;
