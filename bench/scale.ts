@@ -2,11 +2,14 @@
 // Synthetic held-out problems (bench/synthetic.ts: a tokenizer trained on a mixture of n languages,
 // estimated with held-out samples), each (n, T) in its own process so peak memory is its own.
 // Usage: node dist/bench/scale.js [n,n,...] [T,T,...] [--time-limit S] [--gap G]
-// Prints a tab-separated row per (n, T) and, per n, the solve-time ratio of the largest T to the smallest.
+//   [--estimator paper|sampled|paper,sampled] [--sampled-steps N]
+// Prints a tab-separated row per (n, T, estimator) and, per n and estimator, the solve-time ratio of
+// the largest T to the smallest; with two estimators, each cell runs both back to back.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trainBpe } from '../src/bpe/index.js';
 import { estimateMixture } from '../src/solve/index.js';
+import { parseEstimatorFlags, type EstimatorOptions } from '../src/solve/estimator.js';
 import { language } from './synthetic.js';
 
 const TOKENS = 60000;
@@ -14,6 +17,7 @@ const TOKENS = 60000;
 interface Cell {
   n: number;
   T: number;
+  estimator: string;
   trainSeconds: number;
   replaySeconds: number;
   solveSeconds: number;
@@ -29,7 +33,13 @@ interface Cell {
   log10Mse: number;
 }
 
-async function cell(n: number, T: number, timeLimit: number, gap: number | undefined): Promise<Cell> {
+async function cell(
+  n: number,
+  T: number,
+  timeLimit: number,
+  gap: number | undefined,
+  estimator: EstimatorOptions,
+): Promise<Cell> {
   const weights = Array.from({ length: n }, (_, i) => 1 + (i % 5));
   const training = weights.map((w, i) => language(i, TOKENS, 1 + i, w));
   let start = performance.now();
@@ -45,11 +55,13 @@ async function cell(n: number, T: number, timeLimit: number, gap: number | undef
     uncertainty: false,
     timeLimitSeconds: timeLimit,
     gap,
+    ...estimator,
   });
   const mse = estimate.byteShare.reduce((s, b, i) => s + (b - truthBytes[i] / sum) ** 2, 0) / n;
   return {
     n,
     T: steps,
+    estimator: estimator.estimator === 'sampled' ? `sampled(${estimator.sampledSteps ?? 3000})` : 'paper',
     trainSeconds,
     replaySeconds: seconds.replay,
     solveSeconds: seconds.solve,
@@ -73,63 +85,84 @@ const flag = (name: string) => {
 };
 const timeLimit = flag('--time-limit') ?? 300;
 const gap = flag('--gap');
+const text = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const sampledSteps = text('--sampled-steps');
+const estimators = (text('--estimator') ?? 'paper').split(',');
 if (args[0] === '--cell') {
-  console.log(JSON.stringify(await cell(Number(args[1]), Number(args[2]), timeLimit, gap)));
+  const options = parseEstimatorFlags(estimators[0], estimators[0] === 'sampled' ? sampledSteps : undefined);
+  console.log(JSON.stringify(await cell(Number(args[1]), Number(args[2]), timeLimit, gap, options)));
 } else {
   const ns = (args[0] ?? '10,112').split(',').map(Number);
   const Ts = (args[1] ?? '3000,10000,30000').split(',').map(Number);
   const header =
-    'n\tT\ttrain s\treplay s\tsolve s\tstatus\tgap\tlower\tupper\trounds\tpeak rows\tpeak nonzeros\tpeak MB\tlog10 MSE';
+    'n\tT\testimator\ttrain s\treplay s\tsolve s\tstatus\tgap\tlower\tupper\trounds\tpeak rows\tpeak nonzeros\tpeak MB\tlog10 MSE';
   console.log(header);
   for (const n of ns) {
-    const solved: Cell[] = [];
+    const solvedBy = new Map<string, Cell[]>();
     for (const T of Ts) {
-      const extra = ['--time-limit', String(timeLimit), ...(gap !== undefined ? ['--gap', String(gap)] : [])];
-      const child = spawnSync(
-        process.execPath,
-        [
-          '--max-old-space-size=4096',
-          fileURLToPath(import.meta.url),
-          '--cell',
-          String(n),
-          String(T),
-          ...extra,
-        ],
-        { encoding: 'utf8', maxBuffer: 1 << 24 },
-      );
-      const line = child.stdout.trim().split('\n').pop() ?? '';
-      if (child.status !== 0 || !line.startsWith('{')) {
-        console.log(`${n}\t${T}\tfailed: ${(child.stderr || line).trim().split('\n').pop()}`);
-        continue;
+      for (const estimator of estimators) {
+        const extra = [
+          '--time-limit',
+          String(timeLimit),
+          ...(gap !== undefined ? ['--gap', String(gap)] : []),
+          '--estimator',
+          estimator,
+          ...(sampledSteps !== undefined ? ['--sampled-steps', sampledSteps] : []),
+        ];
+        const child = spawnSync(
+          process.execPath,
+          [
+            '--max-old-space-size=4096',
+            fileURLToPath(import.meta.url),
+            '--cell',
+            String(n),
+            String(T),
+            ...extra,
+          ],
+          { encoding: 'utf8', maxBuffer: 1 << 24 },
+        );
+        const line = child.stdout.trim().split('\n').pop() ?? '';
+        if (child.status !== 0 || !line.startsWith('{')) {
+          console.log(`${n}\t${T}\t${estimator}\tfailed: ${(child.stderr || line).trim().split('\n').pop()}`);
+          continue;
+        }
+        const c = JSON.parse(line) as Cell;
+        solvedBy.set(estimator, [...(solvedBy.get(estimator) ?? []), c]);
+        console.log(
+          [
+            c.n,
+            c.T,
+            c.estimator,
+            c.trainSeconds.toFixed(1),
+            c.replaySeconds.toFixed(1),
+            c.solveSeconds.toFixed(1),
+            c.stopped,
+            c.gap.toExponential(2),
+            c.lower.toExponential(3),
+            c.upper.toExponential(3),
+            c.rounds,
+            c.peakRows,
+            c.peakNonzeros,
+            c.peakMB,
+            c.log10Mse.toFixed(2),
+          ].join('\t'),
+        );
       }
-      const c = JSON.parse(line) as Cell;
-      solved.push(c);
-      console.log(
-        [
-          c.n,
-          c.T,
-          c.trainSeconds.toFixed(1),
-          c.replaySeconds.toFixed(1),
-          c.solveSeconds.toFixed(1),
-          c.stopped,
-          c.gap.toExponential(2),
-          c.lower.toExponential(3),
-          c.upper.toExponential(3),
-          c.rounds,
-          c.peakRows,
-          c.peakNonzeros,
-          c.peakMB,
-          c.log10Mse.toFixed(2),
-        ].join('\t'),
-      );
     }
-    if (solved.length >= 2) {
-      const first = solved[0];
-      const last = solved[solved.length - 1];
-      console.log(
-        `n=${n}: solve at T=${last.T} / T=${first.T} = ${(last.solveSeconds / first.solveSeconds).toFixed(2)}x` +
-          (last.certified ? '' : ` (T=${last.T} stopped: ${last.stopped}, gap ${last.gap.toExponential(2)})`),
-      );
+    for (const solved of solvedBy.values()) {
+      if (solved.length >= 2) {
+        const first = solved[0];
+        const last = solved[solved.length - 1];
+        console.log(
+          `n=${n} ${last.estimator}: solve at T=${last.T} / T=${first.T} = ${(last.solveSeconds / first.solveSeconds).toFixed(2)}x` +
+            (last.certified
+              ? ''
+              : ` (T=${last.T} stopped: ${last.stopped}, gap ${last.gap.toExponential(2)})`),
+        );
+      }
     }
   }
 }

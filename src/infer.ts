@@ -22,6 +22,12 @@ import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
 import { checkGap } from './solve/solve-mixture.js';
+import {
+  checkEstimatorOptions,
+  DEFAULT_SAMPLED_STEPS,
+  unconstrainedSteps,
+  type EstimatorOptions,
+} from './solve/estimator.js';
 import { checkSolverInstalled, isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
@@ -39,7 +45,8 @@ export const DEFAULT_MERGES = 1000;
 /** Default cap on each category's sample, in bytes (see the README). */
 export const DEFAULT_BYTES_PER_CATEGORY = 1_000_000;
 
-export interface InferOptions {
+/** `estimator` / `sampledSteps`: which merges the LP constrains (solve/estimator.ts; default the paper's, all). */
+export interface InferOptions extends EstimatorOptions {
   /** A built-in set name, a folder of category folders, or a manifest .json (default 'default'). */
   categories?: string;
   /** Merges to attack (default DEFAULT_MERGES, or all after the skipped ones when fewer). */
@@ -99,6 +106,7 @@ function validateInferOptions(options: InferOptions): void {
     throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
   }
   checkGap(options.gap);
+  checkEstimatorOptions(options);
   if (options.bytes !== undefined && (!Number.isFinite(options.bytes) || options.bytes <= 0)) {
     throw new UserError(`--bytes ${options.bytes}: expected a positive size`, '--bytes');
   }
@@ -213,12 +221,16 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     exportRows: options.bootstrap !== undefined,
     gap: options.gap,
     signal: options.signal,
+    estimator: options.estimator,
+    sampledSteps: options.sampledSteps,
   });
   const { transcripts, estimate } = mixture;
   let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
   let prefixes: Awaited<ReturnType<typeof prefixEstimates>> = [];
   if (options.bootstrap !== undefined) {
     const rows = estimate.rows ?? [];
+    // Replicates and prefixes constrain the point estimate's steps: unsampled ones count as excluded.
+    const excluded = unconstrainedSteps(steps, skip, range.excluded?.mask, options);
     intervals = await bootstrapMixture(
       counts,
       spec,
@@ -231,7 +243,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
         jobs: options.jobs,
         firstStep: skip,
         normalizeAt: options.normalizeAt,
-        excludedSteps: range.excluded?.mask,
+        excludedSteps: excluded,
         backend,
         onProgress,
         deadline,
@@ -246,7 +258,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       skip,
       backend,
       rows,
-      range.excluded?.mask,
+      excluded,
       options.normalizeAt,
     );
   }
@@ -334,6 +346,10 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       seed: options.seed ?? 0,
       solver: estimate.backend,
       gap: options.gap ?? null,
+      estimator: options.estimator ?? 'paper',
+      ...(options.estimator === 'sampled'
+        ? { sampledSteps: options.sampledSteps ?? DEFAULT_SAMPLED_STEPS }
+        : {}),
       pretokenizer: options.pretokenizer ?? null,
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: intervals!.level } : {}),
       notes: [

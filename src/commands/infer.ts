@@ -33,6 +33,7 @@ import { flagArgs } from '../slurm/scripts.js';
 import { lineageLine, parseSkipMerges } from '../merge-range.js';
 import { describeHandAdded } from '../tokenizer/hand-added.js';
 import { checkGap } from '../solve/solve-mixture.js';
+import { estimatorFlags, estimatorOptions } from '../cli/estimator-flags.js';
 import { slug } from '../cli/slug.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
@@ -116,6 +117,7 @@ export default class Infer extends BaseCommand {
       description:
         'stop the solve once its shares are within this relative gap of the optimum, e.g. 0.01 (default: solve to a certified optimum)',
     }),
+    ...estimatorFlags,
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     bootstrap: Flags.string({
       description:
@@ -173,6 +175,7 @@ export default class Infer extends BaseCommand {
       bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
       gap: flags.gap === undefined ? undefined : parseGap(flags.gap),
+      ...estimatorOptions(flags),
       signal: interrupt.signal,
     };
     const plan = await planInfer(args.tokenizer, options);
@@ -303,6 +306,11 @@ function summary(result: InferResult, out: string): string {
     `solver ${s.backend}: objective ${s.objective.toExponential(3)}, ${s.rounds} rounds, ${s.constraints} constraints, ` +
       `${s.seconds.toFixed(1)} s (LP ${s.lpSeconds.toFixed(1)} s)`,
   ];
+  if (result.options.estimator === 'sampled') {
+    lines.push(
+      `estimator sampled: ${String(result.options.sampledSteps)} of the ${t.mergesUsed} attacked merges constrained (all applied)`,
+    );
+  }
   if (s.certified === false) {
     lines.push(
       `not certified (${s.stopped ?? 'stopped'}): objective ${s.objective.toExponential(3)}, lower bound ${(s.lowerBound ?? 0).toExponential(3)}, gap ${(100 * (s.gap ?? 1)).toPrecision(3)}%`,

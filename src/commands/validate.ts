@@ -23,6 +23,7 @@ import {
   type ValidateOptions,
 } from '../experiment/validate.js';
 import { parseShard } from '../common/shard.js';
+import { estimatorFlags, estimatorOptions } from '../cli/estimator-flags.js';
 import { checkArrayTasks, runOnSlurm } from '../slurm/jobs.js';
 import { flagArgs } from '../slurm/scripts.js';
 import type { Cache } from '../common/cache.js';
@@ -87,6 +88,7 @@ export default class Validate extends BaseCommand {
       options: ['highs', 'glpk', 'jsl', 'clp'],
       default: 'highs',
     }),
+    ...estimatorFlags,
     methods: Flags.string({
       description: 'methods to score, comma-separated (tokmix, tee, tc, random, uniform)',
       default: 'tokmix,tee,tc,random,uniform',
@@ -145,6 +147,7 @@ export default class Validate extends BaseCommand {
       text: preTokenizerPreset(preset),
       textLabel: preset,
       backend: flags.solver,
+      ...estimatorOptions(flags),
       methods: parseMethods(flags.methods),
       bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),

@@ -16,6 +16,7 @@ import { wordCountsHash } from '../bpe/replay-categories.js';
 import { trainBpe } from '../bpe/train.js';
 import { estimateMixture } from '../solve/estimate-mixture.js';
 import { bootstrapMixture } from '../bootstrap/bootstrap.js';
+import { unconstrainedSteps } from '../solve/estimator.js';
 import { trainOnFile } from './train-tokenizer.js';
 import { buildMixture } from './mixture.js';
 import { createRng, deriveSeed, sampleWithoutReplacement } from './random.js';
@@ -53,6 +54,9 @@ export interface TrialSettings {
   /** Bootstrap replicates for tokmix's intervals (absent: none), at level `ci`. */
   bootstrap?: number;
   ci?: number;
+  /** tokmix's estimator (absent: the paper's LP) and, when sampled, the merges it constrains. */
+  estimator?: 'sampled';
+  sampledSteps?: number;
 }
 
 export interface TrialContext {
@@ -180,6 +184,8 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     const spec = { alphabet: settings.text.alphabet, mergeList };
     const estimated = await estimateMixture(counts, spec, steps, {
       backend: settings.backend,
+      estimator: settings.estimator,
+      sampledSteps: settings.sampledSteps,
       uncertainty: false,
       cache,
       exportRows: settings.bootstrap !== undefined,
@@ -194,7 +200,15 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
         spec,
         steps,
         { ...estimated.estimate, rows: estimated.estimate.rows ?? [] },
-        { replicates: settings.bootstrap, level: settings.ci, seed, jobs: 1, backend: settings.backend },
+        {
+          replicates: settings.bootstrap,
+          level: settings.ci,
+          seed,
+          jobs: 1,
+          backend: settings.backend,
+          // The replicates constrain the point estimate's steps (all, or the sampled ones).
+          excludedSteps: unconstrainedSteps(steps, 0, undefined, settings),
+        },
       );
       intervals = { level: b.level, byteShareCI: b.byteShareCI, seconds: b.seconds };
     }

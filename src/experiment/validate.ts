@@ -19,6 +19,7 @@ import { resolveCategories } from '../corpus/resolve.js';
 import { hostTag } from '../common/fs-checks.js';
 import { inShard, type Shard } from '../common/shard.js';
 import { meanAndSd, normalizeShares } from './metrics.js';
+import { checkEstimatorOptions, DEFAULT_SAMPLED_STEPS, type EstimatorOptions } from '../solve/estimator.js';
 import {
   runTrial,
   TRIAL_METHODS,
@@ -28,7 +29,8 @@ import {
 } from './trial.js';
 import type { TrialWorkerData, TrialWorkerMessage } from './trial-worker.js';
 
-export interface ValidateOptions {
+/** `estimator` / `sampledSteps`: tokmix's estimator in every trial (default the paper's LP). */
+export interface ValidateOptions extends EstimatorOptions {
   /** Built-in set name, folder or manifest. */
   set: string;
   ns: number[];
@@ -92,6 +94,7 @@ export function checkValidateOptions(options: ValidateOptions, setSize: number):
   if (options.ci !== undefined && options.bootstrap === undefined) {
     throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
   }
+  checkEstimatorOptions(options);
   positive(options.trials, '--trials');
   positive(options.merges, '--merges');
   positive(options.totalBytes, '--total-bytes');
@@ -297,6 +300,10 @@ export async function runValidation(
         methods,
         // Only with --bootstrap, so the cache keys of trials without intervals stay as they were.
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
+        // Likewise only for the sampled estimator: the paper's trials keep their cache keys.
+        ...(options.estimator === 'sampled'
+          ? { estimator: 'sampled', sampledSteps: options.sampledSteps ?? DEFAULT_SAMPLED_STEPS }
+          : {}),
       });
     }
   }
@@ -376,6 +383,10 @@ export async function runValidation(
       omit: options.omit,
       preTokenizer: options.textLabel ?? options.text.preTokenizer,
       backend: options.backend,
+      estimator: options.estimator ?? 'paper',
+      ...(options.estimator === 'sampled'
+        ? { sampledSteps: options.sampledSteps ?? DEFAULT_SAMPLED_STEPS }
+        : {}),
       methods,
       categoriesInSet: categories.length,
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),

@@ -458,7 +458,8 @@ export class LazyMixtureLp {
   }
 
   /**
-   * Warm start: adds the rows of another LP's heldRows whose step is constrained here and whose
+   * Warm start: adds the rows of another LP's heldRows whose step is constrained here (not
+   * excluded) and whose
    * pair and merge occur here. Rows only restrict; the search still certifies the optimum.
    */
   seedRows(rows: readonly WarmRow[]): number {
@@ -466,6 +467,7 @@ export class LazyMixtureLp {
     const wanted = new Map<number, number[]>();
     for (const { step, left, right } of rows) {
       if (step < this.firstStep || step >= this.steps || this.universe.mergeGlobal[step] < 0) continue;
+      if (this.settings.excludedSteps?.[step] === 1) continue;
       const key = left * vocabSize + right;
       const steps = wanted.get(key);
       if (steps) steps.push(step);

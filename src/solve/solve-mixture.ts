@@ -16,8 +16,14 @@ import { exploreOptimalFace } from './optimal-face.js';
 import { DEFAULT_TUNING, searchConstraints } from './constraint-search.js';
 import type { SearchResult, SolveMixtureTuning, StopReason } from './constraint-search.js';
 import { solveAlphaCuts, type AlphaCutsResult } from './alpha-cuts.js';
+import { checkEstimatorOptions, unconstrainedSteps, type EstimatorOptions } from './estimator.js';
 
-export interface SolveMixtureOptions {
+/**
+ * `estimator` 'sampled' constrains only `sampledSteps` attacked merges (estimator.ts says which);
+ * the others are applied and treated exactly as excludedSteps (no v_t column, no rows, no slack in
+ * the bounds, not among the unexplained merges).
+ */
+export interface SolveMixtureOptions extends EstimatorOptions {
   /** The tokenizer's merge list (at least as long as the transcripts), for naming merges. */
   mergeList: readonly Merge[];
   /**
@@ -124,6 +130,7 @@ export function validate(transcripts: Transcript[], options: SolveMixtureOptions
     );
   }
   checkGap(options.gap);
+  checkEstimatorOptions(options);
   if (options.mergeList.length < steps) {
     throw new Error(`merge list has ${options.mergeList.length} merges, transcripts ${steps} steps`);
   }
@@ -172,13 +179,21 @@ export async function solveMixture(
   const started = performance.now();
   const deadline =
     options.timeLimitSeconds !== undefined ? started + options.timeLimitSeconds * 1000 : Infinity;
+  // Unsampled steps join the excluded ones: applied, never constrained.
+  const excluded = unconstrainedSteps(
+    transcripts[0].steps,
+    options.firstStep ?? 0,
+    options.excludedSteps,
+    options,
+  );
+  const sampled = excluded !== options.excludedSteps;
   const backend = await createBackend(options.backend ?? 'highs');
   try {
     const lp = new LazyMixtureLp(transcripts, buildPairUniverse(transcripts), {
       competitorBatch: settings.competitorBatch,
       tolerance: options.tolerance ?? 1e-6,
       firstStep: options.firstStep,
-      excludedSteps: options.excludedSteps,
+      excludedSteps: excluded,
     });
 
     if (settings.method === 'alpha-cuts') {
@@ -191,7 +206,7 @@ export async function solveMixture(
       });
       const estimate = alphaCutsEstimate(lp, cuts, transcripts, options, backend.name);
       estimate.sweepSeconds = (performance.now() - started) / 1000 - estimate.lpSeconds;
-      noteAbsent(estimate, lp, options.excludedSteps);
+      noteAbsent(estimate, lp, excluded, sampled);
       return estimate;
     }
 
@@ -270,7 +285,7 @@ export async function solveMixture(
       estimate.sweepSeconds += face.sweepSeconds;
       estimate.peakMemoryBytes = process.resourceUsage().maxRSS * 1024;
     }
-    noteAbsent(estimate, lp, options.excludedSteps);
+    noteAbsent(estimate, lp, excluded, sampled);
     return estimate;
   } finally {
     backend.dispose();
@@ -278,11 +293,17 @@ export async function solveMixture(
 }
 
 /** Adds to the estimate's note how many attacked merges occur in no sample. */
-function noteAbsent(estimate: MixtureEstimate, lp: LazyMixtureLp, excluded: Uint8Array | undefined): void {
+function noteAbsent(
+  estimate: MixtureEstimate,
+  lp: LazyMixtureLp,
+  excluded: Uint8Array | undefined,
+  sampled: boolean,
+): void {
   const absent = countAbsent(lp, excluded);
   if (absent === 0) return;
   const attacked = lp.steps - lp.firstStep - countExcluded(lp, excluded);
-  const note = `${absent} of ${attacked} merges occur in no category's sample and constrain nothing`;
+  const merges = sampled ? 'sampled merges' : 'merges';
+  const note = `${absent} of ${attacked} ${merges} occur in no category's sample and constrain nothing`;
   estimate.uncertainty = estimate.uncertainty
     ? { ...estimate.uncertainty, note: `${estimate.uncertainty.note}; ${note}` }
     : { unique: true, note };

@@ -25,8 +25,9 @@ export function randomProblem(seed: number, n: number, merges: number, exact = f
 /**
  * The paper's LP with all its rows: for every step t >= firstStep and every pair p present at t,
  * sum_i alpha_i w_i (c_merge,i - c_p,i) + v_t + v_p >= 0, in the same scaled units as LazyMixtureLp.
+ * Steps with unconstrained[t] = 1 get no rows (their merges still shape later steps' counts).
  */
-export function fullLp(transcripts: Transcript[], firstStep: number) {
+export function fullLp(transcripts: Transcript[], firstStep: number, unconstrained?: Uint8Array) {
   const universe = buildPairUniverse(transcripts);
   const n = transcripts.length;
   const totals = transcripts.map((t) => t.totals.pairs).sort((a, b) => a - b);
@@ -39,7 +40,7 @@ export function fullLp(transcripts: Transcript[], firstStep: number) {
   const vpCol = new Map<number, number>();
   for (let t = firstStep; t < universe.steps; t++) {
     const m = universe.mergeGlobal[t];
-    if (m < 0) continue;
+    if (m < 0 || unconstrained?.[t] === 1) continue;
     const counts = new Map<number, Float64Array>();
     transcripts.forEach((tr, i) => {
       countsAtStep(tr, t).forEach((c, l) => {
@@ -65,8 +66,8 @@ export function fullLp(transcripts: Transcript[], firstStep: number) {
  * The full LP's optimum (scaled back), and `at(alpha)`: its optimum with the shares fixed at alpha.
  * Counts are normalized as solveMixture's default does: by the pair totals at firstStep.
  */
-export async function fullOptimum(transcripts: Transcript[], firstStep: number) {
-  const { model, scale } = fullLp(withPairTotalsAt(transcripts, firstStep), firstStep);
+export async function fullOptimum(transcripts: Transcript[], firstStep: number, unconstrained?: Uint8Array) {
+  const { model, scale } = fullLp(withPairTotalsAt(transcripts, firstStep), firstStep, unconstrained);
   const n = transcripts.length;
   const solveAt = async (alpha?: number[]) => {
     for (let i = 0; i < n; i++) model.setColBounds(i, alpha ? alpha[i] : 0, alpha ? alpha[i] : 1);
