@@ -16,6 +16,7 @@ import { exploreOptimalFace } from './optimal-face.js';
 import { DEFAULT_TUNING, searchConstraints } from './constraint-search.js';
 import type { SearchResult, SolveMixtureTuning, StopReason } from './constraint-search.js';
 import { solveAlphaCuts, type AlphaCutsResult } from './alpha-cuts.js';
+import { SolveCheckpoints, type CheckpointOptions } from './resume.js';
 
 export interface SolveMixtureOptions {
   /** The tokenizer's merge list (at least as long as the transcripts), for naming merges. */
@@ -76,6 +77,11 @@ export interface SolveMixtureOptions {
   maxNonzeros?: number;
   /** Aborting (e.g. on Ctrl-C) stops the solve with its best point so far and its gap. */
   signal?: AbortSignal;
+  /**
+   * Checkpoints in a folder (resume.ts): resume from this problem's, write one every minute and
+   * when the solve ends uncertified, remove it once certified. The lazy-lp method only.
+   */
+  checkpoint?: CheckpointOptions;
 }
 
 /**
@@ -166,8 +172,13 @@ export async function solveMixture(
     options.normalizeAt !== 'step-0'
       ? withPairTotalsAt(replayed, options.firstStep ?? 0, options.names)
       : replayed;
-  // A warm start begins at its rows' optimum, not at uniform shares: no anchor.
-  const settings = { ...DEFAULT_TUNING, ...(options.warmStart ? { anchorWeight: 0 } : {}), ...tuning };
+  const checkpoints =
+    options.checkpoint && (tuning.method ?? DEFAULT_TUNING.method) === 'lazy-lp'
+      ? new SolveCheckpoints(replayed, options, options.checkpoint)
+      : undefined;
+  // A warm start or a resumed solve begins at its rows' optimum, not at uniform shares: no anchor.
+  const warm = options.warmStart !== undefined || checkpoints?.resuming === true;
+  const settings = { ...DEFAULT_TUNING, ...(warm ? { anchorWeight: 0 } : {}), ...tuning };
   const onProgress = options.onProgress ?? noProgress;
   const started = performance.now();
   const deadline =
@@ -195,9 +206,9 @@ export async function solveMixture(
       return estimate;
     }
 
-    if (options.warmStart && lp.seedRows(options.warmStart) > 0) {
-      lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
-    }
+    const seeded = options.warmStart ? lp.seedRows(options.warmStart) : 0;
+    const resumed = checkpoints?.resume(lp);
+    if (seeded > 0 || resumed) lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
     // 2. The constraint search (stopped early, lp holds the best point it found).
     const search = await searchConstraints(lp, backend, {
       tuning: settings,
@@ -206,7 +217,23 @@ export async function solveMixture(
       gap: options.gap,
       maxNonzeros: options.maxNonzeros ?? LP_MAX_NONZEROS,
       signal: options.signal,
+      resumed,
+      ...(checkpoints
+        ? {
+            onCheckpoint: (state) => checkpoints.save(lp, state),
+            checkpointSeconds: checkpoints.everySeconds,
+          }
+        : {}),
     });
+    if (search.certified) checkpoints?.remove();
+    else
+      checkpoints?.save(lp, {
+        lower: search.lower,
+        upper: search.upper,
+        gap: search.gap,
+        alpha: lp.alpha,
+        vp: lp.vp,
+      });
     const elapsed = (performance.now() - started) / 1000;
 
     // 3. The answer: the certified optimum, or the best point found and its gap.
@@ -239,6 +266,8 @@ export async function solveMixture(
       peakRows: search.peakRows,
       peakNonzeros: search.peakNonzeros,
       peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
+      ...(checkpoints?.resumed ? { resumed: checkpoints.resumed } : {}),
+      ...(checkpoints?.written ? { checkpoint: checkpoints.written } : {}),
     };
     if (!search.certified) {
       // The optimal face is only defined at a certified optimum.
