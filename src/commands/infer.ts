@@ -116,6 +116,15 @@ export default class Infer extends BaseCommand {
       description:
         'stop the solve once its shares are within this relative gap of the optimum, e.g. 0.01 (default: solve to a certified optimum)',
     }),
+    resume: Flags.string({
+      description:
+        "resume the solve from this checkpoint file (e.g. copied from another machine's cache); by default a solve resumes from its problem's checkpoint in the cache",
+      exclusive: ['no-resume'],
+    }),
+    'no-resume': Flags.boolean({
+      description: "start the solve over, ignoring the problem's checkpoint in the cache",
+      default: false,
+    }),
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     bootstrap: Flags.string({
       description:
@@ -174,6 +183,11 @@ export default class Infer extends BaseCommand {
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
       gap: flags.gap === undefined ? undefined : parseGap(flags.gap),
       signal: interrupt.signal,
+      resume: flags.resume !== undefined ? { file: flags.resume } : flags['no-resume'] ? 'fresh' : 'auto',
+      onResume: (r) =>
+        process.stderr.write(
+          `tokmix: note: resuming from checkpoint ${r.file}: ${r.rows} rows, previous gap ${(100 * r.previousGap).toPrecision(3)}% (--no-resume starts over)\n`,
+        ),
     };
     const plan = await planInfer(args.tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
@@ -306,6 +320,16 @@ function summary(result: InferResult, out: string): string {
   if (s.certified === false) {
     lines.push(
       `not certified (${s.stopped ?? 'stopped'}): objective ${s.objective.toExponential(3)}, lower bound ${(s.lowerBound ?? 0).toExponential(3)}, gap ${(100 * (s.gap ?? 1)).toPrecision(3)}%`,
+    );
+  }
+  if (s.resumed) {
+    lines.push(
+      `resumed from a checkpoint of ${s.resumed.rows} rows (previous gap ${(100 * s.resumed.previousGap).toPrecision(3)}%)`,
+    );
+  }
+  if (s.checkpoint) {
+    lines.push(
+      `checkpoint: ${s.checkpoint} (${((s.checkpointBytes ?? 0) / 1e6).toFixed(2)} MB); the same command resumes from it (--no-resume starts over)`,
     );
   }
   if (s.note) lines.push(`note: ${s.note}`);
