@@ -19,6 +19,7 @@ import { INFER_FILE_NAMES, resultFiles } from '../report/result-files.js';
 import { UserError } from '../common/errors.js';
 import { Deadline } from '../common/deadline.js';
 import { formatTable } from '../cli/table.js';
+import { formatAmount } from '../cli/progress-display.js';
 import { parseByteSize } from '../cli/byte-size.js';
 import {
   DEFAULT_BYTES_PER_CATEGORY,
@@ -329,7 +330,7 @@ function summary(result: InferResult, out: string): string {
   }
   if (s.checkpoint) {
     lines.push(
-      `checkpoint: ${s.checkpoint} (${((s.checkpointBytes ?? 0) / 1e6).toFixed(2)} MB); the same command resumes from it (--no-resume starts over)`,
+      `checkpoint: ${s.checkpoint} (${formatAmount(s.checkpointBytes ?? 0, 'bytes')}); the same command resumes from it (--no-resume starts over)`,
     );
   }
   if (s.note) lines.push(`note: ${s.note}`);
