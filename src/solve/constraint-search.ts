@@ -392,8 +392,12 @@ class ConstraintSearch {
   /** Whether a bound sweep is due: --gap or the progress display, within ~10% of the time. */
   private boundDue(): boolean {
     const now = performance.now();
-    // Asked for a gap, the first bound comes after the first round; otherwise after a few seconds.
-    if (this.settings.gap === undefined && now - this.started < BOUND_FIRST_SECONDS * 1000) return false;
+    // Asked for a gap, or under a time limit, the first bound comes after the first round: the
+    // time kept for the last bound is then that of a real sweep, not extrapolated from the first
+    // steps (their pace, re-solves included, foretold 150 s sweeps at T = 30,000 and stopped a
+    // 75 s run after 4 s). Otherwise the first bound comes after a few seconds.
+    const early = this.settings.gap !== undefined || this.settings.deadline !== Infinity;
+    if (!early && now - this.started < BOUND_FIRST_SECONDS * 1000) return false;
     return now - this.lastBoundEnd >= this.settings.tuning.boundInterval * this.lastBoundSeconds * 1000;
   }
 
