@@ -9,6 +9,7 @@ import { solveMixture } from '../../src/solve/index.js';
 import {
   CHECKPOINT_MAX_BYTES,
   CHECKPOINT_VERSION,
+  checkpointPath,
   decodeCheckpoint,
   encodeCheckpoint,
   problemFingerprint,
@@ -201,4 +202,26 @@ test('a checkpoint of another problem, or a corrupt, truncated, hostile or huge 
   const solved = await solveMixture(transcripts, { ...quiet, checkpoint: { dir } });
   assert.equal(solved.resumed, undefined);
   assert.equal(solved.certified, true);
+});
+
+test('a running solve writes its checkpoint as it goes (a killed run leaves one); the certified end removes it', async (t) => {
+  const dir = tempFolder(t, 'ckpt');
+  const file = checkpointPath(dir, problemFingerprint(transcripts, {}));
+  const seen: boolean[] = [];
+  const estimate = await solveMixture(
+    transcripts,
+    {
+      ...quiet,
+      // A time limit makes the first bound follow the first round; everySeconds 0: after every round.
+      timeLimitSeconds: 600,
+      checkpoint: { dir, everySeconds: 0 },
+      onProgress: (event) => {
+        if (event.stage === 'solve') seen.push(existsSync(file));
+      },
+    },
+    { maxAdd: 3, boundInterval: 0 },
+  );
+  assert.equal(estimate.certified, true);
+  assert.ok(seen.includes(true), 'no checkpoint was written while the solve ran');
+  assert.equal(existsSync(file), false);
 });
