@@ -208,7 +208,13 @@ export async function solveMixture(
 
     const seeded = options.warmStart ? lp.seedRows(options.warmStart) : 0;
     const resumed = checkpoints?.resume(lp);
-    if (seeded > 0 || resumed) lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
+    if (resumed) {
+      // Out of time here, the search stops at once and reports the checkpoint's point.
+      const left = deadline === Infinity ? undefined : Math.max(0.01, (deadline - performance.now()) / 1000);
+      const solution = backend.solve(lp.model, { timeLimitSeconds: left });
+      if (solution.status === 'optimal') lp.adopt(solution.x);
+      else if (solution.status !== 'time-limit') lp.solve(backend, undefined, 'the mixture LP'); // throws
+    } else if (seeded > 0) lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
     // 2. The constraint search (stopped early, lp holds the best point it found).
     const search = await searchConstraints(lp, backend, {
       tuning: settings,
