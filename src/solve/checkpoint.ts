@@ -16,8 +16,13 @@ import type { WarmRow } from './lazy-lp.js';
 /** Bumped whenever the layout below changes; other versions are refused, never guessed at. */
 export const CHECKPOINT_VERSION = 1;
 const MAGIC = Buffer.from('TOKMIXCK');
-/** No checkpoint comes near this (a million rows take ~8 MB); larger files are refused unread. */
-export const CHECKPOINT_MAX_BYTES = 64 << 20;
+/** No checkpoint comes near this (a million rows take ~6 MB); larger files are refused unread. */
+export const CHECKPOINT_MAX_BYTES = 32 << 20;
+/**
+ * Rows a checkpoint may hold: the LP's default size cap (3M nonzeros, >= 2 a row) keeps it below
+ * 1.5M; the bound keeps a hostile file's rows (objects, ~50 bytes each) under ~200 MB.
+ */
+export const CHECKPOINT_MAX_ROWS = 4_000_000;
 const MAX_HEADER_BYTES = 1 << 16;
 /** Where the cache keeps checkpoints, one file per problem. */
 export const CHECKPOINT_FOLDER = 'checkpoint';
@@ -138,7 +143,10 @@ class Writer {
  * pair-slack symbols, and rows sorted by step as (step delta, left, right). ~4-6 bytes a row.
  */
 export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
-  const rows = [...checkpoint.rows].sort((a, b) => a.step - b.step || a.left - b.left || a.right - b.right);
+  // Past the reader's bound only the first rows are kept: they are a warm start, not the answer.
+  const rows = checkpoint.rows
+    .slice(0, CHECKPOINT_MAX_ROWS)
+    .sort((a, b) => a.step - b.step || a.left - b.left || a.right - b.right);
   const header = Buffer.from(
     JSON.stringify({
       fingerprint: checkpoint.fingerprint,
@@ -263,7 +271,7 @@ export function decodeCheckpoint(bytes: Buffer, file: string, expect?: Checkpoin
   const steps = count('steps', 0xffffffff);
   const vocabSize = count('vocabSize', 0xffffffff);
   const categories = count('categories', rest / 8);
-  const rowCount = count('rows', rest / 3);
+  const rowCount = count('rows', Math.min(rest / 3, CHECKPOINT_MAX_ROWS));
   const slackCount = count('pairSlacks', rest / 10);
   const lower = bound('lower');
   const upper = bound('upper');
