@@ -2,13 +2,12 @@
 // compact binary file in the cache named by the problem's fingerprint, so the next solve of the same
 // problem resumes from them (or `infer --resume <file>` from a copied one). Format, reading, writing.
 import { createHash } from 'node:crypto';
-import { closeSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Transcript } from '../bpe/types.js';
-import { writeFileAtomic } from '../common/atomic.js';
+import { removeOwnFile, writeFileAtomic } from '../common/atomic.js';
 import { decodeEntry, encodeEntry } from '../common/cache.js';
 import { UserError } from '../common/errors.js';
-import { openForReading, statInputFile } from '../common/fs-checks.js';
+import { readFileAtMost } from '../common/fs-checks.js';
 import { stableStringify } from '../common/hash.js';
 import { toolVersion } from '../common/version.js';
 import type { WarmRow } from './lazy-lp.js';
@@ -318,29 +317,13 @@ export function decodeCheckpoint(bytes: Buffer, file: string, expect?: Checkpoin
 
 /** Reads a checkpoint file, at most CHECKPOINT_MAX_BYTES of it; every failure is one UserError. */
 export function readCheckpointFile(file: string, expect?: CheckpointExpectation): Checkpoint {
-  const size = statInputFile(file).size;
-  if (size > CHECKPOINT_MAX_BYTES) {
-    throw new UserError(
+  const bytes = readFileAtMost(
+    file,
+    CHECKPOINT_MAX_BYTES,
+    (size) =>
       `${file}: ${size} bytes, more than any tokmix checkpoint (at most ${CHECKPOINT_MAX_BYTES}); ${FIX}`,
-      file,
-    );
-  }
-  const fd = openForReading(file);
-  // Read one byte past the cap: a file that grew since the stat is caught, never read whole.
-  const buffer = Buffer.alloc(Math.min(size + 1, CHECKPOINT_MAX_BYTES + 1));
-  let length = 0;
-  try {
-    for (
-      let got;
-      length < buffer.length && (got = readSync(fd, buffer, length, buffer.length - length, null)) > 0;
-    )
-      length += got;
-  } finally {
-    closeSync(fd);
-  }
-  if (length > CHECKPOINT_MAX_BYTES)
-    throw new UserError(`${file}: grew past ${CHECKPOINT_MAX_BYTES} bytes while read; ${FIX}`, file);
-  return decodeCheckpoint(buffer.subarray(0, length), file, expect);
+  );
+  return decodeCheckpoint(bytes, file, expect);
 }
 
 /** The cache's checkpoint file for a problem. */
@@ -357,5 +340,5 @@ export function writeCheckpointFile(path: string, checkpoint: Checkpoint): numbe
 
 /** Removes a checkpoint this solve's problem owns in the cache (a certified solve needs it no more). */
 export function removeCheckpointFile(path: string): void {
-  rmSync(path, { force: true });
+  removeOwnFile(path);
 }

@@ -1,7 +1,6 @@
 // One solve's checkpoints (checkpoint.ts holds the file format): find the problem's checkpoint
 // or read the one asked for, seed the lazy LP from it with its lower bound and best point, write
 // a new one every minute and when the solve ends uncertified, remove it once the solve certifies.
-import { existsSync } from 'node:fs';
 import type { Transcript } from '../bpe/types.js';
 import { isUserError } from '../common/errors.js';
 import type { LazyMixtureLp } from './lazy-lp.js';
@@ -69,12 +68,13 @@ export class SolveCheckpoints {
     if (typeof resume === 'object') {
       this.loaded = readCheckpointFile(resume.file, expect);
       this.loadedFrom = resume.file;
-    } else if (resume === 'auto' && existsSync(this.file)) {
+    } else if (resume === 'auto') {
       try {
         this.loaded = readCheckpointFile(this.file, expect);
         this.loadedFrom = this.file;
       } catch (error) {
-        // A damaged checkpoint in the cache is rebuilt like any cache entry: the solve starts over.
+        // None, or a damaged one, in the cache: the solve starts over (and rewrites it), as the
+        // cache rebuilds a damaged entry.
         if (!isUserError(error)) throw error;
       }
     }
