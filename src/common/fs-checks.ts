@@ -1,6 +1,6 @@
 // Checks on user-given paths, made before any long work: what a path is (a dangling link, a link
 // loop or a FIFO/socket/device named as such, never opened), where it really lies, and whether a
-// folder can be written there.
+// folder can be written there; and reading a user-given file of bounded size.
 import {
   openSync,
   closeSync,
