@@ -277,7 +277,9 @@ export async function solveMixture(
     };
     if (!search.certified) {
       // The optimal face is only defined at a certified optimum.
-      estimate.uncertainty = { unique: false, note: stopNote(search) };
+      const written = checkpoints?.written;
+      const unsaved = written && 'error' in written ? `; no checkpoint written (${written.error})` : '';
+      estimate.uncertainty = { unique: false, note: stopNote(search) + unsaved };
     }
 
     // 4. Uniqueness: the optimal face's extent, and its centre in place of an arbitrary vertex.

@@ -225,3 +225,18 @@ test('a running solve writes its checkpoint as it goes (a killed run leaves one)
   assert.ok(seen.includes(true), 'no checkpoint was written while the solve ran');
   assert.equal(existsSync(file), false);
 });
+
+test('a checkpoint that cannot be written leaves the answer intact and says so in its note', async (t) => {
+  const dir = tempFolder(t, 'ckpt');
+  const notAFolder = join(dir, 'file');
+  writeFileSync(notAFolder, 'not a folder');
+  const estimate = await solveMixture(
+    transcripts,
+    { ...quiet, maxNonzeros: 120, checkpoint: { dir: join(notAFolder, 'checkpoint') } },
+    { maxAdd: 5 },
+  );
+  assert.equal(estimate.stopped, 'size-cap');
+  assert.ok(estimate.checkpoint && 'error' in estimate.checkpoint);
+  assert.match(estimate.uncertainty?.note ?? '', /no checkpoint written/);
+  assert.equal(readFileSync(notAFolder, 'utf8'), 'not a folder');
+});
