@@ -454,6 +454,8 @@ export class LazyMixtureLp {
     const wanted = new Map<number, number[]>();
     for (const { step, left, right } of rows) {
       if (step < this.firstStep || step >= this.steps || this.universe.mergeGlobal[step] < 0) continue;
+      // An excluded step constrains nothing here: its rows (a hostile checkpoint's) would bias the LP.
+      if (this.settings.excludedSteps?.[step] === 1) continue;
       const key = left * vocabSize + right;
       const steps = wanted.get(key);
       if (steps) steps.push(step);

@@ -19,6 +19,9 @@ import {
 import { encodeEntry, decodeEntry } from '../../src/common/cache.js';
 import { isUserError } from '../../src/common/errors.js';
 import { tempFolder } from '../helpers/temp.js';
+import { LazyMixtureLp } from '../../src/solve/lazy-lp.js';
+import { buildPairUniverse } from '../../src/solve/pair-universe.js';
+import { withSearchedLp } from './helpers.js';
 import { randomProblem } from './full-lp-model.js';
 
 const problem = randomProblem(5, 4, 45);
@@ -239,4 +242,19 @@ test('a checkpoint that cannot be written leaves the answer intact and says so i
   assert.ok(estimate.checkpoint && 'error' in estimate.checkpoint);
   assert.match(estimate.uncertainty?.note ?? '', /no checkpoint written/);
   assert.equal(readFileSync(notAFolder, 'utf8'), 'not a folder');
+});
+
+test('rows at excluded steps are never seeded (a checkpoint cannot constrain what the LP leaves out)', async () => {
+  const rows = await withSearchedLp(transcripts, 'highs', {}, (lp) => lp.heldRows());
+  assert.ok(rows.length > 0);
+  const seed = (excludedSteps?: Uint8Array) =>
+    new LazyMixtureLp(transcripts, buildPairUniverse(transcripts), {
+      competitorBatch: 10,
+      tolerance: 1e-6,
+      excludedSteps,
+    }).seedRows(rows);
+  assert.equal(seed(), rows.length);
+  const excluded = new Uint8Array(45);
+  for (const row of rows) excluded[row.step] = 1;
+  assert.equal(seed(excluded), 0);
 });
