@@ -1,6 +1,7 @@
 // The whole `tokmix infer` run as library calls: planInfer checks the options once, loads the
 // tokenizer and resolves the categories (everything the command checks before long work); runInfer
 // counts the samples and hands them to the pipeline core (estimateMixture); inferMixture does both.
+import { join } from 'node:path';
 import { Cache, defaultCacheDir } from './common/cache.js';
 import { UserError } from './common/errors.js';
 import { toolVersion } from './common/version.js';
@@ -28,6 +29,8 @@ import {
   unconstrainedSteps,
   type EstimatorOptions,
 } from './solve/estimator.js';
+import { CHECKPOINT_FOLDER, readCheckpointFile } from './solve/checkpoint.js';
+import type { CheckpointOptions, ResumedFrom } from './solve/resume.js';
 import { checkSolverInstalled, isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
@@ -90,6 +93,13 @@ export interface InferOptions extends EstimatorOptions {
   gap?: number;
   /** Aborting stops the solve with its best shares so far and their gap (Ctrl-C). */
   signal?: AbortSignal;
+  /**
+   * The solve's checkpoint (in the cache's checkpoint/ folder): 'auto' (default) resumes from this
+   * problem's, 'fresh' starts over (--no-resume), { file } resumes from that file (--resume).
+   */
+  resume?: CheckpointOptions['resume'];
+  /** Told when the solve resumes from a checkpoint. */
+  onResume?: (resumed: ResumedFrom) => void;
 }
 
 /** Checks the options a user types, before any long work. */
@@ -117,6 +127,8 @@ function validateInferOptions(options: InferOptions): void {
     );
   }
   if (options.solver !== undefined) checkSolverInstalled(options.solver);
+  // A file that is no checkpoint at all is refused now; whether it is this problem's, after replay.
+  if (typeof options.resume === 'object') readCheckpointFile(options.resume.file);
 }
 
 /** An inference checked and prepared: what the command shows or checks before the long work. */
@@ -223,6 +235,11 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     signal: options.signal,
     estimator: options.estimator,
     sampledSteps: options.sampledSteps,
+    checkpoint: {
+      dir: join(plan.cacheDir, CHECKPOINT_FOLDER),
+      resume: options.resume,
+      onResume: options.onResume,
+    },
   });
   const { transcripts, estimate } = mixture;
   let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
@@ -326,6 +343,12 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       gap: estimate.gap,
       lowerBound: estimate.lowerBound,
       ...(estimate.stopped ? { stopped: estimate.stopped } : {}),
+      ...(estimate.resumed
+        ? { resumed: { rows: estimate.resumed.rows, previousGap: estimate.resumed.previousGap } }
+        : {}),
+      ...(estimate.checkpoint && 'file' in estimate.checkpoint
+        ? { checkpoint: estimate.checkpoint.file, checkpointBytes: estimate.checkpoint.bytes }
+        : {}),
       peakRows: estimate.peakRows,
       peakNonzeros: estimate.peakNonzeros,
       peakMemoryBytes: estimate.peakMemoryBytes,
@@ -350,6 +373,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       ...(options.estimator === 'sampled'
         ? { sampledSteps: options.sampledSteps ?? DEFAULT_SAMPLED_STEPS }
         : {}),
+      resume: typeof options.resume === 'object' ? options.resume.file : (options.resume ?? 'auto'),
       pretokenizer: options.pretokenizer ?? null,
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: intervals!.level } : {}),
       notes: [

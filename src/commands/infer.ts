@@ -19,6 +19,7 @@ import { INFER_FILE_NAMES, resultFiles } from '../report/result-files.js';
 import { UserError } from '../common/errors.js';
 import { Deadline } from '../common/deadline.js';
 import { formatTable } from '../cli/table.js';
+import { formatAmount } from '../cli/progress-display.js';
 import { parseByteSize } from '../cli/byte-size.js';
 import {
   DEFAULT_BYTES_PER_CATEGORY,
@@ -118,6 +119,15 @@ export default class Infer extends BaseCommand {
         'stop the solve once its shares are within this relative gap of the optimum, e.g. 0.01 (default: solve to a certified optimum)',
     }),
     ...estimatorFlags,
+    resume: Flags.string({
+      description:
+        "resume the solve from this checkpoint file (e.g. copied from another machine's cache); by default a solve resumes from its problem's checkpoint in the cache",
+      exclusive: ['no-resume'],
+    }),
+    'no-resume': Flags.boolean({
+      description: "start the solve over, ignoring the problem's checkpoint in the cache",
+      default: false,
+    }),
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     bootstrap: Flags.string({
       description:
@@ -177,6 +187,11 @@ export default class Infer extends BaseCommand {
       gap: flags.gap === undefined ? undefined : parseGap(flags.gap),
       ...estimatorOptions(flags),
       signal: interrupt.signal,
+      resume: flags.resume !== undefined ? { file: flags.resume } : flags['no-resume'] ? 'fresh' : 'auto',
+      onResume: (r) =>
+        process.stderr.write(
+          `tokmix: note: resuming from checkpoint ${r.file}: ${r.rows} rows, previous gap ${(100 * r.previousGap).toPrecision(3)}% (--no-resume starts over)\n`,
+        ),
     };
     const plan = await planInfer(args.tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
@@ -314,6 +329,16 @@ function summary(result: InferResult, out: string): string {
   if (s.certified === false) {
     lines.push(
       `not certified (${s.stopped ?? 'stopped'}): objective ${s.objective.toExponential(3)}, lower bound ${(s.lowerBound ?? 0).toExponential(3)}, gap ${(100 * (s.gap ?? 1)).toPrecision(3)}%`,
+    );
+  }
+  if (s.resumed) {
+    lines.push(
+      `resumed from a checkpoint of ${s.resumed.rows} rows (previous gap ${(100 * s.resumed.previousGap).toPrecision(3)}%)`,
+    );
+  }
+  if (s.checkpoint) {
+    lines.push(
+      `checkpoint: ${s.checkpoint} (${formatAmount(s.checkpointBytes ?? 0, 'bytes')}); the same command resumes from it (--no-resume starts over)`,
     );
   }
   if (s.note) lines.push(`note: ${s.note}`);

@@ -17,6 +17,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** Removes a file tokmix itself wrote (a cache entry, a checkpoint); an absent file is fine. */
+export function removeOwnFile(path: string): void {
+  rmSync(path, { force: true });
+}
+
 /**
  * Writes a run's files into an output folder without touching anything else there. The new files
  * are written to a temporary folder of this run first (beside `dir` when it does not exist yet,

@@ -1,8 +1,10 @@
 // Checks on user-given paths, made before any long work: what a path is (a dangling link, a link
 // loop or a FIFO/socket/device named as such, never opened), where it really lies, and whether a
-// folder can be written there.
+// folder can be written there; and reading a user-given file of bounded size.
 import {
   openSync,
+  closeSync,
+  readSync,
   accessSync,
   constants,
   lstatSync,
@@ -286,4 +288,28 @@ export function openForReading(path: string): number {
   } catch (error) {
     throw describeFsError(error, path);
   }
+}
+
+/**
+ * The bytes of the regular file `path`, refused (UserError from `tooLarge(size)`) when it holds more
+ * than `maxBytes`: its size is checked before reading and at most maxBytes + 1 bytes are ever read,
+ * so a file that grows meanwhile is caught too.
+ */
+export function readFileAtMost(path: string, maxBytes: number, tooLarge: (size: number) => string): Buffer {
+  const size = statInputFile(path).size;
+  if (size > maxBytes) throw new UserError(tooLarge(size), path);
+  const fd = openForReading(path);
+  const buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
+  let length = 0;
+  try {
+    for (let got = 1; got > 0 && length < buffer.length; length += got) {
+      got = readSync(fd, buffer, length, buffer.length - length, null);
+    }
+  } catch (error) {
+    throw describeFsError(error, path);
+  } finally {
+    closeSync(fd);
+  }
+  if (length > maxBytes) throw new UserError(tooLarge(length), path);
+  return buffer.subarray(0, length);
 }

@@ -86,6 +86,11 @@ export interface InferResult {
     gap?: number;
     lowerBound?: number;
     stopped?: 'gap' | 'time-limit' | 'size-cap' | 'interrupted' | 'solver-aborted';
+    /** Set when the solve resumed from a checkpoint: its rows and the gap its solve had reached. */
+    resumed?: { rows: number; previousGap: number };
+    /** An uncertified solve's checkpoint (the next run of the same problem resumes from it) and its size. */
+    checkpoint?: string;
+    checkpointBytes?: number;
     /** The most rows and nonzeros the LP held; the process's peak resident memory. */
     peakRows?: number;
     peakNonzeros?: number;

@@ -115,6 +115,20 @@ export interface SearchSettings {
   maxNonzeros?: number;
   /** Aborting stops the search with its best shares so far (Ctrl-C). */
   signal?: AbortSignal;
+  /** A resumed solve's state (checkpoint.ts): a lower bound of the same full LP and its best point. */
+  resumed?: { lower: number; best?: BestPoint };
+  /** Called after a re-solve at most every checkpointSeconds (default 60) with the bounds and best point. */
+  onCheckpoint?: (state: CheckpointState) => void;
+  checkpointSeconds?: number;
+}
+
+/** What a checkpoint of a running search holds besides the LP's rows (scaled units). */
+export interface CheckpointState {
+  lower: number;
+  upper: number;
+  gap: number;
+  alpha: Float64Array;
+  vp: Float64Array;
 }
 
 /** Why a search ended before a certified optimum. */
@@ -176,7 +190,7 @@ export async function searchConstraints(
 }
 
 /** The best point found so far by a bound sweep: shares, pair slacks, step slacks, objective. */
-interface BestPoint {
+export interface BestPoint {
   alpha: Float64Array;
   vp: Float64Array;
   stepSlack: Float64Array;
@@ -222,6 +236,7 @@ class ConstraintSearch {
   private stopped?: StopReason;
   private detail?: string;
   private lastYield = performance.now();
+  private lastCheckpoint = performance.now();
   /** When the first sweep started (after the setup), for the sweep's pace. */
   private swept = 0;
 
@@ -237,6 +252,10 @@ class ConstraintSearch {
     // batch's size), and the sweep at firstStep.
     if (this.tuning.anchorWeight > 0) lp.anchor(this.tuning.anchorWeight);
     this.pool = new ViolationPool(this.batchSize(), lp.n);
+    if (settings.resumed) {
+      this.lower = settings.resumed.lower;
+      this.best = settings.resumed.best;
+    }
     this.startSweep();
     this.swept = performance.now();
   }
@@ -273,6 +292,7 @@ class ConstraintSearch {
       if (this.seen >= this.tuning.poolFactor * this.pool.capacity || (passEnded && this.seen > 0)) {
         if (!this.addBatchAndResolve()) break;
         if (this.boundDue() && this.measureBound()) break;
+        this.checkpointIfDue();
         await this.yieldNow();
       } else if (passEnded) this.startSweep();
     }
@@ -320,6 +340,21 @@ class ConstraintSearch {
     };
   }
 
+  /** Hands the search's state to onCheckpoint once checkpointSeconds have passed since the last time. */
+  private checkpointIfDue(): void {
+    const { onCheckpoint, checkpointSeconds = 60 } = this.settings;
+    const best = this.best;
+    if (!onCheckpoint || !best || performance.now() - this.lastCheckpoint < checkpointSeconds * 1000) return;
+    onCheckpoint({
+      lower: this.lower,
+      upper: best.upper,
+      gap: gapOf(this.lower, best.upper, this.floor()),
+      alpha: best.alpha,
+      vp: best.vp,
+    });
+    this.lastCheckpoint = performance.now();
+  }
+
   /** Below this objective (scaled), upper and lower bounds count as equal: the sweep's tolerance per step. */
   private floor(): number {
     return this.lp.settings.tolerance * this.span;
@@ -357,8 +392,12 @@ class ConstraintSearch {
   /** Whether a bound sweep is due: --gap or the progress display, within ~10% of the time. */
   private boundDue(): boolean {
     const now = performance.now();
-    // Asked for a gap, the first bound comes after the first round; otherwise after a few seconds.
-    if (this.settings.gap === undefined && now - this.started < BOUND_FIRST_SECONDS * 1000) return false;
+    // Asked for a gap, or under a time limit, the first bound comes after the first round: the
+    // time kept for the last bound is then that of a real sweep, not extrapolated from the first
+    // steps (their pace, re-solves included, foretold 150 s sweeps at T = 30,000 and stopped a
+    // 75 s run after 4 s). Otherwise the first bound comes after a few seconds.
+    const early = this.settings.gap !== undefined || this.settings.deadline !== Infinity;
+    if (!early && now - this.started < BOUND_FIRST_SECONDS * 1000) return false;
     return now - this.lastBoundEnd >= this.settings.tuning.boundInterval * this.lastBoundSeconds * 1000;
   }
 

@@ -467,6 +467,7 @@ export class LazyMixtureLp {
     const wanted = new Map<number, number[]>();
     for (const { step, left, right } of rows) {
       if (step < this.firstStep || step >= this.steps || this.universe.mergeGlobal[step] < 0) continue;
+      // An excluded step constrains nothing here: its rows (a hostile checkpoint's) would bias the LP.
       if (this.settings.excludedSteps?.[step] === 1) continue;
       const key = left * vocabSize + right;
       const steps = wanted.get(key);
@@ -486,6 +487,34 @@ export class LazyMixtureLp {
       }
     }
     return added;
+  }
+
+  /** The positive pair slacks of `vp` (pairs with a slack column), by symbols, for a checkpoint. */
+  pairSlackEntries(vp: Float64Array): { left: number; right: number; value: number }[] {
+    const vocabSize = this.transcripts[0].vocabSize;
+    const entries: { left: number; right: number; value: number }[] = [];
+    for (const g of this.vpPairs) {
+      const symbols = vp[g] > 0 ? this.pairSymbols(g) : -1;
+      if (symbols < 0) continue;
+      const left = Math.floor(symbols / vocabSize);
+      entries.push({ left, right: symbols - left * vocabSize, value: vp[g] });
+    }
+    return entries;
+  }
+
+  /**
+   * Sets the slacks of pairs holding a slack column from a checkpoint's entries, the others to 0
+   * (entries of pairs without a column here are left out: the point stays feasible, its bound looser).
+   */
+  setPairSlacks(entries: readonly { left: number; right: number; value: number }[]): void {
+    const vocabSize = this.transcripts[0].vocabSize;
+    const bySymbols = new Map<number, number>();
+    for (const g of this.vpPairs) bySymbols.set(this.pairSymbols(g), g);
+    for (const g of this.vpPairs) this.vp[g] = 0;
+    for (const { left, right, value } of entries) {
+      const g = bySymbols.get(left * vocabSize + right);
+      if (g !== undefined) this.vp[g] = value;
+    }
   }
 
   /** Adds the pool's constraints (its steps' rows were computed when offered). Returns how many. */

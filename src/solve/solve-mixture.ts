@@ -17,6 +17,7 @@ import { DEFAULT_TUNING, searchConstraints } from './constraint-search.js';
 import type { SearchResult, SolveMixtureTuning, StopReason } from './constraint-search.js';
 import { solveAlphaCuts, type AlphaCutsResult } from './alpha-cuts.js';
 import { checkEstimatorOptions, unconstrainedSteps, type EstimatorOptions } from './estimator.js';
+import { SolveCheckpoints, type CheckpointOptions } from './resume.js';
 
 /**
  * `estimator` 'sampled' constrains only `sampledSteps` attacked merges (estimator.ts says which);
@@ -82,6 +83,11 @@ export interface SolveMixtureOptions extends EstimatorOptions {
   maxNonzeros?: number;
   /** Aborting (e.g. on Ctrl-C) stops the solve with its best point so far and its gap. */
   signal?: AbortSignal;
+  /**
+   * Checkpoints in a folder (resume.ts): resume from this problem's, write one every minute and
+   * when the solve ends uncertified, remove it once certified. The lazy-lp method only.
+   */
+  checkpoint?: CheckpointOptions;
 }
 
 /**
@@ -173,12 +179,6 @@ export async function solveMixture(
     options.normalizeAt !== 'step-0'
       ? withPairTotalsAt(replayed, options.firstStep ?? 0, options.names)
       : replayed;
-  // A warm start begins at its rows' optimum, not at uniform shares: no anchor.
-  const settings = { ...DEFAULT_TUNING, ...(options.warmStart ? { anchorWeight: 0 } : {}), ...tuning };
-  const onProgress = options.onProgress ?? noProgress;
-  const started = performance.now();
-  const deadline =
-    options.timeLimitSeconds !== undefined ? started + options.timeLimitSeconds * 1000 : Infinity;
   // Unsampled steps join the excluded ones: applied, never constrained.
   const excluded = unconstrainedSteps(
     transcripts[0].steps,
@@ -186,6 +186,19 @@ export async function solveMixture(
     options.excludedSteps,
     options,
   );
+  // The checkpoint's fingerprint takes the steps actually constrained, so a sampled solve and the
+  // paper's LP never share one (a lower bound of one is not a bound of the other).
+  const checkpoints =
+    options.checkpoint && (tuning.method ?? DEFAULT_TUNING.method) === 'lazy-lp'
+      ? new SolveCheckpoints(replayed, { ...options, excludedSteps: excluded }, options.checkpoint)
+      : undefined;
+  // A warm start or a resumed solve begins at its rows' optimum, not at uniform shares: no anchor.
+  const warm = options.warmStart !== undefined || checkpoints?.resuming === true;
+  const settings = { ...DEFAULT_TUNING, ...(warm ? { anchorWeight: 0 } : {}), ...tuning };
+  const onProgress = options.onProgress ?? noProgress;
+  const started = performance.now();
+  const deadline =
+    options.timeLimitSeconds !== undefined ? started + options.timeLimitSeconds * 1000 : Infinity;
   const sampled = excluded !== options.excludedSteps;
   const backend = await createBackend(options.backend ?? 'highs');
   try {
@@ -210,9 +223,15 @@ export async function solveMixture(
       return estimate;
     }
 
-    if (options.warmStart && lp.seedRows(options.warmStart) > 0) {
-      lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
-    }
+    const seeded = options.warmStart ? lp.seedRows(options.warmStart) : 0;
+    const resumed = checkpoints?.resume(lp);
+    if (resumed) {
+      // Out of time here, the search stops at once and reports the checkpoint's point.
+      const left = deadline === Infinity ? undefined : Math.max(0.01, (deadline - performance.now()) / 1000);
+      const solution = backend.solve(lp.model, { timeLimitSeconds: left });
+      if (solution.status === 'optimal') lp.adopt(solution.x);
+      else if (solution.status !== 'time-limit') lp.solve(backend, undefined, 'the mixture LP'); // throws
+    } else if (seeded > 0) lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
     // 2. The constraint search (stopped early, lp holds the best point it found).
     const search = await searchConstraints(lp, backend, {
       tuning: settings,
@@ -221,7 +240,23 @@ export async function solveMixture(
       gap: options.gap,
       maxNonzeros: options.maxNonzeros ?? LP_MAX_NONZEROS,
       signal: options.signal,
+      resumed,
+      ...(checkpoints
+        ? {
+            onCheckpoint: (state) => checkpoints.save(lp, state),
+            checkpointSeconds: checkpoints.everySeconds,
+          }
+        : {}),
     });
+    if (search.certified) checkpoints?.remove();
+    else
+      checkpoints?.save(lp, {
+        lower: search.lower,
+        upper: search.upper,
+        gap: search.gap,
+        alpha: lp.alpha,
+        vp: lp.vp,
+      });
     const elapsed = (performance.now() - started) / 1000;
 
     // 3. The answer: the certified optimum, or the best point found and its gap.
@@ -254,10 +289,14 @@ export async function solveMixture(
       peakRows: search.peakRows,
       peakNonzeros: search.peakNonzeros,
       peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
+      ...(checkpoints?.resumed ? { resumed: checkpoints.resumed } : {}),
+      ...(checkpoints?.written ? { checkpoint: checkpoints.written } : {}),
     };
     if (!search.certified) {
       // The optimal face is only defined at a certified optimum.
-      estimate.uncertainty = { unique: false, note: stopNote(search) };
+      const written = checkpoints?.written;
+      const unsaved = written && 'error' in written ? `; no checkpoint written (${written.error})` : '';
+      estimate.uncertainty = { unique: false, note: stopNote(search) + unsaved };
     }
 
     // 4. Uniqueness: the optimal face's extent, and its centre in place of an arbitrary vertex.

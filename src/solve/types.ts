@@ -11,6 +11,7 @@ export interface UnexplainedMerge {
 }
 
 import type { WarmRow } from './lazy-lp.js';
+import type { CheckpointWritten, ResumedFrom } from './resume.js';
 
 export interface MixtureEstimate {
   /** Per category (input order): share of pairs, the LP's variable alpha. */
@@ -41,6 +42,10 @@ export interface MixtureEstimate {
   upperBound: number;
   /** Why the solve stopped before a certificate. */
   stopped?: 'gap' | 'time-limit' | 'size-cap' | 'interrupted' | 'solver-aborted';
+  /** The checkpoint the solve resumed from (SolveMixtureOptions.checkpoint). */
+  resumed?: ResumedFrom;
+  /** Where an uncertified solve left its checkpoint, or why it could not. */
+  checkpoint?: CheckpointWritten;
   /** The most rows and nonzeros the LP held, and the process's peak resident memory. */
   peakRows: number;
   peakNonzeros: number;

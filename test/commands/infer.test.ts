@@ -1,15 +1,25 @@
 // `tokmix infer` end to end through the CLI: a small run on a tokenizer.json file and a category
 // folder, and bad input (unknown tokenizer, bad --merges, unknown solver, existing output, a
-// category without pairs) ending in one line, exit 2 and nothing written.
+// category without pairs, a checkpoint of another problem) ending in one line, exit 2 and nothing
+// written; a solve stopped early resumed from its checkpoint.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
 import { toTokenizerJsonText } from '../../src/tokenizer/formats/hf-json.js';
 import { ALPHABETS, syntheticLanguage } from '../solve/helpers.js';
 import { tokmix as runCli, type CliRun } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
+import type { InferResult } from '../../src/report/result.js';
 
 const work = tempDir('infer-cli');
 const cacheDir = join(work, 'cache');
@@ -355,4 +365,64 @@ test('infer --bootstrap: bad counts and levels, and a category too small to resa
   const run = tokmix('gpt2', '--categories', tiny, '--merges', '20', '--bootstrap', '4', '--out', out);
   assertOneLine(run, /^tokmix: tiny: the category's sample holds 1 block of text, too few to resample/);
   assert.ok(!existsSync(out), 'nothing written');
+});
+
+test('a solve stopped by --gap leaves a checkpoint the next run resumes from; --no-resume and --resume <file>', () => {
+  const cats = categoryFolder('ckpt-cats', {
+    a: textOf(1, ALPHABETS[0]),
+    b: textOf(2, ALPHABETS[1]),
+    c: textOf(3, ALPHABETS[2]),
+  });
+  const common = ['gpt2', '--categories', cats, '--merges', '300', '--allow-unconstrained', '--json'];
+  const run = (name: string, ...args: string[]) => {
+    const result = tokmix(...common, '--out', join(work, name), ...args);
+    assert.equal(result.status, 0, result.stderr);
+    return JSON.parse(result.stdout) as InferResult;
+  };
+  const stopped = run('ckpt-1', '--gap', '0.9');
+  assert.equal(stopped.solver.certified, false);
+  const file = stopped.solver.checkpoint!;
+  assert.ok(existsSync(file), 'an uncertified solve leaves its checkpoint');
+  assert.equal(statSync(file).size, stopped.solver.checkpointBytes);
+  const copy = join(work, 'copied.ckpt');
+  copyFileSync(file, copy);
+
+  // The same problem again: resumed from the cache's checkpoint, certified, the checkpoint removed.
+  const resumed = tokmix(...common, '--out', join(work, 'ckpt-2'));
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, /tokmix: note: resuming from checkpoint .*: \d+ rows, previous gap/);
+  const result = JSON.parse(readFileSync(join(work, 'ckpt-2', 'result.json'), 'utf8')) as InferResult;
+  assert.equal(result.solver.certified, true);
+  assert.ok(result.solver.resumed && result.solver.resumed.rows > 0);
+  assert.ok(Math.abs(result.solver.resumed.previousGap - stopped.solver.gap!) < 1e-12);
+  assert.equal(existsSync(file), false, 'a certified solve removes its checkpoint');
+
+  // --no-resume starts over; --resume <file> takes a copied checkpoint of the same problem.
+  run('ckpt-3', '--gap', '0.9');
+  const fresh = run('ckpt-4', '--no-resume');
+  assert.equal(fresh.solver.resumed, undefined);
+  assert.equal(fresh.solver.certified, true);
+  assert.ok(Math.abs(fresh.solver.objective - result.solver.objective) <= 1e-7 * result.solver.objective);
+  const explicit = run('ckpt-5', '--resume', copy);
+  assert.equal(explicit.solver.resumed?.previousGap, stopped.solver.gap);
+  assert.equal(existsSync(copy), true, 'tokmix never removes a checkpoint it was given');
+
+  // Another problem's checkpoint, a file that is none, a missing one: one line, exit 2, nothing written.
+  const other = categoryFolder('ckpt-other', { a: textOf(1, ALPHABETS[0]), b: textOf(2, ALPHABETS[1]) });
+  const out = join(work, 'ckpt-bad');
+  const bad = (...args: string[]) =>
+    tokmix('gpt2', '--merges', '300', '--allow-unconstrained', '--out', out, ...args);
+  assertOneLine(
+    bad('--categories', other, '--resume', copy),
+    new RegExp(`^tokmix: ${copy}: a checkpoint of another problem .*drop --resume$`),
+  );
+  const garbage = join(work, 'garbage.ckpt');
+  writeFileSync(garbage, '{"rows": [[1, 2, 3]]}');
+  assertOneLine(
+    bad('--categories', cats, '--resume', garbage),
+    /garbage\.ckpt: not a valid tokmix checkpoint/,
+  );
+  assertOneLine(bad('--categories', cats, '--resume', join(work, 'none.ckpt')), /none\.ckpt: no such file/);
+  assertOneLine(bad('--categories', cats, '--resume', copy, '--no-resume'), /--no-resume|--resume/);
+  assert.equal(existsSync(out), false);
 });
