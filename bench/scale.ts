@@ -1,16 +1,19 @@
 // The paper's scale on one machine: solve time, peak memory, rows held and final gap against T and n.
 // Synthetic held-out problems (bench/synthetic.ts: a tokenizer trained on a mixture of n languages,
-// estimated with held-out samples), each (n, T) in its own process so peak memory is its own.
-// Usage: node dist/bench/scale.js [n,n,...] [T,T,...] [--time-limit S] [--gap G]
+// estimated with held-out samples), each (n, T) in its own process so peak memory is its own. An
+// "n" that is a built-in tokenizer's name (e.g. gpt-4o) is that tokenizer on `default` as `infer`
+// builds it (43 categories; no truth, so no MSE; "train s" is then counting and replay).
+// Usage: node dist/bench/scale.js [n|tokenizer,...] [T,T,...] [--time-limit S] [--gap G]
 //   [--estimator paper|sampled|paper,sampled] [--sampled-steps N]
 // Prints a tab-separated row per (n, T, estimator) and, per n and estimator, the solve-time ratio of
 // the largest T to the smallest; with two estimators, each cell runs both back to back.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trainBpe } from '../src/bpe/index.js';
-import { estimateMixture } from '../src/solve/index.js';
+import { estimateMixture, solveMixture } from '../src/solve/index.js';
 import { parseEstimatorFlags, type EstimatorOptions } from '../src/solve/estimator.js';
 import { language } from './synthetic.js';
+import { inferProblem } from './infer-problem.js';
 
 const TOKENS = 60000;
 
@@ -30,7 +33,51 @@ interface Cell {
   peakRows: number;
   peakNonzeros: number;
   peakMB: number;
-  log10Mse: number;
+  /** null (NaN in JSON) for a real tokenizer, which has no truth. */
+  log10Mse: number | null;
+}
+
+async function inferCell(
+  tokenizer: string,
+  T: number,
+  timeLimit: number,
+  gap: number | undefined,
+  estimator: EstimatorOptions,
+): Promise<Cell> {
+  let start = performance.now();
+  const problem = await inferProblem(tokenizer, T, 'default');
+  const trainSeconds = (performance.now() - start) / 1000;
+  start = performance.now();
+  const estimate = await solveMixture(problem.transcripts, {
+    mergeList: problem.mergeList,
+    ...problem.options,
+    uncertainty: false,
+    timeLimitSeconds: timeLimit,
+    gap,
+    ...estimator,
+  });
+  return {
+    n: problem.transcripts.length,
+    T: problem.transcripts[0].steps - (problem.options.firstStep ?? 0),
+    estimator: estimatorName(estimator),
+    trainSeconds,
+    replaySeconds: 0,
+    solveSeconds: (performance.now() - start) / 1000,
+    certified: estimate.certified,
+    stopped: estimate.stopped ?? 'certified',
+    gap: estimate.gap,
+    lower: estimate.lowerBound,
+    upper: estimate.upperBound,
+    rounds: estimate.rounds,
+    peakRows: estimate.peakRows,
+    peakNonzeros: estimate.peakNonzeros,
+    peakMB: Math.round(estimate.peakMemoryBytes / 2 ** 20),
+    log10Mse: NaN,
+  };
+}
+
+function estimatorName(estimator: EstimatorOptions): string {
+  return estimator.estimator === 'sampled' ? `sampled(${estimator.sampledSteps ?? 3000})` : 'paper';
 }
 
 async function cell(
@@ -61,7 +108,7 @@ async function cell(
   return {
     n,
     T: steps,
-    estimator: estimator.estimator === 'sampled' ? `sampled(${estimator.sampledSteps ?? 3000})` : 'paper',
+    estimator: estimatorName(estimator),
     trainSeconds,
     replaySeconds: seconds.replay,
     solveSeconds: seconds.solve,
@@ -93,9 +140,13 @@ const sampledSteps = text('--sampled-steps');
 const estimators = (text('--estimator') ?? 'paper').split(',');
 if (args[0] === '--cell') {
   const options = parseEstimatorFlags(estimators[0], estimators[0] === 'sampled' ? sampledSteps : undefined);
-  console.log(JSON.stringify(await cell(Number(args[1]), Number(args[2]), timeLimit, gap, options)));
+  const what = args[1];
+  const result = /^\d+$/.test(what)
+    ? await cell(Number(what), Number(args[2]), timeLimit, gap, options)
+    : await inferCell(what, Number(args[2]), timeLimit, gap, options);
+  console.log(JSON.stringify(result));
 } else {
-  const ns = (args[0] ?? '10,112').split(',').map(Number);
+  const ns = (args[0] ?? '10,112').split(',');
   const Ts = (args[1] ?? '3000,10000,30000').split(',').map(Number);
   const header =
     'n\tT\testimator\ttrain s\treplay s\tsolve s\tstatus\tgap\tlower\tupper\trounds\tpeak rows\tpeak nonzeros\tpeak MB\tlog10 MSE';
@@ -114,14 +165,7 @@ if (args[0] === '--cell') {
         ];
         const child = spawnSync(
           process.execPath,
-          [
-            '--max-old-space-size=4096',
-            fileURLToPath(import.meta.url),
-            '--cell',
-            String(n),
-            String(T),
-            ...extra,
-          ],
+          ['--max-old-space-size=4096', fileURLToPath(import.meta.url), '--cell', n, String(T), ...extra],
           { encoding: 'utf8', maxBuffer: 1 << 24 },
         );
         const line = child.stdout.trim().split('\n').pop() ?? '';
@@ -147,7 +191,7 @@ if (args[0] === '--cell') {
             c.peakRows,
             c.peakNonzeros,
             c.peakMB,
-            c.log10Mse.toFixed(2),
+            c.log10Mse === null ? '—' : c.log10Mse.toFixed(2),
           ].join('\t'),
         );
       }
