@@ -76,6 +76,12 @@ export interface SolveMixtureOptions {
   maxNonzeros?: number;
   /** Aborting (e.g. on Ctrl-C) stops the solve with its best point so far and its gap. */
   signal?: AbortSignal;
+  /**
+   * Noise-aware rows (the `noise-aware` estimator): each row is loosened by noiseZ Poisson standard
+   * deviations of the counts per category, so a pair that beats a merge by less than the sampling
+   * noise needs no slack. Default 0: the paper's LP exactly. See checkNoiseZ and docs/DESIGN.md.
+   */
+  noiseZ?: number;
 }
 
 /**
@@ -92,6 +98,24 @@ export function checkGap(gap: number | undefined, text: string = String(gap)): v
     throw new UserError(
       `--gap ${text}: expected a fraction between 0 and 1 (e.g. 0.01 stops within 1% of the optimum)`,
       '--gap',
+    );
+  }
+}
+
+/** The estimators: the paper's LP, or its rows loosened by the counts' Poisson noise (noiseZ). */
+export const ESTIMATORS = ['paper', 'noise-aware'] as const;
+export type Estimator = (typeof ESTIMATORS)[number];
+
+/** noiseZ of the noise-aware estimator when none is given (bench/noise.ts, bench/README.md). */
+export const DEFAULT_NOISE_Z = 1;
+
+/** Checks a --noise-z value: a finite number >= 0 (0 gives the paper's LP). */
+export function checkNoiseZ(z: number | undefined, text: string = String(z)): void {
+  if (z === undefined) return;
+  if (!Number.isFinite(z) || z < 0) {
+    throw new UserError(
+      `--noise-z ${text}: expected a number of standard deviations >= 0 (e.g. 1; 0 gives the paper's LP)`,
+      '--noise-z',
     );
   }
 }
@@ -124,6 +148,7 @@ export function validate(transcripts: Transcript[], options: SolveMixtureOptions
     );
   }
   checkGap(options.gap);
+  checkNoiseZ(options.noiseZ);
   if (options.mergeList.length < steps) {
     throw new Error(`merge list has ${options.mergeList.length} merges, transcripts ${steps} steps`);
   }
@@ -179,9 +204,12 @@ export async function solveMixture(
       tolerance: options.tolerance ?? 1e-6,
       firstStep: options.firstStep,
       excludedSteps: options.excludedSteps,
+      noiseZ: options.noiseZ ?? 0,
     });
 
     if (settings.method === 'alpha-cuts') {
+      // Its matching edges weigh the paper's rows only.
+      if (lp.noiseZ > 0) throw new Error('solveMixture: the alpha-cuts method has no noise-aware rows');
       const cuts = await solveAlphaCuts(lp, backend, {
         tuning: settings,
         onProgress,
