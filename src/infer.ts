@@ -21,7 +21,7 @@ import { describeHandAdded } from './tokenizer/hand-added.js';
 import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
-import { checkGap } from './solve/solve-mixture.js';
+import { checkGap, checkNoiseZ, DEFAULT_NOISE_Z, ESTIMATORS, type Estimator } from './solve/solve-mixture.js';
 import { checkSolverInstalled, isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
@@ -83,6 +83,15 @@ export interface InferOptions {
   gap?: number;
   /** Aborting stops the solve with its best shares so far and their gap (Ctrl-C). */
   signal?: AbortSignal;
+  /** The LP: 'paper' (default) or 'noise-aware' (rows loosened by noiseZ standard deviations). */
+  estimator?: Estimator;
+  /** The noise-aware estimator's z (default DEFAULT_NOISE_Z); only with estimator 'noise-aware'. */
+  noiseZ?: number;
+}
+
+/** The noiseZ a run solves with: 0 for the paper's LP. */
+function noiseZOf(options: InferOptions): number {
+  return options.estimator === 'noise-aware' ? (options.noiseZ ?? DEFAULT_NOISE_Z) : 0;
 }
 
 /** Checks the options a user types, before any long work. */
@@ -99,6 +108,19 @@ function validateInferOptions(options: InferOptions): void {
     throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
   }
   checkGap(options.gap);
+  if (options.estimator !== undefined && !ESTIMATORS.includes(options.estimator)) {
+    throw new UserError(
+      `--estimator ${String(options.estimator)}: unknown estimator; use one of ${ESTIMATORS.join(', ')}`,
+      '--estimator',
+    );
+  }
+  checkNoiseZ(options.noiseZ);
+  if (options.noiseZ !== undefined && options.estimator !== 'noise-aware') {
+    throw new UserError(
+      `--noise-z ${options.noiseZ}: only the noise-aware estimator takes it; add --estimator noise-aware`,
+      '--noise-z',
+    );
+  }
   if (options.bytes !== undefined && (!Number.isFinite(options.bytes) || options.bytes <= 0)) {
     throw new UserError(`--bytes ${options.bytes}: expected a positive size`, '--bytes');
   }
@@ -213,6 +235,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     exportRows: options.bootstrap !== undefined,
     gap: options.gap,
     signal: options.signal,
+    noiseZ: noiseZOf(options),
   });
   const { transcripts, estimate } = mixture;
   let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
@@ -235,6 +258,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
         backend,
         onProgress,
         deadline,
+        noiseZ: noiseZOf(options),
       },
     );
     // Stability across merges: the same transcripts cut at a third and two thirds of the range.
@@ -248,6 +272,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       rows,
       range.excluded?.mask,
       options.normalizeAt,
+      noiseZOf(options),
     );
   }
   const ranges = estimate.uncertainty?.byteShareRange;
@@ -334,6 +359,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       seed: options.seed ?? 0,
       solver: estimate.backend,
       gap: options.gap ?? null,
+      estimator: options.estimator ?? 'paper',
+      ...(options.estimator === 'noise-aware' ? { noiseZ: noiseZOf(options) } : {}),
       pretokenizer: options.pretokenizer ?? null,
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: intervals!.level } : {}),
       notes: [

@@ -33,6 +33,7 @@ import { flagArgs } from '../slurm/scripts.js';
 import { lineageLine, parseSkipMerges } from '../merge-range.js';
 import { describeHandAdded } from '../tokenizer/hand-added.js';
 import { checkGap } from '../solve/solve-mixture.js';
+import { estimatorFlags, parseEstimator } from '../cli/estimator.js';
 import { slug } from '../cli/slug.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
@@ -116,6 +117,7 @@ export default class Infer extends BaseCommand {
       description:
         'stop the solve once its shares are within this relative gap of the optimum, e.g. 0.01 (default: solve to a certified optimum)',
     }),
+    ...estimatorFlags,
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     bootstrap: Flags.string({
       description:
@@ -174,6 +176,7 @@ export default class Infer extends BaseCommand {
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
       gap: flags.gap === undefined ? undefined : parseGap(flags.gap),
       signal: interrupt.signal,
+      ...parseEstimator(flags),
     };
     const plan = await planInfer(args.tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);

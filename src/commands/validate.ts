@@ -25,6 +25,7 @@ import {
 import { parseShard } from '../common/shard.js';
 import { checkArrayTasks, runOnSlurm } from '../slurm/jobs.js';
 import { flagArgs } from '../slurm/scripts.js';
+import { estimatorFlags, parseEstimator } from '../cli/estimator.js';
 import type { Cache } from '../common/cache.js';
 import type { ValidationResult } from '../report/result.js';
 
@@ -82,6 +83,7 @@ export default class Validate extends BaseCommand {
         'pre-tokenization of the trained tokenizers (gpt2, digits+gpt2, cl100k, o200k, sentencepiece)',
       default: 'digits+gpt2',
     }),
+    ...estimatorFlags,
     solver: Flags.string({
       description: 'LP backend',
       options: ['highs', 'glpk', 'jsl', 'clp'],
@@ -127,6 +129,7 @@ export default class Validate extends BaseCommand {
     if (flags.shard === undefined) assertOutputDirUsable(out, { ...outCheck, names: VALIDATION_FILE_NAMES });
 
     const cache = this.cache(flags['cache-dir']);
+    const estimator = parseEstimator(flags);
     const options: ValidateOptions = {
       set: flags.set,
       ns: parseCounts(flags.n),
@@ -145,6 +148,7 @@ export default class Validate extends BaseCommand {
       text: preTokenizerPreset(preset),
       textLabel: preset,
       backend: flags.solver,
+      ...(estimator.noiseZ !== undefined ? { noiseZ: estimator.noiseZ } : {}),
       methods: parseMethods(flags.methods),
       bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),

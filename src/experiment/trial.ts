@@ -49,6 +49,8 @@ export interface TrialSettings {
   /** The pre-tokenization the tokenizers are trained and replayed with. */
   text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>;
   backend: SolverBackend;
+  /** Noise-aware rows for tokmix's estimate (absent: the paper's LP). */
+  noiseZ?: number;
   methods: readonly TrialMethod[];
   /** Bootstrap replicates for tokmix's intervals (absent: none), at level `ci`. */
   bootstrap?: number;
@@ -180,6 +182,7 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     const spec = { alphabet: settings.text.alphabet, mergeList };
     const estimated = await estimateMixture(counts, spec, steps, {
       backend: settings.backend,
+      noiseZ: settings.noiseZ,
       uncertainty: false,
       cache,
       exportRows: settings.bootstrap !== undefined,
@@ -194,7 +197,14 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
         spec,
         steps,
         { ...estimated.estimate, rows: estimated.estimate.rows ?? [] },
-        { replicates: settings.bootstrap, level: settings.ci, seed, jobs: 1, backend: settings.backend },
+        {
+          replicates: settings.bootstrap,
+          level: settings.ci,
+          seed,
+          jobs: 1,
+          backend: settings.backend,
+          noiseZ: settings.noiseZ,
+        },
       );
       intervals = { level: b.level, byteShareCI: b.byteShareCI, seconds: b.seconds };
     }

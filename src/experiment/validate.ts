@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { CategorySpec } from '../corpus/types.js';
 import type { TokenizerSpec } from '../tokenizer/spec.js';
 import type { SolverBackend } from '../solve/types.js';
+import { checkNoiseZ } from '../solve/solve-mixture.js';
 import type { CoverageRow, ValidationResult, ValidationRow, ValidationTrial } from '../report/result.js';
 import { checkBootstrapOptions } from '../bootstrap/bootstrap.js';
 import { VALIDATION_SCHEMA_VERSION } from '../report/result.js';
@@ -47,6 +48,8 @@ export interface ValidateOptions {
   /** Label of `text` for the record (e.g. the preset name). */
   textLabel?: string;
   backend: SolverBackend;
+  /** Noise-aware rows for tokmix's estimate (SolveMixtureOptions.noiseZ; absent or 0: the paper's LP). */
+  noiseZ?: number;
   methods?: readonly TrialMethod[];
   /** Run only this part of the trials (one job of a cluster array); the record then holds only them. */
   shard?: Shard;
@@ -89,6 +92,7 @@ export function checkValidateOptions(options: ValidateOptions, setSize: number):
     }
   }
   checkBootstrapOptions(options.bootstrap, options.ci);
+  checkNoiseZ(options.noiseZ);
   if (options.ci !== undefined && options.bootstrap === undefined) {
     throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
   }
@@ -295,6 +299,8 @@ export async function runValidation(
         text: options.text,
         backend: options.backend,
         methods,
+        // Only when noise-aware, so the paper's trials keep their cache keys.
+        ...(options.noiseZ ? { noiseZ: options.noiseZ } : {}),
         // Only with --bootstrap, so the cache keys of trials without intervals stay as they were.
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
       });
@@ -376,6 +382,8 @@ export async function runValidation(
       omit: options.omit,
       preTokenizer: options.textLabel ?? options.text.preTokenizer,
       backend: options.backend,
+      estimator: options.noiseZ !== undefined ? 'noise-aware' : 'paper',
+      ...(options.noiseZ !== undefined ? { noiseZ: options.noiseZ } : {}),
       methods,
       categoriesInSet: categories.length,
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
