@@ -18,6 +18,8 @@ const weightsOf = (n: number) => Array.from({ length: n }, (_, i) => 1 + (i % 5)
 
 interface Cell {
   solveSeconds: number;
+  /** Of the solve: LP solver seconds (the rest is sweeping). */
+  lpSeconds: number;
   stopped: string;
   gap: number;
   objective: number;
@@ -56,6 +58,7 @@ async function cell(
   if (ranges) for (const r of ranges) if (r) widest = Math.max(widest ?? 0, r[1] - r[0]);
   return {
     solveSeconds: seconds.solve,
+    lpSeconds: estimate.lpSeconds,
     stopped: estimate.stopped ?? 'certified',
     gap: estimate.gap,
     objective: estimate.upperBound,
@@ -86,7 +89,7 @@ if (args[0] === '--cell') {
   const Ts = (args[1] ?? '3000,10000,30000').split(',').map(Number);
   const zs = (args[2] ?? '0,0.5,1,2').split(',').map(Number);
   console.log(
-    'n\tT\tz\tsolve s\tstatus\tgap\tobjective\trounds\tconstraints\tpeak rows\tpeak nonzeros\tpeak MB\tlog10 MSE\tunique\twidest range',
+    'n\tT\tz\tsolve s\tLP s\tstatus\tgap\tobjective\trounds\tconstraints\tpeak rows\tpeak nonzeros\tpeak MB\tlog10 MSE\tunique\twidest range',
   );
   const dir = mkdtempSync(join(tmpdir(), 'tokmix-noise-'));
   try {
@@ -124,6 +127,7 @@ if (args[0] === '--cell') {
               T,
               z,
               c.solveSeconds.toFixed(1),
+              c.lpSeconds.toFixed(1),
               c.stopped,
               c.gap.toExponential(2),
               c.objective.toExponential(3),

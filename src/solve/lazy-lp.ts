@@ -440,10 +440,16 @@ export class LazyMixtureLp {
     const base = t * this.numPairs;
     const batch = this.settings.competitorBatch;
     const noisy = this.noiseZ > 0;
-    if (noisy) this.countsOf(m, this.countM);
-    // The loosening only lowers a pair's excess over the merge, so every violated row is among the
-    // pairs above the paper's cutoff: walking them all (until `batch` violate) is an exact test.
-    this.heap.forEachAbove(cutoff, (id) => {
+    let walkFrom = cutoff;
+    if (noisy) {
+      this.countsOf(m, this.countM);
+      this.countP.fill(0);
+      // Every pair's loosening is at least the merge's own (sqrt(c_m + c_p) >= sqrt(c_m)): pairs
+      // at most that far above the paper's cutoff violate nothing, so walking the pairs above it
+      // (until `batch` violate) is an exact test.
+      walkFrom = cutoff + this.noiseOf();
+    }
+    this.heap.forEachAbove(walkFrom, (id) => {
       if (id === m || this.keys.has(base + id)) return true;
       let noise = 0;
       if (noisy) {
@@ -614,17 +620,20 @@ export class LazyMixtureLp {
   }
 
   /**
-   * The step slack merge m needs under noise-aware rows: max_p (excess_p - noise_p). A
-   * pair's loosened excess is at most its plain one, so the walk (best first) stops at the first
-   * pair whose plain excess no longer beats the largest loosened one found.
+   * The step slack merge m needs under noise-aware rows: max_p (excess_p - noise_p). A pair's
+   * loosened excess is at most its plain one less the merge's own loosening, so the walk (best
+   * first) stops at the first pair where that no longer beats the largest loosened excess found.
    */
   private noisyNeed(m: number, mergePriority: number): number {
     this.countsOf(m, this.countM);
     this.countMStep = -1;
+    this.countP.fill(0);
+    // No pair's loosening is below the merge's own (as in checkStep).
+    const floor = this.noiseOf();
     let need = 0;
-    this.heap.forEachAbove(mergePriority, (p) => {
+    this.heap.forEachAbove(mergePriority + floor, (p) => {
       const excess = this.prio[p] - mergePriority;
-      if (excess <= need) return false;
+      if (excess - floor <= need) return false;
       if (p === m) return true;
       this.countsOf(p, this.countP);
       need = Math.max(need, excess - this.noiseOf());
