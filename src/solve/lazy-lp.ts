@@ -443,6 +443,7 @@ export class LazyMixtureLp {
     let walkFrom = cutoff;
     if (noisy) {
       this.countsOf(m, this.countM);
+      this.countMStep = this.at === t ? t : -1;
       this.countP.fill(0);
       // Every pair's loosening is at least the merge's own (sqrt(c_m + c_p) >= sqrt(c_m)): pairs
       // at most that far above the paper's cutoff violate nothing, so walking the pairs above it
