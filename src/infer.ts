@@ -26,6 +26,7 @@ import { checkGap } from './solve/solve-mixture.js';
 import {
   checkEstimatorOptions,
   DEFAULT_SAMPLED_STEPS,
+  noiseZOf,
   unconstrainedSteps,
   type EstimatorOptions,
 } from './solve/estimator.js';
@@ -240,6 +241,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       resume: options.resume,
       onResume: options.onResume,
     },
+    noiseZ: noiseZOf(options),
   });
   const { transcripts, estimate } = mixture;
   let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
@@ -264,6 +266,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
         backend,
         onProgress,
         deadline,
+        noiseZ: noiseZOf(options),
       },
     );
     // Stability across merges: the same transcripts cut at a third and two thirds of the range.
@@ -277,6 +280,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       rows,
       excluded,
       options.normalizeAt,
+      noiseZOf(options),
     );
   }
   const ranges = estimate.uncertainty?.byteShareRange;
@@ -374,6 +378,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
         ? { sampledSteps: options.sampledSteps ?? DEFAULT_SAMPLED_STEPS }
         : {}),
       resume: typeof options.resume === 'object' ? options.resume.file : (options.resume ?? 'auto'),
+      ...(options.estimator === 'noise-aware' ? { noiseZ: noiseZOf(options) } : {}),
       pretokenizer: options.pretokenizer ?? null,
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: intervals!.level } : {}),
       notes: [

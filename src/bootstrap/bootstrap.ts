@@ -34,6 +34,8 @@ export interface BootstrapOptions {
   firstStep?: number;
   /** The point estimate's normalization (SolveMixtureOptions.normalizeAt). */
   normalizeAt?: SolveMixtureOptions['normalizeAt'];
+  /** The point estimate's noise-aware rows (SolveMixtureOptions.noiseZ). */
+  noiseZ?: number;
   /** Steps applied but not attacked (hand-added merges), as in the point estimate. */
   excludedSteps?: Uint8Array;
   backend?: SolverBackend;
@@ -111,6 +113,7 @@ export async function bootstrapMixture(
     normalizeAt: options.normalizeAt,
     excludedSteps: options.excludedSteps,
     backend: options.backend ?? 'highs',
+    noiseZ: options.noiseZ,
     warmStart: point.rows,
     seed: options.seed ?? 0,
   };
@@ -238,6 +241,7 @@ export async function prefixEstimates(
   rows: WarmRow[],
   excludedSteps?: Uint8Array,
   normalizeAt?: SolveMixtureOptions['normalizeAt'],
+  noiseZ?: number,
 ): Promise<PrefixEstimate[]> {
   const attacked = transcripts[0].steps - firstStep;
   const out: PrefixEstimate[] = [];
@@ -255,6 +259,7 @@ export async function prefixEstimates(
         normalizeAt,
         excludedSteps,
         backend,
+        noiseZ,
         categories: categories as ReplicateInput['categories'],
       },
       rows.filter((r) => r.step < steps),

@@ -23,6 +23,8 @@ export interface ReplicateInput {
   /** Steps applied but not attacked (hand-added merges), as in the point estimate. */
   excludedSteps?: Uint8Array;
   backend: SolverBackend;
+  /** The point estimate's noise-aware rows (SolveMixtureOptions.noiseZ; 0: the paper's). */
+  noiseZ?: number;
   warmStart: WarmRow[];
   seed: number;
 }
@@ -98,7 +100,7 @@ export async function solveWarm(
   transcripts: Transcript[],
   input: Pick<
     ReplicateInput,
-    'spec' | 'firstStep' | 'normalizeAt' | 'excludedSteps' | 'backend' | 'categories'
+    'spec' | 'firstStep' | 'normalizeAt' | 'excludedSteps' | 'backend' | 'categories' | 'noiseZ'
   >,
   rows: readonly WarmRow[],
 ): Promise<ReplicateResult> {
@@ -111,6 +113,7 @@ export async function solveWarm(
     names: input.categories.map((c) => c.name),
     uncertainty: false,
     warmStart: rows,
+    noiseZ: input.noiseZ,
   });
   return { pairShare: estimate.pairShare, byteShare: estimate.byteShare };
 }

@@ -1,19 +1,26 @@
-// --estimator and --sampled-steps, shared by infer and validate: defined and parsed here only, so
+// --estimator, --sampled-steps and --noise-z, shared by infer and validate: defined and parsed here only, so
 // a new estimator is one entry in solve/estimator.ts and its flags one entry below.
 import { Flags } from '@oclif/core';
-import { DEFAULT_SAMPLED_STEPS, ESTIMATORS, parseEstimatorFlags } from '../solve/estimator.js';
+import { DEFAULT_NOISE_Z, DEFAULT_SAMPLED_STEPS, parseEstimatorFlags } from '../solve/estimator.js';
 import type { EstimatorOptions } from '../solve/estimator.js';
 
 export const estimatorFlags = {
   // Plain strings: a bad value is a one-line `tokmix:` error from parseEstimatorFlags, not oclif's.
   estimator: Flags.string({
-    description: `which merges the LP constrains: ${ESTIMATORS.join(' or ')} (default paper: every attacked merge; sampled: --sampled-steps of them spread evenly over the attacked range, all still applied)`,
+    description: `the LP: paper (default: the paper's LP, every attacked merge), sampled (--sampled-steps of the merges spread evenly over the attacked range get constraints, all still applied) or noise-aware (each row loosened by --noise-z Poisson standard deviations of the counts)`,
   }),
   'sampled-steps': Flags.string({
     description: `with --estimator sampled: how many attacked merges get constraints (default ${DEFAULT_SAMPLED_STEPS})`,
   }),
+  'noise-z': Flags.string({
+    description: `with --estimator noise-aware: standard deviations each row is loosened by (default ${DEFAULT_NOISE_Z}; 0 gives the paper's LP)`,
+  }),
 };
 
-export function estimatorOptions(flags: { estimator?: string; 'sampled-steps'?: string }): EstimatorOptions {
-  return parseEstimatorFlags(flags.estimator, flags['sampled-steps']);
+export function estimatorOptions(flags: {
+  estimator?: string;
+  'sampled-steps'?: string;
+  'noise-z'?: string;
+}): EstimatorOptions {
+  return parseEstimatorFlags(flags.estimator, flags['sampled-steps'], flags['noise-z']);
 }

@@ -50,6 +50,8 @@ export interface TrialSettings {
   /** The pre-tokenization the tokenizers are trained and replayed with. */
   text: Pick<TokenizerSpec, 'alphabet' | 'normalizer' | 'preTokenizer'>;
   backend: SolverBackend;
+  /** Noise-aware rows for tokmix's estimate (absent: the paper's LP). */
+  noiseZ?: number;
   methods: readonly TrialMethod[];
   /** Bootstrap replicates for tokmix's intervals (absent: none), at level `ci`. */
   bootstrap?: number;
@@ -186,6 +188,7 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
       backend: settings.backend,
       estimator: settings.estimator,
       sampledSteps: settings.sampledSteps,
+      noiseZ: settings.noiseZ,
       uncertainty: false,
       cache,
       exportRows: settings.bootstrap !== undefined,
@@ -206,8 +209,10 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
           seed,
           jobs: 1,
           backend: settings.backend,
-          // The replicates constrain the point estimate's steps (all, or the sampled ones).
+          // The replicates constrain the point estimate's steps (all, or the sampled ones) and
+          // loosen its rows alike.
           excludedSteps: unconstrainedSteps(steps, 0, undefined, settings),
+          noiseZ: settings.noiseZ,
         },
       );
       intervals = { level: b.level, byteShareCI: b.byteShareCI, seconds: b.seconds };

@@ -19,7 +19,12 @@ import { resolveCategories } from '../corpus/resolve.js';
 import { hostTag } from '../common/fs-checks.js';
 import { inShard, type Shard } from '../common/shard.js';
 import { meanAndSd, normalizeShares } from './metrics.js';
-import { checkEstimatorOptions, DEFAULT_SAMPLED_STEPS, type EstimatorOptions } from '../solve/estimator.js';
+import {
+  checkEstimatorOptions,
+  DEFAULT_SAMPLED_STEPS,
+  noiseZOf,
+  type EstimatorOptions,
+} from '../solve/estimator.js';
 import {
   runTrial,
   TRIAL_METHODS,
@@ -29,7 +34,7 @@ import {
 } from './trial.js';
 import type { TrialWorkerData, TrialWorkerMessage } from './trial-worker.js';
 
-/** `estimator` / `sampledSteps`: tokmix's estimator in every trial (default the paper's LP). */
+/** `estimator` / `sampledSteps` / `noiseZ`: tokmix's estimator in every trial (default the paper's LP). */
 export interface ValidateOptions extends EstimatorOptions {
   /** Built-in set name, folder or manifest. */
   set: string;
@@ -298,6 +303,8 @@ export async function runValidation(
         text: options.text,
         backend: options.backend,
         methods,
+        // Only when noise-aware, so the paper's trials keep their cache keys.
+        ...(noiseZOf(options) > 0 ? { noiseZ: noiseZOf(options) } : {}),
         // Only with --bootstrap, so the cache keys of trials without intervals stay as they were.
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
         // Likewise only for the sampled estimator: the paper's trials keep their cache keys.
@@ -387,6 +394,7 @@ export async function runValidation(
       ...(options.estimator === 'sampled'
         ? { sampledSteps: options.sampledSteps ?? DEFAULT_SAMPLED_STEPS }
         : {}),
+      ...(options.estimator === 'noise-aware' ? { noiseZ: noiseZOf(options) } : {}),
       methods,
       categoriesInSet: categories.length,
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),

@@ -36,6 +36,8 @@ export interface LpDefiningOptions {
   normalizeAt?: 'step-0' | 'first-step';
   excludedSteps?: Uint8Array;
   tolerance?: number;
+  /** The noise-aware rows' z (0: the paper's rows). */
+  noiseZ?: number;
 }
 
 function lpDefinition(options: LpDefiningOptions, steps: number): Record<string, unknown> {
@@ -47,6 +49,7 @@ function lpDefinition(options: LpDefiningOptions, steps: number): Record<string,
     normalizeAt: options.normalizeAt ?? 'first-step',
     excludedSteps: excluded,
     tolerance: options.tolerance ?? 1e-6,
+    noiseZ: options.noiseZ ?? 0,
   };
 }
 

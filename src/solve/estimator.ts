@@ -1,19 +1,45 @@
-// The estimators the solve offers: the paper's LP over every attacked merge, or the same LP over an
-// evenly spread sample of the merges (replay still applies all of them). Their names, checks and
-// the sampled steps' mask live here, so the commands parse them in one place.
+// The estimators the solve offers: the paper's LP over every attacked merge; the same LP over an
+// evenly spread sample of the merges (replay still applies all of them); or the LP with each row
+// loosened by the counts' sampling noise. Their names, checks and the sampled steps' mask live
+// here, so the commands parse them in one place.
 import { UserError } from '../common/errors.js';
 
-export const ESTIMATORS = ['paper', 'sampled'] as const;
+export const ESTIMATORS = ['paper', 'sampled', 'noise-aware'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
 
 /** Merges the sampled estimator constrains by default: the paper's LP at 3,000 merges costs about this. */
 export const DEFAULT_SAMPLED_STEPS = 3000;
+
+/** Standard deviations the noise-aware estimator loosens each row by, by default. */
+export const DEFAULT_NOISE_Z = 1;
 
 export interface EstimatorOptions {
   /** 'paper' (default): every attacked merge gets constraints; 'sampled': `sampledSteps` of them. */
   estimator?: Estimator;
   /** With 'sampled': how many attacked merges get constraints (default DEFAULT_SAMPLED_STEPS). */
   sampledSteps?: number;
+  /**
+   * Noise-aware rows: each row loosened by noiseZ Poisson standard deviations of the counts per
+   * category (lazy-lp.ts). Default DEFAULT_NOISE_Z with 'noise-aware', else 0 (the paper's LP);
+   * a library caller may also give it without an estimator.
+   */
+  noiseZ?: number;
+}
+
+/** The z a solve loosens its rows by: 0 for the paper's LP. */
+export function noiseZOf(options: EstimatorOptions): number {
+  return options.noiseZ ?? (options.estimator === 'noise-aware' ? DEFAULT_NOISE_Z : 0);
+}
+
+/** Checks a noise z: a finite number of standard deviations, at least 0. */
+export function checkNoiseZ(z: number | undefined, text: string = String(z)): void {
+  if (z === undefined) return;
+  if (!Number.isFinite(z) || z < 0) {
+    throw new UserError(
+      `--noise-z ${text}: expected a number of standard deviations >= 0 (e.g. 1; 0 gives the paper's LP)`,
+      '--noise-z',
+    );
+  }
 }
 
 export function isEstimator(value: string): value is Estimator {
@@ -21,12 +47,13 @@ export function isEstimator(value: string): value is Estimator {
 }
 
 /**
- * Checks --estimator and --sampled-steps as typed (`sampledStepsText` is the flag's text, when
- * given) and returns them as options. Bad values are the user's to fix.
+ * Checks --estimator, --sampled-steps and --noise-z as typed (the texts are the flags', when given)
+ * and returns them as options. Bad values are the user's to fix.
  */
 export function parseEstimatorFlags(
   estimatorText: string | undefined,
   sampledStepsText: string | undefined,
+  noiseZText?: string,
 ): EstimatorOptions {
   if (estimatorText !== undefined && !isEstimator(estimatorText)) {
     throw new UserError(
@@ -34,32 +61,57 @@ export function parseEstimatorFlags(
       '--estimator',
     );
   }
-  const estimator = estimatorText as Estimator | undefined;
-  if (sampledStepsText === undefined) return estimator === undefined ? {} : { estimator };
-  const sampledSteps = /^\s*\d+\s*$/.test(sampledStepsText) ? Number(sampledStepsText) : Number.NaN;
-  const options = { estimator, sampledSteps };
-  checkEstimatorOptions(options, sampledStepsText.trim());
+  const options: EstimatorOptions = estimatorText === undefined ? {} : { estimator: estimatorText };
+  if (sampledStepsText !== undefined) {
+    options.sampledSteps = /^\s*\d+\s*$/.test(sampledStepsText) ? Number(sampledStepsText) : Number.NaN;
+  }
+  if (noiseZText !== undefined) {
+    options.noiseZ = /^\s*[0-9.eE+-]+\s*$/.test(noiseZText) ? Number(noiseZText) : Number.NaN;
+    // Typed, --noise-z needs its estimator named (the library also takes noiseZ alone).
+    if (estimatorText !== 'noise-aware') {
+      throw new UserError(
+        `--noise-z ${noiseZText.trim()}: only the noise-aware estimator takes it; add --estimator noise-aware`,
+        '--noise-z',
+      );
+    }
+  }
+  checkEstimatorOptions(options, sampledStepsText?.trim(), noiseZText?.trim());
   return options;
 }
 
-/** Checks estimator options given as values (library callers): --sampled-steps needs 'sampled'. */
-export function checkEstimatorOptions(options: EstimatorOptions, text = String(options.sampledSteps)): void {
+/**
+ * Checks estimator options given as values (library callers): --sampled-steps needs 'sampled',
+ * --noise-z needs 'noise-aware' (or no estimator named, for library callers).
+ */
+export function checkEstimatorOptions(
+  options: EstimatorOptions,
+  stepsText = String(options.sampledSteps),
+  zText = String(options.noiseZ),
+): void {
   if (options.estimator !== undefined && !isEstimator(options.estimator)) {
     throw new UserError(
       `--estimator ${String(options.estimator)}: unknown estimator; use one of ${ESTIMATORS.join(', ')}`,
       '--estimator',
     );
   }
+  checkNoiseZ(options.noiseZ, zText);
+  // z = 0 is the paper's rows, which every estimator uses (infer passes noiseZOf's 0 along).
+  if (options.noiseZ && options.estimator !== undefined && options.estimator !== 'noise-aware') {
+    throw new UserError(
+      `--noise-z ${zText}: only the noise-aware estimator takes it; add --estimator noise-aware`,
+      '--noise-z',
+    );
+  }
   if (options.sampledSteps === undefined) return;
   if (!Number.isInteger(options.sampledSteps) || options.sampledSteps < 1) {
     throw new UserError(
-      `--sampled-steps ${text}: expected a positive whole number of merges to constrain, e.g. 3000`,
+      `--sampled-steps ${stepsText}: expected a positive whole number of merges to constrain, e.g. 3000`,
       '--sampled-steps',
     );
   }
   if (options.estimator !== 'sampled') {
     throw new UserError(
-      `--sampled-steps ${text}: only the sampled estimator samples steps; add --estimator sampled`,
+      `--sampled-steps ${stepsText}: only the sampled estimator samples steps; add --estimator sampled`,
       '--sampled-steps',
     );
   }
@@ -77,7 +129,7 @@ export function unconstrainedSteps(
   excluded: Uint8Array | undefined,
   options: EstimatorOptions,
 ): Uint8Array | undefined {
-  if ((options.estimator ?? 'paper') === 'paper') return excluded;
+  if (options.estimator !== 'sampled') return excluded;
   const wanted = options.sampledSteps ?? DEFAULT_SAMPLED_STEPS;
   const eligible: number[] = [];
   for (let t = firstStep; t < steps; t++) if (excluded?.[t] !== 1) eligible.push(t);

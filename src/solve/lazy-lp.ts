@@ -29,6 +29,11 @@ export interface LazyLpSettings {
   firstStep?: number;
   /** Steps (mask, 1 = excluded) applied but never constrained, e.g. hand-added merges. */
   excludedSteps?: Uint8Array;
+  /**
+   * Noise-aware rows (default 0: the paper's LP): each row is loosened by noiseZ Poisson standard
+   * deviations per category, sum_i alpha_i w_i [(c_i(m) - c_i(p)) + z sqrt(c_i(m) + c_i(p))].
+   */
+  noiseZ?: number;
 }
 
 /**
@@ -168,6 +173,8 @@ export class LazyMixtureLp {
   private touchMark = 0;
   /** Prices of pairs without slack columns (alpha-cuts.ts's matching duals), subtracted like v_p. */
   private pairPrice?: Float64Array;
+  /** Standard deviations each row is loosened by (settings.noiseZ; 0: the paper's rows). */
+  readonly noiseZ: number;
 
   constructor(
     readonly transcripts: Transcript[],
@@ -186,6 +193,9 @@ export class LazyMixtureLp {
     this.vtCol = new Int32Array(this.steps).fill(-1);
     this.vpCol = new Int32Array(this.numPairs).fill(-1);
     this.firstStep = settings.firstStep ?? 0;
+    this.noiseZ = settings.noiseZ ?? 0;
+    if (!(this.noiseZ >= 0) || !Number.isFinite(this.noiseZ))
+      throw new Error(`LazyMixtureLp: noiseZ ${this.noiseZ}`);
     this.startCounts = transcripts.map((t) => countsAtStep(t, this.firstStep));
     this.prio = new Float64Array(this.numPairs);
     this.heap = new IndexedMaxHeap(this.prio);
@@ -296,13 +306,39 @@ export class LazyMixtureLp {
     this.heap.forEachAbove(cutoff, visit);
   }
 
-  /** Row coefficients of constraint (t, p): w_i (c_i,t(m_t) - c_i,t(p)), counts before merge t. */
+  /**
+   * Row coefficients of constraint (t, p), counts before merge t: w_i (c_i,t(m_t) - c_i,t(p)), plus
+   * w_i z sqrt(c_i,t(m_t) + c_i,t(p)) with noise-aware rows.
+   */
   rowCoefficients(t: number, p: number, out: Float64Array): void {
     // The merge's counts before its own step never change: kept for the next row of the same step.
     if (this.countMStep !== t) this.countsOf(this.universe.mergeGlobal[t], this.countM, t);
     this.countMStep = t;
     this.countsOf(p, this.countP, t);
-    for (let i = 0; i < this.n; i++) out[i] = (this.countM[i] - this.countP[i]) * this.unitWeight[i];
+    this.fillCoefficients(out);
+  }
+
+  /** Row coefficients from countM (the merge's counts) and countP (the pair's). */
+  private fillCoefficients(out: Float64Array): void {
+    const { countM, countP, unitWeight, noiseZ } = this;
+    for (let i = 0; i < this.n; i++) {
+      const noise = noiseZ > 0 ? noiseZ * Math.sqrt(countM[i] + countP[i]) : 0;
+      out[i] = (countM[i] - countP[i] + noise) * unitWeight[i];
+    }
+  }
+
+  /**
+   * The noise-aware rows' loosening under the current shares, sum_i alpha_i w_i z sqrt(c_m + c_p),
+   * from countM and countP: a pair beats the merge in the modified LP only by more than this.
+   */
+  private noiseOf(): number {
+    const { countM, countP, unitWeight, alpha, noiseZ } = this;
+    let sum = 0;
+    for (let i = 0; i < this.n; i++) {
+      const c = countM[i] + countP[i];
+      if (c > 0 && alpha[i] > 0) sum += alpha[i] * unitWeight[i] * Math.sqrt(c);
+    }
+    return noiseZ * sum;
   }
 
   /**
@@ -400,21 +436,42 @@ export class LazyMixtureLp {
     const bar = mergePriority + Math.max(0, this.vt[t]);
     const cutoff = bar + this.settings.tolerance * (1 + Math.abs(mergePriority) * 1e-3);
     const candidates: number[] = [];
+    const violations: number[] = [];
     const base = t * this.numPairs;
     const batch = this.settings.competitorBatch;
-    this.heap.forEachAbove(cutoff, (id) => {
-      if (id !== m && !this.keys.has(base + id)) candidates.push(id);
+    const noisy = this.noiseZ > 0;
+    let walkFrom = cutoff;
+    if (noisy) {
+      this.countsOf(m, this.countM);
+      this.countMStep = this.at === t ? t : -1;
+      this.countP.fill(0);
+      // Every pair's loosening is at least the merge's own (sqrt(c_m + c_p) >= sqrt(c_m)): pairs
+      // at most that far above the paper's cutoff violate nothing, so walking the pairs above it
+      // (until `batch` violate) is an exact test.
+      walkFrom = cutoff + this.noiseOf();
+    }
+    this.heap.forEachAbove(walkFrom, (id) => {
+      if (id === m || this.keys.has(base + id)) return true;
+      let noise = 0;
+      if (noisy) {
+        this.countsOf(id, this.countP);
+        noise = this.noiseOf();
+        if (this.prio[id] - noise <= cutoff) return true;
+      }
+      candidates.push(id);
+      violations.push(this.prio[id] - bar - noise);
       return candidates.length < batch;
     });
     if (candidates.length === 0) return 0;
-    this.countsOf(m, this.countM);
+    if (!noisy) this.countsOf(m, this.countM);
     this.countMStep = this.at === t ? t : -1;
-    for (const p of candidates) {
-      const violation = this.prio[p] - bar;
+    for (let k = 0; k < candidates.length; k++) {
+      const p = candidates[k];
+      const violation = violations[k];
       if (pool && !pool.wants(violation)) continue;
       this.countsOf(p, this.countP);
       const coef = pool ? pool.slot(t, p, violation) : this.coefScratch;
-      for (let i = 0; i < this.n; i++) coef[i] = (this.countM[i] - this.countP[i]) * this.unitWeight[i];
+      this.fillCoefficients(coef);
       if (!pool) this.addConstraint(t, p, coef);
     }
     return candidates.length;
@@ -588,8 +645,7 @@ export class LazyMixtureLp {
       // Excluded steps constrain nothing in the LP: they need no slack here either.
       if (m >= 0 && this.settings.excludedSteps?.[t] !== 1) {
         const mergePriority = prio[m] + this.priceOf(m);
-        const best = this.heap.topExcept(m);
-        const need = best >= 0 ? prio[best] - mergePriority : 0;
+        const need = this.noiseZ > 0 ? this.noisyNeed(m, mergePriority) : this.plainNeed(m, mergePriority);
         if (need > 0) {
           stepSlack[t] = need;
           total += need;
@@ -599,6 +655,35 @@ export class LazyMixtureLp {
     }
     for (const g of this.vpPairs) total += Math.max(0, this.vp[g]);
     return total;
+  }
+
+  /** The step slack merge m needs under the paper's rows: its best competitor's excess. */
+  private plainNeed(m: number, mergePriority: number): number {
+    const best = this.heap.topExcept(m);
+    return best >= 0 ? this.prio[best] - mergePriority : 0;
+  }
+
+  /**
+   * The step slack merge m needs under noise-aware rows: max_p (excess_p - noise_p). A pair's
+   * loosened excess is at most its plain one less the merge's own loosening, so the walk (best
+   * first) stops at the first pair where that no longer beats the largest loosened excess found.
+   */
+  private noisyNeed(m: number, mergePriority: number): number {
+    this.countsOf(m, this.countM);
+    this.countMStep = -1;
+    this.countP.fill(0);
+    // No pair's loosening is below the merge's own (as in checkStep).
+    const floor = this.noiseOf();
+    let need = 0;
+    this.heap.forEachAbove(mergePriority + floor, (p) => {
+      const excess = this.prio[p] - mergePriority;
+      if (excess - floor <= need) return false;
+      if (p === m) return true;
+      this.countsOf(p, this.countP);
+      need = Math.max(need, excess - this.noiseOf());
+      return true;
+    });
+    return need;
   }
 
   /** Puts the sweep at step `at` (counts after merges 0..at-1) under the current assignment. */

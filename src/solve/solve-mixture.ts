@@ -16,7 +16,7 @@ import { exploreOptimalFace } from './optimal-face.js';
 import { DEFAULT_TUNING, searchConstraints } from './constraint-search.js';
 import type { SearchResult, SolveMixtureTuning, StopReason } from './constraint-search.js';
 import { solveAlphaCuts, type AlphaCutsResult } from './alpha-cuts.js';
-import { checkEstimatorOptions, unconstrainedSteps, type EstimatorOptions } from './estimator.js';
+import { checkEstimatorOptions, noiseZOf, unconstrainedSteps, type EstimatorOptions } from './estimator.js';
 import { SolveCheckpoints, type CheckpointOptions } from './resume.js';
 
 /**
@@ -186,11 +186,15 @@ export async function solveMixture(
     options.excludedSteps,
     options,
   );
-  // The checkpoint's fingerprint takes the steps actually constrained, so a sampled solve and the
-  // paper's LP never share one (a lower bound of one is not a bound of the other).
+  // The checkpoint's fingerprint takes the steps actually constrained and the rows' z, so solves
+  // of different estimators never share one (a lower bound of one is not a bound of the other).
   const checkpoints =
     options.checkpoint && (tuning.method ?? DEFAULT_TUNING.method) === 'lazy-lp'
-      ? new SolveCheckpoints(replayed, { ...options, excludedSteps: excluded }, options.checkpoint)
+      ? new SolveCheckpoints(
+          replayed,
+          { ...options, excludedSteps: excluded, noiseZ: noiseZOf(options) },
+          options.checkpoint,
+        )
       : undefined;
   // A warm start or a resumed solve begins at its rows' optimum, not at uniform shares: no anchor.
   const warm = options.warmStart !== undefined || checkpoints?.resuming === true;
@@ -207,9 +211,12 @@ export async function solveMixture(
       tolerance: options.tolerance ?? 1e-6,
       firstStep: options.firstStep,
       excludedSteps: excluded,
+      noiseZ: noiseZOf(options),
     });
 
     if (settings.method === 'alpha-cuts') {
+      // Its matching edges weigh the paper's rows only.
+      if (lp.noiseZ > 0) throw new Error('solveMixture: the alpha-cuts method has no noise-aware rows');
       const cuts = await solveAlphaCuts(lp, backend, {
         tuning: settings,
         onProgress,

@@ -1,10 +1,11 @@
 // The paper's LP with all its rows, for checking the lazy LP on small problems: every merge step
 // x every pair present at that step goes to the model at once. Also the random problems it is built on.
+import assert from 'node:assert/strict';
 import { withPairTotalsAt } from '../../src/solve/solve-mixture.js';
 import type { Transcript } from '../../src/bpe/types.js';
 import { countsAtStep } from '../../src/bpe/transcript-cursor.js';
 import { LpModel, createBackend } from '../../src/solve/backends/index.js';
-import { buildPairUniverse } from '../../src/solve/pair-universe.js';
+import { buildPairUniverse, type PairUniverse } from '../../src/solve/pair-universe.js';
 import { rng } from '../bpe/helpers.js';
 import { ALPHABETS, mixtureProblem, syntheticLanguage } from './helpers.js';
 
@@ -22,12 +23,33 @@ export function randomProblem(seed: number, n: number, merges: number, exact = f
   return mixtureProblem(training, weights, merges, exact ? training : heldOut);
 }
 
+/** Every pair present at step t (global id) with its count per category, after merges 0..t-1. */
+export function pairCountsAt(transcripts: Transcript[], universe: PairUniverse, t: number) {
+  const counts = new Map<number, Float64Array>();
+  transcripts.forEach((tr, i) => {
+    countsAtStep(tr, t).forEach((c, l) => {
+      if (c === 0) return;
+      const g = universe.localToGlobal[i][l];
+      if (!counts.has(g)) counts.set(g, new Float64Array(transcripts.length));
+      counts.get(g)![i] = c;
+    });
+  });
+  return counts;
+}
+
+/** Objectives agree to 1e-6 relative, or 1e-5 occurrences of a typical category (the sweep's tolerance). */
+export function assertSameObjective(lazy: number, full: number, scale: number, what: string): void {
+  const gap = Math.abs(lazy - full) * scale;
+  assert.ok(gap <= 1e-6 * full * scale + 1e-5, `${what}: lazy objective ${lazy} vs full LP ${full}`);
+}
+
 /**
  * The paper's LP with all its rows: for every step t >= firstStep and every pair p present at t,
  * sum_i alpha_i w_i (c_merge,i - c_p,i) + v_t + v_p >= 0, in the same scaled units as LazyMixtureLp.
  * Steps with unconstrained[t] = 1 get no rows (their merges still shape later steps' counts).
+ * With noiseZ > 0, the noise-aware rows: each coefficient gains w_i z sqrt(c_merge,i + c_p,i).
  */
-export function fullLp(transcripts: Transcript[], firstStep: number, unconstrained?: Uint8Array) {
+export function fullLp(transcripts: Transcript[], firstStep: number, unconstrained?: Uint8Array, noiseZ = 0) {
   const universe = buildPairUniverse(transcripts);
   const n = transcripts.length;
   const totals = transcripts.map((t) => t.totals.pairs).sort((a, b) => a - b);
@@ -41,21 +63,13 @@ export function fullLp(transcripts: Transcript[], firstStep: number, unconstrain
   for (let t = firstStep; t < universe.steps; t++) {
     const m = universe.mergeGlobal[t];
     if (m < 0 || unconstrained?.[t] === 1) continue;
-    const counts = new Map<number, Float64Array>();
-    transcripts.forEach((tr, i) => {
-      countsAtStep(tr, t).forEach((c, l) => {
-        if (c === 0) return;
-        const g = universe.localToGlobal[i][l];
-        if (!counts.has(g)) counts.set(g, new Float64Array(n));
-        counts.get(g)![i] = c;
-      });
-    });
+    const counts = pairCountsAt(transcripts, universe, t);
     const merge = counts.get(m) ?? new Float64Array(n);
     const vt = model.addCol(0, Number.POSITIVE_INFINITY, 1);
     for (const [p, c] of counts) {
       if (p === m) continue;
       if (!vpCol.has(p)) vpCol.set(p, model.addCol(0, Number.POSITIVE_INFINITY, 1));
-      const coef = alphaCols.map((i) => (merge[i] - c[i]) * w[i]);
+      const coef = alphaCols.map((i) => (merge[i] - c[i] + noiseZ * Math.sqrt(merge[i] + c[i])) * w[i]);
       model.addRow(0, Number.POSITIVE_INFINITY, [...alphaCols, vt, vpCol.get(p)!], [...coef, 1, 1]);
     }
   }
@@ -66,8 +80,13 @@ export function fullLp(transcripts: Transcript[], firstStep: number, unconstrain
  * The full LP's optimum (scaled back), and `at(alpha)`: its optimum with the shares fixed at alpha.
  * Counts are normalized as solveMixture's default does: by the pair totals at firstStep.
  */
-export async function fullOptimum(transcripts: Transcript[], firstStep: number, unconstrained?: Uint8Array) {
-  const { model, scale } = fullLp(withPairTotalsAt(transcripts, firstStep), firstStep, unconstrained);
+export async function fullOptimum(
+  transcripts: Transcript[],
+  firstStep: number,
+  unconstrained?: Uint8Array,
+  noiseZ = 0,
+) {
+  const { model, scale } = fullLp(withPairTotalsAt(transcripts, firstStep), firstStep, unconstrained, noiseZ);
   const n = transcripts.length;
   const solveAt = async (alpha?: number[]) => {
     for (let i = 0; i < n; i++) model.setColBounds(i, alpha ? alpha[i] : 0, alpha ? alpha[i] : 1);

@@ -8,13 +8,7 @@ import type { SolverBackend } from '../../src/solve/types.js';
 import type { SolveMixtureTuning } from '../../src/solve/constraint-search.js';
 import type { Transcript } from '../../src/bpe/types.js';
 import { withSearchedLp } from './helpers.js';
-import { fullOptimum, randomProblem } from './full-lp-model.js';
-
-/** Objectives agree to 1e-6 relative, or 1e-5 occurrences of a typical category (the sweep's tolerance). */
-function assertSameObjective(lazy: number, full: number, scale: number, what: string): void {
-  const gap = Math.abs(lazy - full) * scale;
-  assert.ok(gap <= 1e-6 * full * scale + 1e-5, `${what}: lazy objective ${lazy} vs full LP ${full}`);
-}
+import { assertSameObjective, fullOptimum, randomProblem } from './full-lp-model.js';
 
 /** The search alone, with small batches and rows dropped past `dropRowsAbove`. */
 function search(transcripts: Transcript[], backend: SolverBackend, dropRowsAbove: number) {

@@ -236,11 +236,13 @@ export async function withSearchedLp<R>(
   backendName: SolverBackend,
   tuning: Partial<SolveMixtureTuning>,
   use: (lp: LazyMixtureLp, search: SearchResult, backend: Awaited<ReturnType<typeof createBackend>>) => R,
+  noiseZ = 0,
 ): Promise<R> {
   const settings = { ...DEFAULT_TUNING, ...tuning };
   const lp = new LazyMixtureLp(transcripts, buildPairUniverse(transcripts), {
     competitorBatch: settings.competitorBatch,
     tolerance: 1e-6,
+    noiseZ,
   });
   const backend = await createBackend(backendName);
   try {
