@@ -6,8 +6,8 @@
 // Usage: node dist/bench/alpha-cuts.js infer <tokenizer> <T,T,...> [--set default] [--time-limit S]
 //          [--methods lazy-lp,alpha-cuts] [--alpha '{"alphaInner":200}'] [--trace]
 //        node dist/bench/alpha-cuts.js synthetic <n> <T,T,...> [same options]
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCellProcess } from './cell-process.js';
 import type { SolveMixtureTuning } from '../src/solve/constraint-search.js';
 import { solveMixture } from '../src/solve/solve-mixture.js';
 import { syntheticProblem } from './synthetic.js';
@@ -103,28 +103,16 @@ if (args[0] === '--cell') {
   for (const T of Ts.split(',').map(Number)) {
     const seconds: Partial<Record<Method, number>> = {};
     for (const method of methods) {
-      const child = spawnSync(
-        process.execPath,
-        [
-          '--max-old-space-size=4096',
-          fileURLToPath(import.meta.url),
-          '--cell',
-          kind,
-          what,
-          String(T),
-          method,
-          ...passOn,
-        ],
-        { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', trace ? 'inherit' : 'pipe'] },
+      const outcome = runCellProcess<Cell>(
+        fileURLToPath(import.meta.url),
+        [kind, what, String(T), method, ...passOn],
+        { traceStderr: trace },
       );
-      const line = child.stdout.trim().split('\n').pop() ?? '';
-      if (child.status !== 0 || !line.startsWith('{')) {
-        console.log(
-          `${kind} ${what}\t${T}\t${method}\tfailed: ${(child.stderr || line).trim().split('\n').pop()}`,
-        );
+      if (!outcome.ok) {
+        console.log(`${kind} ${what}\t${T}\t${method}\tfailed: ${outcome.error}`);
         continue;
       }
-      const c = JSON.parse(line) as Cell;
+      const c = outcome.cell;
       seconds[method] = c.solveSeconds;
       const ratio =
         method !== 'lazy-lp' && seconds['lazy-lp'] ? (c.solveSeconds / seconds['lazy-lp']).toFixed(2) : '';

@@ -2,11 +2,11 @@
 // on bench/scale.ts's synthetic held-out problems. Each (n, T, z) solves in its own process (peak RSS
 // its own) from one merge list per (n, T), trained once by the parent and passed through a temp file.
 // Usage: node dist/bench/noise.js [n,n,...] [T,T,...] [z,z,...] [--time-limit S] [--paper-limit S] [--uncertainty]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCellProcess } from './cell-process.js';
 import { trainBpe } from '../src/bpe/index.js';
 import { estimateMixture } from '../src/solve/index.js';
 import type { Merge } from '../src/tokenizer/spec.js';
@@ -100,27 +100,19 @@ if (args[0] === '--cell') {
         writeFileSync(mergeFile, JSON.stringify(trainBpe(training, T)));
         for (const z of zs) {
           const limit = z === 0 ? paperLimit : timeLimit;
-          const child = spawnSync(
-            process.execPath,
-            [
-              '--max-old-space-size=4096',
-              fileURLToPath(import.meta.url),
-              '--cell',
-              String(n),
-              mergeFile,
-              String(z),
-              '--time-limit',
-              String(limit),
-              ...(probe ? ['--uncertainty'] : []),
-            ],
-            { encoding: 'utf8', maxBuffer: 1 << 24 },
-          );
-          const line = child.stdout.trim().split('\n').pop() ?? '';
-          if (child.status !== 0 || !line.startsWith('{')) {
-            console.log(`${n}\t${T}\t${z}\tfailed: ${(child.stderr || line).trim().split('\n').pop()}`);
+          const outcome = runCellProcess<Cell>(fileURLToPath(import.meta.url), [
+            String(n),
+            mergeFile,
+            String(z),
+            '--time-limit',
+            String(limit),
+            ...(probe ? ['--uncertainty'] : []),
+          ]);
+          if (!outcome.ok) {
+            console.log(`${n}\t${T}\t${z}\tfailed: ${outcome.error}`);
             continue;
           }
-          const c = JSON.parse(line) as Cell;
+          const c = outcome.cell;
           console.log(
             [
               n,

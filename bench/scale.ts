@@ -7,13 +7,13 @@
 //   [--estimator paper|sampled|paper,sampled] [--sampled-steps N]
 // Prints a tab-separated row per (n, T, estimator) and, per n and estimator, the solve-time ratio of
 // the largest T to the smallest; with two estimators, each cell runs both back to back.
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trainBpe } from '../src/bpe/index.js';
 import { estimateMixture, solveMixture } from '../src/solve/index.js';
 import { parseEstimatorFlags, type EstimatorOptions } from '../src/solve/estimator.js';
 import { language } from './synthetic.js';
 import { inferProblem } from './infer-problem.js';
+import { runCellProcess } from './cell-process.js';
 
 const TOKENS = 60000;
 
@@ -163,17 +163,12 @@ if (args[0] === '--cell') {
           estimator,
           ...(sampledSteps !== undefined ? ['--sampled-steps', sampledSteps] : []),
         ];
-        const child = spawnSync(
-          process.execPath,
-          ['--max-old-space-size=4096', fileURLToPath(import.meta.url), '--cell', n, String(T), ...extra],
-          { encoding: 'utf8', maxBuffer: 1 << 24 },
-        );
-        const line = child.stdout.trim().split('\n').pop() ?? '';
-        if (child.status !== 0 || !line.startsWith('{')) {
-          console.log(`${n}\t${T}\t${estimator}\tfailed: ${(child.stderr || line).trim().split('\n').pop()}`);
+        const outcome = runCellProcess<Cell>(fileURLToPath(import.meta.url), [n, String(T), ...extra]);
+        if (!outcome.ok) {
+          console.log(`${n}\t${T}\t${estimator}\tfailed: ${outcome.error}`);
           continue;
         }
-        const c = JSON.parse(line) as Cell;
+        const c = outcome.cell;
         solvedBy.set(estimator, [...(solvedBy.get(estimator) ?? []), c]);
         console.log(
           [
