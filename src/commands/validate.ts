@@ -83,6 +83,11 @@ export default class Validate extends BaseCommand {
         'pre-tokenization of the trained tokenizers (gpt2, digits+gpt2, cl100k, o200k, sentencepiece)',
       default: 'digits+gpt2',
     }),
+    'time-limit': Flags.integer({
+      description:
+        "seconds each trial's tokmix solve may take (default: to its certificate); a solve cut short is scored with its best shares and its gap is recorded (trials[].tokmixGap)",
+      min: 1,
+    }),
     solver: Flags.string({
       description: 'LP backend',
       options: ['highs', 'glpk', 'jsl', 'clp'],
@@ -149,6 +154,7 @@ export default class Validate extends BaseCommand {
       backend: flags.solver,
       ...estimatorOptions(flags),
       methods: parseMethods(flags.methods),
+      solveTimeLimit: flags['time-limit'],
       bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
       ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),

@@ -59,6 +59,8 @@ export interface TrialSettings {
   /** tokmix's estimator (absent: the paper's LP) and, when sampled, the merges it constrains. */
   estimator?: 'sampled';
   sampledSteps?: number;
+  /** Seconds tokmix's solve may take (absent: to its certificate); a stopped solve is scored as is. */
+  solveTimeLimit?: number;
 }
 
 export interface TrialContext {
@@ -179,6 +181,7 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
   });
   seconds.count = now() - t0;
   let intervals: ValidationTrial['intervals'];
+  let tokmixGap: number | undefined;
 
   const estimates: Record<string, number[]> = {};
   if (settings.methods.includes('tokmix')) {
@@ -189,6 +192,7 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
       estimator: settings.estimator,
       sampledSteps: settings.sampledSteps,
       noiseZ: settings.noiseZ,
+      timeLimitSeconds: settings.solveTimeLimit,
       uncertainty: false,
       cache,
       exportRows: settings.bootstrap !== undefined,
@@ -196,6 +200,7 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     seconds.replay = estimated.seconds.replay;
     seconds.solve = estimated.seconds.solve;
     estimates.tokmix = estimated.estimate.byteShare;
+    if (!estimated.estimate.certified) tokmixGap = estimated.estimate.gap;
     if (settings.bootstrap !== undefined) {
       // One thread: the trials themselves already run one per core.
       const b = await bootstrapMixture(
@@ -248,5 +253,6 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     log10Mse: scores,
     seconds,
     ...(intervals ? { intervals } : {}),
+    ...(tokmixGap !== undefined ? { tokmixGap } : {}),
   };
 }

@@ -55,6 +55,8 @@ export interface ValidateOptions extends EstimatorOptions {
   textLabel?: string;
   backend: SolverBackend;
   methods?: readonly TrialMethod[];
+  /** Seconds each trial's tokmix solve may take (--time-limit; absent: to its certificate). */
+  solveTimeLimit?: number;
   /** Run only this part of the trials (one job of a cluster array); the record then holds only them. */
   shard?: Shard;
   /** Bootstrap replicates per trial for interval coverage (absent: none), and their level. */
@@ -307,6 +309,8 @@ export async function runValidation(
         ...(noiseZOf(options) > 0 ? { noiseZ: noiseZOf(options) } : {}),
         // Only with --bootstrap, so the cache keys of trials without intervals stay as they were.
         ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
+        // Only when limited, so the cache keys of trials solved to their certificate stay as they were.
+        ...(options.solveTimeLimit !== undefined ? { solveTimeLimit: options.solveTimeLimit } : {}),
         // Likewise only for the sampled estimator: the paper's trials keep their cache keys.
         ...(options.estimator === 'sampled'
           ? { estimator: 'sampled', sampledSteps: options.sampledSteps ?? DEFAULT_SAMPLED_STEPS }
@@ -397,6 +401,7 @@ export async function runValidation(
       ...(options.estimator === 'noise-aware' ? { noiseZ: noiseZOf(options) } : {}),
       methods,
       categoriesInSet: categories.length,
+      ...(options.solveTimeLimit !== undefined ? { timeLimit: options.solveTimeLimit } : {}),
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
     },
     rows: summarizeTrials(trials, options.ns),

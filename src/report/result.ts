@@ -131,6 +131,8 @@ export interface ValidationTrial {
   seconds: { train: number; count: number; replay: number; solve: number; baselines: number };
   /** With --bootstrap: tokmix's byte-share intervals over the candidates (order of `candidates`). */
   intervals?: { level: number; byteShareCI: [number, number][]; seconds: number };
+  /** With --time-limit, when tokmix's solve stopped before its certificate: its relative gap. */
+  tokmixGap?: number;
 }
 
 /** Interval coverage at one n: the fraction of true candidate shares inside their intervals. */

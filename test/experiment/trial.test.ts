@@ -87,6 +87,21 @@ test('a trial recovers its mixture far better than the baselines (both trainers)
   }
 });
 
+test('a solve time limit scores the stopped solve as is and records its gap; no limit records none', async () => {
+  const { categories } = makeSet();
+  const workDir = tempDir('exp-work');
+  const full = await runTrial({ ...base, methods: ['tokmix'] }, { categories, workDir });
+  assert.equal(full.tokmixGap, undefined);
+  // A limit far below one LP solve: the answer is the anytime point with a gap, still scored.
+  const limited = await runTrial(
+    { ...base, methods: ['tokmix'], solveTimeLimit: 1e-6 },
+    { categories, workDir },
+  );
+  assert.ok(limited.tokmixGap !== undefined && limited.tokmixGap > 0, String(limited.tokmixGap));
+  assert.equal(limited.estimates.tokmix.length, 3);
+  assert.ok(Number.isFinite(limited.log10Mse.tokmix));
+});
+
 test('--omit leaves k true categories out and scores against the renormalized truth', async () => {
   const { categories } = makeSet();
   const workDir = tempDir('exp-work');
