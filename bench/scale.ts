@@ -9,7 +9,7 @@
 // the largest T to the smallest; with two estimators, each cell runs both back to back.
 import { fileURLToPath } from 'node:url';
 import { trainBpe } from '../src/bpe/index.js';
-import { estimateMixture, solveMixture } from '../src/solve/index.js';
+import { estimateMixture, solveMixture, type MixtureEstimate } from '../src/solve/index.js';
 import { parseEstimatorFlags, type EstimatorOptions } from '../src/solve/estimator.js';
 import { language } from './synthetic.js';
 import { inferProblem } from './infer-problem.js';
@@ -63,6 +63,14 @@ async function inferCell(
     trainSeconds,
     replaySeconds: 0,
     solveSeconds: (performance.now() - start) / 1000,
+    ...solveFigures(estimate),
+    log10Mse: NaN,
+  };
+}
+
+/** The solve's figures every cell reports. */
+function solveFigures(estimate: MixtureEstimate) {
+  return {
     certified: estimate.certified,
     stopped: estimate.stopped ?? 'certified',
     gap: estimate.gap,
@@ -72,7 +80,6 @@ async function inferCell(
     peakRows: estimate.peakRows,
     peakNonzeros: estimate.peakNonzeros,
     peakMB: Math.round(estimate.peakMemoryBytes / 2 ** 20),
-    log10Mse: NaN,
   };
 }
 
@@ -112,15 +119,7 @@ async function cell(
     trainSeconds,
     replaySeconds: seconds.replay,
     solveSeconds: seconds.solve,
-    certified: estimate.certified,
-    stopped: estimate.stopped ?? 'certified',
-    gap: estimate.gap,
-    lower: estimate.lowerBound,
-    upper: estimate.upperBound,
-    rounds: estimate.rounds,
-    peakRows: estimate.peakRows,
-    peakNonzeros: estimate.peakNonzeros,
-    peakMB: Math.round(estimate.peakMemoryBytes / 2 ** 20),
+    ...solveFigures(estimate),
     log10Mse: Math.log10(mse),
   };
 }
