@@ -4,6 +4,7 @@
 // Usage: node dist/bench/pdlp.js infer <tokenizer> <T> [--set default] | synthetic <n> <T>
 //        [--time-limit S (search and HiGHS; default 300)] [--pdhg-limit S (each PDHG run; default
 //        the time limit)] [--target 1e-6 (stop once rel primal, dual and gap are all below)]
+//        [--runs cold,warm]
 import { createBackend, type LpModel } from '../src/solve/backends/index.js';
 import { benchArgs, heldLp } from './held-lp.js';
 
@@ -11,13 +12,14 @@ const { flag, positional } = benchArgs();
 const [kind, what, TArg] = positional;
 if ((kind !== 'infer' && kind !== 'synthetic') || !what || !TArg) {
   console.error(
-    'usage: pdlp.js infer <tokenizer> <T> | synthetic <n> <T> [--time-limit S] [--pdhg-limit S] [--target E]',
+    'usage: pdlp.js infer <tokenizer> <T> | synthetic <n> <T> [--time-limit S] [--pdhg-limit S] [--target E] [--runs cold,warm]',
   );
   process.exit(2);
 }
 const timeLimit = Number(flag('--time-limit') ?? 300);
 const pdhgLimit = Number(flag('--pdhg-limit') ?? timeLimit);
 const target = Number(flag('--target') ?? 1e-6);
+const runs = (flag('--runs') ?? 'cold,warm').split(',');
 
 /** l <= A x <= u, x in [lb, ub], min c.x: CSR, free rows left out. `simplexRow` indexes the kept rows. */
 interface Lp {
@@ -533,10 +535,10 @@ console.log(
 console.log(
   'run\tat\titerations\trestarts\tseconds\trel primal\tmax row violation\trel dual\trel gap\tprimal obj\tobj/HiGHS-1\tbest lower bound\t(HiGHS-bound)/HiGHS',
 );
-const results = [
-  { name: 'cold', ...pdhg(problemLp, undefined, 'cold', optimum) },
-  { name: 'warm', ...pdhg(problemLp, warm, 'warm', optimum) },
-];
+const results = runs.map((name) => ({
+  name,
+  ...pdhg(problemLp, name === 'warm' ? warm : undefined, name, optimum),
+}));
 for (const r of results)
   console.log(
     `${r.name}: ${r.iterations} iterations, ${r.seconds.toFixed(1)} s (${(r.seconds / highsSeconds).toFixed(2)}x HiGHS), ` +
