@@ -6,23 +6,14 @@
 // solves both once, cold, with the same backend: sizes, seconds, objectives.
 // Usage: node dist/bench/sparse-rows.js infer <tokenizer> <T,...> [--set default] [--time-limit S] [--clp]
 //        node dist/bench/sparse-rows.js synthetic <n> <T,...> [same options]
-import { noProgress } from '../src/common/progress.js';
 import { createBackend, type LpModel } from '../src/solve/backends/index.js';
 import { createClpBackend } from '../src/solve/backends/clp.js';
 import { LpModel as Model } from '../src/solve/backends/lp-model.js';
 import type { LpBackend } from '../src/solve/backends/lp-model.js';
-import { DEFAULT_TUNING, searchConstraints } from '../src/solve/constraint-search.js';
-import { LazyMixtureLp } from '../src/solve/lazy-lp.js';
-import { buildPairUniverse } from '../src/solve/pair-universe.js';
-import { inferProblem } from './infer-problem.js';
-import { syntheticProblem } from './synthetic.js';
+import type { LazyMixtureLp } from '../src/solve/lazy-lp.js';
+import { benchArgs, heldLp } from './held-lp.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const { flag, positional } = benchArgs();
 const [kind, what, TList] = positional;
 if ((kind !== 'infer' && kind !== 'synthetic') || !what || !TList) {
   console.error(
@@ -31,7 +22,7 @@ if ((kind !== 'infer' && kind !== 'synthetic') || !what || !TList) {
   process.exit(2);
 }
 const timeLimit = Number(flag('--time-limit') ?? 300);
-const withClp = args.includes('--clp');
+const withClp = process.argv.includes('--clp');
 
 /** The LP `lp` holds, rebuilt with auxiliary M and P columns and 4-nonzero constraint rows. */
 function sparseModel(lp: LazyMixtureLp): { model: LpModel; mColumns: number; pColumns: number } {
@@ -106,32 +97,10 @@ console.log(
   'T\tsearch\tform\trows x cols, nonzeros\tM / P columns\tbackend\tseconds\tstatus\tobjective\tsparse/dense',
 );
 for (const T of TList.split(',').map(Number)) {
-  const problem =
-    kind === 'infer'
-      ? await inferProblem(what, T, flag('--set') ?? 'default')
-      : await syntheticProblem(Number(what), T);
-  const range = problem.options;
-  const lp = new LazyMixtureLp(problem.transcripts, buildPairUniverse(problem.transcripts), {
-    competitorBatch: DEFAULT_TUNING.competitorBatch,
-    tolerance: 1e-6,
-    firstStep: range.firstStep ?? 0,
-    excludedSteps: range.excludedSteps,
-  });
-  const searching = await createBackend('highs');
-  let search: string;
-  try {
-    const result = await searchConstraints(lp, searching, {
-      tuning: DEFAULT_TUNING,
-      onProgress: noProgress,
-      deadline: performance.now() + timeLimit * 1000,
-    });
-    search = result.certified ? 'certified' : `${result.stopped}, gap ${result.gap.toFixed(3)}`;
-  } finally {
-    searching.dispose();
-  }
+  const { lp, search } = await heldLp(kind, what, T, flag('--set') ?? 'default', timeLimit);
   const dense: LpModel = lp.model;
   const sparse = sparseModel(lp);
-  const steps = problem.transcripts[0].steps;
+  const steps = lp.steps;
   for (const backend of withClp ? ['highs', 'clp'] : ['highs']) {
     const a = await solveOnce(backend, dense);
     const b = await solveOnce(backend, sparse.model);
