@@ -516,8 +516,8 @@ export class LazyMixtureLp {
 
   /**
    * Warm start: adds the rows of another LP's heldRows whose step is constrained here (not
-   * excluded) and whose
-   * pair and merge occur here. Rows only restrict; the search still certifies the optimum.
+   * excluded) and whose pair and merge occur here. Rows only restrict; the search still certifies
+   * the optimum.
    */
   seedRows(rows: readonly WarmRow[]): number {
     const vocabSize = this.transcripts[0].vocabSize;
