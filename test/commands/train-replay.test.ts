@@ -108,53 +108,24 @@ test('train --extend: the base list first, then merges learned on the new text; 
   const shares = JSON.parse(attack.stdout) as { categories: { name: string; byteShare: number }[] };
   assert.ok(shares.categories.find((c) => c.name === 'udhr')!.byteShare > 0.95, attack.stdout.slice(0, 400));
 
+  // 10 merges over `categories` extending `baseFile`, with the rest of the flags.
+  const extendBy10 = (baseFile: string, ...flags: string[]) =>
+    tokmix('train', '--categories', categories, '--extend', baseFile, '--merges', '10', ...flags);
   for (const [args, pattern] of [
     [['--trainer', 'native'], /^tokmix: --extend needs --trainer tokmix/],
     [['--pretokenizer', 'gpt2'], /^tokmix: --pretokenizer cannot be combined with --extend/],
   ] as [string[], RegExp][]) {
-    const refused = tokmix(
-      'train',
-      '--categories',
-      categories,
-      '--extend',
-      join(base, 'tokenizer.json'),
-      '--merges',
-      '10',
-      ...args,
-      '--out',
-      join(work, 'ext-bad'),
-    );
+    const refused = extendBy10(join(base, 'tokenizer.json'), ...args, '--out', join(work, 'ext-bad'));
     assert.equal(refused.status, 2, refused.stderr);
     assert.equal(refused.stderr.trimEnd().split('\n').length, 1, refused.stderr);
     assert.match(refused.stderr, pattern);
   }
-  const missing = tokmix(
-    'train',
-    '--categories',
-    categories,
-    '--extend',
-    join(work, 'nope.json'),
-    '--merges',
-    '10',
-    '--out',
-    join(work, 'ext-bad'),
-  );
+  const missing = extendBy10(join(work, 'nope.json'), '--out', join(work, 'ext-bad'));
   assert.equal(missing.status, 2, missing.stderr);
   assert.equal(existsSync(join(work, 'ext-bad')), false);
   // The base is an input: writing over it is refused, even with --force, and it stays as it was.
   const baseBefore = readFileSync(join(base, 'tokenizer.json'), 'utf8');
-  const overBase = tokmix(
-    'train',
-    '--categories',
-    categories,
-    '--extend',
-    join(base, 'tokenizer.json'),
-    '--merges',
-    '10',
-    '--out',
-    base,
-    '--force',
-  );
+  const overBase = extendBy10(join(base, 'tokenizer.json'), '--out', base, '--force');
   assert.equal(overBase.status, 2, overBase.stderr);
   assert.match(overBase.stderr, /^tokmix: .*holds the input/);
   assert.equal(readFileSync(join(base, 'tokenizer.json'), 'utf8'), baseBefore);
