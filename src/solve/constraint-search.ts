@@ -500,7 +500,7 @@ class ConstraintSearch {
     lp.adopt(solution.x);
     // The anchor only picks among shares that all explain the merges found so far without slack;
     // once slack is needed, the slacks decide and the pull would only slow the rounds down.
-    if (lp.anchored && slackTotal(lp) > lp.settings.tolerance) {
+    if (lp.anchored && lp.slackTotal() > lp.settings.tolerance) {
       this.releaseAnchor();
       solution = this.solveLp();
       if (!solution) return false;
@@ -563,9 +563,4 @@ class ConstraintSearch {
 export function gapOf(lower: number, upper: number, floor: number): number {
   const gap = Math.max(0, upper - lower) / Math.max(upper, floor);
   return Math.min(1, gap);
-}
-
-function slackTotal(lp: LazyMixtureLp): number {
-  const sums = lp.slackSums();
-  return sums.steps + sums.pairs;
 }

@@ -749,12 +749,11 @@ export class LazyMixtureLp {
     for (const g of this.vpPairs) this.vp[g] = x[this.vpCol[g]] / homogenizer;
   }
 
-  /** Sum of step slacks and of pair slacks in the scaled units of the model. */
-  slackSums(): { steps: number; pairs: number } {
-    let steps = 0;
-    let pairs = 0;
-    for (let t = 0; t < this.steps; t++) if (this.vtCol[t] >= 0) steps += Math.max(0, this.vt[t]);
-    for (const g of this.vpPairs) pairs += Math.max(0, this.vp[g]);
-    return { steps, pairs };
+  /** The objective at the current point: every step and pair slack, in the model's scaled units. */
+  slackTotal(): number {
+    let total = 0;
+    for (let t = 0; t < this.steps; t++) if (this.vtCol[t] >= 0) total += Math.max(0, this.vt[t]);
+    for (const g of this.vpPairs) total += Math.max(0, this.vp[g]);
+    return total;
   }
 }

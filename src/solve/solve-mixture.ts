@@ -277,9 +277,7 @@ export async function solveMixture(
       pairShare,
       byteShare,
       backend: backend.name,
-      objective: search.certified
-        ? (lp.slackSums().steps + lp.slackSums().pairs) / lp.scale
-        : search.upper / lp.scale,
+      objective: search.certified ? lp.slackTotal() / lp.scale : search.upper / lp.scale,
       slackTotal: stepSum / lp.scale,
       unexplainedMerges: worstMerges(lp, stepSlack, options.mergeList, options.unexplainedCount ?? 20),
       rounds: search.rounds,

@@ -13,10 +13,9 @@ import { assertSameObjective, fullOptimum, randomProblem } from './full-lp-model
 /** The search alone, with small batches and rows dropped past `dropRowsAbove`. */
 function search(transcripts: Transcript[], backend: SolverBackend, dropRowsAbove: number) {
   return withSearchedLp(transcripts, backend, { dropRowsAbove, maxAdd: 20 }, (lp, result) => {
-    const sums = lp.slackSums();
     return {
       ...result,
-      objective: (sums.steps + sums.pairs) / lp.scale,
+      objective: lp.slackTotal() / lp.scale,
       alpha: Array.from(lp.alpha),
       rows: lp.rows,
       // A fresh whole sweep under the final shares (after the fields above are read) finds nothing.
