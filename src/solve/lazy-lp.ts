@@ -113,6 +113,15 @@ function countBefore(deltas: StepDeltas, initialCounts: Float64Array, l: number,
   return lo === historyStart[l] ? initialCounts[l] : historyCount[lo - 1];
 }
 
+/** The user's error for a solve of `what` that did not end optimal. */
+export function solveFailure(solution: LpSolution, backend: string, what: string): UserError {
+  const reason =
+    solution.status === 'time-limit'
+      ? `time limit reached while solving ${what}; allow more time or use fewer --merges`
+      : `${solution.detail ?? solution.status} while solving ${what}; try another --solver`;
+  return new UserError(`solver ${backend}: ${reason}`, backend);
+}
+
 /**
  * Counts are divided by each category's step-0 pair total as in the paper, then multiplied by
  * `scale` (the median pair total) so that one occurrence weighs about 1: the LP solver's absolute
@@ -695,13 +704,7 @@ export class LazyMixtureLp {
   /** Solves the model and adopts its solution as the current assignment. */
   solve(backend: LpBackend, timeLimitSeconds: number | undefined, what: string): LpSolution {
     const solution = backend.solve(this.model, { timeLimitSeconds });
-    if (solution.status !== 'optimal') {
-      const reason =
-        solution.status === 'time-limit'
-          ? `time limit reached while solving ${what}; allow more time or use fewer --merges`
-          : `${solution.detail ?? solution.status} while solving ${what}; try another --solver`;
-      throw new UserError(`solver ${backend.name}: ${reason}`, backend.name);
-    }
+    if (solution.status !== 'optimal') throw solveFailure(solution, backend.name, what);
     return solution;
   }
 

@@ -9,7 +9,7 @@ import { noProgress } from '../common/progress.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { MixtureEstimate, SolverBackend, UnexplainedMerge } from './types.js';
 import { buildPairUniverse } from './pair-universe.js';
-import { LazyMixtureLp, type WarmRow } from './lazy-lp.js';
+import { LazyMixtureLp, solveFailure, type WarmRow } from './lazy-lp.js';
 import { createBackend } from './backends/index.js';
 import { byteShareOf } from './shares.js';
 import { exploreOptimalFace } from './optimal-face.js';
@@ -237,7 +237,7 @@ export async function solveMixture(
       const left = deadline === Infinity ? undefined : Math.max(0.01, (deadline - performance.now()) / 1000);
       const solution = backend.solve(lp.model, { timeLimitSeconds: left });
       if (solution.status === 'optimal') lp.adopt(solution.x);
-      else if (solution.status !== 'time-limit') lp.solve(backend, undefined, 'the mixture LP'); // throws
+      else if (solution.status !== 'time-limit') throw solveFailure(solution, backend.name, 'the mixture LP');
     } else if (seeded > 0) lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the mixture LP').x);
     // 2. The constraint search (stopped early, lp holds the best point it found).
     const search = await searchConstraints(lp, backend, {
