@@ -268,17 +268,15 @@ export async function solveMixture(
 
     // 3. The answer: the certified optimum, or the best point found and its gap.
     const pairShare = Array.from(lp.alpha);
-    const ratios = transcripts.map((t) => t.totals.bytes / t.totals.pairs);
+    const ratios = bytesPerPair(transcripts);
     const byteShare = byteShareOf(pairShare, ratios);
     const stepSlack = search.stepSlack ?? lpStepSlacks(lp);
-    let stepSum = 0;
-    for (let t = lp.firstStep; t < lp.steps; t++) stepSum += stepSlack[t];
     const estimate: MixtureEstimate = {
       pairShare,
       byteShare,
       backend: backend.name,
       objective: search.certified ? lp.slackTotal() / lp.scale : search.upper / lp.scale,
-      slackTotal: stepSum / lp.scale,
+      slackTotal: attackedSum(lp, stepSlack) / lp.scale,
       unexplainedMerges: worstMerges(lp, stepSlack, options.mergeList, options.unexplainedCount ?? 20),
       rounds: search.rounds,
       constraints: lp.constraints,
@@ -336,6 +334,18 @@ export async function solveMixture(
   }
 }
 
+/** Each category's bytes per pair (its pair total as the transcripts normalize it): shares' pairs to bytes. */
+function bytesPerPair(transcripts: Transcript[]): number[] {
+  return transcripts.map((t) => t.totals.bytes / t.totals.pairs);
+}
+
+/** The step slacks summed over the attacked steps (firstStep on). */
+function attackedSum(lp: LazyMixtureLp, stepSlack: Float64Array): number {
+  let sum = 0;
+  for (let t = lp.firstStep; t < lp.steps; t++) sum += stepSlack[t];
+  return sum;
+}
+
 /** Adds to the estimate's note how many attacked merges occur in no sample. */
 function noteAbsent(
   estimate: MixtureEstimate,
@@ -366,16 +376,13 @@ function alphaCutsEstimate(
   backend: SolverBackend,
 ): MixtureEstimate {
   const pairShare = Array.from(cuts.alpha);
-  const ratios = transcripts.map((t) => t.totals.bytes / t.totals.pairs);
-  let stepSum = 0;
-  for (let t = lp.firstStep; t < lp.steps; t++) stepSum += cuts.stepSlack[t];
   const gapText = `${(100 * cuts.gap).toPrecision(3)}%`;
   return {
     pairShare,
-    byteShare: byteShareOf(pairShare, ratios),
+    byteShare: byteShareOf(pairShare, bytesPerPair(transcripts)),
     backend,
     objective: cuts.upper / lp.scale,
-    slackTotal: stepSum / lp.scale,
+    slackTotal: attackedSum(lp, cuts.stepSlack) / lp.scale,
     unexplainedMerges: worstMerges(lp, cuts.stepSlack, options.mergeList, options.unexplainedCount ?? 20),
     rounds: cuts.iterations,
     constraints: cuts.cuts,
