@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Transcript } from '../bpe/types.js';
-import { removeOwnFile, writeFileAtomic } from '../common/atomic.js';
+import { writeFileAtomic } from '../common/atomic.js';
 import { decodeEntry, encodeEntry } from '../common/cache.js';
 import { UserError } from '../common/errors.js';
 import { readFileAtMost } from '../common/fs-checks.js';
@@ -197,11 +197,15 @@ export interface CheckpointExpectation {
 
 const FIX = 'pass a checkpoint tokmix infer wrote, or run without --resume';
 
+/** The one error of a file that is not a valid checkpoint, saying `what` is wrong with it. */
+function invalidCheckpoint(file: string, what: string): UserError {
+  return new UserError(`${file}: not a valid tokmix checkpoint (${what}); ${FIX}`, file);
+}
+
 /** Reads a bounded varint (< 2^32) or fails on a truncated or overlong one. */
 function reader(payload: Buffer, start: number, file: string) {
   let at = start;
-  const bad = (what: string) =>
-    new UserError(`${file}: not a valid tokmix checkpoint (${what}); ${FIX}`, file);
+  const bad = (what: string) => invalidCheckpoint(file, what);
   return {
     get offset() {
       return at;
@@ -225,7 +229,6 @@ function reader(payload: Buffer, start: number, file: string) {
       at += 8;
       return value;
     },
-    bad,
   };
 }
 
@@ -236,8 +239,7 @@ function reader(payload: Buffer, start: number, file: string) {
  */
 export function decodeCheckpoint(bytes: Buffer, file: string, expect?: CheckpointExpectation): Checkpoint {
   const payload = decodeEntry(bytes);
-  const invalid = (what: string) =>
-    new UserError(`${file}: not a valid tokmix checkpoint (${what}); ${FIX}`, file);
+  const invalid = (what: string) => invalidCheckpoint(file, what);
   if (payload === undefined || payload.length < MAGIC.length + 8 || !payload.subarray(0, 8).equals(MAGIC)) {
     throw invalid('truncated, corrupt or another kind of file');
   }
@@ -339,9 +341,4 @@ export function writeCheckpointFile(path: string, checkpoint: Checkpoint): numbe
   const bytes = encodeCheckpoint(checkpoint);
   writeFileAtomic(path, bytes);
   return bytes.length;
-}
-
-/** Removes a checkpoint this solve's problem owns in the cache (a certified solve needs it no more). */
-export function removeCheckpointFile(path: string): void {
-  removeOwnFile(path);
 }

@@ -2,6 +2,7 @@
 // or read the one asked for, seed the lazy LP from it with its lower bound and best point, write
 // a new one every minute and when the solve ends uncertified, remove it once the solve certifies.
 import type { Transcript } from '../bpe/types.js';
+import { removeOwnFile } from '../common/atomic.js';
 import { isUserError } from '../common/errors.js';
 import type { LazyMixtureLp } from './lazy-lp.js';
 import type { BestPoint, CheckpointState } from './constraint-search.js';
@@ -9,7 +10,6 @@ import {
   checkpointPath,
   problemFingerprint,
   readCheckpointFile,
-  removeCheckpointFile,
   writeCheckpointFile,
   type Checkpoint,
   type CheckpointExpectation,
@@ -127,7 +127,7 @@ export class SolveCheckpoints {
 
   /** A certified solve: its problem's checkpoint in the cache (tokmix wrote it) is not needed again. */
   remove(): void {
-    removeCheckpointFile(this.file);
+    removeOwnFile(this.file);
     this.written = undefined;
   }
 
