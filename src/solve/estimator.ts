@@ -46,6 +46,16 @@ export function isEstimator(value: string): value is Estimator {
   return (ESTIMATORS as readonly string[]).includes(value);
 }
 
+/** Refuses a name that is no estimator (absent is fine: the paper's LP). */
+function checkEstimatorName(name: string | undefined): asserts name is Estimator | undefined {
+  if (name !== undefined && !isEstimator(name)) {
+    throw new UserError(
+      `--estimator ${name}: unknown estimator; use one of ${ESTIMATORS.join(', ')}`,
+      '--estimator',
+    );
+  }
+}
+
 /**
  * Checks --estimator, --sampled-steps and --noise-z as typed (the texts are the flags', when given)
  * and returns them as options. Bad values are the user's to fix.
@@ -55,12 +65,7 @@ export function parseEstimatorFlags(
   sampledStepsText: string | undefined,
   noiseZText?: string,
 ): EstimatorOptions {
-  if (estimatorText !== undefined && !isEstimator(estimatorText)) {
-    throw new UserError(
-      `--estimator ${estimatorText}: unknown estimator; use one of ${ESTIMATORS.join(', ')}`,
-      '--estimator',
-    );
-  }
+  checkEstimatorName(estimatorText);
   const options: EstimatorOptions = estimatorText === undefined ? {} : { estimator: estimatorText };
   if (sampledStepsText !== undefined) {
     options.sampledSteps = /^\s*\d+\s*$/.test(sampledStepsText) ? Number(sampledStepsText) : Number.NaN;
@@ -88,12 +93,7 @@ export function checkEstimatorOptions(
   stepsText = String(options.sampledSteps),
   zText = String(options.noiseZ),
 ): void {
-  if (options.estimator !== undefined && !isEstimator(options.estimator)) {
-    throw new UserError(
-      `--estimator ${String(options.estimator)}: unknown estimator; use one of ${ESTIMATORS.join(', ')}`,
-      '--estimator',
-    );
-  }
+  checkEstimatorName(options.estimator);
   checkNoiseZ(options.noiseZ, zText);
   // z = 0 is the paper's rows, which every estimator uses (infer passes noiseZOf's 0 along).
   if (options.noiseZ && options.estimator !== undefined && options.estimator !== 'noise-aware') {
