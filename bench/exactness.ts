@@ -17,7 +17,7 @@ import { trainBpe } from '../src/bpe/index.js';
 import { trainNativeRun } from '../src/bpe/native-train.js';
 import { buildMixture } from '../src/experiment/mixture.js';
 import { meanAndSd } from '../src/experiment/metrics.js';
-import { createRng, deriveSeed } from '../src/experiment/random.js';
+import { createRng, deriveSeed } from '../src/common/random.js';
 import { splitHeldOut } from '../src/experiment/held-out.js';
 import { estimateMixture } from '../src/solve/estimate-mixture.js';
 import type { Merge } from '../src/tokenizer/spec.js';

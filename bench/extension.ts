@@ -27,7 +27,7 @@ import { parseByteSize } from '../src/cli/byte-size.js';
 import { preTokenizerPreset } from '../src/tokenizer/presets.js';
 import { buildMixture } from '../src/experiment/mixture.js';
 import { splitHeldOut } from '../src/experiment/held-out.js';
-import { createRng, deriveSeed, sampleWithoutReplacement } from '../src/experiment/random.js';
+import { createRng, deriveSeed, sampleWithoutReplacement } from '../src/common/random.js';
 import { sampleFromSimplex } from '../src/experiment/simplex.js';
 import { log10Mse, meanAndSd, normalizeShares } from '../src/experiment/metrics.js';
 import { trainBpeRun } from '../src/bpe/index.js';

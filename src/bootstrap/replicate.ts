@@ -10,7 +10,7 @@ import { replayCategories } from '../bpe/replay-categories.js';
 import { solveMixture, type SolveMixtureOptions } from '../solve/solve-mixture.js';
 import type { WarmRow } from '../solve/lazy-lp.js';
 import type { SolverBackend } from '../solve/types.js';
-import { createRng, deriveSeed, type Rng } from '../experiment/random.js';
+import { createRng, deriveSeed, type Rng } from '../common/random.js';
 
 /** What every replicate needs: the categories' words and blocks, the merges and the warm start. */
 export interface ReplicateInput {

@@ -1,7 +1,8 @@
 // The incremental pair-count engine shared by replay and training: words as integer symbol
 // sequences with weights, pair counts in typed arrays, and per pair the words that hold it
 // (occurrence chunks), so a merge touches only the words that contain its pair.
-import { PairTable, grow } from './pair-table.js';
+import { grow } from '../common/grow.js';
+import { PairTable } from './pair-table.js';
 
 /** Words in flat form: word w is `symbols[start[w] .. start[w] + length[w])`, weighted by `weight[w]`. */
 export interface WordStore {

@@ -1,5 +1,6 @@
 // An open-addressing hash table from a symbol pair (left id, right id) to a dense pair index:
 // the integer key every hot loop of the engine uses instead of string keys or objects per pair.
+import { grow } from '../common/grow.js';
 
 const EMPTY = -1;
 
@@ -74,13 +75,4 @@ export class PairTable {
     this.slots = slots;
     this.mask = mask;
   }
-}
-
-/** A copy of `array` with room for at least `needed` elements (doubling). */
-export function grow<T extends Int32Array | Float64Array | Uint32Array>(array: T, needed: number): T {
-  let capacity = Math.max(16, array.length);
-  while (capacity < needed) capacity *= 2;
-  const next = new (array.constructor as new (n: number) => T)(capacity);
-  next.set(array);
-  return next;
 }

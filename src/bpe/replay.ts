@@ -8,7 +8,7 @@ import type { ProgressCallback } from '../common/progress.js';
 import { BpeEngine } from './engine.js';
 import { buildSymbolTable, type SymbolTable } from './symbol-table.js';
 import { buildWordStore } from './word-store.js';
-import { grow } from './pair-table.js';
+import { grow } from '../common/grow.js';
 
 export type ReplaySpec = Pick<TokenizerSpec, 'alphabet' | 'mergeList'>;
 

@@ -1,6 +1,6 @@
 // The trainer's max-heap of occurrence chunks, ordered exactly as Hugging Face's `Merge` entries:
 // higher count first, then the smaller pair (left id, then right id); stale counts are refreshed lazily.
-import { grow } from './pair-table.js';
+import { grow } from '../common/grow.js';
 
 export class TrainHeap {
   count = new Float64Array(1024);

@@ -1,7 +1,7 @@
 // Turns pre-token strings into the engine's flat word store: each word split into its characters
 // (code points), each character mapped to a symbol id; words of zero weight are left out.
 import type { WordStore } from './engine.js';
-import { grow } from './pair-table.js';
+import { grow } from '../common/grow.js';
 
 /**
  * `symbolOf(char)` gives the id of a one-character symbol. Words come from one or more

@@ -14,7 +14,7 @@ import { compressors as codecs } from 'hyparquet-compressors';
 import { UserError, describeFsError, isUserError } from '../common/errors.js';
 import { openForReading } from '../common/fs-checks.js';
 import type { SourceFile } from './formats.js';
-import type { ReadOptions, ReadTally, SequenceBatch } from './sequences.js';
+import type { ReadOptions, ReadTally, SequenceBatch } from './read-types.js';
 import { utf8Prefix } from './utf8.js';
 
 /** Largest footer read (FineWeb's are a few hundred KiB). */

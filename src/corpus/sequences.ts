@@ -11,41 +11,15 @@ import type { SourceFile } from './formats.js';
 import { CsvReader } from './csv.js';
 import { parquetBatches } from './parquet.js';
 import { cutPoint, replacedInvalid } from './utf8.js';
+import type { ReadOptions, ReadTally, SequenceBatch } from './read-types.js';
 
-export interface ReadOptions {
-  /** JSON Lines: the field holding a record's text (default `text`). */
-  textField?: string;
-  /** CSV/TSV and Parquet: the column holding a row's text (default `text`). */
-  textColumn?: string;
-  /** Raw byte range of a splittable file: lines starting in [start, end) are read. */
-  start?: number;
-  end?: number;
-  /** Longest sequence in UTF-8 bytes (default DEFAULT_MAX_SEQUENCE_BYTES): a longer .txt line or
-   *  CSV/TSV field is cut at a character boundary; a longer .jsonl line is refused. */
-  maxSequenceBytes?: number;
-}
+export type { ReadOptions, ReadTally, SequenceBatch } from './read-types.js';
 
 /** 64 MiB: far below V8's longest string (~512 M UTF-16 units), far above any real line. */
 export const DEFAULT_MAX_SEQUENCE_BYTES = 64 << 20;
 
 /** Called once per sequence: its text, its sampling key and its UTF-8 length in bytes. */
 export type SequenceVisitor = (text: string, key: number, bytes: number) => void;
-
-export interface ReadTally {
-  /** Invalid UTF-8 byte sequences replaced by U+FFFD. */
-  replacedInvalid: number;
-  /** Sequences cut at `maxSequenceBytes` (the rest of their line or field skipped). */
-  cut: number;
-  /** Parquet rows whose text is null (skipped). */
-  nullText: number;
-}
-
-/** The sequences read from one raw chunk, as parallel arrays. */
-export interface SequenceBatch {
-  texts: string[];
-  keys: number[];
-  bytes: number[];
-}
 
 const CHUNK_BYTES = 1 << 18;
 const BINARY_PROBE_BYTES = 8000;

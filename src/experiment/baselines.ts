@@ -1,6 +1,6 @@
 // The two baselines that ignore the tokenizer: a uniform draw from the simplex (`random`) and equal
 // shares (`uniform`). They mark the error of knowing nothing, the floor every real method must beat.
-import type { Rng } from './random.js';
+import type { Rng } from '../common/random.js';
 import { sampleFromSimplex } from './simplex.js';
 
 export const BASELINE_METHODS = ['random', 'uniform', 'tee', 'tc'] as const;

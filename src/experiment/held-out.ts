@@ -4,8 +4,8 @@
 // sample come from one large corpus: a mixture draws each pool sequence share × mixture / pool times
 // on average, and a pool no larger than the sample, drawn several times over, makes the tokenizer
 // learn that pool's particular lines more than the category's.
-import type { Rng } from './random.js';
-import { sampleWithoutReplacement } from './random.js';
+import type { Rng } from '../common/random.js';
+import { sampleWithoutReplacement } from '../common/random.js';
 
 export interface HeldOutSplit {
   /** Sequences in random order until their bytes reach `sampleBytes` (the last one may overshoot). */

@@ -1,6 +1,6 @@
 // The experiment module's public API: controlled-mixture validation (paper §4) — seeded mixtures,
 // trials, baselines and scoring.
-export { createRng, deriveSeed, sampleWithoutReplacement, type Rng } from './random.js';
+export { createRng, deriveSeed, sampleWithoutReplacement, type Rng } from '../common/random.js';
 export { sampleFromSimplex } from './simplex.js';
 export { meanSquaredError, log10Mse, meanAndSd, normalizeShares } from './metrics.js';
 export { BASELINE_METHODS, randomBaseline, uniformBaseline, type BaselineMethod } from './baselines.js';

@@ -7,7 +7,7 @@ import type { CategorySpec } from '../corpus/types.js';
 import { readSequences } from '../corpus/read.js';
 import { UserError } from '../common/errors.js';
 import type { ProgressCallback } from '../common/progress.js';
-import { createRng } from './random.js';
+import { createRng } from '../common/random.js';
 
 export interface MixtureOptions {
   textField?: string;

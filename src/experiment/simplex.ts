@@ -1,7 +1,7 @@
 // Uniform draws from the probability simplex, by Smith & Tromble's method ("Sampling uniformly
 // from the unit simplex", 2004), as the paper's experiments draw their true mixtures.
-import type { Rng } from './random.js';
-import { sampleWithoutReplacement } from './random.js';
+import type { Rng } from '../common/random.js';
+import { sampleWithoutReplacement } from '../common/random.js';
 
 /**
  * n shares summing to 1, uniform over the simplex on a grid of resolution 1/M: draw n-1 distinct

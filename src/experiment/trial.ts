@@ -19,7 +19,7 @@ import { bootstrapMixture } from '../bootstrap/bootstrap.js';
 import { unconstrainedSteps } from '../solve/estimator.js';
 import { trainOnFile } from './train-tokenizer.js';
 import { buildMixture } from './mixture.js';
-import { createRng, deriveSeed, sampleWithoutReplacement } from './random.js';
+import { createRng, deriveSeed, sampleWithoutReplacement } from '../common/random.js';
 import { sampleFromSimplex } from './simplex.js';
 import { log10Mse, normalizeShares } from './metrics.js';
 import { randomBaseline, uniformBaseline } from './baselines.js';

@@ -15,7 +15,7 @@ import { byteShareOf } from './shares.js';
 import { exploreOptimalFace } from './optimal-face.js';
 import { DEFAULT_TUNING, searchConstraints } from './constraint-search.js';
 import type { SearchResult, SolveMixtureTuning, StopReason } from './constraint-search.js';
-import { solveAlphaCuts, type AlphaCutsResult } from './alpha-cuts.js';
+import { solveAlphaCuts, type AlphaCutsResult } from './research/alpha-cuts.js';
 import { checkEstimatorOptions, noiseZOf, unconstrainedSteps, type EstimatorOptions } from './estimator.js';
 import { SolveCheckpoints, type CheckpointOptions } from './resume.js';
 

@@ -20,7 +20,7 @@ import {
 } from '../../src/bootstrap/bootstrap.js';
 import { coarsenBlocks, linesPerBlock, type BlockCounts } from '../../src/count/block-counts.js';
 import { isUserError } from '../../src/common/errors.js';
-import { createRng } from '../../src/experiment/random.js';
+import { createRng } from '../../src/common/random.js';
 import { ALPHABETS, mixtureProblem, syntheticLanguage } from '../solve/helpers.js';
 import { tempFolder } from '../helpers/temp.js';
 

@@ -12,7 +12,7 @@ import {
 } from '../../src/experiment/tc.js';
 import { teeShares } from '../../src/experiment/tee.js';
 import { uniformBaseline, randomBaseline } from '../../src/experiment/baselines.js';
-import { createRng } from '../../src/experiment/random.js';
+import { createRng } from '../../src/common/random.js';
 import type { Merge } from '../../src/tokenizer/spec.js';
 import { textOnlyTokenizerJson } from '../../src/tokenizer/formats/hf-json.js';
 import { tempDir } from '../helpers/temp.js';

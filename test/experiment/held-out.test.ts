@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitHeldOut } from '../../src/experiment/held-out.js';
-import { createRng } from '../../src/experiment/random.js';
+import { createRng } from '../../src/common/random.js';
 
 const sequences = Array.from({ length: 500 }, (_, i) => `line ${i} ${'é'.repeat(i % 7)}\n`);
 const bytes = (xs: string[]) => xs.reduce((s, x) => s + Buffer.byteLength(x, 'utf8'), 0);

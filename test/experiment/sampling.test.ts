@@ -1,7 +1,7 @@
 // The seeded generator, the simplex draw and the scoring functions the validation stands on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, deriveSeed, sampleWithoutReplacement } from '../../src/experiment/random.js';
+import { createRng, deriveSeed, sampleWithoutReplacement } from '../../src/common/random.js';
 import { sampleFromSimplex } from '../../src/experiment/simplex.js';
 import { meanAndSd, meanSquaredError, log10Mse, normalizeShares } from '../../src/experiment/metrics.js';
 

@@ -8,7 +8,7 @@ import { Cache } from '../../src/common/cache.js';
 import { UserError } from '../../src/common/errors.js';
 import type { CategorySpec } from '../../src/corpus/types.js';
 import { preTokenizerPreset } from '../../src/tokenizer/presets.js';
-import { createRng } from '../../src/experiment/random.js';
+import { createRng } from '../../src/common/random.js';
 import { drawTrial, runTrial, type TrialSettings } from '../../src/experiment/trial.js';
 import { splitCategory } from '../../src/experiment/halves.js';
 import { log10Mse, normalizeShares } from '../../src/experiment/metrics.js';

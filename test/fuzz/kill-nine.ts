@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { createRng, type Rng } from '../../src/experiment/random.js';
+import { createRng, type Rng } from '../../src/common/random.js';
 
 export type KillCommand = 'infer' | 'train' | 'validate';
 

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createRng, deriveSeed, type Rng } from '../../src/experiment/random.js';
+import { createRng, deriveSeed, type Rng } from '../../src/common/random.js';
 import { buildSeeds, type Seeds } from './seeds.js';
 import {
   type Json,

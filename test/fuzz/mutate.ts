@@ -1,7 +1,7 @@
 // Random mutations for the loader fuzz suite: byte-level (bit flips, truncation, NUL, invalid
 // UTF-8, CRLF), line-level (swapped, duplicated, junk lines) and structural JSON (wrong types,
 // deep nesting, huge numbers, broken regexes), all drawn from one seeded generator.
-import type { Rng } from '../../src/experiment/random.js';
+import type { Rng } from '../../src/common/random.js';
 
 export function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[rng.int(items.length)];

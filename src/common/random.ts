@@ -1,5 +1,5 @@
-// A small seeded pseudo-random generator (sfc32) and the draws a controlled experiment needs:
-// reproducible from one integer seed, independent of Math.random, so a trial can be re-run exactly.
+// A small seeded pseudo-random generator (sfc32) and the draws that controlled experiments and the
+// bootstrap need: reproducible from one integer seed, independent of Math.random, so a run repeats exactly.
 import { createHash } from 'node:crypto';
 
 export interface Rng {

@@ -2,11 +2,11 @@
 // small random problems, and its matching against brute force on tiny bipartite graphs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { solveMixture } from '../../src/solve/index.js';
-import type { SolveMixtureTuning } from '../../src/solve/constraint-search.js';
-import { maxWeightMatching } from '../../src/solve/step-pair-matching.js';
-import { rng } from '../bpe/helpers.js';
-import { fullOptimum, randomProblem } from './full-lp-model.js';
+import { solveMixture } from '../../../src/solve/index.js';
+import type { SolveMixtureTuning } from '../../../src/solve/constraint-search.js';
+import { maxWeightMatching } from '../../../src/solve/research/step-pair-matching.js';
+import { rng } from '../../bpe/helpers.js';
+import { fullOptimum, randomProblem } from '../full-lp-model.js';
 
 /** The best matching by trying every assignment of rows to a column or to nothing. */
 function bruteForce(rows: number, edges: [number, number, number][]): number {

@@ -2,13 +2,13 @@
 // the dual of a maximum-weight matching between steps and pairs, so the optimum is min over the
 // simplex of F(alpha) = max over matchings M of alpha . D_M. Matchings give cuts, a small master LP
 // in (alpha, theta) gives the lower bound and the next shares, the matching's duals the upper bound.
-import { grow } from '../bpe/pair-table.js';
-import type { ProgressCallback } from '../common/progress.js';
-import type { LazyMixtureLp } from './lazy-lp.js';
-import { LpModel } from './backends/lp-model.js';
-import type { LpBackend } from './backends/lp-model.js';
+import { grow } from '../../common/grow.js';
+import type { ProgressCallback } from '../../common/progress.js';
+import type { LazyMixtureLp } from '../lazy-lp.js';
+import { LpModel } from '../backends/lp-model.js';
+import type { LpBackend } from '../backends/lp-model.js';
 import { maxWeightMatching } from './step-pair-matching.js';
-import { gapOf, type SolveMixtureTuning, type StopReason } from './constraint-search.js';
+import { gapOf, type SolveMixtureTuning, type StopReason } from '../constraint-search.js';
 
 export interface AlphaCutsSettings {
   tuning: SolveMixtureTuning;

@@ -2,7 +2,7 @@
 // a sparse edge list, with its optimal duals: the least slacks v_t, v_p >= 0 with v_t + v_p >= a on
 // every edge (LP duality; the bipartite matching polytope is integral). Used by alpha-cuts.ts.
 
-import { grow } from '../bpe/pair-table.js';
+import { grow } from '../../common/grow.js';
 
 /** Edges grouped by row: rowStart[r]..rowStart[r+1] index col/weight (columns 0..cols-1, weights > 0). */
 export interface MatchingEdges {
