@@ -1,57 +1,95 @@
 // What produced a cache entry: the tool version plus a hash of the compiled modules that define
 // its stage. Every cache key includes it, so a change to the code behind a stage (a fix in the
 // regex translation, say) makes its old entries unreachable without anyone bumping a constant.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// A stage's modules are the import closure of the module that builds its entries, read from the
+// built files themselves, so the map cannot drift from the code as a hand-kept list of folders did.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { toolVersion } from './version.js';
 
-/** The folders of src/ whose code decides each stage's output; a stage not listed depends on all. */
-const STAGE_MODULES: Record<string, readonly string[]> = {
-  tokenizer: ['tokenizer', 'common'],
-  lineage: ['tokenizer', 'common'],
-  count: ['count', 'corpus', 'tokenizer', 'common'],
-  replay: ['bpe', 'common'],
-  blocks: ['count', 'corpus', 'tokenizer', 'common'],
-  'tee-single': ['bpe', 'corpus', 'common'],
-  'validate-trial': ['tokenizer', 'corpus', 'bpe', 'solve', 'experiment', 'common'],
+/**
+ * The compiled module (relative to src/) that builds each stage's entries; the stage's code is its
+ * import closure. A stage not listed depends on every module.
+ */
+export const STAGE_ENTRIES: Readonly<Record<string, string>> = {
+  tokenizer: 'tokenizer/load.js',
+  lineage: 'tokenizer/lineage.js',
+  count: 'count/count.js',
+  blocks: 'count/count.js',
+  replay: 'bpe/replay-categories.js',
+  'tee-single': 'bpe/train.js',
+  'validate-trial': 'experiment/validate.js',
 };
 
 /** The compiled src/ folder this module was loaded from (dist/src). */
 const SRC_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Every relative `.js` reference in a compiled module: static and dynamic imports, re-exports, and
+ * the `new URL('./x.js', import.meta.url)` of worker threads and the counting pipeline. A reference
+ * in a comment only widens the closure (a spurious miss), never narrows it.
+ */
+const RELATIVE_MODULE = /(["'])(\.\.?\/[^"'\s]+?\.js)\1/g;
+
 const fingerprints = new Map<string, string>();
 
-function addFolder(hash: ReturnType<typeof createHash>, root: string, dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return; // a folder a stage lists but this build lacks adds nothing
-  }
-  for (const name of names) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) addFolder(hash, root, path);
-    else if (name.endsWith('.js')) {
-      hash.update(`${relative(root, path)}\u0000`);
-      hash.update(readFileSync(path));
+/**
+ * The modules `entry` reaches through relative references, itself included: paths relative to
+ * `root`, sorted. References to files that do not exist or lie outside `root` are left out.
+ */
+export function moduleClosure(root: string, entry: string): string[] {
+  const top = resolve(root);
+  const seen = new Set<string>();
+  const pending = [resolve(top, entry)];
+  while (pending.length > 0) {
+    const path = pending.pop()!;
+    if (seen.has(path) || !existsSync(path)) continue;
+    seen.add(path);
+    for (const match of readFileSync(path, 'utf8').matchAll(RELATIVE_MODULE)) {
+      const target = resolve(dirname(path), match[2]);
+      if (target.startsWith(top + sep)) pending.push(target);
     }
   }
+  return [...seen].map((path) => relative(top, path).split(sep).join('/')).sort();
 }
 
-/** A hash of `version` and every .js file (path and content) under `folders` of `root`. */
-export function codeFingerprint(root: string, folders: readonly string[], version: string): string {
+/** Every .js file under `root`, relative to it, sorted. */
+function allModules(root: string, dir = root): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...allModules(root, path));
+    else if (name.endsWith('.js')) found.push(relative(root, path).split(sep).join('/'));
+  }
+  return found.sort();
+}
+
+/** A hash of `version` and the given modules of `root` (paths and contents). */
+export function codeFingerprint(root: string, modules: readonly string[], version: string): string {
   const hash = createHash('sha256').update(`tokmix ${version}\u0000`);
-  for (const folder of folders) addFolder(hash, root, join(root, folder));
+  for (const module of modules) {
+    hash.update(`${module}\u0000`);
+    hash.update(readFileSync(join(root, module)));
+  }
   return hash.digest('hex').slice(0, 32);
+}
+
+/** The modules whose code decides `stage`'s output in the compiled tree at `root`. */
+export function stageModules(root: string, stage: string): string[] {
+  const entry = STAGE_ENTRIES[stage];
+  if (entry === undefined) return allModules(root);
+  if (!existsSync(join(root, entry)))
+    throw new Error(`stage ${stage}: its entry module ${entry} is not in ${root}`);
+  return moduleClosure(root, entry);
 }
 
 /** The fingerprint of the code behind `stage`, computed once per process (a few ms). */
 export function stageCodeFingerprint(stage: string): string {
   let fingerprint = fingerprints.get(stage);
   if (fingerprint === undefined) {
-    fingerprint = codeFingerprint(SRC_ROOT, STAGE_MODULES[stage] ?? ['.'], toolVersion());
+    fingerprint = codeFingerprint(SRC_ROOT, stageModules(SRC_ROOT, stage), toolVersion());
     fingerprints.set(stage, fingerprint);
   }
   return fingerprint;
