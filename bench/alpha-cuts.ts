@@ -1,4 +1,4 @@
-// The alpha-cuts solver (solve/alpha-cuts.ts) against the lazy LP on the same transcripts: solve
+// The alpha-cuts solver (solve/research/alpha-cuts.ts) against the lazy LP on the same transcripts: solve
 // seconds, iterations, final gap and peak RSS of each, each solve in its own process (peak RSS is
 // per process), with the ratio alpha-cuts / lazy LP. Cases: a built-in tokenizer on a built-in
 // category set (as `infer` runs it; counts and transcripts come from the cache after the first
@@ -8,12 +8,13 @@
 //        node dist/bench/alpha-cuts.js synthetic <n> <T,T,...> [same options]
 import { fileURLToPath } from 'node:url';
 import { runCellProcess } from './cell-process.js';
-import type { SolveMixtureTuning } from '../src/solve/constraint-search.js';
-import { solveMixture } from '../src/solve/solve-mixture.js';
+import { solveMixture, type SolveMixtureOptions } from '../src/solve/solve-mixture.js';
+import type { AlphaCutsTuning } from '../src/solve/research/alpha-cuts.js';
+import { solveMixtureByAlphaCuts } from '../src/solve/research/solve-alpha-cuts.js';
 import { syntheticProblem } from './synthetic.js';
 import { inferProblem } from './infer-problem.js';
 
-type Method = SolveMixtureTuning['method'];
+type Method = 'lazy-lp' | 'alpha-cuts';
 
 interface Cell {
   method: Method;
@@ -38,7 +39,7 @@ const timeLimit = Number(flag('--time-limit') ?? 300);
 /** Progress lines with their time on stderr (the parent passes them through). */
 const trace = args.includes('--trace');
 /** Tuning of the alpha-cuts solver, as JSON (e.g. '{"alphaInner":200}'). */
-const alphaTuning = JSON.parse(flag('--alpha') ?? '{}') as Partial<SolveMixtureTuning>;
+const alphaTuning = JSON.parse(flag('--alpha') ?? '{}') as Partial<AlphaCutsTuning>;
 
 async function cell(kind: string, what: string, T: number, method: Method): Promise<Cell> {
   let start = performance.now();
@@ -49,21 +50,20 @@ async function cell(kind: string, what: string, T: number, method: Method): Prom
   const prepareSeconds = (performance.now() - start) / 1000;
   let last = '';
   start = performance.now();
-  const estimate = await solveMixture(
-    problem.transcripts,
-    {
-      mergeList: problem.mergeList,
-      ...problem.options,
-      uncertainty: false,
-      timeLimitSeconds: timeLimit,
-      onProgress: (p) => {
-        if (!p.detail) return;
-        last = p.detail;
-        if (trace) console.error(`${((performance.now() - start) / 1000).toFixed(1)} s: ${p.detail}`);
-      },
+  const options: SolveMixtureOptions = {
+    mergeList: problem.mergeList,
+    ...problem.options,
+    uncertainty: false,
+    timeLimitSeconds: timeLimit,
+    onProgress: (p) => {
+      if (!p.detail) return;
+      last = p.detail;
+      if (trace) console.error(`${((performance.now() - start) / 1000).toFixed(1)} s: ${p.detail}`);
     },
-    { ...(method === 'alpha-cuts' ? alphaTuning : {}), method },
-  );
+  };
+  const estimate = await (method === 'alpha-cuts'
+    ? solveMixtureByAlphaCuts(problem.transcripts, options, alphaTuning)
+    : solveMixture(problem.transcripts, options));
   return {
     method,
     T: problem.transcripts[0].steps,

@@ -9,6 +9,21 @@ import { buildPairUniverse } from '../src/solve/pair-universe.js';
 import { inferProblem } from './infer-problem.js';
 import { syntheticProblem } from './synthetic.js';
 
+/** The lazy LP with the two views of its rows that bench/sparse-rows.ts rebuilds the LP from. */
+export class InspectableLp extends LazyMixtureLp {
+  /** The constraint rows held, as (step, global pair), in row order. */
+  heldRowKeys(): { step: number; pair: number }[] {
+    return this.rowKeys
+      .filter((key) => key >= 0)
+      .map((key) => ({ step: Math.floor(key / this.numPairs), pair: key % this.numPairs }));
+  }
+
+  /** Occurrences of global pair g in every category before merge step `at`. */
+  pairCountsBefore(g: number, at: number, out: Float64Array): void {
+    this.countsOf(g, out, at);
+  }
+}
+
 /** `--name value` flags and the positional arguments of this process. */
 export function benchArgs(): { flag: (name: string) => string | undefined; positional: string[] } {
   const args = process.argv.slice(2);
@@ -27,11 +42,11 @@ export async function heldLp(
   T: number,
   set: string,
   timeLimit: number,
-): Promise<{ lp: LazyMixtureLp; search: string; seconds: number }> {
+): Promise<{ lp: InspectableLp; search: string; seconds: number }> {
   const problem =
     kind === 'infer' ? await inferProblem(what, T, set) : await syntheticProblem(Number(what), T);
   const range = problem.options;
-  const lp = new LazyMixtureLp(problem.transcripts, buildPairUniverse(problem.transcripts), {
+  const lp = new InspectableLp(problem.transcripts, buildPairUniverse(problem.transcripts), {
     competitorBatch: DEFAULT_TUNING.competitorBatch,
     tolerance: 1e-6,
     firstStep: range.firstStep ?? 0,

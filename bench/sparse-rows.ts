@@ -10,8 +10,7 @@ import { createBackend, type LpModel } from '../src/solve/backends/index.js';
 import { createClpBackend } from '../src/solve/backends/clp.js';
 import { LpModel as Model } from '../src/solve/backends/lp-model.js';
 import type { LpBackend } from '../src/solve/backends/lp-model.js';
-import type { LazyMixtureLp } from '../src/solve/lazy-lp.js';
-import { benchArgs, heldLp } from './held-lp.js';
+import { benchArgs, heldLp, type InspectableLp } from './held-lp.js';
 
 const { flag, positional } = benchArgs();
 const [kind, what, TList] = positional;
@@ -25,7 +24,7 @@ const timeLimit = Number(flag('--time-limit') ?? 300);
 const withClp = process.argv.includes('--clp');
 
 /** The LP `lp` holds, rebuilt with auxiliary M and P columns and 4-nonzero constraint rows. */
-function sparseModel(lp: LazyMixtureLp): { model: LpModel; mColumns: number; pColumns: number } {
+function sparseModel(lp: InspectableLp): { model: LpModel; mColumns: number; pColumns: number } {
   const n = lp.n;
   const model = new Model();
   for (let i = 0; i < n; i++) model.addCol(0, 1, 0);

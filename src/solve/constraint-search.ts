@@ -2,7 +2,7 @@
 // add them in batches and re-solve, release the anchor, and stop once a whole sweep adds nothing.
 // Also the search's tuning (bench/solve.ts compares the earlier loops through it; not public API).
 import type { ProgressCallback } from '../common/progress.js';
-import type { LazyMixtureLp } from './lazy-lp.js';
+import { solveFailure, type LazyMixtureLp } from './lazy-lp.js';
 import type { LpBackend, LpSolution } from './backends/lp-model.js';
 import { ViolationPool } from './violation-pool.js';
 
@@ -51,34 +51,6 @@ export interface SolveMixtureTuning {
    * bounds cost ~10% of a solve); 0 makes one after every round (tests that need it to be seen).
    */
   boundInterval: number;
-  /**
-   * The algorithm: the lazy row-generation LP ('lazy-lp', default) or the decomposition over the
-   * shares with matching cuts ('alpha-cuts', alpha-cuts.ts). The alpha* fields tune the latter.
-   */
-  method: 'lazy-lp' | 'alpha-cuts';
-  /** New edges (step, pair) a sweep collects per step for the matchings (default 10). */
-  alphaEdges: number;
-  /** Re-sweep the same shares while sweep bound - matching value > alphaAccuracy x gap (default 0.1). */
-  alphaAccuracy: number;
-  /** Sweeps per shares at most (default 4). */
-  alphaRounds: number;
-  /**
-   * Next shares: the master LP's minimum ('kelley'), or the L1-nearest point at level
-   * lower + alphaLevel x (upper - lower) to the last shares ('level', default) or the best ('level-best').
-   */
-  alphaStep: 'kelley' | 'level' | 'level-best';
-  alphaLevel: number;
-  /** Below this relative gap, level steps give way to the master's minimum (default 1e-3). */
-  alphaKelleyBelow: number;
-  /**
-   * Matchings per sweep minimising F over the edges held, no sweep between them (default 0: one
-   * master step per sweep). The next sweep then tests the best shares that loop found.
-   */
-  alphaInner: number;
-  /** Start each matching from the last one and its prices (default true). */
-  alphaWarm: boolean;
-  /** Relative gap at which the answer counts as certified (default 1e-7). */
-  alphaCertifyGap: number;
 }
 
 export const DEFAULT_TUNING: SolveMixtureTuning = {
@@ -92,16 +64,6 @@ export const DEFAULT_TUNING: SolveMixtureTuning = {
   resume: 'continue',
   poolFactor: 3,
   boundInterval: 10,
-  method: 'lazy-lp',
-  alphaEdges: 10,
-  alphaAccuracy: 0.1,
-  alphaRounds: 4,
-  alphaStep: 'level',
-  alphaLevel: 0.5,
-  alphaKelleyBelow: 1e-3,
-  alphaInner: 0,
-  alphaWarm: true,
-  alphaCertifyGap: 1e-7,
 };
 
 export interface SearchSettings {
@@ -535,7 +497,7 @@ class ConstraintSearch {
 
   /**
    * One LP solve. A time limit inside the solver, or a WebAssembly abort once a point exists, stops
-   * the search (undefined); any other failure is an error for the caller.
+   * the search (undefined); any other failure is thrown as the solver's error.
    */
   private solveLp(): LpSolution | undefined {
     const solution = this.backend.solve(this.lp.model, { timeLimitSeconds: this.remaining() });
@@ -549,7 +511,9 @@ class ConstraintSearch {
       this.detail = solution.detail;
       return undefined;
     }
-    return this.lp.solve(this.backend, undefined, 'the mixture LP'); // throws the solver's error
+    // Any other failure is the solver's error, as it said it (not re-solved: a second solve without
+    // a time limit could run unbounded, or succeed and hide the first failure).
+    throw solveFailure(solution, this.backend.name, 'the mixture LP');
   }
 
   private remaining(): number | undefined {

@@ -5,6 +5,7 @@ import type { Transcript } from '../bpe/types.js';
 import { countsAtStep } from '../bpe/transcript-cursor.js';
 import { UserError } from '../common/errors.js';
 import { IndexedMaxHeap } from './indexed-heap.js';
+import { countBefore, stepDeltas, type StepDeltas } from './step-deltas.js';
 import type { PairUniverse } from './pair-universe.js';
 import { LpModel } from './backends/lp-model.js';
 import type { ViolationPool } from './violation-pool.js';
@@ -34,83 +35,6 @@ export interface LazyLpSettings {
    * deviations per category, sum_i alpha_i w_i [(c_i(m) - c_i(p)) + z sqrt(c_i(m) + c_i(p))].
    */
   noiseZ?: number;
-}
-
-/**
- * A transcript's changes twice over: by step as count differences with global ids (the sweep adds
- * them to priorities), and by pair as (step, new count) (a row looks its counts up there).
- * Changes that change nothing are left out.
- */
-interface StepDeltas {
-  /** start[t]..start[t+1] index global/delta for step t. */
-  start: Uint32Array;
-  global: Int32Array;
-  delta: Float64Array;
-  /** historyStart[l]..historyStart[l+1] index historyStep/historyCount for local pair l, by step. */
-  historyStart: Uint32Array;
-  historyStep: Int32Array;
-  historyCount: Float64Array;
-}
-
-function stepDeltas(transcript: Transcript, localToGlobal: Int32Array): StepDeltas {
-  const { stepOffsets, changePair, changeCount, steps } = transcript;
-  const counts = Float64Array.from(transcript.initialCounts);
-  const total = stepOffsets[steps];
-  const start = new Uint32Array(steps + 1);
-  const local = new Uint32Array(total);
-  const global = new Int32Array(total);
-  const delta = new Float64Array(total);
-  const after = new Float64Array(total);
-  const historyStart = new Uint32Array(counts.length + 1);
-  let size = 0;
-  for (let t = 0; t < steps; t++) {
-    start[t] = size;
-    for (let k = stepOffsets[t]; k < stepOffsets[t + 1]; k++) {
-      const l = changePair[k];
-      const d = changeCount[k] - counts[l];
-      if (d === 0) continue;
-      counts[l] = changeCount[k];
-      local[size] = l;
-      global[size] = localToGlobal[l];
-      after[size] = changeCount[k];
-      delta[size++] = d;
-      historyStart[l + 1]++;
-    }
-  }
-  start[steps] = size;
-  for (let l = 0; l < counts.length; l++) historyStart[l + 1] += historyStart[l];
-  const historyStep = new Int32Array(size);
-  const historyCount = new Float64Array(size);
-  const fill = historyStart.slice(0, counts.length);
-  for (let t = 0; t < steps; t++) {
-    for (let k = start[t]; k < start[t + 1]; k++) {
-      const at = fill[local[k]]++;
-      historyStep[at] = t;
-      historyCount[at] = after[k];
-    }
-  }
-  return {
-    start,
-    global: global.slice(0, size),
-    delta: delta.slice(0, size),
-    historyStart,
-    historyStep,
-    historyCount,
-  };
-}
-
-/** Count of local pair l after merges 0..at-1. */
-function countBefore(deltas: StepDeltas, initialCounts: Float64Array, l: number, at: number): number {
-  const { historyStart, historyStep, historyCount } = deltas;
-  let lo = historyStart[l];
-  let hi = historyStart[l + 1];
-  // first change at a step >= at
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (historyStep[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === historyStart[l] ? initialCounts[l] : historyCount[lo - 1];
 }
 
 /** The user's error for a solve of `what` that did not end optimal. */
@@ -158,7 +82,7 @@ export class LazyMixtureLp {
   private readonly anchorRows: number[] = [];
   private readonly keys = new Set<number>();
   /** The (step, pair) key of each model row; -1 for rows that are not mixture constraints. */
-  private rowKeys: number[] = [];
+  protected rowKeys: number[] = [];
   /** The sweep's position: priorities reflect the counts after merges 0..at-1. */
   private at = 0;
   /** Per category: pair counts at `firstStep` (after merges 0..firstStep-1), computed once. */
@@ -180,8 +104,9 @@ export class LazyMixtureLp {
   /** Each touched pair's priority change in the current step, applied once all categories are in. */
   private readonly pendingDelta: Float64Array;
   private touchMark = 0;
-  /** Prices of pairs without slack columns (alpha-cuts.ts's matching duals), subtracted like v_p. */
-  private pairPrice?: Float64Array;
+  /** The current checkStep's violating pairs and their violations (reused: no allocation per step). */
+  private readonly candidates: number[] = [];
+  private readonly violations: number[] = [];
   /** Standard deviations each row is loosened by (settings.noiseZ; 0: the paper's rows). */
   readonly noiseZ: number;
 
@@ -280,24 +205,18 @@ export class LazyMixtureLp {
       const { start, global, delta } = this.deltas[i];
       for (let k = start[this.firstStep]; k < start[this.at]; k++) prio[global[k]] += w * delta[k];
     }
-    for (const g of this.vpPairs) prio[g] -= Math.max(0, this.vp[g]);
-    const price = this.pairPrice;
-    if (price) for (let g = 0; g < price.length; g++) if (this.vpCol[g] < 0) prio[g] -= price[g];
+    this.subtractPrices(prio);
     this.heap.rebuild(0);
   }
 
-  /** What pair g's priority has subtracted: its slack v_p, or its price (setPairPrices). */
-  private priceOf(g: number): number {
-    if (this.vpCol[g] >= 0) return Math.max(0, this.vp[g]);
-    return this.pairPrice ? this.pairPrice[g] : 0;
+  /** Subtracts each pair's price from its priority: its slack v_p (research/priced-lp.ts adds more). */
+  protected subtractPrices(prio: Float64Array): void {
+    for (const g of this.vpPairs) prio[g] -= Math.max(0, this.vp[g]);
   }
 
-  /**
-   * Prices (>= 0, by global pair) subtracted from the priorities of pairs without a slack column,
-   * from the next recomputePriorities on: the alpha-cuts solver's pair slacks, held outside the LP.
-   */
-  setPairPrices(price: Float64Array | undefined): void {
-    this.pairPrice = price;
+  /** What pair g's priority has subtracted: its slack v_p, 0 without a slack column. */
+  protected priceOf(g: number): number {
+    return this.vpCol[g] >= 0 ? Math.max(0, this.vp[g]) : 0;
   }
 
   /** Pair g's priority at the sweep's step: its mixture-weighted count less its price or slack. */
@@ -399,7 +318,7 @@ export class LazyMixtureLp {
   }
 
   /** Counts of global pair g in every category at the sweep's step (or before step `at`). */
-  private countsOf(g: number, out: Float64Array, at = this.at): void {
+  protected countsOf(g: number, out: Float64Array, at = this.at): void {
     out.fill(0);
     const { occStart, occCategory, occLocal } = this.universe;
     for (let k = occStart[g]; k < occStart[g + 1]; k++) {
@@ -444,35 +363,12 @@ export class LazyMixtureLp {
     const mergePriority = this.prio[m] + this.priceOf(m);
     const bar = mergePriority + Math.max(0, this.vt[t]);
     const cutoff = bar + this.settings.tolerance * (1 + Math.abs(mergePriority) * 1e-3);
-    const candidates: number[] = [];
-    const violations: number[] = [];
-    const base = t * this.numPairs;
-    const batch = this.settings.competitorBatch;
-    const noisy = this.noiseZ > 0;
-    let walkFrom = cutoff;
-    if (noisy) {
-      this.countsOf(m, this.countM);
-      this.countMStep = this.at === t ? t : -1;
-      this.countP.fill(0);
-      // Every pair's loosening is at least the merge's own (sqrt(c_m + c_p) >= sqrt(c_m)): pairs
-      // at most that far above the paper's cutoff violate nothing, so walking the pairs above it
-      // (until `batch` violate) is an exact test.
-      walkFrom = cutoff + this.noiseOf();
-    }
-    this.heap.forEachAbove(walkFrom, (id) => {
-      if (id === m || this.keys.has(base + id)) return true;
-      let noise = 0;
-      if (noisy) {
-        this.countsOf(id, this.countP);
-        noise = this.noiseOf();
-        if (this.prio[id] - noise <= cutoff) return true;
-      }
-      candidates.push(id);
-      violations.push(this.prio[id] - bar - noise);
-      return candidates.length < batch;
-    });
+    const { candidates, violations } = this;
+    candidates.length = 0;
+    violations.length = 0;
+    if (this.noiseZ > 0) this.noisyViolators(t, m, bar, cutoff);
+    else this.plainViolators(t, m, bar, cutoff);
     if (candidates.length === 0) return 0;
-    if (!noisy) this.countsOf(m, this.countM);
     this.countMStep = this.at === t ? t : -1;
     for (let k = 0; k < candidates.length; k++) {
       const p = candidates[k];
@@ -486,6 +382,45 @@ export class LazyMixtureLp {
     return candidates.length;
   }
 
+  /**
+   * Into candidates/violations: the pairs without a row at step t whose priority passes `cutoff`
+   * under the paper's rows, best first, at most competitorBatch; countM then holds the merge's counts.
+   */
+  private plainViolators(t: number, m: number, bar: number, cutoff: number): void {
+    const { candidates, violations } = this;
+    const base = t * this.numPairs;
+    const batch = this.settings.competitorBatch;
+    this.heap.forEachAbove(cutoff, (id) => {
+      if (id === m || this.keys.has(base + id)) return true;
+      candidates.push(id);
+      violations.push(this.prio[id] - bar);
+      return candidates.length < batch;
+    });
+    if (candidates.length > 0) this.countsOf(m, this.countM);
+  }
+
+  /** As plainViolators, under noise-aware rows: a pair violates only by more than its loosening. */
+  private noisyViolators(t: number, m: number, bar: number, cutoff: number): void {
+    const { candidates, violations } = this;
+    const base = t * this.numPairs;
+    const batch = this.settings.competitorBatch;
+    this.countsOf(m, this.countM);
+    this.countMStep = this.at === t ? t : -1;
+    this.countP.fill(0);
+    // Every pair's loosening is at least the merge's own (sqrt(c_m + c_p) >= sqrt(c_m)): pairs
+    // at most that far above the paper's cutoff violate nothing, so walking the pairs above it
+    // (until `batch` violate) is an exact test.
+    this.heap.forEachAbove(cutoff + this.noiseOf(), (id) => {
+      if (id === m || this.keys.has(base + id)) return true;
+      this.countsOf(id, this.countP);
+      const noise = this.noiseOf();
+      if (this.prio[id] - noise <= cutoff) return true;
+      candidates.push(id);
+      violations.push(this.prio[id] - bar - noise);
+      return candidates.length < batch;
+    });
+  }
+
   /** Symbols of global pair g as one number (left * vocabSize + right); -1 for symbols outside the vocabulary. */
   private pairSymbols(g: number): number {
     const k = this.universe.occStart[g];
@@ -495,18 +430,6 @@ export class LazyMixtureLp {
     const left = transcript.pairLeft[local];
     const right = transcript.pairRight[local];
     return left < vocabSize && right < vocabSize ? left * vocabSize + right : -1;
-  }
-
-  /** The constraint rows held, as (step, global pair), in row order (bench/sparse-rows.ts rebuilds the LP from them). */
-  heldRowKeys(): { step: number; pair: number }[] {
-    return this.rowKeys
-      .filter((key) => key >= 0)
-      .map((key) => ({ step: Math.floor(key / this.numPairs), pair: key % this.numPairs }));
-  }
-
-  /** Occurrences of global pair g in every category before merge step `at`. */
-  pairCountsBefore(g: number, at: number, out: Float64Array): void {
-    this.countsOf(g, out, at);
   }
 
   /** The constraint rows held, as (step, left, right), for warm-starting a related LP. */

@@ -5,7 +5,7 @@ import type { ProgressCallback } from '../common/progress.js';
 import type { MixtureEstimate } from './types.js';
 import type { LpBackend } from './backends/lp-model.js';
 import type { LazyMixtureLp } from './lazy-lp.js';
-import { byteShareOf } from './shares.js';
+import { byteShareOf } from './byte-share.js';
 
 export interface FaceOptions {
   /** Optimal objective of the main LP, in the model's scaled units. */

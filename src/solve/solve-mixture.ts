@@ -9,13 +9,12 @@ import { noProgress } from '../common/progress.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { MixtureEstimate, SolverBackend, UnexplainedMerge } from './types.js';
 import { buildPairUniverse } from './pair-universe.js';
-import { LazyMixtureLp, solveFailure, type WarmRow } from './lazy-lp.js';
+import { LazyMixtureLp, solveFailure, type LazyLpSettings, type WarmRow } from './lazy-lp.js';
 import { createBackend } from './backends/index.js';
-import { byteShareOf } from './shares.js';
+import { byteShareOf } from './byte-share.js';
 import { exploreOptimalFace } from './optimal-face.js';
 import { DEFAULT_TUNING, searchConstraints } from './constraint-search.js';
 import type { SearchResult, SolveMixtureTuning, StopReason } from './constraint-search.js';
-import { solveAlphaCuts, type AlphaCutsResult } from './research/alpha-cuts.js';
 import { checkEstimatorOptions, noiseZOf, unconstrainedSteps, type EstimatorOptions } from './estimator.js';
 import { SolveCheckpoints, type CheckpointOptions } from './resume.js';
 
@@ -85,7 +84,7 @@ export interface SolveMixtureOptions extends EstimatorOptions {
   signal?: AbortSignal;
   /**
    * Checkpoints in a folder (resume.ts): resume from this problem's, write one every minute and
-   * when the solve ends uncertified, remove it once certified. The lazy-lp method only.
+   * when the solve ends uncertified, remove it once certified.
    */
   checkpoint?: CheckpointOptions;
 }
@@ -163,17 +162,13 @@ export function withPairTotalsAt(transcripts: Transcript[], step: number, names?
 }
 
 /**
- * Phases: (1) check the input and set up the lazy LP; (2) search for the constraints that shape
- * the optimum (constraint-search.ts: sweep, add batch and re-solve, release the anchor, certify);
- * (3) read the answer off the LP; (4) probe the optimal face for uniqueness, and if it is not a
- * point, report share ranges and the face's centre. `tuning` is for bench/solve.ts's comparisons.
+ * Checks the input and returns the transcripts as the LP normalizes them (`normalizeAt`) and the
+ * steps applied but never constrained (excluded, plus the unsampled ones of estimator 'sampled').
  */
-export async function solveMixture(
+export function prepareSolve(
   replayed: Transcript[],
   options: SolveMixtureOptions,
-  tuning: Partial<SolveMixtureTuning> = {},
-): Promise<MixtureEstimate> {
-  // 1. Setup.
+): { transcripts: Transcript[]; excluded: Uint8Array | undefined; sampled: boolean } {
   validate(replayed, options);
   const transcripts =
     options.normalizeAt !== 'step-0'
@@ -186,16 +181,46 @@ export async function solveMixture(
     options.excludedSteps,
     options,
   );
+  return { transcripts, excluded, sampled: excluded !== options.excludedSteps };
+}
+
+/** The lazy LP's settings for a solve of `options` with steps `excluded` left unconstrained. */
+export function lpSettings(
+  options: SolveMixtureOptions,
+  excluded: Uint8Array | undefined,
+  competitorBatch: number,
+): LazyLpSettings {
+  return {
+    competitorBatch,
+    tolerance: options.tolerance ?? 1e-6,
+    firstStep: options.firstStep,
+    excludedSteps: excluded,
+    noiseZ: noiseZOf(options),
+  };
+}
+
+/**
+ * Phases: (1) check the input and set up the lazy LP; (2) search for the constraints that shape
+ * the optimum (constraint-search.ts: sweep, add batch and re-solve, release the anchor, certify);
+ * (3) read the answer off the LP; (4) probe the optimal face for uniqueness, and if it is not a
+ * point, report share ranges and the face's centre. `tuning` is for bench/solve.ts's comparisons.
+ */
+export async function solveMixture(
+  replayed: Transcript[],
+  options: SolveMixtureOptions,
+  tuning: Partial<SolveMixtureTuning> = {},
+): Promise<MixtureEstimate> {
+  // 1. Setup.
+  const { transcripts, excluded, sampled } = prepareSolve(replayed, options);
   // The checkpoint's fingerprint takes the steps actually constrained and the rows' z, so solves
   // of different estimators never share one (a lower bound of one is not a bound of the other).
-  const checkpoints =
-    options.checkpoint && (tuning.method ?? DEFAULT_TUNING.method) === 'lazy-lp'
-      ? new SolveCheckpoints(
-          replayed,
-          { ...options, excludedSteps: excluded, noiseZ: noiseZOf(options) },
-          options.checkpoint,
-        )
-      : undefined;
+  const checkpoints = options.checkpoint
+    ? new SolveCheckpoints(
+        replayed,
+        { ...options, excludedSteps: excluded, noiseZ: noiseZOf(options) },
+        options.checkpoint,
+      )
+    : undefined;
   // A warm start or a resumed solve begins at its rows' optimum, not at uniform shares: no anchor.
   const warm = options.warmStart !== undefined || checkpoints?.resuming === true;
   const settings = { ...DEFAULT_TUNING, ...(warm ? { anchorWeight: 0 } : {}), ...tuning };
@@ -203,32 +228,13 @@ export async function solveMixture(
   const started = performance.now();
   const deadline =
     options.timeLimitSeconds !== undefined ? started + options.timeLimitSeconds * 1000 : Infinity;
-  const sampled = excluded !== options.excludedSteps;
   const backend = await createBackend(options.backend ?? 'highs');
   try {
-    const lp = new LazyMixtureLp(transcripts, buildPairUniverse(transcripts), {
-      competitorBatch: settings.competitorBatch,
-      tolerance: options.tolerance ?? 1e-6,
-      firstStep: options.firstStep,
-      excludedSteps: excluded,
-      noiseZ: noiseZOf(options),
-    });
-
-    if (settings.method === 'alpha-cuts') {
-      // Its matching edges weigh the paper's rows only.
-      if (lp.noiseZ > 0) throw new Error('solveMixture: the alpha-cuts method has no noise-aware rows');
-      const cuts = await solveAlphaCuts(lp, backend, {
-        tuning: settings,
-        onProgress,
-        deadline,
-        gap: options.gap,
-        signal: options.signal,
-      });
-      const estimate = alphaCutsEstimate(lp, cuts, transcripts, options, backend.name);
-      estimate.sweepSeconds = (performance.now() - started) / 1000 - estimate.lpSeconds;
-      noteAbsent(estimate, lp, excluded, sampled);
-      return estimate;
-    }
+    const lp = new LazyMixtureLp(
+      transcripts,
+      buildPairUniverse(transcripts),
+      lpSettings(options, excluded, settings.competitorBatch),
+    );
 
     const seeded = options.warmStart ? lp.seedRows(options.warmStart) : 0;
     const resumed = checkpoints?.resume(lp);
@@ -335,19 +341,19 @@ export async function solveMixture(
 }
 
 /** Each category's bytes per pair (its pair total as the transcripts normalize it): shares' pairs to bytes. */
-function bytesPerPair(transcripts: Transcript[]): number[] {
+export function bytesPerPair(transcripts: Transcript[]): number[] {
   return transcripts.map((t) => t.totals.bytes / t.totals.pairs);
 }
 
 /** The step slacks summed over the attacked steps (firstStep on). */
-function attackedSum(lp: LazyMixtureLp, stepSlack: Float64Array): number {
+export function attackedSum(lp: LazyMixtureLp, stepSlack: Float64Array): number {
   let sum = 0;
   for (let t = lp.firstStep; t < lp.steps; t++) sum += stepSlack[t];
   return sum;
 }
 
 /** Adds to the estimate's note how many attacked merges occur in no sample. */
-function noteAbsent(
+export function noteAbsent(
   estimate: MixtureEstimate,
   lp: LazyMixtureLp,
   excluded: Uint8Array | undefined,
@@ -361,49 +367,6 @@ function noteAbsent(
   estimate.uncertainty = estimate.uncertainty
     ? { ...estimate.uncertainty, note: `${estimate.uncertainty.note}; ${note}` }
     : { unique: true, note };
-}
-
-/**
- * The estimate from the alpha-cuts solver (tuning.method): its best shares, their full-LP
- * objective and the master's lower bound. Uniqueness is not probed (the face probe needs the lazy
- * LP's rows): the note says so when the answer is certified.
- */
-function alphaCutsEstimate(
-  lp: LazyMixtureLp,
-  cuts: AlphaCutsResult,
-  transcripts: Transcript[],
-  options: SolveMixtureOptions,
-  backend: SolverBackend,
-): MixtureEstimate {
-  const pairShare = Array.from(cuts.alpha);
-  const gapText = `${(100 * cuts.gap).toPrecision(3)}%`;
-  return {
-    pairShare,
-    byteShare: byteShareOf(pairShare, bytesPerPair(transcripts)),
-    backend,
-    objective: cuts.upper / lp.scale,
-    slackTotal: attackedSum(lp, cuts.stepSlack) / lp.scale,
-    unexplainedMerges: worstMerges(lp, cuts.stepSlack, options.mergeList, options.unexplainedCount ?? 20),
-    rounds: cuts.iterations,
-    constraints: cuts.cuts,
-    variables: lp.n + 1,
-    sweepSeconds: 0,
-    lpSeconds: cuts.masterSeconds,
-    certified: cuts.certified,
-    gap: cuts.gap,
-    lowerBound: cuts.lower / lp.scale,
-    upperBound: cuts.upper / lp.scale,
-    ...(cuts.stopped ? { stopped: cuts.stopped } : {}),
-    peakRows: cuts.cuts,
-    peakNonzeros: cuts.peakEdges,
-    peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
-    uncertainty: {
-      unique: false,
-      note: cuts.certified
-        ? `alpha-cuts solver: optimal within ${gapText}; uniqueness of the optimum not checked`
-        : stopNote(cuts),
-    },
-  };
 }
 
 function countAbsent(lp: LazyMixtureLp, excluded: Uint8Array | undefined): number {
@@ -420,7 +383,7 @@ function countExcluded(lp: LazyMixtureLp, excluded: Uint8Array | undefined): num
 }
 
 /** Why an uncertified answer stopped, and how far from the optimum it may be. */
-function stopNote(search: Pick<SearchResult, 'stopped' | 'gap' | 'detail'>): string {
+export function stopNote(search: Pick<SearchResult, 'stopped' | 'gap' | 'detail'>): string {
   const why: Record<StopReason, string> = {
     gap: 'the solve stopped within the --gap asked for',
     'time-limit': 'the time limit ended the solve',
@@ -439,7 +402,7 @@ function lpStepSlacks(lp: LazyMixtureLp): Float64Array {
 }
 
 /** The merges with the largest step slacks: those the candidate categories explain worst. */
-function worstMerges(
+export function worstMerges(
   lp: LazyMixtureLp,
   slack: Float64Array,
   mergeList: readonly Merge[],

@@ -8,6 +8,12 @@ import { checkGap } from '../../src/solve/solve-mixture.js';
 import { isUserError } from '../../src/common/errors.js';
 import type { MixtureEstimate } from '../../src/solve/types.js';
 import { withSearchedLp } from './helpers.js';
+import { LazyMixtureLp } from '../../src/solve/lazy-lp.js';
+import { buildPairUniverse } from '../../src/solve/pair-universe.js';
+import { DEFAULT_TUNING, searchConstraints } from '../../src/solve/constraint-search.js';
+import { createBackend } from '../../src/solve/backends/index.js';
+import type { LpBackend } from '../../src/solve/backends/lp-model.js';
+import { noProgress } from '../../src/common/progress.js';
 import { fullOptimum, randomProblem } from './full-lp-model.js';
 
 /** The sweep's tolerance (1e-6 scaled occurrences per step) in normalized units, with room. */
@@ -118,4 +124,37 @@ test("--gap outside (0, 1) is the user's to fix", () => {
     );
   }
   assert.doesNotThrow(() => checkGap(0.01));
+});
+
+test("a solver failure mid-search is the solver's own error, not a re-solve without a time limit", async () => {
+  const { transcripts } = randomProblem(8, 5, 60);
+  const lp = new LazyMixtureLp(transcripts, buildPairUniverse(transcripts), {
+    competitorBatch: DEFAULT_TUNING.competitorBatch,
+    tolerance: 1e-6,
+  });
+  const highs = await createBackend('highs');
+  let solves = 0;
+  // The first solve fails for a reason that is neither a time limit nor an abort; a second would succeed.
+  const failingOnce: LpBackend = {
+    name: 'highs',
+    solve: (model, options) =>
+      solves++ === 0
+        ? { ...highs.solve(model, options), status: 'error', detail: 'numerical trouble' }
+        : highs.solve(model, options),
+    dispose: () => highs.dispose(),
+  };
+  try {
+    await assert.rejects(
+      searchConstraints(lp, failingOnce, {
+        tuning: DEFAULT_TUNING,
+        onProgress: noProgress,
+        deadline: Infinity,
+      }),
+      (e: unknown) =>
+        isUserError(e) && /numerical trouble while solving the mixture LP/.test((e as Error).message),
+    );
+    assert.equal(solves, 1, 'the failed solve is not repeated');
+  } finally {
+    failingOnce.dispose();
+  }
 });

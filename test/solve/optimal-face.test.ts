@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solveMixture } from '../../src/solve/index.js';
 import { exploreOptimalFace } from '../../src/solve/optimal-face.js';
-import { byteShareOf } from '../../src/solve/shares.js';
+import { byteShareOf } from '../../src/solve/byte-share.js';
 import { noProgress } from '../../src/common/progress.js';
 import { ALPHABETS, mixtureProblem, syntheticLanguage, withSearchedLp } from './helpers.js';
 import { fullFaceRanges, randomProblem } from './full-lp-model.js';

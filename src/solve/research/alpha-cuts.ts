@@ -4,14 +4,53 @@
 // in (alpha, theta) gives the lower bound and the next shares, the matching's duals the upper bound.
 import { grow } from '../../common/grow.js';
 import type { ProgressCallback } from '../../common/progress.js';
-import type { LazyMixtureLp } from '../lazy-lp.js';
+import type { PricedMixtureLp } from './priced-lp.js';
 import { LpModel } from '../backends/lp-model.js';
 import type { LpBackend } from '../backends/lp-model.js';
 import { maxWeightMatching } from './step-pair-matching.js';
-import { gapOf, type SolveMixtureTuning, type StopReason } from '../constraint-search.js';
+import { gapOf, type StopReason } from '../constraint-search.js';
+
+/** How the alpha-cuts solver steps; the research counterpart of SolveMixtureTuning. */
+export interface AlphaCutsTuning {
+  /** New edges (step, pair) a sweep collects per step for the matchings (default 10). */
+  alphaEdges: number;
+  /** Re-sweep the same shares while sweep bound - matching value > alphaAccuracy x gap (default 0.1). */
+  alphaAccuracy: number;
+  /** Sweeps per shares at most (default 4). */
+  alphaRounds: number;
+  /**
+   * Next shares: the master LP's minimum ('kelley'), or the L1-nearest point at level
+   * lower + alphaLevel x (upper - lower) to the last shares ('level', default) or the best ('level-best').
+   */
+  alphaStep: 'kelley' | 'level' | 'level-best';
+  alphaLevel: number;
+  /** Below this relative gap, level steps give way to the master's minimum (default 1e-3). */
+  alphaKelleyBelow: number;
+  /**
+   * Matchings per sweep minimising F over the edges held, no sweep between them (default 0: one
+   * master step per sweep). The next sweep then tests the best shares that loop found.
+   */
+  alphaInner: number;
+  /** Start each matching from the last one and its prices (default true). */
+  alphaWarm: boolean;
+  /** Relative gap at which the answer counts as certified (default 1e-7). */
+  alphaCertifyGap: number;
+}
+
+export const DEFAULT_ALPHA_CUTS_TUNING: AlphaCutsTuning = {
+  alphaEdges: 10,
+  alphaAccuracy: 0.1,
+  alphaRounds: 4,
+  alphaStep: 'level',
+  alphaLevel: 0.5,
+  alphaKelleyBelow: 1e-3,
+  alphaInner: 0,
+  alphaWarm: true,
+  alphaCertifyGap: 1e-7,
+};
 
 export interface AlphaCutsSettings {
-  tuning: SolveMixtureTuning;
+  tuning: AlphaCutsTuning;
   onProgress: ProgressCallback;
   /** performance.now() past which the solve stops with its best shares and their gap. */
   deadline: number;
@@ -174,7 +213,7 @@ function normalized(x: Float64Array): Float64Array {
  * generation on the matching). Then the master gives the lower bound and the next shares.
  */
 export async function solveAlphaCuts(
-  lp: LazyMixtureLp,
+  lp: PricedMixtureLp,
   backend: LpBackend,
   settings: AlphaCutsSettings,
 ): Promise<AlphaCutsResult> {

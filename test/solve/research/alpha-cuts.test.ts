@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solveMixture } from '../../../src/solve/index.js';
-import type { SolveMixtureTuning } from '../../../src/solve/constraint-search.js';
+import type { AlphaCutsTuning } from '../../../src/solve/research/alpha-cuts.js';
+import { solveMixtureByAlphaCuts } from '../../../src/solve/research/solve-alpha-cuts.js';
 import { maxWeightMatching } from '../../../src/solve/research/step-pair-matching.js';
 import { rng } from '../../bpe/helpers.js';
 import { fullOptimum, randomProblem } from '../full-lp-model.js';
@@ -86,11 +87,11 @@ const PROBLEMS = [
   { seed: 8, n: 5, merges: 60, firstStep: 0 },
 ];
 
-const STEPS: [string, Partial<SolveMixtureTuning>][] = [
-  ['level', { method: 'alpha-cuts' }],
-  ['level-best, one edge per step', { method: 'alpha-cuts', alphaStep: 'level-best', alphaEdges: 1 }],
-  ['kelley, one sweep per shares', { method: 'alpha-cuts', alphaStep: 'kelley', alphaRounds: 1 }],
-  ['inner matchings between sweeps', { method: 'alpha-cuts', alphaInner: 50, alphaEdges: 2 }],
+const STEPS: [string, Partial<AlphaCutsTuning>][] = [
+  ['level', {}],
+  ['level-best, one edge per step', { alphaStep: 'level-best', alphaEdges: 1 }],
+  ['kelley, one sweep per shares', { alphaStep: 'kelley', alphaRounds: 1 }],
+  ['inner matchings between sweeps', { alphaInner: 50, alphaEdges: 2 }],
 ];
 
 test('alpha-cuts reaches the full LP optimum and the lazy LP shares', async () => {
@@ -101,7 +102,7 @@ test('alpha-cuts reaches the full LP optimum and the lazy LP shares', async () =
     const lazy = await solveMixture(transcripts, { mergeList, firstStep });
     for (const [name, tuning] of STEPS) {
       const what = `problem ${seed}, ${name}`;
-      const cuts = await solveMixture(transcripts, { mergeList, firstStep }, tuning);
+      const cuts = await solveMixtureByAlphaCuts(transcripts, { mergeList, firstStep }, tuning);
       assert.ok(cuts.certified, `${what}: not certified (gap ${cuts.gap})`);
       assert.ok(cuts.rounds > 1, `${what}: only ${cuts.rounds} iterations`);
       const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * b + 1e-9;
@@ -130,11 +131,7 @@ test('alpha-cuts reaches the full LP optimum and the lazy LP shares', async () =
 test('alpha-cuts stopped by a time limit returns a feasible point and its bounds', async () => {
   const { mergeList, transcripts } = randomProblem(8, 5, 60);
   const full = await fullOptimum(transcripts, 0);
-  const stopped = await solveMixture(
-    transcripts,
-    { mergeList, timeLimitSeconds: 1e-6 },
-    { method: 'alpha-cuts' },
-  );
+  const stopped = await solveMixtureByAlphaCuts(transcripts, { mergeList, timeLimitSeconds: 1e-6 });
   assert.equal(stopped.certified, false);
   assert.equal(stopped.stopped, 'time-limit');
   assert.ok(stopped.upperBound >= full.objective * (1 - 1e-9));
