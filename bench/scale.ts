@@ -10,7 +10,8 @@
 import { fileURLToPath } from 'node:url';
 import { trainBpe } from '../src/bpe/index.js';
 import { estimateMixture, solveMixture, type MixtureEstimate } from '../src/solve/index.js';
-import { parseEstimatorFlags, type EstimatorOptions } from '../src/solve/estimator.js';
+import type { EstimatorOptions } from '../src/solve/estimator.js';
+import { parseEstimatorFlags } from '../src/cli/estimator-flags.js';
 import { language } from './synthetic.js';
 import { inferProblem } from './infer-problem.js';
 import { runCellProcess } from './cell-process.js';

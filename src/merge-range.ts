@@ -4,6 +4,7 @@
 // T learned merges are attacked. `auto` skips the merges a tokenizer shares with the built-in it
 // extends (its lineage, src/tokenizer/lineage.ts).
 import { UserError } from './common/errors.js';
+import { wholeNumberOf } from './common/number-text.js';
 import type { TokenizerSpec } from './tokenizer/spec.js';
 import type { Cache } from './common/cache.js';
 import { detectHandAddedMerges, type HandAddedBlock, type HandAddedMerges } from './tokenizer/hand-added.js';
@@ -54,13 +55,14 @@ export function checkSkipMerges(skipMerges: SkipMerges | undefined): void {
 /** Parses a typed `--skip-merges` value: a whole number, 0 or more, or `auto`. */
 export function parseSkipMerges(text: string): SkipMerges {
   if (text.trim().toLowerCase() === 'auto') return 'auto';
-  if (!/^\s*\d+\s*$/.test(text)) {
+  const skip = wholeNumberOf(text);
+  if (Number.isNaN(skip)) {
     throw new UserError(
       `--skip-merges ${text}: expected a whole number, 0 or more, or auto`,
       '--skip-merges',
     );
   }
-  return Number(text);
+  return skip;
 }
 
 /** The one line a run prints about a tokenizer's lineage and what it skipped. */

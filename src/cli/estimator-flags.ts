@@ -1,7 +1,15 @@
-// --estimator, --sampled-steps and --noise-z, shared by infer and validate: defined and parsed here only, so
-// a new estimator is one entry in solve/estimator.ts and its flags one entry below.
+// --estimator, --sampled-steps and --noise-z, shared by infer and validate: defined and parsed here
+// only (solve/estimator.ts checks values, not texts), so a new estimator is one entry in
+// solve/estimator.ts and its flags one entry below.
 import { Flags } from '@oclif/core';
-import { DEFAULT_NOISE_Z, DEFAULT_SAMPLED_STEPS, parseEstimatorFlags } from '../solve/estimator.js';
+import { UserError } from '../common/errors.js';
+import { decimalNumberOf, wholeNumberOf } from '../common/number-text.js';
+import {
+  DEFAULT_NOISE_Z,
+  DEFAULT_SAMPLED_STEPS,
+  checkEstimatorName,
+  checkEstimatorOptions,
+} from '../solve/estimator.js';
 import type { EstimatorOptions } from '../solve/estimator.js';
 
 export const estimatorFlags = {
@@ -23,4 +31,32 @@ export function estimatorOptions(flags: {
   'noise-z'?: string;
 }): EstimatorOptions {
   return parseEstimatorFlags(flags.estimator, flags['sampled-steps'], flags['noise-z']);
+}
+
+/**
+ * Checks --estimator, --sampled-steps and --noise-z as typed (the texts are the flags', when given)
+ * and returns them as options. Bad values are the user's to fix.
+ */
+export function parseEstimatorFlags(
+  estimatorText: string | undefined,
+  sampledStepsText: string | undefined,
+  noiseZText?: string,
+): EstimatorOptions {
+  checkEstimatorName(estimatorText);
+  const options: EstimatorOptions = estimatorText === undefined ? {} : { estimator: estimatorText };
+  if (sampledStepsText !== undefined) {
+    options.sampledSteps = wholeNumberOf(sampledStepsText);
+  }
+  if (noiseZText !== undefined) {
+    options.noiseZ = decimalNumberOf(noiseZText);
+    // Typed, --noise-z needs its estimator named (the library also takes noiseZ alone).
+    if (estimatorText !== 'noise-aware') {
+      throw new UserError(
+        `--noise-z ${noiseZText.trim()}: only the noise-aware estimator takes it; add --estimator noise-aware`,
+        '--noise-z',
+      );
+    }
+  }
+  checkEstimatorOptions(options, sampledStepsText?.trim(), noiseZText?.trim());
+  return options;
 }

@@ -34,6 +34,7 @@ import { flagArgs } from '../slurm/scripts.js';
 import { lineageLine, parseSkipMerges } from '../merge-range.js';
 import { describeHandAdded } from '../tokenizer/hand-added.js';
 import { checkGap } from '../solve/solve-mixture.js';
+import { decimalNumberOf, wholeNumberOf } from '../common/number-text.js';
 import { estimatorFlags, estimatorOptions } from '../cli/estimator-flags.js';
 import { slug } from '../cli/slug.js';
 import { formatPercent, rankShares } from '../report/shares.js';
@@ -41,16 +42,15 @@ import type { InferResult } from '../report/result.js';
 import { formatInterval, stabilitySummary } from '../report/stability.js';
 
 function parseGap(text: string): number {
-  const gap = /^\s*[0-9.eE+-]+\s*$/.test(text) ? Number(text) : Number.NaN;
+  const gap = decimalNumberOf(text);
   checkGap(gap, text.trim());
   return gap;
 }
 
 function parsePositiveInteger(text: string, flag: string): number {
-  if (!/^\s*\d+\s*$/.test(text) || Number(text) <= 0) {
-    throw new UserError(`${flag} ${text}: expected a positive whole number`, flag);
-  }
-  return Number(text);
+  const value = wholeNumberOf(text);
+  if (!(value > 0)) throw new UserError(`${flag} ${text}: expected a positive whole number`, flag);
+  return value;
 }
 
 export default class Infer extends BaseCommand {

@@ -47,41 +47,13 @@ export function isEstimator(value: string): value is Estimator {
 }
 
 /** Refuses a name that is no estimator (absent is fine: the paper's LP). */
-function checkEstimatorName(name: string | undefined): asserts name is Estimator | undefined {
+export function checkEstimatorName(name: string | undefined): asserts name is Estimator | undefined {
   if (name !== undefined && !isEstimator(name)) {
     throw new UserError(
       `--estimator ${name}: unknown estimator; use one of ${ESTIMATORS.join(', ')}`,
       '--estimator',
     );
   }
-}
-
-/**
- * Checks --estimator, --sampled-steps and --noise-z as typed (the texts are the flags', when given)
- * and returns them as options. Bad values are the user's to fix.
- */
-export function parseEstimatorFlags(
-  estimatorText: string | undefined,
-  sampledStepsText: string | undefined,
-  noiseZText?: string,
-): EstimatorOptions {
-  checkEstimatorName(estimatorText);
-  const options: EstimatorOptions = estimatorText === undefined ? {} : { estimator: estimatorText };
-  if (sampledStepsText !== undefined) {
-    options.sampledSteps = /^\s*\d+\s*$/.test(sampledStepsText) ? Number(sampledStepsText) : Number.NaN;
-  }
-  if (noiseZText !== undefined) {
-    options.noiseZ = /^\s*[0-9.eE+-]+\s*$/.test(noiseZText) ? Number(noiseZText) : Number.NaN;
-    // Typed, --noise-z needs its estimator named (the library also takes noiseZ alone).
-    if (estimatorText !== 'noise-aware') {
-      throw new UserError(
-        `--noise-z ${noiseZText.trim()}: only the noise-aware estimator takes it; add --estimator noise-aware`,
-        '--noise-z',
-      );
-    }
-  }
-  checkEstimatorOptions(options, sampledStepsText?.trim(), noiseZText?.trim());
-  return options;
 }
 
 /**

@@ -5,12 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solveMixture } from '../../src/solve/index.js';
-import {
-  constrainedCount,
-  parseEstimatorFlags,
-  unconstrainedSteps,
-  checkEstimatorOptions,
-} from '../../src/solve/estimator.js';
+import { constrainedCount, unconstrainedSteps, checkEstimatorOptions } from '../../src/solve/estimator.js';
+import { parseEstimatorFlags } from '../../src/cli/estimator-flags.js';
 import { isUserError } from '../../src/common/errors.js';
 import { fullOptimum, randomProblem } from './full-lp-model.js';
 
