@@ -199,7 +199,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     onProgress,
   });
   deadline.check('preparing the categories');
-  const { skip, merges: attacked, steps } = range;
+  const { skip, steps } = range;
   const cache = new Cache(plan.cacheDir);
   const bytes = options.bytes ?? DEFAULT_BYTES_PER_CATEGORY;
   const counts = await countCategories(categories, spec, {
@@ -283,6 +283,26 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       noiseZOf(options),
     );
   }
+  return buildInferResult({ plan, counts, mixture, bytes, intervals, prefixes });
+}
+
+/** What a run found, from its counts to its intervals: the parts of its result.json. */
+interface InferOutcome {
+  plan: InferPlan;
+  counts: Awaited<ReturnType<typeof countCategories>>;
+  mixture: Awaited<ReturnType<typeof estimateMixture>>;
+  /** Bytes sampled per category. */
+  bytes: number;
+  intervals?: Awaited<ReturnType<typeof bootstrapMixture>>;
+  prefixes: Awaited<ReturnType<typeof prefixEstimates>>;
+}
+
+/** The run's result.json: tokenizer and merges attacked, each category's shares, the solver, the options. */
+function buildInferResult(outcome: InferOutcome): InferResult {
+  const { plan, counts, mixture, bytes, intervals, prefixes } = outcome;
+  const { options, tokenizer: spec, range, categorySet } = plan;
+  const { skip, merges: attacked, steps } = range;
+  const { transcripts, estimate } = mixture;
   const ranges = estimate.uncertainty?.byteShareRange;
   const results: CategoryResult[] = counts.map((c, i) => ({
     name: c.category.name,
