@@ -1,7 +1,8 @@
 // Runs every compiled test file (dist/test/**/*.test.js) with Node's own test runner, or with
-// --unit only the fast ones (no CLI runs, no built-in corpora, no fuzzing, no training runs).
+// --unit only the fast ones: not the folders of CLI runs and fuzzers, not the files tagged slow
+// (built-in corpora, training runs, the counting watchdog) by a `// @tag slow: why` header line.
 // Node 20's `--test` does not expand globs, so the file list is gathered here.
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -15,17 +16,33 @@ function findTests(dir) {
   return found;
 }
 
-/** Files that drive the CLI (test/commands/), the built-in corpora, trainers, the watchdog or a
- *  fuzzer: left out by --unit. */
-const SLOW = /(\/commands\/|\/fuzz\/|(builtin|trial|count|train|bounds)[^/]*\.test\.js$)/;
+/** Folders whose every test is slow: CLI runs (test/commands/) and fuzzers (test/fuzz/). */
+const SLOW_FOLDERS = ['commands', 'fuzz'];
+
+/** The first bytes of a file: a compiled test keeps its header comments, where its tags are. */
+function head(path, bytes = 4096) {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isSlow(file, testDir) {
+  const folder = file.slice(testDir.length + 1).split(/[\\/]/)[0];
+  return SLOW_FOLDERS.includes(folder) || /^\/\/ @tag slow\b/m.test(head(file));
+}
 
 const args = process.argv.slice(2);
 const unit = args.includes('--unit');
 const only = args.filter((arg) => arg !== '--unit');
 const distDir = process.env.TOKMIX_DIST || 'dist';
-const files = findTests(join(distDir, 'test'))
+const testDir = join(distDir, 'test');
+const files = findTests(testDir)
   .filter((file) => only.length === 0 || only.some((part) => file.includes(part)))
-  .filter((file) => !unit || !SLOW.test(file))
+  .filter((file) => !unit || !isSlow(file, testDir))
   .sort();
 if (files.length === 0) {
   console.error(`no test files found under ${distDir}/test: run npm run build first`);

@@ -1,6 +1,7 @@
 // Continued training (`initialMerges`), the way a tokenizer is extended: continuing from a prefix
 // of a run's own list reproduces the run, and every learned merge after another text's list is the
 // most frequent pair of the text as the merges before it left it.
+// @tag slow: trains tokenizers (left out by npm run test:unit)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 // Our trainer against the native Hugging Face trainer (merge for merge, ties included) on
 // multilingual, code and mixed text with two pre-tokenizers; replay of a trained list over its
 // own text makes every merge the most frequent pair; sampled transcript steps match a recount.
+// @tag slow: trains against the native trainer (left out by npm run test:unit)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 // Self-checking built-in texts: a truncated, emptied or edited text in the cache folder is rebuilt
 // from its npm package (with a note that reaches the counts), never used as it is.
+// @tag slow: builds the built-in corpora (left out by npm run test:unit)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 // Built-in sets: extracted offline from installed npm packages and Node's own files into the cache
 // folder, with metadata (kind, ISO 639 language, ISO 15924 script, source, licence) and real sizes.
+// @tag slow: builds the built-in corpora (left out by npm run test:unit)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';

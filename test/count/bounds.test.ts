@@ -1,6 +1,7 @@
 // Bounded work on hostile input: a backtracking tokenizer regex stops the counting workers after the
 // task budget with one UserError naming the pattern and the category; the run's deadline stops
 // counting and replay; worker threads never outnumber the cores.
+// @tag slow: waits out the counting watchdog (left out by npm run test:unit)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // Counting: pre-token counts equal the native `tokenizers` pre-tokenizer's over the same files for
 // gpt2, gpt-4o and claude; worker count does not matter; the cache is hit, and a truncated entry
 // is rebuilt rather than trusted.
+// @tag slow: counts real tokenizers over files (left out by npm run test:unit)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';

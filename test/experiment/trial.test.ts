@@ -1,5 +1,6 @@
 // End-to-end trials on tiny constructed categories: the estimate beats the baselines, --omit scores
 // against the renormalized truth, --shift splits categories in halves, and validation resumes.
+// @tag slow: runs end-to-end trials (left out by npm run test:unit)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
