@@ -40,13 +40,13 @@ import { checkResamplable } from './bootstrap/replicate.js';
 import type { CategoryResult, InferResult } from './report/result.js';
 
 /**
- * Default merges replayed and solved (the README's "Why these defaults"). The paper uses 30,000,
+ * Default merges replayed and solved (bench/README.md, "Why `--merges 1000` by default"). The paper uses 30,000,
  * but against real tokenizers most merges are explained by no candidate mixture, the lazy LP then
  * grows by ~100 constraints per merge and 3,000 merges on the default set already take minutes;
  * its controlled experiments reach log10 MSE about -5.8 at 1,000 merges.
  */
 export const DEFAULT_MERGES = 1000;
-/** Default cap on each category's sample, in bytes (see the README). */
+/** Default cap on each category's sample, in bytes: the paper's controlled setting (bench/README.md). */
 export const DEFAULT_BYTES_PER_CATEGORY = 1_000_000;
 
 /** `estimator` / `sampledSteps`: which merges the LP constrains (solve/estimator.ts; default the paper's, all). */

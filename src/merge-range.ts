@@ -15,7 +15,7 @@ export type SkipMerges = number | 'auto';
 
 /**
  * What a run skips when no --skip-merges is given: the merges shared with the built-in the
- * tokenizer extends (README, "Tokenizers that extend another": bench/extension.ts measured it).
+ * tokenizer extends (docs/cli.md, "Tokenizers that extend another"; bench/extension.ts measured it).
  */
 export const DEFAULT_SKIP: SkipMerges = 'auto';
 

@@ -35,7 +35,11 @@ export default class Plot extends BaseCommand {
         'comparison groups: paper (English / code / Latin-Cyrillic / other languages), kind, or a mapping .json {"category": "group"}',
       default: 'paper',
     }),
-    share: Flags.string({ description: 'which share to plot', options: ['byte', 'pair'], default: 'byte' }),
+    share: Flags.string({
+      description:
+        'which share to plot (default: byte, or pair for an extension, whose byte share is ill-conditioned)',
+      options: ['byte', 'pair'],
+    }),
     force: Flags.boolean({ description: 'overwrite --out if it exists', default: false }),
   };
 
@@ -45,7 +49,7 @@ export default class Plot extends BaseCommand {
       out: flags.out,
       top: flags.top,
       group: flags.group,
-      share: flags.share as 'byte' | 'pair',
+      share: flags.share as 'byte' | 'pair' | undefined,
       force: flags.force,
     });
     if (flags.json) this.printJson(outcome);

@@ -7,12 +7,13 @@ import { drawableLabel, fontStackFor } from './fonts.js';
 import { groupOf, groupOrder, type Grouping } from './groups.js';
 import { seriesColor } from './palette.js';
 import { renderChartSync, type ChartFormat } from './render.js';
-import { formatPercent, formatTick, shareOf, type ShareKind } from './shares.js';
+import { defaultShare, formatPercent, formatTick, shareOf, type ShareKind } from './shares.js';
 import { percentileIntervals } from '../bootstrap/bootstrap.js';
 
 export interface ComparisonChartOptions {
   format: ChartFormat;
   group: Grouping;
+  /** Default: each result's own (byte share, or pair share for an extension; defaultShare). */
   share?: ShareKind;
 }
 
@@ -29,8 +30,16 @@ export interface GroupShares {
   intervals: ([number, number] | undefined)[][];
 }
 
-/** Sums each result's shares per group; refuses results that share no category. */
-export function groupShares(results: InferResult[], grouping: Grouping, share: ShareKind): GroupShares {
+/**
+ * Sums each result's shares per group (`share`: one kind for all, or one per result); refuses
+ * results that share no category.
+ */
+export function groupShares(
+  results: InferResult[],
+  grouping: Grouping,
+  share: ShareKind | readonly ShareKind[],
+): GroupShares {
+  const kinds = results.map((_, k) => (typeof share === 'string' ? share : share[k]));
   if (results.length === 0) throw new UserError('no results to compare; give at least one result.json');
   const names = results.map((r) => new Set(r.categories.map((c) => c.name)));
   const common = [...names[0]].filter((name) => names.every((set) => set.has(name)));
@@ -43,14 +52,14 @@ export function groupShares(results: InferResult[], grouping: Grouping, share: S
   const seen = new Set<string>();
   for (const r of results) for (const c of r.categories) seen.add(groupOf(c, grouping));
   const groups = groupOrder(seen, grouping);
-  const shares = results.map((r) => {
+  const shares = results.map((r, k) => {
     const sums = new Array<number>(groups.length).fill(0);
-    for (const c of r.categories) sums[groups.indexOf(groupOf(c, grouping))] += shareOf(c, share);
+    for (const c of r.categories) sums[groups.indexOf(groupOf(c, grouping))] += shareOf(c, kinds[k]);
     return sums;
   });
   const intervals = results.map((r, k) => {
     const replicates = r.bootstrap?.byteShareReplicates;
-    if (share !== 'byte' || !replicates || replicates.length === 0) return groups.map(() => undefined);
+    if (kinds[k] !== 'byte' || !replicates || replicates.length === 0) return groups.map(() => undefined);
     const index = r.categories.map((c) => groups.indexOf(groupOf(c, grouping)));
     const sums = replicates.map((rep) => {
       const s = new Array<number>(groups.length).fill(0);
@@ -138,16 +147,22 @@ export function comparisonChartConfig(
   results: InferResult[],
   options: Omit<ComparisonChartOptions, 'format'>,
 ): { config: ChartConfiguration<'bar'>; width: number; height: number; labels: string[] } {
-  const share = options.share ?? 'byte';
-  const { groups, shares, intervals } = groupShares(results, options.group, share);
+  const kinds = results.map((r) => options.share ?? defaultShare(r));
+  const mixed = new Set(kinds).size > 1;
+  const { groups, shares, intervals } = groupShares(results, options.group, kinds);
   const labels = groups.map((g) => drawableLabel(g));
   const maxValue = Math.max(...shares.flat(), ...intervals.flat().map((ci) => ci?.[1] ?? 0), 1e-9);
   const levels = [...new Set(results.filter((r) => r.bootstrap).map((r) => r.bootstrap!.level))];
   const bars =
-    share === 'byte' && levels.length > 0
+    kinds.includes('byte') && levels.length > 0
       ? ` · bars: ${levels.map((l) => `${Math.round(l * 100)}%`).join(', ')} bootstrap intervals`
       : '';
-  const shareName = share === 'byte' ? 'byte share' : 'pair share';
+  // Extensions are drawn by pair share: when runs mix the two, each series says which it shows.
+  const shareName = mixed
+    ? 'byte share (pair share for extensions, marked)'
+    : kinds[0] === 'byte'
+      ? 'byte share'
+      : 'pair share';
   const sets = [...new Set(results.map((r) => r.categorySet))].join(', ');
   const width = Math.max(760, 140 + groups.length * (60 + results.length * 34));
   const config: ChartConfiguration<'bar'> = {
@@ -155,7 +170,7 @@ export function comparisonChartConfig(
     data: {
       labels,
       datasets: results.map((r, i) => ({
-        label: drawableLabel(r.tokenizer.name),
+        label: drawableLabel(r.tokenizer.name) + (mixed && kinds[i] === 'pair' ? ' (pair share)' : ''),
         data: shares[i],
         backgroundColor: seriesColor(i),
         borderWidth: 0,

@@ -5,7 +5,7 @@ import { embeddedFonts, FONT_CREDITS } from './fonts.js';
 import { renderProportionsChartSync } from './proportions-chart.js';
 import { renderValidationChartSync } from './validation-chart.js';
 import { formatPercent } from './shares.js';
-import { rankShares } from './shares.js';
+import { defaultShare, rankShares } from './shares.js';
 import { formatInterval, shareMovements, stabilitySummary } from './stability.js';
 
 function esc(value: unknown): string {
@@ -115,7 +115,8 @@ function bootstrapSection(r: InferResult): string {
 }
 
 function inferPage(r: InferResult): string {
-  const chart = renderProportionsChartSync(r, { format: 'png', top: 25, share: 'byte' });
+  const share = defaultShare(r);
+  const chart = renderProportionsChartSync(r, { format: 'png', top: 25, share });
   const { top } = rankShares(r.categories, 'byte');
   const ciHeader = r.bootstrap ? [`${Math.round(r.bootstrap.level * 1000) / 10}% interval`] : [];
   const rows = top.map((c, i) => [
@@ -165,7 +166,7 @@ function inferPage(r: InferResult): string {
       : `<p class="note">The optimum is not unique${r.solver.note ? `: ${esc(r.solver.note.replace(/^optimum (is )?not unique:?\s*/i, ''))}` : ''}. The table shows each share's range over the optimal face where it was computed.</p>`,
     bootstrapSection(r),
     `<h2>Inferred mixture</h2>`,
-    `<img alt="bar chart of the inferred byte share per category" src="${dataUri(chart)}">`,
+    `<img alt="bar chart of the inferred ${share} share per category" src="${dataUri(chart)}">`,
     `<h2>All categories</h2>`,
     table(
       [

@@ -5,12 +5,22 @@ import { mergeRangeText, type InferResult } from './result.js';
 import { drawableLabel, fontStackFor } from './fonts.js';
 import { KIND_COLORS } from './palette.js';
 import { renderChartSync, type ChartFormat } from './render.js';
-import { formatPercent, formatTick, rankShares, shareOf, type ShareKind } from './shares.js';
+import {
+  defaultShare,
+  formatPercent,
+  formatTick,
+  isExtension,
+  rankShares,
+  shareAxisTitle,
+  shareOf,
+  type ShareKind,
+} from './shares.js';
 
 export interface ProportionsChartOptions {
   format: ChartFormat;
   /** Bars to draw before folding the rest into "other" (default 20; 0 = all). */
   top?: number;
+  /** Default: byte share, or pair share for an extension (defaultShare). */
   share?: ShareKind;
 }
 
@@ -67,7 +77,7 @@ export function proportionsChartConfig(
   result: InferResult,
   options: Omit<ProportionsChartOptions, 'format'>,
 ): { config: ChartConfiguration<'bar'>; width: number; height: number; labels: string[] } {
-  const share = options.share ?? 'byte';
+  const share = options.share ?? defaultShare(result);
   const { top, rest, restShare } = rankShares(result.categories, share, options.top ?? 20);
   const labels = top.map((c) => drawableLabel(c.name, c.language));
   const values = top.map((c) => shareOf(c, share));
@@ -88,6 +98,12 @@ export function proportionsChartConfig(
   const legendKinds = Object.keys(KIND_NAMES).filter((kind) => kindsShown.has(kind));
   const maxValue = Math.max(...values, ...ranges.map((r) => r?.[1] ?? 0), 1e-9);
   const shareName = share === 'byte' ? 'byte share' : 'pair share';
+  // An extension's byte share is ill-conditioned: say which share is drawn and why.
+  const extension = !isExtension(result)
+    ? ''
+    : share === 'pair'
+      ? ' · an extension: pair share, as its byte share is ill-conditioned'
+      : ' · an extension: its byte share is ill-conditioned (see pair share)';
   const height = 120 + labels.length * 26 + 40;
   const config: ChartConfiguration<'bar'> = {
     type: 'bar',
@@ -116,7 +132,7 @@ export function proportionsChartConfig(
           suggestedMax: Math.min(1, maxValue * 1.15),
           grid: { color: '#e6e6e6' },
           ticks: { callback: (v) => formatTick(Number(v)), font: { size: 12 } },
-          title: { display: true, text: `${shareName} of the training data`, font: { size: 13 } },
+          title: { display: true, text: shareAxisTitle(result, share), font: { size: 13 } },
         },
         y: {
           grid: { display: false },
@@ -134,7 +150,7 @@ export function proportionsChartConfig(
           display: true,
           text:
             `Estimated ${shareName} per category (${result.categories.length} categories, ` +
-            `${mergeRangeText(result.tokenizer)})${level}`,
+            `${mergeRangeText(result.tokenizer)})${level}${extension}`,
           font: { size: 13 },
           color: '#444444',
           padding: { bottom: 8 },

@@ -1,5 +1,5 @@
 // The schema of result.json, the record of one `infer` run. Versioned: bump RESULT_SCHEMA_VERSION
-// on any incompatible change, and document the fields in the README.
+// on any incompatible change, and document every field in docs/result-schema.md (test/docs/result-schema.test.ts checks it).
 import type { CategoryKind } from '../corpus/types.js';
 import type { SolverBackend, UnexplainedMerge } from '../solve/types.js';
 import type { HandAddedBlock } from '../tokenizer/hand-added.js';

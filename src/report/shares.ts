@@ -1,8 +1,30 @@
 // Reading a category's share out of a result, formatting it, and folding a long tail into
 // "other": the small helpers every table and chart of the report module shares.
-import type { CategoryResult } from './result.js';
+import type { CategoryResult, InferResult } from './result.js';
 
 export type ShareKind = 'byte' | 'pair';
+
+/**
+ * The share a chart of `result` shows unless told otherwise: for an extension (merges skipped,
+ * e.g. llama3 after gpt-3.5's) the pair share of the text its own merges were learned on, since
+ * its byte share is ill-conditioned (a category the base compresses has few pairs left, so a
+ * small pair share becomes a large byte share); else the byte share.
+ */
+export function defaultShare(result: InferResult): ShareKind {
+  return isExtension(result) ? 'pair' : 'byte';
+}
+
+/** Whether the run skipped merges: its shares describe the text after the first firstStep merges. */
+export function isExtension(result: InferResult): boolean {
+  return (result.tokenizer.firstStep ?? 0) > 0;
+}
+
+/** What a share axis measures: the training data's bytes, or the pairs left after the skipped merges. */
+export function shareAxisTitle(result: InferResult, share: ShareKind): string {
+  if (share === 'byte') return 'byte share of the training data';
+  if (!isExtension(result)) return 'pair share of the training data';
+  return `pair share of the text after merge ${result.tokenizer.firstStep!.toLocaleString('en-US')}`;
+}
 
 export function shareOf(category: CategoryResult, share: ShareKind): number {
   return share === 'byte' ? category.byteShare : category.pairShare;

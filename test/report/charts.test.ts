@@ -106,3 +106,29 @@ test('plot output must be .png or .svg', () => {
   assert.equal(chartFormatOf('b.svg'), 'svg');
   assert.throws(() => chartFormatOf('x.jpg'), /x\.jpg: the output must end in \.png or \.svg/);
 });
+
+/** A result of a run that skipped the first 100,000 merges (an extension such as llama3). */
+function extensionResult(): ReturnType<typeof makeInferResult> {
+  const r = makeInferResult({ tokenizer: 'llama3', seed: 11 });
+  return { ...r, tokenizer: { ...r.tokenizer, firstStep: 100000, lastStep: 100999 } };
+}
+
+test('comparison chart: an extension is drawn by pair share and marked so beside byte-share runs', () => {
+  const extension = extensionResult();
+  const mixed = [results[0], extension];
+  const { config } = comparisonChartConfig(mixed, { group: 'kind' });
+  const { shares: byKind } = groupShares(mixed, 'kind', ['byte', 'pair']);
+  assert.deepEqual(config.data.datasets[1].data, byKind[1]);
+  assert.deepEqual(config.data.datasets[0].data, groupShares([results[0]], 'kind', 'byte').shares[0]);
+  assert.equal(config.data.datasets[0].label, 'GPT-2');
+  assert.equal(config.data.datasets[1].label, 'llama3 (pair share)');
+  const subtitle = config.options?.plugins?.subtitle?.text as string;
+  assert.match(subtitle, /^byte share \(pair share for extensions, marked\) summed per group/);
+  // --share given: every run by that share, nothing marked.
+  const byByte = comparisonChartConfig(mixed, { group: 'kind', share: 'byte' }).config;
+  assert.deepEqual(byByte.data.datasets[1].data, groupShares([extension], 'kind', 'byte').shares[0]);
+  assert.equal(byByte.data.datasets[1].label, 'llama3');
+  // Only extensions: all pair share, nothing to mark.
+  const onlyExtension = comparisonChartConfig([extension, extension], { group: 'kind' }).config;
+  assert.match(onlyExtension.options?.plugins?.subtitle?.text as string, /^pair share summed per group/);
+});

@@ -53,6 +53,28 @@ test('proportions chart by pair share ranks by pair share', () => {
   assert.match(byPair.labels[5], /^other \(31 categories\)$/);
 });
 
+test('proportions chart of an extension: pair share by default, labelled; byte share when asked', () => {
+  const extension = { ...result, tokenizer: { ...result.tokenizer, firstStep: 100000, lastStep: 100999 } };
+  const byDefault = proportionsChartConfig(extension, { top: 5 });
+  assert.deepEqual(byDefault.labels, proportionsChartConfig(result, { top: 5, share: 'pair' }).labels);
+  const axis = byDefault.config.options?.scales?.x as { title: { text: string } };
+  assert.equal(axis.title.text, 'pair share of the text after merge 100,000');
+  assert.match(
+    byDefault.config.options?.plugins?.subtitle?.text as string,
+    /^Estimated pair share .* an extension: pair share, as its byte share is ill-conditioned$/,
+  );
+  const byByte = proportionsChartConfig(extension, { top: 5, share: 'byte' });
+  assert.deepEqual(byByte.labels, proportionsChartConfig(result, { top: 5 }).labels);
+  assert.match(byByte.config.options?.plugins?.subtitle?.text as string, /byte share is ill-conditioned/);
+  // A whole list keeps byte share and says nothing of extensions.
+  const whole = proportionsChartConfig(result, { top: 5 }).config;
+  assert.equal(
+    (whole.options?.scales?.x as { title: { text: string } }).title.text,
+    'byte share of the training data',
+  );
+  assert.doesNotMatch(whole.options?.plugins?.subtitle?.text as string, /extension/);
+});
+
 test('proportions chart SVG: parses as an image and holds the category labels as text', async () => {
   const svg = await renderProportionsChart(result, { format: 'svg', top: 0 });
   const text = svg.toString('utf8');
