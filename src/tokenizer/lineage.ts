@@ -14,6 +14,8 @@ export interface Lineage {
   sharedMerges: number;
   /** Merges of the base, within the shared part, that the list lacks. */
   omittedBaseMerges: number;
+  /** The list is the base's, merge for merge: an estimate from it is the base's. */
+  identical?: true;
 }
 
 /** Fewest shared merges that count as lineage (unrelated lists share a handful at most). */
@@ -59,19 +61,35 @@ export function sharedPrefix(
   return { shared: i, omitted: omittedAtMatch };
 }
 
+export interface LineageBase {
+  name: string;
+  mergeList: readonly Merge[];
+  /** false: a list equal to this one is not reported as identical to it (a later built-in's). */
+  mayBeIdentical?: boolean;
+}
+
+function sameMerges(a: readonly Merge[], b: readonly Merge[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k][0] !== b[k][0] || a[k][1] !== b[k][1]) return false;
+  return true;
+}
+
 /**
  * The best lineage of `list` among candidate bases, if any shares enough merges in order and
  * `list` goes on with merges of its own (a list that is all a base's, cl100k against Llama 3's,
- * extends nothing).
+ * extends nothing), or is the base's list merge for merge (`identical`, e.g. gpt-oss and gpt-4o).
  */
 export function findLineage(
   list: readonly Merge[],
-  bases: readonly { name: string; mergeList: readonly Merge[] }[],
+  bases: readonly LineageBase[],
   minShared = MIN_SHARED,
 ): Lineage | undefined {
   const keys = mergeKeys(list);
   let best: Lineage | undefined;
   for (const base of bases) {
+    if (base.mayBeIdentical !== false && sameMerges(list, base.mergeList)) {
+      return { base: base.name, sharedMerges: list.length, omittedBaseMerges: 0, identical: true };
+    }
     const { shared, omitted } = sharedPrefix(list, keys, base.mergeList);
     if (shared < minShared || shared >= list.length || omitted > MAX_OMITTED_PER_SHARED * shared) continue;
     if (!best || shared > best.sharedMerges)
@@ -92,12 +110,15 @@ export async function tokenizerLineage(
   // to load every built-in for it.
   if (spec.mergeList.length <= MIN_SHARED) return undefined;
   const self = builtinOf(spec)?.name;
-  const candidates = BUILTIN_TOKENIZERS.filter((b) => b.name !== self);
+  const selfIndex = BUILTIN_TOKENIZERS.findIndex((b) => b.name === self);
+  // A built-in equal to a later one (gpt-4o and gpt-oss) is the original, not the copy.
+  const candidates = BUILTIN_TOKENIZERS.filter((b) => b.name !== self && b.alphabet === spec.alphabet);
   const compute = async (): Promise<Lineage | undefined> => {
-    const bases: { name: string; mergeList: readonly Merge[] }[] = [];
+    const bases: LineageBase[] = [];
     for (const b of candidates) {
       const base = await loadTokenizer(b.name, { cache: options.cache });
-      if (base.alphabet === spec.alphabet) bases.push(base);
+      const later = selfIndex >= 0 && BUILTIN_TOKENIZERS.indexOf(b) > selfIndex;
+      bases.push({ name: base.name, mergeList: base.mergeList, mayBeIdentical: !later });
     }
     return findLineage(spec.mergeList, bases);
   };
