@@ -244,7 +244,7 @@ function rankSpec(
   format: TokenizerSpec['format'],
   notes: string[],
 ): TokenizerSpec {
-  const derived = mergesFromRanks(tokens);
+  const derived = mergesFromRanks(tokens, path);
   if (derived.mergeList.length === 0) {
     throw new UserError(
       `${path}: no merges: none of its ${tokens.length} tokens joins two lower-ranked tokens; expected BPE ranks`,
