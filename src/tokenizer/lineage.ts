@@ -4,7 +4,8 @@
 import type { Cache } from '../common/cache.js';
 import { sha256 } from '../common/hash.js';
 import type { Merge, TokenizerSpec } from './spec.js';
-import { BUILTIN_TOKENIZERS, builtinOf, packageInfo } from './builtins.js';
+import { BUILTIN_TOKENIZERS, builtinAvailable, builtinOf, builtinVersion } from './builtins.js';
+import { defaultCacheDir } from '../common/cache.js';
 import { loadTokenizer } from './load.js';
 
 export interface Lineage {
@@ -112,7 +113,12 @@ export async function tokenizerLineage(
   const self = builtinOf(spec)?.name;
   const selfIndex = BUILTIN_TOKENIZERS.findIndex((b) => b.name === self);
   // A built-in equal to a later one (gpt-4o and gpt-oss) is the original, not the copy.
-  const candidates = BUILTIN_TOKENIZERS.filter((b) => b.name !== self && b.alphabet === spec.alphabet);
+  // Heavy built-ins not fetched yet are left out: lineage never downloads (and a later run that
+  // has them fetched gets its own cache entry, keyed by the candidates).
+  const cacheDir = options.cache?.dir ?? defaultCacheDir();
+  const candidates = BUILTIN_TOKENIZERS.filter(
+    (b) => b.name !== self && b.alphabet === spec.alphabet && builtinAvailable(b, cacheDir),
+  );
   const compute = async (): Promise<Lineage | undefined> => {
     const bases: LineageBase[] = [];
     for (const b of candidates) {
@@ -126,7 +132,7 @@ export async function tokenizerLineage(
   const key = {
     merges: sha256(JSON.stringify(spec.mergeList)),
     alphabet: spec.alphabet,
-    builtins: candidates.map((b) => `${b.name}@${packageInfo(b.package).version}`),
+    builtins: candidates.map((b) => `${b.name}@${builtinVersion(b)}`),
   };
   const payload = await options.cache.getOrBuild('lineage', key, async () =>
     Buffer.from(JSON.stringify((await compute()) ?? null), 'utf8'),
