@@ -32,7 +32,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Writes `size` bytes: the corpus's lines over and over, a `rate` share of words with one letter changed. */
 async function writeCategory(path: string, size: number, rate: number): Promise<void> {
-  const lines = readFileSync(benchCorpus(50e6), 'utf8').split('\n');
+  const lines = readFileSync(await benchCorpus(50e6), 'utf8').split('\n');
   const random = rng(1);
   const out = createWriteStream(path);
   let written = 0;

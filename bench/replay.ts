@@ -14,7 +14,7 @@ const text = preTokenizerPreset(parsePreTokenizerPreset(preset));
 const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
 
 async function countsOf(size: number) {
-  const path = benchCorpus(size);
+  const path = await benchCorpus(size);
   const [counts] = await countCategories([{ name: `bench-${size}`, kind: 'other', files: [path] }], text, {
     jobs: availableParallelism(),
   });

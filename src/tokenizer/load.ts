@@ -4,7 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { describeFsError, UserError, isUserError } from '../common/errors.js';
 import type { Alphabet, TokenizerSpec } from './spec.js';
-import { BUILTIN_TOKENIZERS, findBuiltin, loadBuiltin, packageInfo } from './builtins.js';
+import { BUILTIN_TOKENIZERS, builtinVersion, findBuiltin, loadBuiltin } from './builtins.js';
+import type { ProgressCallback } from '../common/progress.js';
 import type { Cache } from '../common/cache.js';
 import { PRE_TOKENIZER_PRESETS, preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
 import { parseJsonText, readTextFile } from './formats/read.js';
@@ -21,8 +22,11 @@ import { tokenizerName } from './naming.js';
 export interface LoadTokenizerOptions {
   /** Pre-tokenizer preset for files that carry none (merges.txt, .tiktoken) or to override one. */
   preTokenizer?: PreTokenizerPreset;
-  /** Where built-ins' derived merge lists are cached (deriving 200k merges takes seconds). */
+  /** Where built-ins' derived merge lists are cached (deriving 200k merges takes seconds), and
+   *  heavy built-ins' fetched files (default: the default cache folder). */
   cache?: Cache;
+  /** Told how fetching a heavy built-in on first use goes. */
+  onProgress?: ProgressCallback;
 }
 
 /** The names a user may type for built-ins, for error messages. */
@@ -35,15 +39,15 @@ export async function loadTokenizer(ref: string, options: LoadTokenizerOptions =
   const builtin = findBuiltin(ref);
   if (builtin && !(ref.includes('/') && existsSync(ref))) {
     const cache = options.cache;
-    if (cache === undefined) return loadBuiltin(builtin, options.preTokenizer);
-    const { version } = packageInfo(builtin.package);
+    const fetching = { cacheDir: cache?.dir, onProgress: options.onProgress };
+    if (cache === undefined) return loadBuiltin(builtin, options.preTokenizer, fetching);
     const key = {
       builtin: builtin.name,
-      version,
+      version: builtinVersion(builtin),
       preset: options.preTokenizer ?? null,
     };
     const payload = await cache.getOrBuild('tokenizer', key, async () =>
-      Buffer.from(JSON.stringify(await loadBuiltin(builtin, options.preTokenizer)), 'utf8'),
+      Buffer.from(JSON.stringify(await loadBuiltin(builtin, options.preTokenizer, fetching)), 'utf8'),
     );
     return JSON.parse(payload.toString('utf8')) as TokenizerSpec;
   }
@@ -244,7 +248,7 @@ function rankSpec(
   format: TokenizerSpec['format'],
   notes: string[],
 ): TokenizerSpec {
-  const derived = mergesFromRanks(tokens);
+  const derived = mergesFromRanks(tokens, path);
   if (derived.mergeList.length === 0) {
     throw new UserError(
       `${path}: no merges: none of its ${tokens.length} tokens joins two lower-ranked tokens; expected BPE ranks`,

@@ -71,7 +71,10 @@ export function mergesFromRankConversion(
     }
     previous = id;
   }
-  const derived = mergesFromRanks(byId.map(([, token]) => token));
+  const derived = mergesFromRanks(
+    byId.map(([, token]) => token),
+    path,
+  );
   const listed = new Set(mergeList.map(([l, r]) => `${l} ${r}`));
   for (const [l, r] of derived.mergeList) {
     if (!listed.has(`${l} ${r}`)) {

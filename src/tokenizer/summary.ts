@@ -1,7 +1,7 @@
 // One-line descriptions of a spec's pipeline and the facts `tokmix tokenizers` lists: what a user
 // needs to see to know which tokenizer and which pre-tokenization an inference ran against.
 import type { HfComponent, TokenizerSpec } from './spec.js';
-import { BUILTIN_TOKENIZERS, packageInfo } from './builtins.js';
+import { BUILTIN_TOKENIZERS, builtinVersion } from './builtins.js';
 import { loadTokenizer } from './load.js';
 import { findLineage, type Lineage } from './lineage.js';
 import type { Cache } from '../common/cache.js';
@@ -97,7 +97,7 @@ export async function listBuiltinTokenizers(
   const specs: TokenizerSpec[] = [];
   for (const [done, builtin] of BUILTIN_TOKENIZERS.entries()) {
     options.onProgress?.({ stage: 'load tokenizers', done, total, unit: 'items' });
-    specs.push(await loadTokenizer(builtin.name, { cache: options.cache }));
+    specs.push(await loadTokenizer(builtin.name, { cache: options.cache, onProgress: options.onProgress }));
   }
   // Every built-in against every other of its alphabet, from the lists already loaded.
   const infos: BuiltinTokenizerInfo[] = [];
@@ -108,7 +108,7 @@ export async function listBuiltinTokenizers(
       ...summarizeTokenizer(spec, findLineage(spec.mergeList, others)),
       aliases: builtin.aliases,
       package: builtin.package,
-      version: packageInfo(builtin.package).version,
+      version: builtinVersion(builtin),
       license: builtin.license,
       description: builtin.description,
     });

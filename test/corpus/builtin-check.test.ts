@@ -9,9 +9,11 @@ import { materializeSet } from '../../src/corpus/builtin/sets.js';
 import { countCategories } from '../../src/count/count.js';
 import { NATIVE_PIPELINE_MODULE } from '../oracles/native-pipeline.js';
 import { tempDir } from './helpers.js';
+import { seedFetchedCategoryData } from '../helpers/fetched-data.js';
 
 test('a damaged built-in text is rebuilt with a note; an untouched or merely touched one is not', async (t) => {
   const cacheDir = tempDir('builtin-check');
+  seedFetchedCategoryData(cacheDir);
   t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
   const first = await materializeSet('domains', { cacheDir });
   const books = first.find((c) => c.name === 'books')!;

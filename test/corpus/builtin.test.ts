@@ -7,9 +7,11 @@ import { statSync } from 'node:fs';
 import { listCategorySets, materializeSet } from '../../src/corpus/builtin/sets.js';
 import { resolveCategories } from '../../src/corpus/resolve.js';
 import { tempDir } from './helpers.js';
+import { seedFetchedCategoryData } from '../helpers/fetched-data.js';
 
 test('languages, code, domains and default are materialized once, with metadata and sizes', async () => {
   const cacheDir = tempDir('sets');
+  seedFetchedCategoryData(cacheDir);
   assert.ok(listCategorySets({ cacheDir }).every((set) => !set.built));
   const defaults = await resolveCategories('default', { cacheDir });
   const languages = await materializeSet('languages', { cacheDir });

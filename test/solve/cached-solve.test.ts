@@ -1,0 +1,46 @@
+// The estimate cache: a certified solve of the same transcripts and options is answered from the
+// cache (no solve, a `cached` progress event, the same estimate); other options miss it; an
+// uncertified solve (stopped at a gap) is not kept.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cache } from '../../src/common/cache.js';
+import type { ProgressEvent } from '../../src/common/progress.js';
+import { solveMixtureCached } from '../../src/solve/cached-solve.js';
+import { ALPHABETS, mixtureProblem, syntheticLanguage } from './helpers.js';
+import { tempFolder } from '../helpers/temp.js';
+
+const samples = [0, 1, 2].map((k) => syntheticLanguage(k + 1, ALPHABETS[k], 400, 60));
+const { mergeList, transcripts, truth } = mixtureProblem(samples, [0.5, 0.3, 0.2], 120);
+
+test('a certified estimate is cached and answered without solving; other options miss', async (t) => {
+  const cache = new Cache(tempFolder(t, 'cached-solve'));
+  const events: ProgressEvent[] = [];
+  const onProgress = (e: ProgressEvent): void => void events.push(e);
+  const first = await solveMixtureCached(transcripts, { mergeList, backend: 'glpk', onProgress }, cache);
+  assert.equal(first.certified, true);
+  first.byteShare.forEach((share, i) => assert.ok(Math.abs(share - truth[i]) < 1e-3, `share ${i}`));
+  assert.equal(events.filter((e) => e.detail === 'cached').length, 0);
+  const second = await solveMixtureCached(transcripts, { mergeList, backend: 'glpk', onProgress }, cache);
+  assert.deepEqual(events.filter((e) => e.detail === 'cached').length, 1);
+  assert.deepEqual(second.pairShare, first.pairShare);
+  assert.deepEqual(second.byteShare, first.byteShare);
+  assert.equal(second.objective, first.objective);
+  // Another backend is another answer's provenance: solved, not read.
+  await solveMixtureCached(transcripts, { mergeList, backend: 'highs', onProgress }, cache);
+  assert.equal(events.filter((e) => e.detail === 'cached').length, 1);
+});
+
+test('an estimate stopped at a gap is not cached', async (t) => {
+  const cache = new Cache(tempFolder(t, 'cached-solve-limit'));
+  const events: ProgressEvent[] = [];
+  const options = {
+    mergeList,
+    backend: 'glpk' as const,
+    gap: 0.9,
+    onProgress: (e: ProgressEvent) => void events.push(e),
+  };
+  const first = await solveMixtureCached(transcripts, options, cache);
+  assert.equal(first.certified, false);
+  await solveMixtureCached(transcripts, options, cache);
+  assert.equal(events.filter((e) => e.detail === 'cached').length, 0);
+});
