@@ -22,6 +22,7 @@ import { describeHandAdded } from './tokenizer/hand-added.js';
 import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
+import { trainingSizeOf } from './solve/training-size.js';
 import { checkGap } from './solve/solve-mixture.js';
 import {
   checkEstimatorOptions,
@@ -101,6 +102,8 @@ export interface InferOptions extends EstimatorOptions {
   resume?: CheckpointOptions['resume'];
   /** Told when the solve resumes from a checkpoint. */
   onResume?: (resumed: ResumedFrom) => void;
+  /** Infer the training size from the tie-break signal (default true; solve/training-size.ts). */
+  trainingSize?: boolean;
 }
 
 /** Checks the options a user types, before any long work. */
@@ -283,6 +286,16 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       noiseZOf(options),
     );
   }
+  // The training size replays the whole list (cached) at the estimated byte shares.
+  const trainingSize =
+    options.trainingSize === false
+      ? undefined
+      : await trainingSizeOf(counts, spec, estimate.byteShare, {
+          firstStep: skip,
+          cache,
+          onProgress,
+          deadline,
+        });
   const ranges = estimate.uncertainty?.byteShareRange;
   const results: CategoryResult[] = counts.map((c, i) => ({
     name: c.category.name,
@@ -321,6 +334,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     },
     categorySet,
     categories: results,
+    ...(trainingSize ? { trainingSize } : {}),
     ...(intervals
       ? {
           bootstrap: {
