@@ -336,17 +336,36 @@ export interface TrainingSizeOfOptions {
 }
 
 /**
- * `infer`'s training size: the trainer family from the file, then, for a Hugging Face-trained
+ * `infer`'s training size: the trainer family (judgeTrainerFamily), then, for a Hugging Face-trained
  * list, the category samples replayed over the whole merge list (cached like any replay) for the
  * rates at the estimated byte shares, and `inferTrainingSize`.
  */
+/**
+ * The family the file declares, overruled by the merge order itself: a list with a tie regime
+ * (tieRegimeStart) broke its ties as Hugging Face's trainer does, whatever file it came in (the
+ * claude.json ranks do: measured in bench/README.md). Without one, the declared family stands.
+ */
+export function judgeTrainerFamily(
+  spec: Pick<TokenizerSpec, 'format' | 'notes' | 'mergeList'>,
+  firstStep = 0,
+): TrainerFamilyVerdict {
+  const declared = detectTrainerFamily(spec);
+  if (declared.family === 'hf-tokenizers') return declared;
+  const regime = tieRegimeStart(tieBreakDescents(spec.mergeList), firstStep, spec.mergeList.length);
+  if (regime === undefined) return declared;
+  return {
+    family: 'hf-tokenizers',
+    reason: `${declared.reason}; but its merges from step ${regime} on run in Hugging Face's tie-break order (at most ${Math.round(100 * TIE_MAX_DESCENT_FRACTION)}% descents in every block of ${TIE_BLOCK}, which random order passes with probability below 1e-6), so its ties were broken as that trainer breaks them`,
+  };
+}
+
 export async function trainingSizeOf(
   counts: WordCounts[],
   spec: TokenizerSpec,
   byteShares: readonly number[],
   options: TrainingSizeOfOptions = {},
 ): Promise<TrainingSize> {
-  const family = detectTrainerFamily(spec);
+  const family = judgeTrainerFamily(spec, options.firstStep);
   const input = { mergeList: spec.mergeList, family, firstStep: options.firstStep };
   if (family.family !== 'hf-tokenizers') return inferTrainingSize(input);
   const steps = spec.mergeList.length;

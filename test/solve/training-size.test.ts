@@ -9,6 +9,7 @@ import { trainBpeRun } from '../../src/bpe/train.js';
 import {
   detectTrainerFamily,
   inferTrainingSize,
+  judgeTrainerFamily,
   tieBreakDescents,
   tieRuns,
   TIE_BLOCK,
@@ -147,6 +148,25 @@ test('tiktoken rank files and SentencePiece conversions are reported as not iden
     assert.equal(spResult.status, 'not-identifiable');
     assert.match(spResult.reason!, /SentencePiece/);
   }
+});
+
+test('a rank file whose merge order runs in tie-break order is judged Hugging Face-trained', () => {
+  const run = trainBpeRun([makeCounts('random', randomWords(7, 20000))], 3000);
+  const asRanks = { format: 'tiktoken' as const, notes: [], mergeList: run.mergeList };
+  const verdict = judgeTrainerFamily(asRanks);
+  assert.equal(verdict.family, 'hf-tokenizers');
+  assert.match(
+    verdict.reason,
+    /rank file.*but its merges from step \d+ on run in Hugging Face's tie-break order/,
+  );
+  // The same file in random order keeps its declared family.
+  const shuffled = [...run.mergeList];
+  const rng = createRng(3);
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
+  assert.equal(judgeTrainerFamily({ ...asRanks, mergeList: shuffled }).family, 'tiktoken');
 });
 
 test('a tokenizer.json of its own merge order is assumed Hugging Face-trained, and says so', () => {
