@@ -10,9 +10,12 @@ export function describeTrainingSize(size: TrainingSize): string {
     return `training size: about ${formatBytes(size.bytes!)} (${formatBytes(low)}–${formatBytes(high)}) at the estimated mixture, from ${size.descents} tie-break descents after step ${size.steps!.tieRegimeStart} (${assumed})`;
   }
   if (size.status === 'lower-bound') {
+    const floor = size.countFloor
+      ? `; merge #${size.countFloor.step} was made from a pair seen at least ${size.countFloor.count} times`
+      : '';
     return size.lowerBound! > 0
-      ? `training size: at least ${formatBytes(size.lowerBound!)} at the estimated mixture (${size.reason}; ${assumed})`
-      : `training size: no bound (${size.reason}; ${assumed})`;
+      ? `training size: at least ${formatBytes(size.lowerBound!)} at the estimated mixture (${size.reason}${floor}; ${assumed})`
+      : `training size: no bound (${size.reason}${floor}; ${assumed})`;
   }
   return `training size: ${size.reason}`;
 }
