@@ -170,6 +170,17 @@ async function sharesFor(
 export async function scoreAll(modes: SharesMode[], prefixes: number[]): Promise<void> {
   const split = await loadSplit();
   const dir = join(WORK, 'trials');
+  const tallies: Record<
+    string,
+    {
+      trials: number;
+      estimates: number;
+      withinTwo: number;
+      covered: number;
+      bounds: number;
+      boundAbove: number;
+    }
+  > = {};
   const header = [
     'trial',
     'trainer',
@@ -215,8 +226,37 @@ export async function scoreAll(modes: SharesMode[], prefixes: number[]): Promise
           result.lastCount === undefined ? '-' : result.lastCount.toFixed(1),
         ];
         console.log(`| ${row.join(' | ')} |`);
+        const key = `${mode}, ${prefix === trial.mergeList.length ? 'whole list' : `first ${prefix}`}`;
+        const tally = (tallies[key] ??= {
+          trials: 0,
+          estimates: 0,
+          withinTwo: 0,
+          covered: 0,
+          bounds: 0,
+          boundAbove: 0,
+        });
+        tally.trials++;
+        const ratio = claimed === undefined ? NaN : claimed / trial.trueBytes;
+        if (result.status === 'estimate') {
+          tally.estimates++;
+          if (ratio >= 0.5 && ratio <= 2) tally.withinTwo++;
+          if (result.interval![0] <= trial.trueBytes && trial.trueBytes <= result.interval![1])
+            tally.covered++;
+        } else if (result.status === 'lower-bound') {
+          tally.bounds++;
+          if (ratio > 1) tally.boundAbove++;
+        }
       }
     }
+  }
+  console.log(
+    '\n| shares, merges | trials | estimates | within 2x | interval holds the truth | lower bounds | bounds above the truth |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const [key, t] of Object.entries(tallies)) {
+    console.log(
+      `| ${key} | ${t.trials} | ${t.estimates} | ${t.withinTwo} | ${t.covered} | ${t.bounds} | ${t.boundAbove} |`,
+    );
   }
 }
 
