@@ -183,12 +183,18 @@ const fitWindow = (length: number): number => Math.max(50, Math.min(FIT_WINDOW, 
 const MIN_DESCENTS = 5;
 const MIN_WINDOWS = 4;
 /**
- * The lower bound's sums stop where fewer descents than this remain (so its counts are ≥ 11):
- * merges made at counts near 1 are mostly pairs peculiar to the training text, whose
- * rate in another sample of the same kind is far below count / N (measured), which would inflate
- * the bound.
+ * The fit and the lower bound use steps with at least this many descents after them (counts
+ * ≥ 31): merges made at small counts are often pairs peculiar to the training text, whose rate
+ * in another sample of the same kind is below count / N (measured: at counts ≥ 11 the bound came
+ * out up to 1.16x the truth), and the flat tail at counts near 1 carries no slope.
  */
-const BOUND_MIN_DESCENTS = 10;
+const MIN_DESCENTS_AFTER = 30;
+/**
+ * The lower bound is divided by this margin: with counts ≥ 31 a window's rate is still a few
+ * percent low on average (the pair was merged because its count ran high), and n_end = 1 makes
+ * the bound as tight as an estimate (bench/README.md).
+ */
+const BOUND_MARGIN = 1.25;
 /**
  * Factor the interval is widened by on each side: estimate / truth ranged over 0.94–1.08 on the
  * bench's 45 estimates at the estimated mixture (bench/training-size.ts, bench/README.md).
@@ -280,18 +286,20 @@ export function inferTrainingSize(input: TrainingSizeInput): TrainingSize {
     };
   }
   // Lower bound: n_s ≥ D_s + 1 at every step, summed over a suffix [t, u) of the list that stops
-  // where fewer than BOUND_MIN_DESCENTS descents remain; N ≥ Σ(D_s + 1) / Σ r_s. Whole suffixes,
+  // where fewer than MIN_DESCENTS_AFTER descents remain; N ≥ Σ(D_s + 1) / Σ r_s. Whole suffixes,
   // not single windows: the largest of many window ratios would be driven by the window whose
   // merges the samples happen to lack.
   let u = end - 1;
-  while (u > first && after[u - 1] < BOUND_MIN_DESCENTS) u--;
+  while (u > first && after[u - 1] < MIN_DESCENTS_AFTER) u--;
   let lowerBound = 0;
   let counts = 0;
   let rateSum = 0;
   for (let t = u - 1; t >= first; t--) {
     counts += after[t] + 1;
     rateSum += rates[t];
-    if ((u - t) % FIT_WINDOW === 0 && rateSum > 0) lowerBound = Math.max(lowerBound, counts / rateSum);
+    if ((u - t) % FIT_WINDOW === 0 && rateSum > 0) {
+      lowerBound = Math.max(lowerBound, counts / rateSum / BOUND_MARGIN);
+    }
   }
   const bound = (reason: string): TrainingSize => ({
     ...base,
@@ -309,8 +317,9 @@ export function inferTrainingSize(input: TrainingSizeInput): TrainingSize {
   }
   const x: number[] = [];
   const y: number[] = [];
-  const window = fitWindow(end - regime);
-  for (let s = regime; s + window <= end; s += window) {
+  // The fit runs from the regime's start to u (its flat tail at small counts left out).
+  const window = fitWindow(u - regime);
+  for (let s = regime; s + window <= u; s += window) {
     let r = 0;
     let d = 0;
     for (let t = s; t < s + window; t++) {

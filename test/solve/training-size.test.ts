@@ -76,7 +76,7 @@ function randomWords(seed: number, words: number): [string, number][] {
 }
 
 test('with exact rates (count / size) the fit over the tie regime returns the size', () => {
-  const counts = makeCounts('random', randomWords(7, 20000));
+  const counts = makeCounts('random', randomWords(7, 100000));
   const run = trainBpeRun([counts], 3000);
   const size = counts.stats.bytes;
   const rates = Float64Array.from(run.mergeCounts, (n) => n / size);
@@ -151,7 +151,7 @@ test('tiktoken rank files and SentencePiece conversions are reported as not iden
 });
 
 test('a rank file whose merge order runs in tie-break order is judged Hugging Face-trained', () => {
-  const run = trainBpeRun([makeCounts('random', randomWords(7, 20000))], 3000);
+  const run = trainBpeRun([makeCounts('random', randomWords(7, 100000))], 3000);
   const asRanks = { format: 'tiktoken' as const, notes: [], mergeList: run.mergeList };
   const verdict = judgeTrainerFamily(asRanks);
   assert.equal(verdict.family, 'hf-tokenizers');
