@@ -22,6 +22,7 @@ import { describeHandAdded } from './tokenizer/hand-added.js';
 import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
+import { trainingSizeOf } from './solve/training-size.js';
 import { checkGap } from './solve/solve-mixture.js';
 import {
   checkEstimatorOptions,
@@ -101,6 +102,8 @@ export interface InferOptions extends EstimatorOptions {
   resume?: CheckpointOptions['resume'];
   /** Told when the solve resumes from a checkpoint. */
   onResume?: (resumed: ResumedFrom) => void;
+  /** Infer the training size from the tie-break signal (default true; solve/training-size.ts). */
+  trainingSize?: boolean;
 }
 
 /** Checks the options a user types, before any long work. */
@@ -284,7 +287,17 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       noiseZOf(options),
     );
   }
-  return buildInferResult({ plan, counts, mixture, bytes, intervals, prefixes });
+  // The training size replays the whole list (cached) at the estimated byte shares.
+  const trainingSize =
+    options.trainingSize === false
+      ? undefined
+      : await trainingSizeOf(counts, spec, mixture.estimate.byteShare, {
+          firstStep: skip,
+          cache,
+          onProgress,
+          deadline,
+        });
+  return buildInferResult({ plan, counts, mixture, bytes, intervals, prefixes, trainingSize });
 }
 
 /** What a run found, from its counts to its intervals: the parts of its result.json. */
@@ -296,11 +309,12 @@ interface InferOutcome {
   bytes: number;
   intervals?: Awaited<ReturnType<typeof bootstrapMixture>>;
   prefixes: Awaited<ReturnType<typeof prefixEstimates>>;
+  trainingSize?: Awaited<ReturnType<typeof trainingSizeOf>>;
 }
 
 /** The run's result.json: tokenizer and merges attacked, each category's shares, the solver, the options. */
 function buildInferResult(outcome: InferOutcome): InferResult {
-  const { plan, counts, mixture, bytes, intervals, prefixes } = outcome;
+  const { plan, counts, mixture, bytes, intervals, prefixes, trainingSize } = outcome;
   const { options, tokenizer: spec, range, categorySet } = plan;
   const { skip, merges: attacked, steps } = range;
   const { transcripts, estimate } = mixture;
@@ -342,6 +356,7 @@ function buildInferResult(outcome: InferOutcome): InferResult {
     },
     categorySet,
     categories: results,
+    ...(trainingSize ? { trainingSize } : {}),
     ...(intervals
       ? {
           bootstrap: {

@@ -36,6 +36,8 @@ export interface TrainRun {
   rawMerges: number;
   /** True when the run ran out of pairs before reaching its target. */
   exhausted: boolean;
+  /** Each learned merge's count when it was made (parallel to the learned part of mergeList). */
+  mergeCounts: number[];
 }
 
 /** Sums the counts of several categories word by word (Hugging Face's word counts). */
@@ -152,6 +154,7 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
   const vocabTarget = options.vocabSize;
   const rawLeft: number[] = [];
   const rawRight: number[] = [];
+  const rawCount: number[] = [];
   const report = options.onProgress;
   const every = Math.max(1, Math.floor(numMerges / 100));
   let exhausted = false;
@@ -179,6 +182,7 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
     const result = tokenId(tokens[left] + tokens[right]);
     rawLeft.push(left);
     rawRight.push(right);
+    rawCount.push(current);
     engine.beginStep();
     engine.mergeChunk(c, left, right, result);
     const [first, end] = engine.endStep(true);
@@ -197,11 +201,13 @@ export function trainBpeRun(counts: WordCounts[], numMerges: number, options: Tr
   for (let t = 0; t < rawLeft.length; t++) lastRank.set(key(t), t);
   const mergeList: Merge[] = [...initialMerges];
   const learned = (): number => mergeList.length - initialMerges.length;
+  const mergeCounts: number[] = [];
   for (let t = 0; t < rawLeft.length && learned() < numMerges; t++) {
     if (lastRank.get(key(t)) === t && !initialKeys.has(key(t))) {
       mergeList.push([tokens[rawLeft[t]], tokens[rawRight[t]]]);
+      mergeCounts.push(rawCount[t]);
     }
   }
   report?.({ stage: 'train', done: numMerges, total: numMerges, unit: 'merges' });
-  return { mergeList, alphabet, rawMerges: rawLeft.length, exhausted };
+  return { mergeList, alphabet, rawMerges: rawLeft.length, exhausted, mergeCounts };
 }

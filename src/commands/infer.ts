@@ -35,6 +35,7 @@ import { lineageLine, parseSkipMerges } from '../merge-range.js';
 import { describeHandAdded } from '../tokenizer/hand-added.js';
 import { checkGap } from '../solve/solve-mixture.js';
 import { decimalNumberOf, wholeNumberOf } from '../common/number-text.js';
+import { describeTrainingSize } from '../cli/training-size-line.js';
 import { estimatorFlags, estimatorOptions } from '../cli/estimator-flags.js';
 import { slug } from '../cli/slug.js';
 import { freshOutputDir } from '../cli/default-out.js';
@@ -93,6 +94,12 @@ export default class Infer extends BaseCommand {
       description:
         'attack hand-added merges (runs of one whitespace symbol BPE did not learn) too; by default they are applied but not attacked',
       default: false,
+    }),
+    'training-size': Flags.boolean({
+      description:
+        'infer how much text the tokenizer was trained on from its tie-break order (Hugging Face-trained lists; replays the whole list)',
+      default: true,
+      allowNo: true,
     }),
     'allow-unconstrained': Flags.boolean({
       description:
@@ -171,6 +178,7 @@ export default class Infer extends BaseCommand {
       keepHandAdded: flags['keep-hand-added'],
       normalizeAt: flags['normalize-at'] as InferOptions['normalizeAt'],
       allowUnconstrained: flags['allow-unconstrained'],
+      trainingSize: flags['training-size'],
       name: flags.name,
       bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
       seed: flags.seed,
@@ -348,6 +356,7 @@ function summary(result: InferResult, out: string): string {
     );
   }
   if (s.note) lines.push(`note: ${s.note}`);
+  if (result.trainingSize) lines.push(describeTrainingSize(result.trainingSize));
   if (result.bootstrap) {
     const b = result.bootstrap;
     lines.push(

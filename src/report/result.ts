@@ -2,6 +2,7 @@
 // on any incompatible change, and document every field in docs/result-schema.md (test/docs/result-schema.test.ts checks it).
 import type { CategoryKind } from '../corpus/types.js';
 import type { SolverBackend, UnexplainedMerge } from '../solve/types.js';
+import type { TrainingSize } from '../solve/training-size.js';
 import type { HandAddedBlock } from '../tokenizer/hand-added.js';
 import type { Lineage } from '../tokenizer/lineage.js';
 
@@ -65,6 +66,8 @@ export interface InferResult {
   };
   categorySet: string;
   categories: CategoryResult[];
+  /** How much text the tokenizer was trained on, or why that cannot be read (solve/training-size.ts). */
+  trainingSize?: TrainingSize;
   bootstrap?: BootstrapInfo;
   solver: {
     backend: SolverBackend;

@@ -86,6 +86,11 @@ test('infer on a tokenizer.json file and a category folder writes the whole resu
   assert.deepEqual(result.categories.map((c: { name: string }) => c.name).sort(), ['greek', 'latin']);
   const total = result.categories.reduce((s: number, c: { byteShare: number }) => s + c.byteShare, 0);
   assert.ok(Math.abs(total - 1) < 1e-9);
+  // gpt2's merges in a tokenizer.json of their own order: assumed HF-trained, but OpenAI's ties
+  // leave no tie regime, so the training size is a bound at most (solve/training-size.ts).
+  assert.equal(result.trainingSize.family, 'hf-tokenizers');
+  assert.equal(result.trainingSize.status, 'lower-bound');
+  assert.match(result.trainingSize.reason, /no tie regime/);
   assert.deepEqual(readdirSync(out).sort(), [
     'proportions.csv',
     'proportions.png',
