@@ -34,8 +34,10 @@ export async function solveMixtureCached(
   options: SolveMixtureOptions,
   cache: Cache | undefined,
 ): Promise<MixtureEstimate> {
-  // Warm starts and exported rows belong to a caller that wants the solve itself.
-  if (cache === undefined || options.warmStart !== undefined || options.exportRows) {
+  // Warm starts, exported rows, --no-resume and --resume <file> belong to a caller that wants the
+  // solve itself.
+  const resume = options.checkpoint?.resume ?? 'auto';
+  if (cache === undefined || options.warmStart !== undefined || options.exportRows || resume !== 'auto') {
     return solveMixture(transcripts, options);
   }
   const key = estimateKey(transcripts, options);
