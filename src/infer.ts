@@ -3,7 +3,7 @@
 // counts the samples and hands them to the pipeline core (estimateMixture); inferMixture does both.
 import { join } from 'node:path';
 import { Cache, defaultCacheDir } from './common/cache.js';
-import { UserError } from './common/errors.js';
+import { isUserError, UserError } from './common/errors.js';
 import { toolVersion } from './common/version.js';
 import { Deadline } from './common/deadline.js';
 import { noProgress } from './common/progress.js';
@@ -27,7 +27,6 @@ import {
   checkEstimatorOptions,
   DEFAULT_SAMPLED_STEPS,
   noiseZOf,
-  unconstrainedSteps,
   type EstimatorOptions,
 } from './solve/estimator.js';
 import { CHECKPOINT_FOLDER, readCheckpointFile } from './solve/checkpoint.js';
@@ -35,7 +34,12 @@ import type { CheckpointOptions, ResumedFrom } from './solve/resume.js';
 import { checkSolverInstalled, isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
-import { bootstrapMixture, checkBootstrapOptions, prefixEstimates } from './bootstrap/bootstrap.js';
+import {
+  bootstrapMixture,
+  checkBootstrapOptions,
+  DEFAULT_REPLICATES,
+  prefixEstimates,
+} from './bootstrap/bootstrap.js';
 import { checkResamplable } from './bootstrap/replicate.js';
 import type { CategoryResult, InferResult } from './report/result.js';
 
@@ -86,7 +90,7 @@ export interface InferOptions extends EstimatorOptions {
   timeLimitSeconds?: number;
   /** The run's deadline when the caller started the clock earlier (default: timeLimitSeconds from the call). */
   deadline?: Deadline;
-  /** Bootstrap replicates for share intervals (absent: no intervals). */
+  /** Bootstrap replicates for share intervals (default DEFAULT_REPLICATES; 0: no intervals). */
   bootstrap?: number;
   /** Interval level of the bootstrap (default 0.9). */
   ci?: number;
@@ -112,9 +116,9 @@ function validateInferOptions(options: InferOptions): void {
   if (options.name !== undefined && options.name.trim() === '') {
     throw new UserError('--name: expected a non-empty name', '--name');
   }
-  checkBootstrapOptions(options.bootstrap, options.ci);
-  if (options.ci !== undefined && options.bootstrap === undefined) {
-    throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
+  checkBootstrapOptions(options.bootstrap, options.ci, true);
+  if (options.ci !== undefined && options.bootstrap === 0) {
+    throw new UserError(`--ci ${options.ci}: --bootstrap 0 turns intervals off; drop one of them`, '--ci');
   }
   checkGap(options.gap);
   checkEstimatorOptions(options);
@@ -201,6 +205,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
   deadline.check('preparing the categories');
   const { skip, merges: attacked, steps } = range;
   const cache = new Cache(plan.cacheDir);
+  let replicates = options.bootstrap ?? DEFAULT_REPLICATES;
   const bytes = options.bytes ?? DEFAULT_BYTES_PER_CATEGORY;
   const counts = await countCategories(categories, spec, {
     bytes,
@@ -211,10 +216,21 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     textField: options.textField,
     textColumn: options.textColumn,
     deadline,
-    blocks: options.bootstrap !== undefined,
+    blocks: replicates > 0,
   });
-  // A sample too small to resample is the user's input to fix: say so before the long solve.
-  if (options.bootstrap !== undefined) for (const c of counts) checkResamplable(c.category.name, c.blocks);
+  // A sample too small to resample: asked-for intervals are the user's to fix (said before the
+  // long solve); default ones are left out with a note.
+  const notes: string[] = [];
+  if (replicates > 0) {
+    const tiny = counts.find((c) => (c.blocks?.bytes.length ?? 0) < 2);
+    if (tiny && options.bootstrap !== undefined) checkResamplable(tiny.category.name, tiny.blocks);
+    if (tiny) {
+      notes.push(
+        `intervals not computed: ${tiny.category.name}'s sample holds fewer than 2 blocks of text to resample`,
+      );
+      replicates = 0;
+    }
+  }
   const backend = (options.solver as SolverBackend | undefined) ?? 'highs';
   const mixture = await estimateMixture(counts, spec, steps, {
     firstStep: skip,
@@ -231,7 +247,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     cache,
     onProgress,
     deadline,
-    exportRows: options.bootstrap !== undefined,
+    exportRows: replicates > 0,
     gap: options.gap,
     signal: options.signal,
     estimator: options.estimator,
@@ -246,42 +262,54 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
   const { transcripts, estimate } = mixture;
   let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
   let prefixes: Awaited<ReturnType<typeof prefixEstimates>> = [];
-  if (options.bootstrap !== undefined) {
+  // Default intervals give way to the run's time limit: the point estimate is written without them.
+  const defaultIntervals = options.bootstrap === undefined;
+  if (replicates > 0 && defaultIntervals && deadline.expired()) {
+    notes.push('intervals not computed: the time limit ran out with the solve (--time-limit)');
+    replicates = 0;
+  }
+  if (replicates > 0) {
     const rows = estimate.rows ?? [];
-    // Replicates and prefixes constrain the point estimate's steps: unsampled ones count as excluded.
-    const excluded = unconstrainedSteps(steps, skip, range.excluded?.mask, options);
-    intervals = await bootstrapMixture(
-      counts,
-      spec,
-      steps,
-      { ...estimate, rows },
-      {
-        replicates: options.bootstrap,
-        level: options.ci,
-        seed: options.seed,
-        jobs: options.jobs,
-        firstStep: skip,
-        normalizeAt: options.normalizeAt,
-        excludedSteps: excluded,
-        backend,
-        onProgress,
-        deadline,
-        noiseZ: noiseZOf(options),
-      },
-    );
-    // Stability across merges: the same transcripts cut at a third and two thirds of the range.
-    const names = counts.map((c) => c.category.name);
-    prefixes = await prefixEstimates(
-      transcripts,
-      spec,
-      names,
-      skip,
+    // Replicates and prefixes solve with the point estimate's estimator and settings.
+    const settings = {
+      firstStep: skip,
+      normalizeAt: options.normalizeAt,
+      excludedSteps: range.excluded?.mask,
       backend,
-      rows,
-      excluded,
-      options.normalizeAt,
-      noiseZOf(options),
-    );
+      estimator: options.estimator,
+      sampledSteps: options.sampledSteps,
+      noiseZ: noiseZOf(options),
+    };
+    try {
+      intervals = await bootstrapMixture(
+        counts,
+        spec,
+        steps,
+        { ...estimate, rows },
+        {
+          ...settings,
+          replicates,
+          level: options.ci,
+          seed: options.seed,
+          jobs: options.jobs,
+          onProgress,
+          deadline,
+        },
+      );
+    } catch (error) {
+      if (!(defaultIntervals && isUserError(error) && error.input === '--time-limit')) throw error;
+      notes.push(`intervals not computed: ${error.message}`);
+      replicates = 0;
+    }
+    // Stability across merges: the same transcripts cut at a third and two thirds of the range.
+    if (intervals)
+      prefixes = await prefixEstimates(
+        transcripts,
+        spec,
+        counts.map((c) => c.category.name),
+        rows,
+        settings,
+      );
   }
   const ranges = estimate.uncertainty?.byteShareRange;
   const results: CategoryResult[] = counts.map((c, i) => ({
@@ -296,7 +324,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     ...(ranges?.[i] ? { byteShareRange: ranges[i] } : {}),
     ...(intervals
       ? {
-          byteShareCI: intervals.byteShareCI[i],
+          // One statement per share: the interval also holds the optimal face's range, when known.
+          byteShareCI: hull(intervals.byteShareCI[i], ranges?.[i] ?? undefined),
           pairShareCI: intervals.pairShareCI[i],
           byteShareByMerges: [...prefixes.map((p) => p.byteShare[i]), estimate.byteShare[i]],
         }
@@ -327,6 +356,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
             replicates: intervals.replicates,
             level: intervals.level,
             method: intervals.method,
+            form: intervals.settings.form,
+            scale: intervals.settings.scale,
             seconds: intervals.seconds,
             merges: [...prefixes.map((p) => p.merges), steps - skip],
             byteShareReplicates: intervals.byteShareReplicates,
@@ -357,6 +388,9 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       peakNonzeros: estimate.peakNonzeros,
       peakMemoryBytes: estimate.peakMemoryBytes,
       unique: estimate.uncertainty?.unique ?? true,
+      ...(estimate.uncertainty?.movement !== undefined
+        ? { faceMovement: estimate.uncertainty.movement }
+        : {}),
       ...(estimate.uncertainty?.note ? { note: estimate.uncertainty.note } : {}),
       unexplainedMerges: estimate.unexplainedMerges,
       unconstrainedMerges: mixture.unconstrainedMerges,
@@ -380,8 +414,10 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       resume: typeof options.resume === 'object' ? options.resume.file : (options.resume ?? 'auto'),
       ...(options.estimator === 'noise-aware' ? { noiseZ: noiseZOf(options) } : {}),
       pretokenizer: options.pretokenizer ?? null,
-      ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: intervals!.level } : {}),
+      bootstrap: replicates,
+      ...(intervals ? { ci: intervals.level } : {}),
       notes: [
+        ...notes,
         ...spec.notes,
         ...(plan.lineageNote ? [plan.lineageNote] : []),
         ...(plan.excludedNote ? [plan.excludedNote] : []),
@@ -391,6 +427,11 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     tool: { name: 'tokmix', version: toolVersion() },
     createdAt: new Date().toISOString(),
   };
+}
+
+/** The smallest interval holding both (the second may be absent). */
+function hull(a: [number, number], b: [number, number] | undefined): [number, number] {
+  return b ? [Math.min(a[0], b[0]), Math.max(a[1], b[1])] : a;
 }
 
 /** The whole inference as one call: planInfer, then runInfer. */

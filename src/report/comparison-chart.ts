@@ -8,7 +8,7 @@ import { groupOf, groupOrder, type Grouping } from './groups.js';
 import { seriesColor } from './palette.js';
 import { renderChartSync, type ChartFormat } from './render.js';
 import { formatPercent, formatTick, shareOf, type ShareKind } from './shares.js';
-import { percentileIntervals } from '../bootstrap/bootstrap.js';
+import { intervalsFromReplicates } from '../bootstrap/interval-method.js';
 
 export interface ComparisonChartOptions {
   format: ChartFormat;
@@ -57,7 +57,12 @@ export function groupShares(results: InferResult[], grouping: Grouping, share: S
       rep.forEach((v, i) => (s[index[i]] += v));
       return s;
     });
-    return percentileIntervals(sums, shares[k], r.bootstrap!.level);
+    const b = r.bootstrap!;
+    // Read as the categories' intervals were: the same form and width factor.
+    return intervalsFromReplicates(sums, shares[k], b.level, {
+      form: b.form ?? 'percentile',
+      scale: b.scale ?? 1,
+    });
   });
   return { groups, shares, common, intervals };
 }

@@ -18,6 +18,12 @@ export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'merge
   deadline?: Deadline;
   /** Called after the replay, before the solve (infer refuses an attack the samples cannot constrain). */
   beforeSolve?: (coverage: MergeCoverage) => void;
+  /**
+   * The search's path depends on its inputs only: no bound sweeps timed by the clock (a sweep
+   * re-seeks the heap, which can break ties in another order). Bootstrap replicates set it, so a
+   * fixed seed gives the same intervals under any load; it needs no time limit and no gap.
+   */
+  reproducible?: boolean;
 }
 
 /** How many attacked merges the samples can constrain at all. */
@@ -62,7 +68,7 @@ export async function estimateMixture(
   steps: number,
   options: EstimateMixtureOptions = {},
 ): Promise<EstimatedMixture> {
-  const { cache, deadline, onProgress, beforeSolve, ...solveOptions } = options;
+  const { cache, deadline, onProgress, beforeSolve, reproducible, ...solveOptions } = options;
   for (const category of counts) {
     if (category.stats.preTokens === 0) {
       const { name } = category.category;
@@ -84,16 +90,20 @@ export async function estimateMixture(
     beforeSolve(coverage);
   }
   start = performance.now();
-  const estimate = await solveMixture(transcripts, {
-    ...solveOptions,
-    mergeList: spec.mergeList,
-    names: counts.map((c) => c.category.name),
-    onProgress,
-    // What the earlier stages left of the run's limit (to 0.1 s, so messages stay readable).
-    timeLimitSeconds: deadline?.limited
-      ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
-      : solveOptions.timeLimitSeconds,
-  });
+  const estimate = await solveMixture(
+    transcripts,
+    {
+      ...solveOptions,
+      mergeList: spec.mergeList,
+      names: counts.map((c) => c.category.name),
+      onProgress,
+      // What the earlier stages left of the run's limit (to 0.1 s, so messages stay readable).
+      timeLimitSeconds: deadline?.limited
+        ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
+        : solveOptions.timeLimitSeconds,
+    },
+    reproducible ? { boundInterval: Number.POSITIVE_INFINITY } : {},
+  );
   return {
     transcripts,
     ...coverage,
