@@ -10,6 +10,7 @@ import type { ReplaySpec } from '../bpe/replay.js';
 import { replayCategories } from '../bpe/replay-categories.js';
 import { solveMixture, validate, type SolveMixtureOptions } from './solve-mixture.js';
 import type { MixtureEstimate } from './types.js';
+import { DEFAULT_TUNING } from './constraint-search.js';
 
 export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'mergeList' | 'names'> {
   /** Transcripts are cached here (content-addressed by the counts and the merge-list prefix). */
@@ -19,9 +20,11 @@ export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'merge
   /** Called after the replay, before the solve (infer refuses an attack the samples cannot constrain). */
   beforeSolve?: (coverage: MergeCoverage) => void;
   /**
-   * The search's path depends on its inputs only: no bound sweeps timed by the clock (a sweep
-   * re-seeks the heap, which can break ties in another order). Bootstrap replicates set it, so a
-   * fixed seed gives the same intervals under any load; it needs no time limit and no gap.
+   * The answer depends on the problem only, not on the clock or the warm start's rows: no bound
+   * sweeps timed by the clock, and the anchor kept on under a warm start, so where many mixtures
+   * fit exactly the search settles on the one a cold solve picks (nearest uniform) whatever rows it
+   * started from. Bootstrap replicates set it, so a fixed seed gives the same intervals under any
+   * load or cache state; it needs no time limit and no gap.
    */
   reproducible?: boolean;
 }
@@ -102,7 +105,9 @@ export async function estimateMixture(
         ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
         : solveOptions.timeLimitSeconds,
     },
-    reproducible ? { boundInterval: Number.POSITIVE_INFINITY } : {},
+    reproducible
+      ? { boundInterval: Number.POSITIVE_INFINITY, anchorWeight: DEFAULT_TUNING.anchorWeight }
+      : {},
   );
   return {
     transcripts,
