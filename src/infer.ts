@@ -3,7 +3,7 @@
 // counts the samples and hands them to the pipeline core (estimateMixture); inferMixture does both.
 import { join } from 'node:path';
 import { Cache, defaultCacheDir } from './common/cache.js';
-import { isUserError, UserError } from './common/errors.js';
+import { UserError } from './common/errors.js';
 import { toolVersion } from './common/version.js';
 import { Deadline } from './common/deadline.js';
 import { noProgress } from './common/progress.js';
@@ -34,12 +34,7 @@ import type { CheckpointOptions, ResumedFrom } from './solve/resume.js';
 import { checkSolverInstalled, isSolverBackend, SOLVER_BACKENDS } from './solve/backends/index.js';
 import type { SolverBackend } from './solve/types.js';
 import { RESULT_SCHEMA_VERSION } from './report/result.js';
-import {
-  bootstrapMixture,
-  checkBootstrapOptions,
-  DEFAULT_REPLICATES,
-  prefixEstimates,
-} from './bootstrap/bootstrap.js';
+import { bootstrapMixture, checkBootstrapOptions, prefixEstimates } from './bootstrap/bootstrap.js';
 import { checkResamplable } from './bootstrap/replicate.js';
 import type { CategoryResult, InferResult } from './report/result.js';
 
@@ -90,7 +85,7 @@ export interface InferOptions extends EstimatorOptions {
   timeLimitSeconds?: number;
   /** The run's deadline when the caller started the clock earlier (default: timeLimitSeconds from the call). */
   deadline?: Deadline;
-  /** Bootstrap replicates for share intervals (default DEFAULT_REPLICATES; 0: no intervals). */
+  /** Bootstrap replicates for share intervals (absent or 0: no intervals). */
   bootstrap?: number;
   /** Interval level of the bootstrap (default 0.9). */
   ci?: number;
@@ -117,8 +112,8 @@ function validateInferOptions(options: InferOptions): void {
     throw new UserError('--name: expected a non-empty name', '--name');
   }
   checkBootstrapOptions(options.bootstrap, options.ci, true);
-  if (options.ci !== undefined && options.bootstrap === 0) {
-    throw new UserError(`--ci ${options.ci}: --bootstrap 0 turns intervals off; drop one of them`, '--ci');
+  if (options.ci !== undefined && !options.bootstrap) {
+    throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 8`, '--ci');
   }
   checkGap(options.gap);
   checkEstimatorOptions(options);
@@ -205,7 +200,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
   deadline.check('preparing the categories');
   const { skip, merges: attacked, steps } = range;
   const cache = new Cache(plan.cacheDir);
-  let replicates = options.bootstrap ?? DEFAULT_REPLICATES;
+  // Intervals are opt-in: DESIGN.md, "Intervals", measured their cost against the point estimate.
+  const replicates = options.bootstrap ?? 0;
   const bytes = options.bytes ?? DEFAULT_BYTES_PER_CATEGORY;
   const counts = await countCategories(categories, spec, {
     bytes,
@@ -218,19 +214,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     deadline,
     blocks: replicates > 0,
   });
-  // A sample too small to resample: asked-for intervals are the user's to fix (said before the
-  // long solve); default ones are left out with a note.
-  const notes: string[] = [];
-  if (replicates > 0) {
-    const tiny = counts.find((c) => (c.blocks?.bytes.length ?? 0) < 2);
-    if (tiny && options.bootstrap !== undefined) checkResamplable(tiny.category.name, tiny.blocks);
-    if (tiny) {
-      notes.push(
-        `intervals not computed: ${tiny.category.name}'s sample holds fewer than 2 blocks of text to resample`,
-      );
-      replicates = 0;
-    }
-  }
+  // A sample too small to resample is the user's input to fix: say so before the long solve.
+  if (replicates > 0) for (const c of counts) checkResamplable(c.category.name, c.blocks);
   const backend = (options.solver as SolverBackend | undefined) ?? 'highs';
   const mixture = await estimateMixture(counts, spec, steps, {
     firstStep: skip,
@@ -262,12 +247,6 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
   const { transcripts, estimate } = mixture;
   let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
   let prefixes: Awaited<ReturnType<typeof prefixEstimates>> = [];
-  // Default intervals give way to the run's time limit: the point estimate is written without them.
-  const defaultIntervals = options.bootstrap === undefined;
-  if (replicates > 0 && defaultIntervals && deadline.expired()) {
-    notes.push('intervals not computed: the time limit ran out with the solve (--time-limit)');
-    replicates = 0;
-  }
   if (replicates > 0) {
     const rows = estimate.rows ?? [];
     // Replicates and prefixes solve with the point estimate's estimator and settings.
@@ -280,27 +259,21 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       sampledSteps: options.sampledSteps,
       noiseZ: noiseZOf(options),
     };
-    try {
-      intervals = await bootstrapMixture(
-        counts,
-        spec,
-        steps,
-        { ...estimate, rows },
-        {
-          ...settings,
-          replicates,
-          level: options.ci,
-          seed: options.seed,
-          jobs: options.jobs,
-          onProgress,
-          deadline,
-        },
-      );
-    } catch (error) {
-      if (!(defaultIntervals && isUserError(error) && error.input === '--time-limit')) throw error;
-      notes.push(`intervals not computed: ${error.message}`);
-      replicates = 0;
-    }
+    intervals = await bootstrapMixture(
+      counts,
+      spec,
+      steps,
+      { ...estimate, rows },
+      {
+        ...settings,
+        replicates,
+        level: options.ci,
+        seed: options.seed,
+        jobs: options.jobs,
+        onProgress,
+        deadline,
+      },
+    );
     // Stability across merges: the same transcripts cut at a third and two thirds of the range.
     if (intervals)
       prefixes = await prefixEstimates(
@@ -358,6 +331,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
             method: intervals.method,
             form: intervals.settings.form,
             scale: intervals.settings.scale,
+            ...(intervals.settings.scaleByKind ? { scaleByKind: { ...intervals.settings.scaleByKind } } : {}),
             seconds: intervals.seconds,
             merges: [...prefixes.map((p) => p.merges), steps - skip],
             byteShareReplicates: intervals.byteShareReplicates,
@@ -414,10 +388,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       resume: typeof options.resume === 'object' ? options.resume.file : (options.resume ?? 'auto'),
       ...(options.estimator === 'noise-aware' ? { noiseZ: noiseZOf(options) } : {}),
       pretokenizer: options.pretokenizer ?? null,
-      bootstrap: replicates,
-      ...(intervals ? { ci: intervals.level } : {}),
+      ...(intervals ? { bootstrap: replicates, ci: intervals.level } : {}),
       notes: [
-        ...notes,
         ...spec.notes,
         ...(plan.lineageNote ? [plan.lineageNote] : []),
         ...(plan.excludedNote ? [plan.excludedNote] : []),

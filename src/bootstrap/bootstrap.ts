@@ -20,14 +20,12 @@ import {
   DEFAULT_INTERVAL_METHOD,
   describeMethod,
   intervalsFromReplicates,
+  scalesOf,
   type IntervalMethod,
 } from './interval-method.js';
 
 /** Default interval level. */
 export const DEFAULT_CI_LEVEL = 0.9;
-
-/** Replicates a plain infer takes (docs/DESIGN.md, "Intervals": its cost against the point estimate). */
-export const DEFAULT_REPLICATES = 8;
 
 /**
  * Most replicates a run takes: past a few hundred the intervals stop changing at the printed
@@ -69,8 +67,8 @@ export interface BootstrapIntervals {
 }
 
 /**
- * Bad --bootstrap / --ci values end as one-line user errors. 0 replicates (no intervals) is allowed
- * where `allowZero` (infer: intervals are on by default and --bootstrap 0 turns them off).
+ * Bad --bootstrap / --ci values end as one-line user errors. 0 replicates (no intervals, as without
+ * the flag) is allowed where `allowZero` (infer).
  */
 export function checkBootstrapOptions(
   replicates: number | undefined,
@@ -164,8 +162,12 @@ export async function bootstrapMixture(
       checkDeadline();
     });
   }
+  const scales = scalesOf(
+    method,
+    counts.map((c) => c.category.kind),
+  );
   const read = (pick: (r: ReplicateResult) => number[], at: number[]) =>
-    intervalsFromReplicates(results.map(pick), at, level, method);
+    intervalsFromReplicates(results.map(pick), at, level, method, scales);
   return {
     replicates: B,
     level,

@@ -22,24 +22,40 @@ export interface IntervalMethod {
   form: 'percentile' | 'normal';
   /** Width factor about the point (1: none), fitted on validate --shift (docs/DESIGN.md). */
   scale: number;
+  /** The factor for categories of a kind (language, code, domain, other), where it differs from `scale`. */
+  scaleByKind?: Readonly<Record<string, number>>;
+}
+
+/** The width factor of each category, by its kind. */
+export function scalesOf(
+  method: Pick<IntervalMethod, 'scale' | 'scaleByKind'>,
+  kinds: readonly string[],
+): number[] {
+  return kinds.map((kind) => method.scaleByKind?.[kind] ?? method.scale);
 }
 
 /** The method before issue 26: blocks, one draw, percentiles, no calibration. */
 export const BLOCK_PERCENTILE: IntervalMethod = { unit: 'blocks', draws: 1, form: 'percentile', scale: 1 };
 
-/** The default, chosen on validate --shift (docs/DESIGN.md, "Intervals"). */
+/**
+ * The default, chosen and fitted on validate --shift (docs/DESIGN.md, "Intervals"): natural-language
+ * samples needed about 2× a one-draw chunk bootstrap's sd, code about 2.5×; two draws give √2 of it.
+ * Kinds not measured (domain, other) take the larger factor.
+ */
 export const DEFAULT_INTERVAL_METHOD: IntervalMethod = {
   unit: 'chunks',
   chunks: 20,
   draws: 2,
   form: 'normal',
-  scale: 1,
+  scale: 1.8,
+  scaleByKind: { language: 1.4 },
 };
 
 /** A short name of a method, for results and tables (e.g. "chunks20-x2-normal-scale1.5"). */
 export function describeMethod(m: IntervalMethod): string {
   const unit = m.unit === 'chunks' ? `chunks${m.chunks}` : 'blocks';
-  return `${unit}${m.draws === 2 ? '-x2' : ''}-${m.form}${m.scale === 1 ? '' : `-scale${m.scale}`}`;
+  const byKind = Object.entries(m.scaleByKind ?? {}).map(([kind, f]) => `-${kind}${f}`);
+  return `${unit}${m.draws === 2 ? '-x2' : ''}-${m.form}${m.scale === 1 ? '' : `-scale${m.scale}`}${byKind.join('')}`;
 }
 
 /**
@@ -146,13 +162,14 @@ export function tQuantile(p: number, df: number): number {
 
 /**
  * Per category, the `level` interval the method reads from the replicates, widened by its scale
- * about `point`, holding `point` and clipped to [0, 1].
+ * (or the category's own, `scales`) about `point`, holding `point` and clipped to [0, 1].
  */
 export function intervalsFromReplicates(
   replicates: readonly (readonly number[])[],
   point: readonly number[],
   level: number,
   method: Pick<IntervalMethod, 'form' | 'scale'>,
+  scales?: readonly number[],
 ): [number, number][] {
   const B = replicates.length;
   return point.map((p, i) => {
@@ -170,8 +187,9 @@ export function intervalsFromReplicates(
       lo = quantile(values, (1 - level) / 2);
       hi = quantile(values, 1 - (1 - level) / 2);
     }
-    lo = p - method.scale * Math.max(0, p - lo);
-    hi = p + method.scale * Math.max(0, hi - p);
+    const scale = scales?.[i] ?? method.scale;
+    lo = p - scale * Math.max(0, p - lo);
+    hi = p + scale * Math.max(0, hi - p);
     return [Math.max(0, lo), Math.min(1, hi)];
   });
 }

@@ -132,7 +132,7 @@ export default class Infer extends BaseCommand {
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     bootstrap: Flags.string({
       description:
-        'bootstrap replicates for the share intervals (default 8; 0: no intervals): each resamples chunks of every sample twice and re-runs replay and solve; the width is calibrated on validate --shift',
+        'bootstrap replicates for share intervals (e.g. 8; default none): each resamples 20 chunks of every sample twice and re-runs replay and solve; widths calibrated on validate --shift',
     }),
     ci: Flags.string({ description: 'interval level with --bootstrap, between 0 and 1 (default 0.9)' }),
     force: Flags.boolean({

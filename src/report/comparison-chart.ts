@@ -58,11 +58,19 @@ export function groupShares(results: InferResult[], grouping: Grouping, share: S
       return s;
     });
     const b = r.bootstrap!;
-    // Read as the categories' intervals were: the same form and width factor.
-    return intervalsFromReplicates(sums, shares[k], b.level, {
-      form: b.form ?? 'percentile',
-      scale: b.scale ?? 1,
+    // Read as the categories' intervals were: the same form, and the largest width factor of a
+    // group's categories.
+    const scales = groups.map(() => 0);
+    r.categories.forEach((c, i) => {
+      scales[index[i]] = Math.max(scales[index[i]], b.scaleByKind?.[c.kind] ?? b.scale ?? 1);
     });
+    return intervalsFromReplicates(
+      sums,
+      shares[k],
+      b.level,
+      { form: b.form ?? 'percentile', scale: 1 },
+      scales,
+    );
   });
   return { groups, shares, common, intervals };
 }

@@ -11,7 +11,10 @@ export function describeIntervals(b: BootstrapInfo): string {
     return `${level} ${b.method} intervals from ${b.replicates} bootstrap replicates, ${seconds}`;
   }
   const twice = b.method.includes('-x2') ? ' twice (the training text and the sample are both draws)' : '';
+  const kinds = Object.entries(b.scaleByKind ?? {}).map(([kind, f]) => `×${f} for ${kind}s`);
   const scale =
-    b.scale !== undefined && b.scale !== 1 ? `, widened ×${b.scale} (calibrated on validate --shift)` : '';
+    b.scale !== undefined && b.scale !== 1
+      ? `, widened ${[...kinds, `×${b.scale}${kinds.length > 0 ? ' for the rest' : ''}`].join(', ')} (calibrated on validate --shift)`
+      : '';
   return `${level} intervals from ${b.replicates} replicates: ${chunks} chunks of each sample resampled${twice}, point ± t × sd${scale}; ${seconds}`;
 }

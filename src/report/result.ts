@@ -35,6 +35,8 @@ export interface BootstrapInfo {
   /** How the replicates were read ('percentile' when absent) and the calibrated width factor (1 when absent). */
   form?: 'percentile' | 'normal';
   scale?: number;
+  /** Width factors of category kinds that differ from `scale` (e.g. {language: 1.4}). */
+  scaleByKind?: Record<string, number>;
   seconds: number;
   /** Merge counts (prefixes of the attacked range) at which byteShareByMerges was estimated. */
   merges: number[];
