@@ -1,8 +1,8 @@
-// The cost of the default intervals (issue 26): a plain `tokmix infer <tokenizer>` (intervals on by
-// default) against the point estimate alone (`--bootstrap 0`), both warm (a first run of each fills
-// the cache), alternated so the machine's load hits both alike. Prints each run's wall seconds and
-// the ratio of the medians. Usage: node dist/bench/infer-intervals.js [tokenizer] [--runs 3]
-//   [--cache-dir DIR] [--extra "--bytes 1MB"]
+// The cost of intervals (issue 26): `tokmix infer <tokenizer> --bootstrap B` against the point
+// estimate alone (plain infer), both warm (a first run of each fills the cache), alternated so the
+// machine's load hits both alike. Prints each run's wall seconds and the ratio of the medians (the
+// issue's bar for intervals on by default: 2). Usage: node dist/bench/infer-intervals.js
+//   [tokenizer] [--replicates 8] [--runs 3] [--cache-dir DIR] [--extra "--bytes 1MB"]
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     runs: { type: 'string', default: '3' },
+    replicates: { type: 'string', default: '8' },
     'cache-dir': { type: 'string' },
     extra: { type: 'string', default: '' },
   },
@@ -59,18 +60,19 @@ function infer(label: string, args: string[]): Run {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   // Warm-up: counts, block counts and transcripts into the cache.
-  infer('warm-intervals', []);
-  infer('warm-point', ['--bootstrap', '0']);
+  const withIntervals = ['--bootstrap', values.replicates!];
+  infer('warm-intervals', withIntervals);
+  infer('warm-point', []);
   const point: Run[] = [];
   const intervals: Run[] = [];
   for (let k = 0; k < Number(values.runs); k++) {
-    point.push(infer(`point-${k}`, ['--bootstrap', '0']));
-    intervals.push(infer(`intervals-${k}`, []));
+    point.push(infer(`point-${k}`, []));
+    intervals.push(infer(`intervals-${k}`, withIntervals));
   }
   console.log(
     `tokmix infer ${tokenizer} ${values.extra}, warm cache, ${values.runs} runs each, load ${loadavg()[0].toFixed(1)}`,
   );
-  console.log('run  point only (s)  default intervals (s)  of which intervals (s)  solve (s)');
+  console.log(`run  point only (s)  --bootstrap ${values.replicates} (s)  of which intervals (s)  solve (s)`);
   for (let k = 0; k < point.length; k++) {
     console.log(
       `${String(k).padEnd(3)}  ${point[k].seconds.toFixed(1).padStart(14)}  ${intervals[k].seconds.toFixed(1).padStart(21)}  ${(intervals[k].bootstrapSeconds ?? 0).toFixed(1).padStart(22)}  ${point[k].solveSeconds.toFixed(1).padStart(9)}`,
