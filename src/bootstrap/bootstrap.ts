@@ -141,9 +141,12 @@ export async function bootstrapMixture(
     options.onProgress?.({ stage: 'bootstrap', done, total: B, unit: 'items', detail: `replicates${left}` });
   };
   // The limit's message names the flag that asked for this stage.
-  const stage = `computing the intervals (--bootstrap ${B}: ${done} of ${B} replicates done; fewer replicates, or 0 for none, end sooner)`;
   const checkDeadline = () => {
-    if (options.deadline?.expired()) throw options.deadline.error(stage.replace(/\d+ of/, `${done} of`));
+    if (options.deadline?.expired()) {
+      throw options.deadline.error(
+        `computing the intervals (--bootstrap ${B}: ${done} of ${B} replicates done; fewer replicates, or 0 for none, end sooner)`,
+      );
+    }
   };
   progress();
   const lanes = Math.max(1, Math.min(options.jobs ?? availableParallelism(), availableParallelism(), B));

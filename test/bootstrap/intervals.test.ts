@@ -17,6 +17,7 @@ import { bootstrapMixture, checkBootstrapOptions } from '../../src/bootstrap/boo
 import { BlockSink, type BlockCounts, type BlockedWordCounts } from '../../src/count/block-counts.js';
 import { estimateMixture } from '../../src/solve/estimate-mixture.js';
 import { isUserError } from '../../src/common/errors.js';
+import { Deadline } from '../../src/common/deadline.js';
 import { createRng } from '../../src/experiment/random.js';
 import { ALPHABETS, mixtureProblem, syntheticLanguage, type Words } from '../solve/helpers.js';
 
@@ -275,5 +276,26 @@ test('where many mixtures fit exactly (objective 0), replicates do not depend on
   const b = await run(rows.slice(0, Math.floor(rows.length / 3)));
   a.byteShareReplicates.forEach((shares, r) =>
     shares.forEach((v, i) => assert.ok(Math.abs(v - b.byteShareReplicates[r][i]) < 1e-9, `replicate ${r}`)),
+  );
+});
+
+test('a time limit that runs out during the replicates names --bootstrap and --time-limit in one line', async () => {
+  const { counts, spec } = blockedProblem();
+  const { estimate } = await estimateMixture(counts, spec, 40, { uncertainty: false, exportRows: true });
+  const deadline = new Deadline(0.001);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await assert.rejects(
+    bootstrapMixture(
+      counts,
+      spec,
+      40,
+      { ...estimate, rows: estimate.rows ?? [] },
+      { replicates: 50, jobs: 1, deadline },
+    ),
+    (e: Error) =>
+      isUserError(e) &&
+      /--time-limit/.test(e.message) &&
+      /--bootstrap 50: 0 of 50 replicates done/.test(e.message) &&
+      !e.message.includes('\n'),
   );
 });
