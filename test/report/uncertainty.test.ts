@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { cautions } from '../../src/commands/infer.js';
 import { PRINTED_MOVEMENT, stabilitySummary, unstableShares } from '../../src/report/stability.js';
 import { describeIntervals } from '../../src/report/interval-text.js';
+import { validationTable } from '../../src/experiment/validate.js';
 import { makeBootstrapResult, makeInferResult } from './fixtures.js';
 
 test('a non-unique optimum earns a caution only when its movement can change a printed digit', () => {
@@ -53,4 +54,26 @@ test('the summary says how intervals were made, with their width factors', () =>
     describeIntervals({ ...b, method: 'percentile', form: undefined }),
     /^90% percentile intervals from 8/,
   );
+});
+
+test('validate coverage tables name their setting (--shift, --omit) and flag under-coverage', () => {
+  const coverage = [
+    { n: 5, trials: 30, level: 0.9, coverage: 0.373, meanWidth: 0.0266, trialsCovering80: 3 },
+    { n: 10, trials: 30, level: 0.9, coverage: 0.92, meanWidth: 0.0361, trialsCovering80: 28 },
+  ];
+  const table = validationTable({ rows: [], coverage, options: { shift: true, omit: 1 } });
+  assert.match(
+    table,
+    /90% intervals \(--shift \(estimated from the other half of each category\), --omit 1\)/,
+  );
+  const lines = table.split('\n');
+  assert.match(
+    lines.find((l) => l.startsWith('n = 5'))!,
+    /37\.3%.*UNDER-COVERS/,
+  );
+  assert.match(
+    lines.find((l) => l.startsWith('n = 10'))!,
+    /92\.0%.*ok$/,
+  );
+  assert.match(validationTable({ rows: [], coverage }), /90% intervals \(same samples\)/);
 });
