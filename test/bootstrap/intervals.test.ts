@@ -299,3 +299,36 @@ test('a time limit that runs out during the replicates names --bootstrap and --t
       !e.message.includes('\n'),
   );
 });
+
+test("replicates run the point estimate's estimator (sampled steps, noise-aware rows)", async () => {
+  const { counts, spec } = blockedProblem();
+  for (const options of [
+    { estimator: 'sampled' as const, sampledSteps: 20 },
+    { estimator: 'noise-aware' as const, noiseZ: 1 },
+  ]) {
+    const { estimate } = await estimateMixture(counts, spec, 40, {
+      ...options,
+      uncertainty: false,
+      exportRows: true,
+    });
+    const b = await bootstrapMixture(
+      counts,
+      spec,
+      40,
+      { ...estimate, rows: estimate.rows ?? [] },
+      { ...options, replicates: 4, seed: 2, jobs: 1 },
+    );
+    b.byteShareCI.forEach(([lo, hi], i) =>
+      assert.ok(lo <= estimate.byteShare[i] && estimate.byteShare[i] <= hi, `${options.estimator} ${i}`),
+    );
+    // The same resamples under the paper's LP give other shares: the estimator reached the replicates.
+    const paper = await bootstrapMixture(
+      counts,
+      spec,
+      40,
+      { ...estimate, rows: estimate.rows ?? [] },
+      { replicates: 4, seed: 2, jobs: 1 },
+    );
+    assert.notDeepEqual(paper.byteShareReplicates, b.byteShareReplicates, options.estimator);
+  }
+});
