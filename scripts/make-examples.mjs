@@ -23,7 +23,7 @@ export const EXAMPLES = [
   { folder: `${FOLDER}/claude-default`, args: ['infer', 'claude'] },
   // llama3 extends gpt-3.5: by default only its own merges are attacked (--skip-merges auto).
   { folder: `${FOLDER}/llama3-default`, args: ['infer', 'llama3'] },
-  { folder: `${FOLDER}/gpt-4o-default-bootstrap20`, args: ['infer', 'gpt-4o', '--bootstrap', '20'] },
+  { folder: `${FOLDER}/gpt-4o-default-intervals`, args: ['infer', 'gpt-4o', '--bootstrap', '8'] },
 ];
 
 /** Charts drawn from the runs above; `out` is a picture the README shows. */

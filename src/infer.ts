@@ -28,7 +28,6 @@ import {
   checkEstimatorOptions,
   DEFAULT_SAMPLED_STEPS,
   noiseZOf,
-  unconstrainedSteps,
   type EstimatorOptions,
 } from './solve/estimator.js';
 import { CHECKPOINT_FOLDER, readCheckpointFile } from './solve/checkpoint.js';
@@ -87,7 +86,7 @@ export interface InferOptions extends EstimatorOptions {
   timeLimitSeconds?: number;
   /** The run's deadline when the caller started the clock earlier (default: timeLimitSeconds from the call). */
   deadline?: Deadline;
-  /** Bootstrap replicates for share intervals (absent: no intervals). */
+  /** Bootstrap replicates for share intervals (absent or 0: no intervals). */
   bootstrap?: number;
   /** Interval level of the bootstrap (default 0.9). */
   ci?: number;
@@ -115,9 +114,9 @@ function validateInferOptions(options: InferOptions): void {
   if (options.name !== undefined && options.name.trim() === '') {
     throw new UserError('--name: expected a non-empty name', '--name');
   }
-  checkBootstrapOptions(options.bootstrap, options.ci);
-  if (options.ci !== undefined && options.bootstrap === undefined) {
-    throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
+  checkBootstrapOptions(options.bootstrap, options.ci, true);
+  if (options.ci !== undefined && !options.bootstrap) {
+    throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 8`, '--ci');
   }
   checkGap(options.gap);
   checkEstimatorOptions(options);
@@ -205,6 +204,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
   deadline.check('preparing the categories');
   const { skip, steps } = range;
   const cache = new Cache(plan.cacheDir);
+  // Intervals are opt-in: DESIGN.md, "Intervals", measured their cost against the point estimate.
+  const replicates = options.bootstrap ?? 0;
   const bytes = options.bytes ?? DEFAULT_BYTES_PER_CATEGORY;
   const counts = await countCategories(categories, spec, {
     bytes,
@@ -215,10 +216,10 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     textField: options.textField,
     textColumn: options.textColumn,
     deadline,
-    blocks: options.bootstrap !== undefined,
+    blocks: replicates > 0,
   });
   // A sample too small to resample is the user's input to fix: say so before the long solve.
-  if (options.bootstrap !== undefined) for (const c of counts) checkResamplable(c.category.name, c.blocks);
+  if (replicates > 0) for (const c of counts) checkResamplable(c.category.name, c.blocks);
   const backend = (options.solver as SolverBackend | undefined) ?? 'highs';
   const mixture = await estimateMixture(counts, spec, steps, {
     firstStep: skip,
@@ -235,7 +236,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     cache,
     onProgress,
     deadline,
-    exportRows: options.bootstrap !== undefined,
+    exportRows: replicates > 0,
     gap: options.gap,
     signal: options.signal,
     estimator: options.estimator,
@@ -250,42 +251,42 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
   const { transcripts, estimate } = mixture;
   let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
   let prefixes: Awaited<ReturnType<typeof prefixEstimates>> = [];
-  if (options.bootstrap !== undefined) {
+  if (replicates > 0) {
     const rows = estimate.rows ?? [];
-    // Replicates and prefixes constrain the point estimate's steps: unsampled ones count as excluded.
-    const excluded = unconstrainedSteps(steps, skip, range.excluded?.mask, options);
+    // Replicates and prefixes solve with the point estimate's estimator and settings.
+    const settings = {
+      firstStep: skip,
+      normalizeAt: options.normalizeAt,
+      excludedSteps: range.excluded?.mask,
+      backend,
+      estimator: options.estimator,
+      sampledSteps: options.sampledSteps,
+      noiseZ: noiseZOf(options),
+    };
     intervals = await bootstrapMixture(
       counts,
       spec,
       steps,
       { ...estimate, rows },
       {
-        replicates: options.bootstrap,
+        ...settings,
+        replicates,
         level: options.ci,
         seed: options.seed,
         jobs: options.jobs,
-        firstStep: skip,
-        normalizeAt: options.normalizeAt,
-        excludedSteps: excluded,
-        backend,
         onProgress,
         deadline,
-        noiseZ: noiseZOf(options),
       },
     );
     // Stability across merges: the same transcripts cut at a third and two thirds of the range.
-    const names = counts.map((c) => c.category.name);
-    prefixes = await prefixEstimates(
-      transcripts,
-      spec,
-      names,
-      skip,
-      backend,
-      rows,
-      excluded,
-      options.normalizeAt,
-      noiseZOf(options),
-    );
+    if (intervals)
+      prefixes = await prefixEstimates(
+        transcripts,
+        spec,
+        counts.map((c) => c.category.name),
+        rows,
+        settings,
+      );
   }
   // The training size replays the whole list (cached) at the estimated byte shares.
   const trainingSize =
@@ -331,7 +332,8 @@ function buildInferResult(outcome: InferOutcome): InferResult {
     ...(ranges?.[i] ? { byteShareRange: ranges[i] } : {}),
     ...(intervals
       ? {
-          byteShareCI: intervals.byteShareCI[i],
+          // One statement per share: the interval also holds the optimal face's range, when known.
+          byteShareCI: hull(intervals.byteShareCI[i], ranges?.[i] ?? undefined),
           pairShareCI: intervals.pairShareCI[i],
           byteShareByMerges: [...prefixes.map((p) => p.byteShare[i]), estimate.byteShare[i]],
         }
@@ -363,6 +365,9 @@ function buildInferResult(outcome: InferOutcome): InferResult {
             replicates: intervals.replicates,
             level: intervals.level,
             method: intervals.method,
+            form: intervals.settings.form,
+            scale: intervals.settings.scale,
+            ...(intervals.settings.scaleByKind ? { scaleByKind: { ...intervals.settings.scaleByKind } } : {}),
             seconds: intervals.seconds,
             merges: [...prefixes.map((p) => p.merges), steps - skip],
             byteShareReplicates: intervals.byteShareReplicates,
@@ -393,6 +398,9 @@ function buildInferResult(outcome: InferOutcome): InferResult {
       peakNonzeros: estimate.peakNonzeros,
       peakMemoryBytes: estimate.peakMemoryBytes,
       unique: estimate.uncertainty?.unique ?? true,
+      ...(estimate.uncertainty?.movement !== undefined
+        ? { faceMovement: estimate.uncertainty.movement }
+        : {}),
       ...(estimate.uncertainty?.note ? { note: estimate.uncertainty.note } : {}),
       unexplainedMerges: estimate.unexplainedMerges,
       unconstrainedMerges: mixture.unconstrainedMerges,
@@ -416,7 +424,7 @@ function buildInferResult(outcome: InferOutcome): InferResult {
       resume: typeof options.resume === 'object' ? options.resume.file : (options.resume ?? 'auto'),
       ...(options.estimator === 'noise-aware' ? { noiseZ: noiseZOf(options) } : {}),
       pretokenizer: options.pretokenizer ?? null,
-      ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: intervals!.level } : {}),
+      ...(intervals ? { bootstrap: intervals.replicates, ci: intervals.level } : {}),
       notes: [
         ...spec.notes,
         ...(plan.lineageNote ? [plan.lineageNote] : []),
@@ -427,6 +435,11 @@ function buildInferResult(outcome: InferOutcome): InferResult {
     tool: { name: 'tokmix', version: toolVersion() },
     createdAt: new Date().toISOString(),
   };
+}
+
+/** The smallest interval holding both (the second may be absent). */
+function hull(a: [number, number], b: [number, number] | undefined): [number, number] {
+  return b ? [Math.min(a[0], b[0]), Math.max(a[1], b[1])] : a;
 }
 
 /** The whole inference as one call: planInfer, then runInfer. */

@@ -1,6 +1,7 @@
-// bootstrapMixture: percentile intervals for the shares. Each replicate resamples every category's
-// blocks (block counts, no re-reading), replays and re-solves warm-started from the point
-// estimate's rows, on worker threads; the point estimate stays the full sample's optimum.
+// bootstrapMixture: intervals for the shares. Each replicate resamples every category's units
+// (block counts, no re-reading) and estimates through the pipeline core warm-started from the point
+// estimate's rows, on worker threads; interval-method.ts reads the replicates into intervals. The
+// point estimate stays the full sample's optimum.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError, isUserError } from '../common/errors.js';
@@ -10,21 +11,30 @@ import type { BlockedWordCounts } from '../count/block-counts.js';
 import type { ReplaySpec } from '../bpe/replay.js';
 import type { Transcript } from '../bpe/types.js';
 import type { WarmRow } from '../solve/lazy-lp.js';
-import type { SolveMixtureOptions } from '../solve/solve-mixture.js';
+import { solveMixture, type SolveMixtureOptions } from '../solve/solve-mixture.js';
+import { unconstrainedSteps, type EstimatorOptions } from '../solve/estimator.js';
 import type { SolverBackend } from '../solve/types.js';
-import {
-  checkResamplable,
-  runReplicate,
-  solveWarm,
-  type ReplicateInput,
-  type ReplicateResult,
-} from './replicate.js';
+import { checkResamplable, runReplicate, type ReplicateInput, type ReplicateResult } from './replicate.js';
 import type { ReplicateWorkerMessage } from './replicate-worker.js';
+import {
+  DEFAULT_INTERVAL_METHOD,
+  describeMethod,
+  intervalsFromReplicates,
+  scalesOf,
+  type IntervalMethod,
+} from './interval-method.js';
 
 /** Default interval level. */
 export const DEFAULT_CI_LEVEL = 0.9;
 
-export interface BootstrapOptions {
+/**
+ * Most replicates a run takes: past a few hundred the intervals stop changing at the printed
+ * precision, and each replicate is a solve (seconds on a real tokenizer).
+ */
+export const MAX_REPLICATES = 1000;
+
+/** The estimator options replicates and prefixes solve with: the point estimate's. */
+export interface BootstrapOptions extends EstimatorOptions {
   replicates: number;
   /** Interval level in (0, 1) (default DEFAULT_CI_LEVEL). */
   level?: number;
@@ -34,11 +44,11 @@ export interface BootstrapOptions {
   firstStep?: number;
   /** The point estimate's normalization (SolveMixtureOptions.normalizeAt). */
   normalizeAt?: SolveMixtureOptions['normalizeAt'];
-  /** The point estimate's noise-aware rows (SolveMixtureOptions.noiseZ). */
-  noiseZ?: number;
   /** Steps applied but not attacked (hand-added merges), as in the point estimate. */
   excludedSteps?: Uint8Array;
   backend?: SolverBackend;
+  /** How replicates are drawn and read (default DEFAULT_INTERVAL_METHOD). */
+  method?: IntervalMethod;
   onProgress?: ProgressCallback;
   deadline?: Deadline;
 }
@@ -46,8 +56,9 @@ export interface BootstrapOptions {
 export interface BootstrapIntervals {
   replicates: number;
   level: number;
-  /** Percentile intervals, widened where needed to hold the point estimate. */
-  method: 'percentile';
+  /** The interval method's short name (describeMethod), and the method itself. */
+  method: string;
+  settings: IntervalMethod;
   seconds: number;
   byteShareCI: [number, number][];
   pairShareCI: [number, number][];
@@ -55,11 +66,25 @@ export interface BootstrapIntervals {
   byteShareReplicates: number[][];
 }
 
-/** Bad --bootstrap / --ci values end as one-line user errors. */
-export function checkBootstrapOptions(replicates: number | undefined, level: number | undefined): void {
-  if (replicates !== undefined && (!Number.isInteger(replicates) || replicates < 1)) {
+/**
+ * Bad --bootstrap / --ci values end as one-line user errors. 0 replicates (no intervals, as without
+ * the flag) is allowed where `allowZero` (infer).
+ */
+export function checkBootstrapOptions(
+  replicates: number | undefined,
+  level: number | undefined,
+  allowZero = false,
+): void {
+  const least = allowZero ? 0 : 1;
+  if (replicates !== undefined && (!Number.isInteger(replicates) || replicates < least)) {
     throw new UserError(
-      `--bootstrap ${replicates}: expected a positive whole number of replicates, e.g. --bootstrap 20`,
+      `--bootstrap ${replicates}: expected a whole number of replicates${allowZero ? ' (0: no intervals)' : ', at least 1'}, e.g. --bootstrap 20`,
+      '--bootstrap',
+    );
+  }
+  if (replicates !== undefined && replicates > MAX_REPLICATES) {
+    throw new UserError(
+      `--bootstrap ${replicates}: at most ${MAX_REPLICATES} replicates (each is a solve; intervals stop changing long before), e.g. --bootstrap 20`,
       '--bootstrap',
     );
   }
@@ -68,27 +93,13 @@ export function checkBootstrapOptions(replicates: number | undefined, level: num
   }
 }
 
-/** The q-quantile of sorted values (linear interpolation between order statistics). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 1) return sorted[0];
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
-}
-
-/** Per category, the central `level` interval of the replicates, widened to hold `point`. */
+/** Per category, the central `level` percentile interval of the replicates, holding `point`. */
 export function percentileIntervals(
   replicates: readonly (readonly number[])[],
   point: readonly number[],
   level: number,
 ): [number, number][] {
-  return point.map((p, i) => {
-    const values = replicates.map((r) => r[i]).sort((a, b) => a - b);
-    const lo = quantile(values, (1 - level) / 2);
-    const hi = quantile(values, 1 - (1 - level) / 2);
-    return [Math.min(lo, p), Math.max(hi, p)];
-  });
+  return intervalsFromReplicates(replicates, point, level, { form: 'percentile', scale: 1 });
 }
 
 export async function bootstrapMixture(
@@ -99,6 +110,7 @@ export async function bootstrapMixture(
   options: BootstrapOptions,
 ): Promise<BootstrapIntervals> {
   const level = options.level ?? DEFAULT_CI_LEVEL;
+  const method = options.method ?? DEFAULT_INTERVAL_METHOD;
   checkBootstrapOptions(options.replicates, level);
   const started = performance.now();
   const input: ReplicateInput = {
@@ -113,20 +125,34 @@ export async function bootstrapMixture(
     normalizeAt: options.normalizeAt,
     excludedSteps: options.excludedSteps,
     backend: options.backend ?? 'highs',
+    estimator: options.estimator,
+    sampledSteps: options.sampledSteps,
     noiseZ: options.noiseZ,
     warmStart: point.rows,
     seed: options.seed ?? 0,
+    method,
   };
   const B = options.replicates;
   const results = new Array<ReplicateResult>(B);
   let done = 0;
-  const progress = () =>
-    options.onProgress?.({ stage: 'bootstrap', done, total: B, unit: 'items', detail: 'replicates' });
+  const progress = () => {
+    const elapsed = (performance.now() - started) / 1000;
+    const left = done > 0 ? ` (about ${Math.ceil((elapsed / done) * (B - done))} s left)` : '';
+    options.onProgress?.({ stage: 'bootstrap', done, total: B, unit: 'items', detail: `replicates${left}` });
+  };
+  // The limit's message names the flag that asked for this stage.
+  const checkDeadline = () => {
+    if (options.deadline?.expired()) {
+      throw options.deadline.error(
+        `computing the intervals (--bootstrap ${B}: ${done} of ${B} replicates done; fewer replicates, or 0 for none, end sooner)`,
+      );
+    }
+  };
   progress();
   const lanes = Math.max(1, Math.min(options.jobs ?? availableParallelism(), availableParallelism(), B));
   if (lanes === 1) {
     for (let r = 0; r < B; r++) {
-      options.deadline?.check('bootstrapping');
+      checkDeadline();
       results[r] = await runReplicate(input, r);
       done++;
       progress();
@@ -136,24 +162,23 @@ export async function bootstrapMixture(
       results[r] = result;
       done++;
       progress();
-      options.deadline?.check('bootstrapping');
+      checkDeadline();
     });
   }
+  const scales = scalesOf(
+    method,
+    counts.map((c) => c.category.kind),
+  );
+  const read = (pick: (r: ReplicateResult) => number[], at: number[]) =>
+    intervalsFromReplicates(results.map(pick), at, level, method, scales);
   return {
     replicates: B,
     level,
-    method: 'percentile',
+    method: describeMethod(method),
+    settings: method,
     seconds: (performance.now() - started) / 1000,
-    byteShareCI: percentileIntervals(
-      results.map((r) => r.byteShare),
-      point.byteShare,
-      level,
-    ),
-    pairShareCI: percentileIntervals(
-      results.map((r) => r.pairShare),
-      point.pairShare,
-      level,
-    ),
+    byteShareCI: read((r) => r.byteShare, point.byteShare),
+    pairShareCI: read((r) => r.pairShare, point.pairShare),
     byteShareReplicates: results.map((r) => r.byteShare),
   };
 }
@@ -230,41 +255,46 @@ export interface PrefixEstimate {
 
 /**
  * Estimates over the first third and two thirds of the attacked merges, from the point estimate's
- * transcripts cut short (no second replay), each solve warm-started from the point's rows.
+ * transcripts cut short (no second replay: only the solve stage runs), each warm-started from the
+ * point's rows with the point's estimator.
  */
 export async function prefixEstimates(
   transcripts: Transcript[],
   spec: ReplaySpec,
   names: string[],
-  firstStep: number,
-  backend: SolverBackend,
   rows: WarmRow[],
-  excludedSteps?: Uint8Array,
-  normalizeAt?: SolveMixtureOptions['normalizeAt'],
-  noiseZ?: number,
+  options: Pick<
+    BootstrapOptions,
+    'firstStep' | 'excludedSteps' | 'normalizeAt' | 'backend' | 'estimator' | 'sampledSteps' | 'noiseZ'
+  >,
 ): Promise<PrefixEstimate[]> {
+  const firstStep = options.firstStep ?? 0;
   const attacked = transcripts[0].steps - firstStep;
+  const excluded = unconstrainedSteps(transcripts[0].steps, firstStep, options.excludedSteps, options);
   const out: PrefixEstimate[] = [];
-  const categories = names.map((name) => ({ name }));
   for (const part of [1 / 3, 2 / 3]) {
     const merges = Math.round(attacked * part);
     if (merges < 1 || merges >= attacked) continue;
     const steps = firstStep + merges;
-    const prefix = transcripts.map((t) => transcriptPrefix(t, steps));
-    const result = await solveWarm(
-      prefix,
+    const estimate = await solveMixture(
+      transcripts.map((t) => transcriptPrefix(t, steps)),
       {
-        spec,
+        mergeList: spec.mergeList,
         firstStep,
-        normalizeAt,
-        excludedSteps,
-        backend,
-        noiseZ,
-        categories: categories as ReplicateInput['categories'],
+        normalizeAt: options.normalizeAt,
+        // The point's constrained steps: a sampled estimator's mask over the whole range, cut short
+        // (sampling again over the prefix would constrain other steps).
+        excludedSteps: excluded?.subarray(0, steps),
+        backend: options.backend,
+        estimator: options.estimator === 'sampled' ? undefined : options.estimator,
+        noiseZ: options.noiseZ,
+        names,
+        uncertainty: false,
+        warmStart: rows.filter((r) => r.step < steps),
       },
-      rows.filter((r) => r.step < steps),
+      { boundInterval: Number.POSITIVE_INFINITY },
     );
-    out.push({ merges, ...result });
+    out.push({ merges, byteShare: estimate.byteShare, pairShare: estimate.pairShare });
   }
   return out;
 }

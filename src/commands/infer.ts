@@ -41,7 +41,8 @@ import { slug } from '../cli/slug.js';
 import { freshOutputDir } from '../cli/default-out.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
-import { formatInterval, stabilitySummary } from '../report/stability.js';
+import { describeIntervals } from '../report/interval-text.js';
+import { formatInterval, PRINTED_MOVEMENT, stabilitySummary } from '../report/stability.js';
 
 function parseGap(text: string): number {
   const gap = decimalNumberOf(text);
@@ -139,7 +140,7 @@ export default class Infer extends BaseCommand {
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     bootstrap: Flags.string({
       description:
-        'bootstrap replicates for share intervals (e.g. 20): resamples blocks of each sample, re-runs replay and solve',
+        'bootstrap replicates for share intervals (e.g. 8; default none): each resamples 20 chunks of every sample twice and re-runs replay and solve; widths calibrated on validate --shift',
     }),
     ci: Flags.string({ description: 'interval level with --bootstrap, between 0 and 1 (default 0.9)' }),
     force: Flags.boolean({
@@ -359,9 +360,7 @@ function summary(result: InferResult, out: string): string {
   if (result.trainingSize) lines.push(describeTrainingSize(result.trainingSize));
   if (result.bootstrap) {
     const b = result.bootstrap;
-    lines.push(
-      `bootstrap: ${b.replicates} replicates, ${Math.round(b.level * 1000) / 10}% ${b.method} intervals, ${b.seconds.toFixed(1)} s`,
-    );
+    lines.push(`intervals: ${describeIntervals(b)}`);
     lines.push(...stabilitySummary(result));
   }
   if (s.unexplainedMerges.length > 0) {
@@ -388,6 +387,22 @@ export function cautions(result: InferResult): string[] {
       `${u} of the ${result.tokenizer.mergesUsed} attacked merges occur in no category's sample and constrain nothing; the shares rest on the other ${result.tokenizer.mergesUsed - u}`,
     );
   }
-  if (!s.unique) out.push('many mixtures fit equally well: read each share with its range, not as a point');
+  if (!s.unique) {
+    const m = s.faceMovement;
+    const everyRange = result.categories.every((c) => c.byteShareRange);
+    if (m === undefined) {
+      out.push(
+        'the optimum could not be checked for uniqueness (time limit or solver failure): shares may move at optimal objective by more than the table shows',
+      );
+    } else if (m >= PRINTED_MOVEMENT && !(everyRange && result.bootstrap)) {
+      // With every range computed and intervals on, each interval already holds its range.
+      out.push(
+        `many mixtures fit equally well: byte shares move by up to ${formatPercent(m)} at optimal objective, enough to change the printed digits; ` +
+          (everyRange
+            ? 'read each share with its range'
+            : 'per-category ranges were not all computed, so read the shares as uncertain by that much'),
+      );
+    }
+  }
   return out;
 }

@@ -100,7 +100,7 @@ export default class Validate extends BaseCommand {
       default: 'tokmix,tee,tc,random,uniform',
     }),
     bootstrap: Flags.string({
-      description: "bootstrap replicates per trial: reports the coverage of tokmix's intervals (e.g. 20)",
+      description: "bootstrap replicates per trial: reports the coverage of tokmix's intervals (e.g. 8)",
     }),
     ci: Flags.string({ description: 'interval level with --bootstrap, between 0 and 1 (default 0.9)' }),
     out: Flags.string({ description: 'output folder (default results/validate-<set>-<date>)' }),

@@ -16,7 +16,6 @@ import { wordCountsHash } from '../bpe/replay-categories.js';
 import { trainBpe } from '../bpe/train.js';
 import { estimateMixture } from '../solve/estimate-mixture.js';
 import { bootstrapMixture } from '../bootstrap/bootstrap.js';
-import { unconstrainedSteps } from '../solve/estimator.js';
 import { trainOnFile } from './train-tokenizer.js';
 import { buildMixture } from './mixture.js';
 import { createRng, deriveSeed, sampleWithoutReplacement } from '../common/random.js';
@@ -72,6 +71,21 @@ export interface TrialContext {
   /** Worker threads for counting inside this trial. */
   countJobs?: number;
   onProgress?: ProgressCallback;
+  /**
+   * Called once tokmix's point estimate is made, with what the intervals are computed from and the
+   * truth they are scored against (bench/intervals.ts compares interval methods on the same trials).
+   */
+  onEstimated?: (trial: EstimatedTrial) => Promise<void>;
+}
+
+/** A trial's counts, merges, point estimate and truth over the candidates. */
+export interface EstimatedTrial {
+  counts: Awaited<ReturnType<typeof countCategories>>;
+  spec: { alphabet: TokenizerSpec['alphabet']; mergeList: Merge[] };
+  steps: number;
+  estimate: Awaited<ReturnType<typeof estimateMixture>>['estimate'];
+  candidateTruth: number[];
+  seed: number;
 }
 
 /** The trial's own seed. */
@@ -177,7 +191,7 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     seed: settings.seed,
     jobs: context.countJobs ?? 1,
     cache,
-    blocks: settings.bootstrap !== undefined,
+    blocks: settings.bootstrap !== undefined || context.onEstimated !== undefined,
   });
   seconds.count = now() - t0;
   let intervals: ValidationTrial['intervals'];
@@ -195,8 +209,9 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
       timeLimitSeconds: settings.solveTimeLimit,
       uncertainty: false,
       cache,
-      exportRows: settings.bootstrap !== undefined,
+      exportRows: settings.bootstrap !== undefined || context.onEstimated !== undefined,
     });
+    await context.onEstimated?.({ counts, spec, steps, estimate: estimated.estimate, candidateTruth, seed });
     seconds.replay = estimated.seconds.replay;
     seconds.solve = estimated.seconds.solve;
     estimates.tokmix = estimated.estimate.byteShare;
@@ -214,13 +229,13 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
           seed,
           jobs: 1,
           backend: settings.backend,
-          // The replicates constrain the point estimate's steps (all, or the sampled ones) and
-          // loosen its rows alike.
-          excludedSteps: unconstrainedSteps(steps, 0, undefined, settings),
+          // The replicates run the point estimate's estimator.
+          estimator: settings.estimator,
+          sampledSteps: settings.sampledSteps,
           noiseZ: settings.noiseZ,
         },
       );
-      intervals = { level: b.level, byteShareCI: b.byteShareCI, seconds: b.seconds };
+      intervals = { level: b.level, method: b.method, byteShareCI: b.byteShareCI, seconds: b.seconds };
     }
   }
 

@@ -421,7 +421,9 @@ const METHOD_LABELS: Record<string, string> = {
 };
 
 /** The printed table, shaped like the paper's Table 1: methods by n, cells mean ± sd of log10 MSE. */
-export function validationTable(v: Pick<ValidationResult, 'rows' | 'coverage'>): string {
+export function validationTable(
+  v: Pick<ValidationResult, 'rows' | 'coverage'> & { options?: Record<string, unknown> },
+): string {
   const ns = [...new Set(v.rows.map((r) => r.n))].sort((a, b) => a - b);
   const methods = [...new Set(v.rows.map((r) => r.method))];
   const header = ['method', ...ns.map((n) => `n = ${n}`)];
@@ -440,15 +442,24 @@ export function validationTable(v: Pick<ValidationResult, 'rows' | 'coverage'>):
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...body.map(line),
-    ...coverageTable(v.coverage ?? []),
+    ...coverageTable(v.coverage ?? [], settingOf(v.options)),
   ].join('\n');
 }
 
 /** Coverage falling this far below the level is called out in the table. */
 const COVERAGE_SHORTFALL = 0.1;
 
+/** The estimation setting the coverage was measured in: same samples, --shift, --omit k. */
+function settingOf(options: Record<string, unknown> | undefined): string {
+  const parts = [
+    options?.shift ? '--shift (estimated from the other half of each category)' : 'same samples',
+    ...(typeof options?.omit === 'number' && options.omit > 0 ? [`--omit ${options.omit}`] : []),
+  ];
+  return parts.join(', ');
+}
+
 /** The bootstrap intervals' coverage per n; rows covering far less often than their level are flagged. */
-function coverageTable(rows: readonly CoverageRow[]): string[] {
+function coverageTable(rows: readonly CoverageRow[], setting: string): string[] {
   if (rows.length === 0) return [];
   const level = `${Math.round(rows[0].level * 100)}%`;
   const table = rows.map((r) => [
@@ -468,7 +479,7 @@ function coverageTable(rows: readonly CoverageRow[]): string[] {
       .trimEnd();
   return [
     '',
-    `tokmix's ${level} bootstrap intervals: share of true candidate shares inside them`,
+    `tokmix's ${level} intervals (${setting}): share of true candidate shares inside them`,
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...table.map(line),

@@ -8,7 +8,7 @@ import { groupOf, groupOrder, type Grouping } from './groups.js';
 import { seriesColor } from './palette.js';
 import { renderChartSync, type ChartFormat } from './render.js';
 import { defaultShare, formatPercent, formatTick, shareOf, type ShareKind } from './shares.js';
-import { percentileIntervals } from '../bootstrap/bootstrap.js';
+import { intervalsFromReplicates } from '../bootstrap/interval-method.js';
 
 export interface ComparisonChartOptions {
   format: ChartFormat;
@@ -66,7 +66,20 @@ export function groupShares(
       rep.forEach((v, i) => (s[index[i]] += v));
       return s;
     });
-    return percentileIntervals(sums, shares[k], r.bootstrap!.level);
+    const b = r.bootstrap!;
+    // Read as the categories' intervals were: the same form, and the largest width factor of a
+    // group's categories.
+    const scales = groups.map(() => 0);
+    r.categories.forEach((c, i) => {
+      scales[index[i]] = Math.max(scales[index[i]], b.scaleByKind?.[c.kind] ?? b.scale ?? 1);
+    });
+    return intervalsFromReplicates(
+      sums,
+      shares[k],
+      b.level,
+      { form: b.form ?? 'percentile', scale: 1 },
+      scales,
+    );
   });
   return { groups, shares, common, intervals };
 }

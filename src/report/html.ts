@@ -1,5 +1,6 @@
 // report.html: one self-contained page per run (settings, table, charts as data: URIs, the merges
 // the categories explain worst). No script, no network: it opens from disk in any browser.
+import { describeIntervals } from './interval-text.js';
 import { mergeRangeText, type InferResult, type ValidationResult } from './result.js';
 import { embeddedFonts, FONT_CREDITS } from './fonts.js';
 import { renderProportionsChartSync } from './proportions-chart.js';
@@ -94,7 +95,11 @@ function bootstrapSection(r: InferResult): string {
   const byName = new Map(r.categories.map((c) => [c.name, c]));
   return [
     `<h2>Uncertainty</h2>`,
-    `<p>${Math.round(b.level * 1000) / 10}% ${b.method} intervals from ${b.replicates} bootstrap replicates (${b.seconds.toFixed(1)} s): each category's sample resampled by blocks of text, replayed and solved again. They capture sampling error of the category samples, not a shift between them and the training data.</p>`,
+    `<p>${esc(describeIntervals(b))}. Each replicate is replayed and solved again. ${
+      b.scale !== undefined
+        ? 'The width factor is the one controlled shifts (validate --shift: a tokenizer trained on one half of each category, estimated from the other) needed to reach the level; a shift larger than between two halves of one source is not covered.'
+        : 'They capture sampling error of the category samples, not a shift between them and the training data.'
+    }</p>`,
     ...lines,
     table(
       [

@@ -85,7 +85,7 @@ export function proportionsChartConfig(
   // Error bars: the bootstrap interval when there is one, else the LP's optimal-face range.
   const ranges = top.map((c) => (share === 'byte' ? (c.byteShareCI ?? c.byteShareRange) : c.pairShareCI));
   const level = result.bootstrap
-    ? ` · bars: ${Math.round(result.bootstrap.level * 100)}% bootstrap intervals`
+    ? ` · bars: ${Math.round(result.bootstrap.level * 100)}% ${result.bootstrap.scale ? 'intervals calibrated for shift' : 'bootstrap intervals'}`
     : '';
   if (rest.length > 0) {
     labels.push(`other (${rest.length} categories)`);

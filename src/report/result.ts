@@ -27,11 +27,17 @@ export interface CategoryResult {
   byteShareByMerges?: number[];
 }
 
-/** How the intervals were made (present with --bootstrap). */
+/** How the intervals were made (present whenever intervals were computed). */
 export interface BootstrapInfo {
   replicates: number;
   level: number;
-  method: 'percentile';
+  /** The interval method's name: 'percentile' in results before issue 26, else e.g. "chunks20-x2-normal-scale1.6". */
+  method: string;
+  /** How the replicates were read ('percentile' when absent) and the calibrated width factor (1 when absent). */
+  form?: 'percentile' | 'normal';
+  scale?: number;
+  /** Width factors of category kinds that differ from `scale` (e.g. {language: 1.4}). */
+  scaleByKind?: Record<string, number>;
   seconds: number;
   /** Merge counts (prefixes of the attacked range) at which byteShareByMerges was estimated. */
   merges: number[];
@@ -99,6 +105,8 @@ export interface InferResult {
     peakNonzeros?: number;
     peakMemoryBytes?: number;
     unique: boolean;
+    /** The largest byte-share movement the uniqueness probe found at optimal objective (absent: not checked). */
+    faceMovement?: number;
     note?: string;
     unexplainedMerges: UnexplainedMerge[];
     /** Attacked merges that occur in no category's sample (they constrain nothing). Absent in older results. */
@@ -133,7 +141,7 @@ export interface ValidationTrial {
   log10Mse: Record<string, number>;
   seconds: { train: number; count: number; replay: number; solve: number; baselines: number };
   /** With --bootstrap: tokmix's byte-share intervals over the candidates (order of `candidates`). */
-  intervals?: { level: number; byteShareCI: [number, number][]; seconds: number };
+  intervals?: { level: number; method?: string; byteShareCI: [number, number][]; seconds: number };
   /** With --time-limit, when tokmix's solve stopped before its certificate: its relative gap. */
   tokmixGap?: number;
 }

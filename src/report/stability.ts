@@ -26,10 +26,19 @@ export function shareMovements(categories: readonly CategoryResult[]): ShareMove
   return out;
 }
 
-/** The shares that move across merge prefixes by more than their interval's width, largest first. */
+/**
+ * A movement that can change a printed share: half the 0.1-point unit the summary prints shares of
+ * 1% and more in. Smaller movements change no digit a reader sees, so they earn no caution.
+ */
+export const PRINTED_MOVEMENT = 5e-4;
+
+/**
+ * The shares that move across merge prefixes by more than their interval's width, and enough to
+ * change a printed digit, largest first.
+ */
 export function unstableShares(categories: readonly CategoryResult[]): ShareMovement[] {
   return shareMovements(categories)
-    .filter((m) => m.movement > m.width)
+    .filter((m) => m.movement > m.width && m.movement >= PRINTED_MOVEMENT)
     .sort((a, b) => b.movement - a.movement || (a.name < b.name ? -1 : 1));
 }
 

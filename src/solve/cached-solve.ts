@@ -7,10 +7,15 @@ import { sha256 } from '../common/hash.js';
 import type { Transcript } from '../bpe/types.js';
 import { problemFingerprint } from './checkpoint.js';
 import { solveMixture, type SolveMixtureOptions } from './solve-mixture.js';
+import type { SolveMixtureTuning } from './constraint-search.js';
 import type { MixtureEstimate } from './types.js';
 
 /** What decides the estimate besides the transcripts: every option but progress, limits and signals. */
-function estimateKey(transcripts: readonly Transcript[], options: SolveMixtureOptions): unknown {
+function estimateKey(
+  transcripts: readonly Transcript[],
+  options: SolveMixtureOptions,
+  tuning: Partial<SolveMixtureTuning>,
+): unknown {
   const {
     mergeList,
     onProgress: _onProgress,
@@ -25,6 +30,7 @@ function estimateKey(transcripts: readonly Transcript[], options: SolveMixtureOp
     problem: problemFingerprint(transcripts, options),
     merges: sha256(JSON.stringify(mergeList.slice(0, steps))),
     options: deciding,
+    tuning,
   };
 }
 
@@ -33,14 +39,15 @@ export async function solveMixtureCached(
   transcripts: Transcript[],
   options: SolveMixtureOptions,
   cache: Cache | undefined,
+  tuning: Partial<SolveMixtureTuning> = {},
 ): Promise<MixtureEstimate> {
   // Warm starts, exported rows, --no-resume and --resume <file> belong to a caller that wants the
   // solve itself.
   const resume = options.checkpoint?.resume ?? 'auto';
   if (cache === undefined || options.warmStart !== undefined || options.exportRows || resume !== 'auto') {
-    return solveMixture(transcripts, options);
+    return solveMixture(transcripts, options, tuning);
   }
-  const key = estimateKey(transcripts, options);
+  const key = estimateKey(transcripts, options, tuning);
   const cached = cache.read('estimate', key);
   if (cached !== undefined) {
     const estimate = JSON.parse(cached.toString('utf8')) as MixtureEstimate;
@@ -53,7 +60,7 @@ export async function solveMixtureCached(
     });
     return estimate;
   }
-  const estimate = await solveMixture(transcripts, options);
+  const estimate = await solveMixture(transcripts, options, tuning);
   if (estimate.certified && estimate.stopped === undefined) {
     const { checkpoint: _checkpoint, resumed: _resumed, ...kept } = estimate;
     cache.write('estimate', key, Buffer.from(JSON.stringify(kept), 'utf8'));

@@ -11,6 +11,7 @@ import { replayCategories } from '../bpe/replay-categories.js';
 import { validate, type SolveMixtureOptions } from './solve-mixture.js';
 import { solveMixtureCached } from './cached-solve.js';
 import type { MixtureEstimate } from './types.js';
+import { DEFAULT_TUNING } from './constraint-search.js';
 
 export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'mergeList' | 'names'> {
   /** Transcripts are cached here (content-addressed by the counts and the merge-list prefix). */
@@ -19,6 +20,14 @@ export interface EstimateMixtureOptions extends Omit<SolveMixtureOptions, 'merge
   deadline?: Deadline;
   /** Called after the replay, before the solve (infer refuses an attack the samples cannot constrain). */
   beforeSolve?: (coverage: MergeCoverage) => void;
+  /**
+   * The answer depends on the problem only, not on the clock or the warm start's rows: no bound
+   * sweeps timed by the clock, and the anchor kept on under a warm start, so where many mixtures
+   * fit exactly the search settles on the one a cold solve picks (nearest uniform) whatever rows it
+   * started from. Bootstrap replicates set it, so a fixed seed gives the same intervals under any
+   * load or cache state; it needs no time limit and no gap.
+   */
+  reproducible?: boolean;
 }
 
 /** How many attacked merges the samples can constrain at all. */
@@ -63,7 +72,7 @@ export async function estimateMixture(
   steps: number,
   options: EstimateMixtureOptions = {},
 ): Promise<EstimatedMixture> {
-  const { cache, deadline, onProgress, beforeSolve, ...solveOptions } = options;
+  const { cache, deadline, onProgress, beforeSolve, reproducible, ...solveOptions } = options;
   for (const category of counts) {
     if (category.stats.preTokens === 0) {
       const { name } = category.category;
@@ -98,6 +107,9 @@ export async function estimateMixture(
         : solveOptions.timeLimitSeconds,
     },
     cache,
+    reproducible
+      ? { boundInterval: Number.POSITIVE_INFINITY, anchorWeight: DEFAULT_TUNING.anchorWeight }
+      : {},
   );
   return {
     transcripts,

@@ -111,6 +111,7 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
     if (spread <= options.uniqueTolerance) {
       return result({
         unique: true,
+        movement: spread,
         note: `optimum unique: a random direction moves no byte share by more than ${spread.toExponential(1)}`,
       });
     }
@@ -126,6 +127,7 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
   if (options.rangesDeadline - performance.now() < Math.max(MIN_RANGES_MS, 2 * probeMs)) {
     return result({
       unique: false,
+      movement: probeSpread,
       note: `optimum not unique: along a random direction byte shares move by up to ${probeSpread.toExponential(2)} at optimal objective; per-category ranges not computed (no time left)`,
     });
   }
@@ -196,5 +198,8 @@ export function exploreOptimalFace(lp: LazyMixtureLp, backend: LpBackend, option
     notes.push(
       `${unverified} extreme points not fully checked against all constraints (ranges may be wider than the truth)`,
     );
-  return { ...result({ unique: false, byteShareRange: ranges, note: notes.join('; ') }), centralAlpha };
+  return {
+    ...result({ unique: false, movement: widest, byteShareRange: ranges, note: notes.join('; ') }),
+    centralAlpha,
+  };
 }

@@ -53,6 +53,8 @@ export interface MixtureEstimate {
   /** Set when the optimum is not unique: how far each share can move at (near-)optimal objective. */
   uncertainty?: {
     unique: boolean;
+    /** The largest byte-share movement found at optimal objective (absent: not checked). */
+    movement?: number;
     /** Per category [min, max] byte share over the optimal face; null where time ran out first. */
     byteShareRange?: ([number, number] | null)[];
     note: string;

@@ -15,9 +15,9 @@ import { resampleCounts, checkResamplable } from '../../src/bootstrap/replicate.
 import {
   checkBootstrapOptions,
   percentileIntervals,
-  quantile,
   transcriptPrefix,
 } from '../../src/bootstrap/bootstrap.js';
+import { BLOCK_PERCENTILE, quantile } from '../../src/bootstrap/interval-method.js';
 import { coarsenBlocks, linesPerBlock, type BlockCounts } from '../../src/count/block-counts.js';
 import { isUserError } from '../../src/common/errors.js';
 import { createRng } from '../../src/common/random.js';
@@ -84,11 +84,11 @@ test('a resample is a weighted sum of blocks; a category of one block is refused
   };
   // An rng that always draws block 1: the resample is block 1 twice.
   const rng = { next: () => 0.9, int: (n: number) => n - 1 };
-  const r = resampleCounts('x', words, blocks, rng);
+  const r = resampleCounts('x', words, blocks, BLOCK_PERCENTILE, rng);
   assert.deepEqual(r.words, ['b', 'c']);
   assert.deepEqual(Array.from(r.counts), [2, 4]);
   assert.equal(r.stats.bytes, 18);
-  const any = resampleCounts('x', words, blocks, createRng(3));
+  const any = resampleCounts('x', words, blocks, BLOCK_PERCENTILE, createRng(3));
   assert.equal(
     any.stats.preTokens,
     any.counts.reduce((a, b) => a + b, 0),
@@ -122,6 +122,7 @@ test('percentile intervals: quantiles interpolate, the point lies inside, bad op
     [10, 1],
     [10, 1.5],
     [10, Number.NaN],
+    [100000, undefined],
   ] as [number, number | undefined][]) {
     assert.throws(
       () => checkBootstrapOptions(b, ci),

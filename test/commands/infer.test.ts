@@ -354,8 +354,13 @@ test('infer --bootstrap: bad counts and levels, and a category too small to resa
     two: textOf(2, ALPHABETS[1]),
   });
   for (const [args, pattern] of [
-    [['--bootstrap', '0'], /^tokmix: --bootstrap 0: expected a positive whole number/],
-    [['--bootstrap', '-3'], /^tokmix: --bootstrap -3: expected a positive whole number/],
+    [
+      ['--bootstrap', '-3'],
+      /^tokmix: --bootstrap -3: expected a whole number of replicates \(0: no intervals\)/,
+    ],
+    [['--bootstrap', '2.5'], /^tokmix: --bootstrap 2.5: expected a whole number of replicates/],
+    [['--bootstrap', '100000'], /^tokmix: --bootstrap 100000: at most 1000 replicates/],
+    [['--bootstrap', '0', '--ci', '0.8'], /^tokmix: --ci 0.8: intervals need --bootstrap/],
     [['--bootstrap', '10', '--ci', '1.5'], /^tokmix: --ci 1.5: expected a level between 0 and 1/],
     [['--bootstrap', '10', '--ci', '0'], /^tokmix: --ci 0: expected a level between 0 and 1/],
   ] as [string[], RegExp][]) {
@@ -370,6 +375,66 @@ test('infer --bootstrap: bad counts and levels, and a category too small to resa
   const run = tokmix('gpt2', '--categories', tiny, '--merges', '20', '--bootstrap', '4', '--out', out);
   assertOneLine(run, /^tokmix: tiny: the category's sample holds 1 block of text, too few to resample/);
   assert.ok(!existsSync(out), 'nothing written');
+  // --bootstrap 0 asks for none, as without the flag.
+  const none = tokmix(
+    'gpt2',
+    '--categories',
+    spec,
+    '--merges',
+    '20',
+    '--bootstrap',
+    '0',
+    '--allow-unconstrained',
+    '--json',
+    '--out',
+    join(work, 'boot-none'),
+  );
+  assert.equal(none.status, 0, none.stderr);
+  assert.equal((JSON.parse(none.stdout) as InferResult).bootstrap, undefined);
+});
+
+test('infer --bootstrap 8: intervals in the summary, result and CSV, holding each share; a fixed seed repeats them', () => {
+  const spec = categoryFolder('default-intervals', {
+    one: textOf(1, ALPHABETS[0]),
+    two: textOf(2, ALPHABETS[1]),
+    three: textOf(3, ALPHABETS[2]),
+  });
+  const run = (name: string) => {
+    const result = tokmix(
+      'gpt2',
+      '--categories',
+      spec,
+      '--merges',
+      '40',
+      '--allow-unconstrained',
+      '--bootstrap',
+      '8',
+      '--out',
+      join(work, name),
+    );
+    assert.equal(result.status, 0, result.stderr);
+    return {
+      stdout: result.stdout,
+      json: JSON.parse(readFileSync(join(work, name, 'result.json'), 'utf8')) as InferResult,
+    };
+  };
+  const first = run('default-intervals-1');
+  assert.match(first.stdout, /90% interval/);
+  assert.match(
+    first.stdout,
+    /^intervals: 90% intervals from 8 replicates: 20 chunks of each sample resampled twice/m,
+  );
+  assert.ok(first.json.bootstrap && first.json.bootstrap.replicates === 8);
+  for (const c of first.json.categories) {
+    assert.ok(c.byteShareCI && c.byteShareCI[0] <= c.byteShare && c.byteShare <= c.byteShareCI[1], c.name);
+  }
+  const csv = readFileSync(join(work, 'default-intervals-1', 'proportions.csv'), 'utf8');
+  assert.match(csv.split('\n')[0], /byte_share_ci_lo,byte_share_ci_hi/);
+  const second = run('default-intervals-2');
+  assert.deepEqual(
+    second.json.categories.map((c) => c.byteShareCI),
+    first.json.categories.map((c) => c.byteShareCI),
+  );
 });
 
 test('a solve stopped by --gap leaves a checkpoint the next run resumes from; --no-resume and --resume <file>', () => {

@@ -43,6 +43,7 @@ test('distinct categories: the probe reports the exact mixture as unique', async
   const estimate = await solveMixture(transcripts, { mergeList });
   assert.equal(estimate.uncertainty?.unique, true, estimate.uncertainty?.note);
   assert.equal(estimate.uncertainty?.byteShareRange, undefined);
+  assert.ok(estimate.uncertainty!.movement! <= 1e-5, 'the movement the probe found');
   estimate.byteShare.forEach((b, i) =>
     assert.ok(Math.abs(b - truth[i]) < 1e-6, `share ${i}: ${b} vs ${truth[i]}`),
   );
@@ -61,6 +62,8 @@ test('a category given twice: not unique, each copy ranges over [0, its group sh
 
   const estimate = await solveMixture(doubled, { mergeList });
   assert.equal(estimate.uncertainty?.unique, false, estimate.uncertainty?.note);
+  // The copies can trade their share: the movement found is a large part of it.
+  assert.ok(estimate.uncertainty!.movement! > 0.1 * truth[0], `movement ${estimate.uncertainty?.movement}`);
 
   // The ranges need more time than solveMixture grants them on a problem this small: run the probe
   // directly on the certified optimum with time to spare.
