@@ -312,6 +312,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       alphabet: spec.alphabet,
       mergesUsed: attacked,
       mergesAvailable: spec.mergeList.length,
+      ...(spec.hub ? { hub: spec.hub } : {}),
       firstStep: skip,
       lastStep: steps - 1,
       ...(range.lineage ? { lineage: range.lineage } : {}),
