@@ -196,6 +196,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     textField: options.textField,
     textColumn: options.textColumn,
     cacheDir: plan.cacheDir,
+    bytes: options.bytes ?? DEFAULT_BYTES_PER_CATEGORY,
     onProgress,
   });
   deadline.check('preparing the categories');

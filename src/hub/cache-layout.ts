@@ -1,16 +1,7 @@
 // huggingface_hub's cache layout, so a file Python downloaded is reused and vice versa:
 // <cache>/<type>s--<org>--<name>/{blobs/<etag>, snapshots/<commit>/<path> → ../../blobs/<etag>,
 // refs/<revision> holding the commit}. Written atomically; nothing else there is touched.
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../common/atomic.js';
 import { tempName } from '../common/fs-checks.js';
