@@ -79,11 +79,6 @@ function withSample(category: CategorySpec, dir: string, index: SampleIndex): Ca
   };
 }
 
-function rate(bytes: number, startedAt: number): string {
-  const seconds = Math.max((Date.now() - startedAt) / 1000, 1e-3);
-  return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s`;
-}
-
 /** The category with `files` = its local sample, read from the Hub unless cached. */
 export async function materializeHubCategory(
   category: CategorySpec,
@@ -106,7 +101,6 @@ export async function materializeHubCategory(
     );
   }
   const { commit, files } = await datasetFiles(client, ref, (path) => sourceFormatOf(path) !== undefined);
-  const startedAt = Date.now();
   let fetched = 0;
   let taken = 0;
   const report = (detail: string) =>
@@ -115,7 +109,7 @@ export async function materializeHubCategory(
       done: fetched,
       total: 0,
       unit: 'bytes',
-      detail: `${category.name}: ${detail}, ${rate(fetched, startedAt)}`,
+      detail: `${category.name}: ${detail}`,
     });
   const temp = join(dir, tempName('sample'));
   mkdirSync(dir, { recursive: true });

@@ -3,7 +3,8 @@
 // .jsonl.zst streams; offline, gated, missing, cut and endless answers end in one line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tokmixAsync, assertUserError } from '../helpers/cli.js';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import zstd from '@bokuweb/zstd-wasm';
@@ -249,4 +250,58 @@ test('offline, gated, missing, cut and endless answers', async (t) => {
   } finally {
     hub.fault = undefined;
   }
+});
+
+test('tokmix corpora fetch writes a folder that counts offline', async (t) => {
+  const dir = tempFolder(t, 'fetch-cli');
+  const manifest = join(dir, 'm.json');
+  writeFileSync(
+    manifest,
+    JSON.stringify([
+      {
+        name: 'deu',
+        kind: 'language',
+        hf: 'hf:datasets/acme/web/data/deu/train/000.jsonl.zst',
+        column: 'content',
+      },
+      { name: 'fra', kind: 'language', language: 'fr', hf: 'hf:datasets/acme/web/data/fra' },
+    ]),
+  );
+  const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(dir, 'hf'), TOKMIX_CACHE: join(dir, 'cache') };
+  const run = await tokmixAsync(
+    ['corpora', 'fetch', manifest, '--bytes', '30KB', '--out', join(dir, 'copy'), '--json'],
+    { env },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const written = JSON.parse(readFileSync(join(dir, 'copy', 'manifest.json'), 'utf8')) as {
+    categories: { name: string; language?: string; files: string[] }[];
+  };
+  assert.deepEqual(
+    written.categories.map((c) => [c.name, c.files]),
+    [
+      ['deu', ['deu']],
+      ['fra', ['fra']],
+    ],
+  );
+  assert.equal(written.categories[1].language, 'fr');
+  const offline = { ...env, HF_HUB_OFFLINE: '1', HF_ENDPOINT: 'http://127.0.0.1:9' };
+  const count = await tokmixAsync(
+    ['count', 'gpt2', '--categories', join(dir, 'copy', 'manifest.json'), '--json'],
+    { env: offline },
+  );
+  assert.equal(count.status, 0, count.stderr);
+  // Again into the same folder: refused in one line, the folder kept.
+  assertUserError(
+    await tokmixAsync(['corpora', 'fetch', manifest, '--bytes', '30KB', '--out', join(dir, 'copy')], {
+      env: offline,
+    }),
+    /copy: exists and is not empty/,
+  );
+  assertUserError(
+    await tokmixAsync(['corpora', 'fetch', manifest, '--bytes', '60KB', '--out', join(dir, 'other')], {
+      env: offline,
+    }),
+    /category "deu": hf:datasets\/acme\/web\/data\/deu\/train\/000\.jsonl\.zst is not cached .* HF_HUB_OFFLINE is set/,
+  );
+  assert.ok(!existsSync(join(dir, 'other')));
 });
