@@ -48,7 +48,7 @@ export function networkError(error: unknown, url: string, settings: HubSettings)
   const code =
     cause?.code ?? (error as NodeJS.ErrnoException | undefined)?.code ?? cause?.message ?? String(error);
   return new UserError(
-    `cannot reach the Hub at ${origin} (${code}); check the network, or set HF_HUB_OFFLINE=1 to use what is cached in ${settings.cacheDir}`,
+    `cannot reach the Hub at ${origin} (${code}); check the network, or set HF_HUB_OFFLINE=1 to use what is cached`,
     url,
   );
 }

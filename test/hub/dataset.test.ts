@@ -305,3 +305,29 @@ test('tokmix corpora fetch writes a folder that counts offline', async (t) => {
   );
   assert.ok(!existsSync(join(dir, 'other')));
 });
+
+test('the paper set lists its Hub categories without network and refuses offline in one line', async (t) => {
+  const dir = tempFolder(t, 'paper');
+  const env = {
+    HF_ENDPOINT: 'http://127.0.0.1:9',
+    HF_HUB_CACHE: join(dir, 'hf'),
+    TOKMIX_CACHE: join(dir, 'cache'),
+  };
+  const show = await tokmixAsync(['corpora', 'show', 'paper', '--json'], { env });
+  assert.equal(show.status, 0, show.stderr);
+  const { categories } = JSON.parse(show.stdout) as {
+    categories: { name: string; kind: string; hub?: { reference: string } }[];
+  };
+  const kinds = new Map<string, number>();
+  for (const c of categories) kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+  assert.deepEqual(Object.fromEntries(kinds), { language: 111, domain: 4, code: 37 });
+  assert.ok(categories.every((c) => c.hub?.reference.startsWith('hf:datasets/')));
+  assertUserError(
+    await tokmixAsync(['count', 'gpt2', '--categories', 'paper'], { env: { ...env, HF_HUB_OFFLINE: '1' } }),
+    /category "zh": hf:datasets\/HuggingFaceFW\/fineweb-2\/data\/cmn_Hani\/train\/\*\.parquet is not cached .*HF_HUB_OFFLINE is set/,
+  );
+  assertUserError(
+    await tokmixAsync(['count', 'gpt2', '--categories', 'paper'], { env }),
+    /hf:datasets\/HuggingFaceFW\/fineweb-2\/data\/cmn_Hani\/train\/\*\.parquet|cannot reach the Hub at http:\/\/127\.0\.0\.1:9/,
+  );
+});

@@ -3,6 +3,8 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 import { BUILTIN_SET_NAMES, materializeSet } from '../../corpus/index.js';
+import { resolveManifest } from '../../corpus/resolve.js';
+import { HUB_SET_NAMES, hubSetManifest, isHubSetName } from '../../corpus/hub-sets.js';
 import { formatBytes } from '../../cli/byte-size.js';
 import { formatTable } from '../../cli/table.js';
 
@@ -16,11 +18,36 @@ export default class CorporaShow extends BaseCommand {
   ];
 
   static override args = {
-    set: Args.string({ description: 'the set', required: true, options: [...BUILTIN_SET_NAMES] }),
+    set: Args.string({
+      description: 'the set',
+      required: true,
+      options: [...BUILTIN_SET_NAMES, ...HUB_SET_NAMES],
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(CorporaShow);
+    if (isHubSetName(args.set)) {
+      // Listed from its manifest alone: no network, nothing fetched.
+      const categories = resolveManifest(hubSetManifest(args.set));
+      if (flags.json) {
+        this.printJson({ set: args.set, categories });
+        return;
+      }
+      const rows = categories.map((c) => [
+        c.name,
+        c.kind,
+        c.language ?? '',
+        c.script ?? '',
+        c.hub?.reference ?? '',
+        c.license ?? '',
+      ]);
+      this.log(formatTable([['category', 'kind', 'language', 'script', 'dataset', 'licence'], ...rows], []));
+      this.log(
+        `${categories.length} categories on the Hub; each is read up to --bytes when used (tokmix corpora fetch ${args.set} --out DIR fetches them now)`,
+      );
+      return;
+    }
     const progress = this.progress(flags.json);
     const categories = await materializeSet(args.set as (typeof BUILTIN_SET_NAMES)[number], {
       cacheDir: flags['cache-dir'],
