@@ -23,6 +23,9 @@ export interface ResolveOptions {
   textColumn?: string;
   /** The sample cap: how much text a Hub dataset category reads (hub-sample.ts). */
   bytes?: number;
+  /** Which categories this run uses (`--only`, `--shard`), applied before any Hub category is
+   *  fetched: a cluster array task fetches only its own. */
+  select?: <T extends { name: string }>(categories: T[]) => T[];
   /** Where built-in sets are materialized (default: the shared cache folder). */
   cacheDir?: string;
   onProgress?: ProgressCallback;
@@ -309,7 +312,9 @@ export async function resolveCategories(ref: string, options: ResolveOptions = {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || isSymbolicLink(ref)) statInput(ref); // throws, naming it
     if (isBuiltinSetName(ref))
-      return materializeSet(ref, { cacheDir: options.cacheDir, onProgress: options.onProgress });
+      return (options.select ?? ((all) => all))(
+        await materializeSet(ref, { cacheDir: options.cacheDir, onProgress: options.onProgress }),
+      );
     if (isHubReference(ref)) {
       const hub = parseHubReference(ref, 'dataset');
       return withHubSamples(
@@ -342,7 +347,8 @@ export async function resolveCategories(ref: string, options: ResolveOptions = {
 }
 
 /** Hub categories replaced by their local samples (fetched now unless cached), then every file checked. */
-async function withHubSamples(categories: CategorySpec[], options: ResolveOptions): Promise<CategorySpec[]> {
+async function withHubSamples(all: CategorySpec[], options: ResolveOptions): Promise<CategorySpec[]> {
+  const categories = options.select ? options.select(all) : all;
   const resolved = await materializeHubCategories(categories, {
     cacheDir: options.cacheDir ?? defaultCacheDir(),
     ...(options.bytes !== undefined ? { bytes: options.bytes } : {}),

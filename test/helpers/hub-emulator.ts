@@ -88,6 +88,11 @@ export class HubEmulator {
     return this.repos.get(`${type}/${id}`)!.files.get(path)!.content;
   }
 
+  /** Where the emulator's CDN serves an LFS file (a plain GET there is a whole download). */
+  cdnUrl(type: 'model' | 'dataset', id: string, path: string): string {
+    return `${this.url}/cdn/${this.repos.get(`${type}/${id}`)!.files.get(path)!.sha256}`;
+  }
+
   requestsTo(kind: RegExp): RecordedRequest[] {
     return this.requests.filter((r) => kind.test(r.url));
   }

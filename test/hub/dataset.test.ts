@@ -331,3 +331,35 @@ test('the paper set lists its Hub categories without network and refuses offline
     /hf:datasets\/HuggingFaceFW\/fineweb-2\/data\/cmn_Hani\/train\/\*\.parquet|cannot reach the Hub at http:\/\/127\.0\.0\.1:9/,
   );
 });
+
+test('a --shard or --only job fetches only its own Hub categories (one per Slurm array task)', async (t) => {
+  const dir = tempFolder(t, 'shard');
+  const manifest = join(dir, 'm.json');
+  writeFileSync(
+    manifest,
+    JSON.stringify([
+      { name: 'fra', hf: 'hf:datasets/acme/web/data/fra/train/000.parquet' },
+      { name: 'deu', hf: 'hf:datasets/acme/web/data/deu/train/000.jsonl.zst', column: 'content' },
+    ]),
+  );
+  const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(dir, 'hf'), TOKMIX_CACHE: join(dir, 'cache') };
+  const before = hub.requests.length;
+  const run = await tokmixAsync(
+    ['count', 'gpt2', '--categories', manifest, '--shard', '2/2', '--bytes', '20KB', '--json'],
+    { env },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const urls = hub.requests.slice(before).map((r) => r.url);
+  assert.ok(
+    urls.some((u) => u.includes('deu')),
+    'its own category fetched',
+  );
+  assert.ok(!urls.some((u) => u.includes('fra')), `no other category fetched: ${urls.join(' ')}`);
+  // The final job (all categories, same cap) then fetches only the other one.
+  const next = hub.requests.length;
+  const all = await tokmixAsync(['count', 'gpt2', '--categories', manifest, '--bytes', '20KB', '--json'], {
+    env,
+  });
+  assert.equal(all.status, 0, all.stderr);
+  assert.ok(!hub.requests.slice(next).some((r) => r.url.includes('deu')), "the shard's sample is reused");
+});
