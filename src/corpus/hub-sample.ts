@@ -32,6 +32,8 @@ export interface HubSampleOptions {
   textColumn?: string;
   onProgress?: ProgressCallback;
   client?: HubClient;
+  /** Set on the one second attempt after a file read whole did not match the Hub's hash. */
+  refetching?: boolean;
 }
 
 interface SampleIndex {
@@ -116,6 +118,7 @@ export async function materializeHubCategory(
   const fd = openSync(temp, 'w');
   const hash = createHash('sha256');
   const read: SampleIndex['files'] = [];
+  const opened: RemoteRanges[] = [];
   let onDisk = 0;
   try {
     for (const file of files) {
@@ -124,6 +127,7 @@ export async function materializeHubCategory(
         fetched += n;
         report(`${(taken / 1e6).toFixed(1)} of ${(bytes / 1e6).toFixed(1)} MB of text`);
       });
+      opened.push(ranges);
       const source = { ...sourceFormatOf(file.path)!, path: `${reference}: ${file.path}`, remote: ranges };
       read.push({ path: file.path, etag: file.etag, size: file.size });
       const readOptions = source.format === 'jsonl' ? { textField: column } : { textColumn: column };
@@ -142,6 +146,7 @@ export async function materializeHubCategory(
       }
     }
     closeSync(fd);
+    refuseDamaged(opened);
     if (taken === 0) {
       throw new UserError(
         `category "${category.name}": ${reference} holds no text in column "${column}"; check the path or set "column"`,
@@ -170,8 +175,27 @@ export async function materializeHubCategory(
       // closed already
     }
     removeOwnFile(temp);
-    throw error;
+    const damaged = opened.filter((ranges) => ranges.wholeMatches() === false);
+    if (damaged.length === 0) throw error;
+    // A file read whole whose bytes are not the Hub's (a parse error may be the symptom): never
+    // kept; its blocks are fetched once more, and a second mismatch is refused.
+    for (const ranges of damaged) ranges.forget();
+    const names = damaged.map((ranges) => ranges.file.path).join(', ');
+    if (options.refetching) {
+      throw new UserError(
+        `category "${category.name}": ${reference}: ${names} arrived twice with a hash other than the Hub's; nothing was kept; retry later or check HF_ENDPOINT`,
+        category.name,
+      );
+    }
+    return materializeHubCategory(category, { ...options, client, refetching: true });
   }
+}
+
+class DamagedFile extends Error {}
+
+/** Throws when a file read whole does not hash to the Hub's etag (handled by the caller's catch). */
+function refuseDamaged(opened: RemoteRanges[]): void {
+  if (opened.some((ranges) => ranges.wholeMatches() === false)) throw new DamagedFile('hash mismatch');
 }
 
 /** Every Hub category of the list materialized (in order, one at a time: the Hub limits rates). */

@@ -1,7 +1,8 @@
 // A remote file read by byte ranges, each range kept on disk once fetched: blocks of 1 MiB under
 // <tokmix cache>/hub-ranges/<etag>/<index> (content-addressed by the Hub's hash, so never stale).
 // A run that reads what an earlier one read makes no request. A block is written only whole.
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../common/errors.js';
 import { writeFileAtomic } from '../common/atomic.js';
@@ -51,6 +52,30 @@ export class RemoteRanges {
     } catch {
       return undefined;
     }
+  }
+
+  private blockCount(): number {
+    return Math.ceil(this.file.size / RANGE_BLOCK_BYTES);
+  }
+
+  /**
+   * Once every block of the file is on disk: whether they hash to the Hub's etag (the LFS sha256,
+   * or the git blob id); undefined while the file is read only in part (a part cannot be checked).
+   */
+  wholeMatches(): boolean | undefined {
+    const hash = createHash(this.file.etag.length === 64 ? 'sha256' : 'sha1');
+    if (this.file.etag.length !== 64) hash.update(`blob ${this.file.size}\0`);
+    for (let index = 0; index < this.blockCount(); index++) {
+      const block = this.cachedBlock(index);
+      if (!block) return undefined;
+      hash.update(block);
+    }
+    return hash.digest('hex') === this.file.etag;
+  }
+
+  /** Removes the file's blocks (tokmix wrote them), so the next read fetches them again. */
+  forget(): void {
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Bytes [start, end) of the file. */

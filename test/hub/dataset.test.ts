@@ -3,7 +3,7 @@
 // .jsonl.zst streams; offline, gated, missing, cut and endless answers end in one line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tokmixAsync, assertUserError } from '../helpers/cli.js';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -54,6 +54,7 @@ before(async () => {
       'README.md': '# web',
       'data/fra/train/000.parquet': parquet,
       'data/deu/train/000.jsonl.zst': Buffer.from(zstd.compress(Buffer.from(jsonl), 3)),
+      'notes/a.txt': records.slice(0, 20).join('\n') + '\n',
     },
   });
   hub.addRepo({ type: 'dataset', id: 'acme/gated', files: { 'a.parquet': parquet }, token: 'hf_secret' });
@@ -362,4 +363,52 @@ test('a --shard or --only job fetches only its own Hub categories (one per Slurm
   });
   assert.equal(all.status, 0, all.stderr);
   assert.ok(!hub.requests.slice(next).some((r) => r.url.includes('deu')), "the shard's sample is reused");
+});
+
+test("a file read whole that does not hash to the Hub's etag is fetched once more, then refused", async (t) => {
+  const cacheDir = useHub(t);
+  const corrupt = (times: number) => {
+    let served = 0;
+    hub.fault = (request, response, route) => {
+      if (
+        route.kind !== 'resolve' ||
+        route.path !== 'notes/a.txt' ||
+        !request.headers.range ||
+        served >= times
+      )
+        return false;
+      served++;
+      const content = Buffer.from(hub.file('dataset', 'acme/web', 'notes/a.txt'));
+      content[10] = content[10] === 0x61 ? 0x62 : 0x61; // one letter changed: still text
+      response.writeHead(206, {
+        'content-range': `bytes 0-${content.length - 1}/${content.length}`,
+        'content-length': String(content.length),
+      });
+      response.end(content);
+      return true;
+    };
+  };
+  try {
+    corrupt(1);
+    const [ok] = await resolveCategories('hf:datasets/acme/web/notes/a.txt', { cacheDir, bytes: 1e6 });
+    const texts = readFileSync(ok.files[0], 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { text: string }).text);
+    assert.equal(texts.join(''), hub.file('dataset', 'acme/web', 'notes/a.txt').toString('utf8'));
+    const fresh = tempFolder(t, 'fresh-corrupt');
+    corrupt(2);
+    assert.match(
+      await refusal(resolveCategories('hf:datasets/acme/web/notes/a.txt', { cacheDir: fresh, bytes: 1e6 })),
+      /notes\/a\.txt arrived twice with a hash other than the Hub's; nothing was kept/,
+    );
+    assert.ok(
+      !existsSync(join(fresh, 'hub-samples')) ||
+        readdirSync(join(fresh, 'hub-samples')).every(
+          (d) => !existsSync(join(fresh, 'hub-samples', d, 'index.json')),
+        ),
+    );
+  } finally {
+    hub.fault = undefined;
+  }
 });
