@@ -8,13 +8,15 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   closeSync,
   writeSync,
   renameSync,
   statSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../common/errors.js';
+import { tempName } from '../common/fs-checks.js';
 import { removeOwnFile } from '../common/atomic.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { type HubClient, authHeaders, repoUrl, resolveUrl } from './client.js';
@@ -211,6 +213,31 @@ async function fetchBlob(
   );
 }
 
+/** A part file untouched this long is no longer being written (by us or by huggingface_hub). */
+const STALE_PART_MS = 60_000;
+
+/**
+ * The part file this process downloads into: a stale part of an earlier run (Python's
+ * `<etag>.incomplete` or ours) renamed to a name of our own, so it resumes; else a new name.
+ * Renaming is atomic, so two processes (array tasks of one cluster run) never write one part.
+ */
+function claimPart(blob: string): string {
+  const mine = `${blob}.incomplete-${tempName('part').slice(1, -4)}`;
+  const folder = dirname(blob);
+  const stem = `${basename(blob)}.incomplete`;
+  for (const name of readdirSync(folder)) {
+    if (name !== stem && !name.startsWith(`${stem}-`)) continue;
+    try {
+      if (Date.now() - statSync(join(folder, name)).mtimeMs < STALE_PART_MS) continue;
+      renameSync(join(folder, name), mine);
+      return mine;
+    } catch {
+      // another process claimed it first
+    }
+  }
+  return mine;
+}
+
 /**
  * The file in the shared cache (snapshots/<commit>/<path>), downloaded if absent or not matching
  * the Hub's hash. Refs/<revision> is written when the revision is a branch or tag.
@@ -230,7 +257,7 @@ export async function downloadToCache(
   const blob = blobPath(repoDir, file.etag);
   if (!(await matchesHub(blob, file))) {
     mkdirSync(dirname(blob), { recursive: true });
-    const incomplete = `${blob}.incomplete`;
+    const incomplete = claimPart(blob);
     for (let fetches = 1; ; fetches++) {
       await fetchBlob(client, file, incomplete, what, onProgress);
       if ((await contentHash(incomplete, file.etag, file.size)) === file.etag) break;

@@ -11,6 +11,7 @@ import {
   readdirSync,
   readlinkSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -84,7 +85,7 @@ function assertNothingHalf(cacheDir: string): void {
     const blobs = join(cacheDir, repo, 'blobs');
     if (!existsSync(blobs)) continue;
     for (const name of readdirSync(blobs)) {
-      if (name.endsWith('.incomplete')) continue;
+      if (name.includes('.incomplete')) continue;
       assert.equal(
         createHash('sha256')
           .update(readFileSync(join(blobs, name)))
@@ -367,4 +368,33 @@ test('tokmix infer hf:org/name equals infer on the file, records the commit; ref
     /hf:acme\/missing: not in the Hugging Face cache/,
   );
   assert.ok(!existsSync(join(dir, 'c')));
+});
+
+test("a part left by an earlier run (huggingface_hub's <etag>.incomplete) resumes once stale; a fresh one is another writer's", async (t) => {
+  const c = client(t);
+  const sha256 = createHash('sha256').update(tokenizerJson).digest('hex');
+  const blobs = join(c.settings.cacheDir, 'models--acme--tok', 'blobs');
+  mkdirSync(blobs, { recursive: true });
+  const part = join(blobs, `${sha256}.incomplete`);
+  writeFileSync(part, Buffer.from(tokenizerJson).subarray(0, 7000));
+  utimesSync(part, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
+  const before = hub.requests.length;
+  assert.equal(
+    readFileSync((await fetchTokenizer('hf:acme/tok', { client: c })).path, 'utf8'),
+    tokenizerJson,
+  );
+  assert.deepEqual(
+    hub.requests
+      .slice(before)
+      .filter((r) => r.url.startsWith('/cdn/'))
+      .map((r) => r.range),
+    ['bytes=7000-'],
+  );
+  // A part written a moment ago belongs to a download still running: left alone, never appended to.
+  const c2 = client(t);
+  const blobs2 = join(c2.settings.cacheDir, 'models--acme--tok', 'blobs');
+  mkdirSync(blobs2, { recursive: true });
+  writeFileSync(join(blobs2, `${sha256}.incomplete`), 'partial');
+  await fetchTokenizer('hf:acme/tok', { client: c2 });
+  assert.equal(readFileSync(join(blobs2, `${sha256}.incomplete`), 'utf8'), 'partial');
 });
