@@ -12,26 +12,11 @@ import { countCategories } from '../src/count/index.js';
 import { preTokenizerPreset } from '../src/tokenizer/presets.js';
 import { createNativePipeline } from '../test/oracles/native-pipeline.js';
 import { tempDir } from '../test/corpus/helpers.js';
+import { zipfRecords } from './zipf-text.js';
 
 const megabytes = Number(process.argv[2] ?? 20);
 await zstd.init();
-// Zipf-ish words over a seeded vocabulary, sentences of 20-420 words: text-like, reproducible.
-let state = 12345;
-const random = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296;
-const vocabulary = Array.from({ length: 20000 }, () =>
-  Array.from({ length: 2 + Math.floor(random() * 8) }, () =>
-    String.fromCharCode(97 + Math.floor(random() * 26)),
-  ).join(''),
-);
-const texts: string[] = [];
-for (let size = 0; size < megabytes * 1e6;) {
-  let text = '';
-  for (let n = 20 + Math.floor(random() * 400); n > 0; n--) {
-    text += vocabulary[Math.floor(vocabulary.length * random() ** 3)] + (random() < 0.08 ? '. ' : ' ');
-  }
-  texts.push(text);
-  size += text.length;
-}
+const texts = zipfRecords(megabytes * 1e6);
 const jsonl = Buffer.from(texts.map((text, id) => JSON.stringify({ id, text })).join('\n') + '\n');
 const parquet = (codec: 'SNAPPY' | 'ZSTD'): Buffer =>
   Buffer.from(

@@ -8,6 +8,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 /** The rooms of src/, lowest layer first; rooms on one layer are siblings (neither imports the other). */
 export const LAYERS = [
   ['common'],
+  ['hub'],
   ['tokenizer', 'corpus'],
   ['count'],
   ['bpe'],

@@ -199,6 +199,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     textField: options.textField,
     textColumn: options.textColumn,
     cacheDir: plan.cacheDir,
+    bytes: options.bytes ?? DEFAULT_BYTES_PER_CATEGORY,
     onProgress,
   });
   deadline.check('preparing the categories');
@@ -349,6 +350,7 @@ function buildInferResult(outcome: InferOutcome): InferResult {
       alphabet: spec.alphabet,
       mergesUsed: attacked,
       mergesAvailable: spec.mergeList.length,
+      ...(spec.hub ? { hub: spec.hub } : {}),
       firstStep: skip,
       lastStep: steps - 1,
       ...(range.lineage ? { lineage: range.lineage } : {}),

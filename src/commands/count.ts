@@ -43,14 +43,12 @@ export default class Count extends BaseCommand {
     const { args, flags } = await this.parse(Count);
     const progress = this.progress(flags.json);
     const sample = sampleOptions(flags);
-    const categories = selectCategories(
-      await resolveCategories(flags.categories, {
-        ...sample,
-        cacheDir: flags['cache-dir'],
-        onProgress: progress.callback,
-      }),
-      flags,
-    );
+    const categories = await resolveCategories(flags.categories, {
+      ...sample,
+      cacheDir: flags['cache-dir'],
+      onProgress: progress.callback,
+      select: (all) => selectCategories(all, flags), // before Hub categories are fetched
+    });
     const tokenizer = await loadTokenizer(args.tokenizer, {
       cache: this.cache(flags['cache-dir']),
       preTokenizer: flags.pretokenizer,

@@ -72,14 +72,12 @@ export default class Replay extends BaseCommand {
     if (range.lineage)
       process.stderr.write(`tokmix: note: ${lineageLine(tokenizer.name, range.lineage, skip)}\n`);
     const sample = sampleOptions(flags);
-    const categories = selectCategories(
-      await resolveCategories(flags.categories, {
-        ...sample,
-        cacheDir: flags['cache-dir'],
-        onProgress: progress.callback,
-      }),
-      flags,
-    );
+    const categories = await resolveCategories(flags.categories, {
+      ...sample,
+      cacheDir: flags['cache-dir'],
+      onProgress: progress.callback,
+      select: (all) => selectCategories(all, flags), // before Hub categories are fetched
+    });
     const cache = this.cache(flags['cache-dir']);
     const counts = await countCategories(categories, tokenizer, {
       ...sample,

@@ -8,10 +8,19 @@ export type SourceFormat = 'txt' | 'jsonl' | 'csv' | 'tsv' | 'parquet';
 /** A stream compression around a text format (Parquet compresses its pages itself). */
 export type Compression = 'none' | 'gzip' | 'zstd';
 
+/** A file's bytes read by ranges from elsewhere (a Hub dataset file; src/hub/ranges.ts). */
+export interface RemoteBytes {
+  readonly size: number;
+  read(start: number, end: number): Promise<Uint8Array>;
+}
+
 export interface SourceFile {
+  /** The local path, or for a remote file the name messages use. */
   path: string;
   format: SourceFormat;
   compression: Compression;
+  /** Set for a remote file: its bytes come from here, not from `path`. */
+  remote?: RemoteBytes;
 }
 
 export const READABLE_EXTENSIONS = ['.txt', '.jsonl', '.csv', '.tsv', '.parquet'] as const;

@@ -13,7 +13,7 @@ import {
 import { compressors as codecs } from 'hyparquet-compressors';
 import { UserError, describeFsError, isUserError } from '../common/errors.js';
 import { openForReading } from '../common/fs-checks.js';
-import type { SourceFile } from './formats.js';
+import type { RemoteBytes, SourceFile } from './formats.js';
 import type { ReadOptions, ReadTally, SequenceBatch } from './read-types.js';
 import { utf8Prefix } from './utf8.js';
 
@@ -50,6 +50,37 @@ export function readParquetMetadata(path: string): FileMetaData {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A remote file's metadata: its footer read by ranges, with the same checks as a local one. */
+export async function readRemoteParquetMetadata(
+  file: SourceFile,
+  remote: RemoteBytes,
+): Promise<FileMetaData> {
+  const path = file.path;
+  const size = remote.size;
+  if (size < 12) throw invalid(path, 'too short');
+  const tail = Buffer.from(await remote.read(size - 8, size));
+  if (tail.toString('latin1', 4) !== 'PAR1') throw invalid(path, 'no PAR1 footer');
+  const length = tail.readUInt32LE(0);
+  if (length > size - 12 || length > MAX_FOOTER_BYTES) throw invalid(path, `footer of ${length} bytes`);
+  const footer = await remote.read(size - length - 8, size);
+  try {
+    return parquetMetadata(footer.slice().buffer);
+  } catch (error) {
+    throw invalid(path, (error as Error).message);
+  }
+}
+
+/** Remote bytes as hyparquet's AsyncBuffer, with the local reader's cap on one read. */
+function remoteBuffer(remote: RemoteBytes): AsyncBuffer {
+  return {
+    byteLength: remote.size,
+    async slice(start: number, end?: number): Promise<ArrayBuffer> {
+      const bytes = await remote.read(start, end ?? remote.size);
+      return bytes.slice().buffer;
+    },
+  };
 }
 
 /** Top-level column names, in schema order. */
@@ -169,14 +200,18 @@ export async function* parquetBatches(
 ): AsyncGenerator<SequenceBatch> {
   const path = file.path;
   const column = options.textColumn ?? 'text';
-  const metadata = readParquetMetadata(path);
+  const metadata = file.remote
+    ? await readRemoteParquetMetadata(file, file.remote)
+    : readParquetMetadata(path);
   checkTextColumn(path, metadata, column);
   const start = options.start ?? 0;
   const end = options.end ?? Infinity;
   const compressors = boundedCodecs(path);
   let opened;
   try {
-    opened = await fileBuffer(path);
+    opened = file.remote
+      ? { buffer: remoteBuffer(file.remote), close: async () => {} }
+      : await fileBuffer(path);
   } catch (error) {
     throw describeFsError(error, path);
   }

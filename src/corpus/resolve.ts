@@ -7,16 +7,25 @@ import Papa from 'papaparse';
 import { UserError, describeFsError } from '../common/errors.js';
 import { openForReading, realPathOf, statInput, statInputFile } from '../common/fs-checks.js';
 import type { ProgressCallback } from '../common/progress.js';
-import type { CategoryKind, CategorySpec } from './types.js';
+import type { CategoryKind, CategoryMeta, CategorySpec } from './types.js';
 import { type Compression, READABLE_DESCRIPTION, sourceFormatOf } from './formats.js';
 import { checkTextColumn, readParquetMetadata } from './parquet.js';
 import { zstdPrefix } from './sequences.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { BUILTIN_SET_NAMES, isBuiltinSetName, materializeSet } from './builtin/sets.js';
+import { isHubReference, parseHubReference } from '../hub/reference.js';
+import { defaultCacheDir } from '../common/cache.js';
+import { materializeHubCategories } from './hub-sample.js';
+import { HUB_SET_NAMES, hubSetManifest, isHubSetName } from './hub-sets.js';
 
 export interface ResolveOptions {
   textField?: string;
   textColumn?: string;
+  /** The sample cap: how much text a Hub dataset category reads (hub-sample.ts). */
+  bytes?: number;
+  /** Which categories this run uses (`--only`, `--shard`), applied before any Hub category is
+   *  fetched: a cluster array task fetches only its own. */
+  select?: <T extends { name: string }>(categories: T[]) => T[];
   /** Where built-in sets are materialized (default: the shared cache folder). */
   cacheDir?: string;
   onProgress?: ProgressCallback;
@@ -117,7 +126,30 @@ function manifestError(path: string, what: string): UserError {
   return new UserError(`${path}: malformed manifest: ${what}`, path);
 }
 
-function resolveManifest(path: string): CategorySpec[] {
+/** A manifest entry's name, kind, language, script, source and licence, checked. */
+function categoryMeta(path: string, name: string, e: Record<string, unknown>): CategoryMeta {
+  if (e.kind !== undefined && !KINDS.includes(e.kind as CategoryKind)) {
+    throw manifestError(
+      path,
+      `category "${name}" has kind "${String(e.kind)}" (expected ${KINDS.join(', ')})`,
+    );
+  }
+  for (const field of ['language', 'script', 'source', 'license'] as const) {
+    if (e[field] !== undefined && typeof e[field] !== 'string') {
+      throw manifestError(path, `category "${name}": "${field}" must be a string`);
+    }
+  }
+  return {
+    name,
+    kind: (e.kind as CategoryKind | undefined) ?? 'other',
+    ...(e.language !== undefined ? { language: e.language as string } : {}),
+    ...(e.script !== undefined ? { script: e.script as string } : {}),
+    ...(e.source !== undefined ? { source: e.source as string } : {}),
+    ...(e.license !== undefined ? { license: e.license as string } : {}),
+  };
+}
+
+export function resolveManifest(path: string): CategorySpec[] {
   let raw: unknown;
   statInputFile(path);
   try {
@@ -144,21 +176,12 @@ function resolveManifest(path: string): CategorySpec[] {
     const name = e.name;
     if (seen.has(name)) throw manifestError(path, `category "${name}" appears twice`);
     seen.add(name);
+    if (e.hf !== undefined) return hubEntry(path, name, e);
     const patterns = typeof e.files === 'string' ? [e.files] : e.files;
     if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p) => typeof p === 'string')) {
       throw manifestError(path, `category "${name}" needs "files": a non-empty list of paths or globs`);
     }
-    if (e.kind !== undefined && !KINDS.includes(e.kind as CategoryKind)) {
-      throw manifestError(
-        path,
-        `category "${name}" has kind "${String(e.kind)}" (expected ${KINDS.join(', ')})`,
-      );
-    }
-    for (const field of ['language', 'script', 'source', 'license'] as const) {
-      if (e[field] !== undefined && typeof e[field] !== 'string') {
-        throw manifestError(path, `category "${name}": "${field}" must be a string`);
-      }
-    }
+    const meta = categoryMeta(path, name, e);
     const files = new Set<string>();
     for (const pattern of patterns as string[]) {
       let matched: string[];
@@ -195,16 +218,34 @@ function resolveManifest(path: string): CategorySpec[] {
     }
     const list = [...files].sort();
     assertNotEmpty(name, `${path}: category "${name}"`, list);
-    return {
-      name,
-      kind: (e.kind as CategoryKind | undefined) ?? 'other',
-      ...(e.language !== undefined ? { language: e.language as string } : {}),
-      ...(e.script !== undefined ? { script: e.script as string } : {}),
-      source: (e.source as string | undefined) ?? path,
-      ...(e.license !== undefined ? { license: e.license as string } : {}),
-      files: list,
-    };
+    return { ...meta, source: meta.source ?? path, files: list };
   });
+}
+
+/** A manifest entry read from a Hub dataset: `"hf": "hf:datasets/org/name[@rev]/path"`, with an
+ *  optional `"column"` (its text column or .jsonl field) instead of `"files"`. */
+function hubEntry(path: string, name: string, e: Record<string, unknown>): CategorySpec {
+  if (typeof e.hf !== 'string' || !isHubReference(e.hf)) {
+    throw manifestError(
+      path,
+      `category "${name}": "hf" must be a string hf:datasets/org/name[@revision]/path`,
+    );
+  }
+  if (e.files !== undefined) throw manifestError(path, `category "${name}": give "files" or "hf", not both`);
+  if (e.column !== undefined && typeof e.column !== 'string') {
+    throw manifestError(path, `category "${name}": "column" must be a string`);
+  }
+  try {
+    parseHubReference(e.hf, 'dataset');
+  } catch (error) {
+    throw manifestError(path, `category "${name}": ${(error as Error).message}`);
+  }
+  const meta = categoryMeta(path, name, e);
+  return {
+    ...meta,
+    files: [],
+    hub: { reference: e.hf, ...(e.column !== undefined ? { column: e.column as string } : {}) },
+  };
 }
 
 /** The first bytes of a (possibly compressed) file, enough to read a CSV header. */
@@ -271,9 +312,27 @@ export async function resolveCategories(ref: string, options: ResolveOptions = {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || isSymbolicLink(ref)) statInput(ref); // throws, naming it
     if (isBuiltinSetName(ref))
-      return materializeSet(ref, { cacheDir: options.cacheDir, onProgress: options.onProgress });
+      return (options.select ?? ((all) => all))(
+        await materializeSet(ref, { cacheDir: options.cacheDir, onProgress: options.onProgress }),
+      );
+    if (isHubReference(ref)) {
+      const hub = parseHubReference(ref, 'dataset');
+      return withHubSamples(
+        [
+          {
+            name: hub.repo.split('/').pop()!,
+            kind: 'other',
+            source: ref,
+            files: [],
+            hub: { reference: ref },
+          },
+        ],
+        options,
+      );
+    }
+    if (isHubSetName(ref)) return withHubSamples(resolveManifest(hubSetManifest(ref)), options);
     throw new UserError(
-      `${ref}: no such folder, manifest or built-in set; give a folder, a manifest .json or one of: ${BUILTIN_SET_NAMES.join(', ')}`,
+      `${ref}: no such folder, manifest or built-in set; give a folder, a manifest .json, hf:datasets/org/name[@revision]/path or one of: ${[...BUILTIN_SET_NAMES, ...HUB_SET_NAMES].join(', ')}`,
       ref,
     );
   }
@@ -284,6 +343,19 @@ export async function resolveCategories(ref: string, options: ResolveOptions = {
   else {
     throw new UserError(`${ref}: expected a folder of category folders or a manifest .json`, ref);
   }
-  checkFiles(categories, options);
-  return categories;
+  return withHubSamples(categories, options);
+}
+
+/** Hub categories replaced by their local samples (fetched now unless cached), then every file checked. */
+async function withHubSamples(all: CategorySpec[], options: ResolveOptions): Promise<CategorySpec[]> {
+  const categories = options.select ? options.select(all) : all;
+  const resolved = await materializeHubCategories(categories, {
+    cacheDir: options.cacheDir ?? defaultCacheDir(),
+    ...(options.bytes !== undefined ? { bytes: options.bytes } : {}),
+    ...(options.textField !== undefined ? { textField: options.textField } : {}),
+    ...(options.textColumn !== undefined ? { textColumn: options.textColumn } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  checkFiles(resolved, options);
+  return resolved;
 }

@@ -5,9 +5,10 @@
 // (for Parquet, by one row group's text column: see parquet.ts).
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { UserError, describeFsError, isUserError } from '../common/errors.js';
-import type { SourceFile } from './formats.js';
+import type { RemoteBytes, SourceFile } from './formats.js';
 import { CsvReader } from './csv.js';
 import { parquetBatches } from './parquet.js';
 import { cutPoint, replacedInvalid } from './utf8.js';
@@ -136,13 +137,23 @@ async function* unzstd(path: string, source: AsyncIterable<Buffer>): AsyncGenera
   }
 }
 
+/** A remote file's bytes from `start` on, a chunk per range read. */
+async function* remoteChunks(remote: RemoteBytes, start: number): AsyncGenerator<Buffer> {
+  for (let at = start; at < remote.size; at += CHUNK_BYTES) {
+    const bytes = await remote.read(at, Math.min(at + CHUNK_BYTES, remote.size));
+    yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
+}
+
 /** Raw (decompressed) chunks of a file from byte `start` on. */
 function rawChunks(file: SourceFile, start: number): AsyncIterable<Buffer> {
-  const stream = createReadStream(file.path, { start, highWaterMark: CHUNK_BYTES });
+  const stream = file.remote
+    ? Readable.from(remoteChunks(file.remote, start), { objectMode: false })
+    : createReadStream(file.path, { start, highWaterMark: CHUNK_BYTES });
   if (file.compression === 'none') return stream;
   if (file.compression === 'zstd') return unzstd(file.path, stream);
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-  stream.on('error', (error) => gunzip.destroy(error));
+  stream.on('error', (error: Error) => gunzip.destroy(error));
   // Stopping early (an error, or a reader that has enough) closes the file too.
   gunzip.on('close', () => stream.destroy());
   return stream.pipe(gunzip);

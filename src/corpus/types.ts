@@ -17,6 +17,9 @@ export interface CategoryMeta {
 /** A category ready to read: its metadata and the files holding its text. */
 export interface CategorySpec extends CategoryMeta {
   files: string[];
+  /** A category read from a Hub dataset (`hf:datasets/org/name[@rev]/path`): until it is
+   *  materialized (corpus/hub-sample.ts) `files` is empty; `column` names its text column or field. */
+  hub?: { reference: string; column?: string };
   /** Facts about the files a user should know (e.g. a damaged built-in text was rebuilt). */
   notes?: string[];
 }

@@ -56,6 +56,8 @@ export interface InferResult {
     /** Merges attacked: steps firstStep..lastStep (0-based) of the merge list. */
     mergesUsed: number;
     mergesAvailable: number;
+    /** A tokenizer fetched by Hub name: its repo, the revision asked and the commit it resolved to. */
+    hub?: { repo: string; revision: string; commit: string };
     /**
      * 0-based first and last attacked step; merges before firstStep were applied, not attacked
      * (`--skip-merges`). Absent in results written before the option (read as 0 and mergesUsed-1).

@@ -18,6 +18,8 @@ import { checkMergeList, checkMergesInVocab } from './formats/merges-check.js';
 import { createPipeline } from './pipeline.js';
 import { GPT2_PATTERN } from './pre-tokenizers.js';
 import { tokenizerName } from './naming.js';
+import { isHubReference } from '../hub/reference.js';
+import { fetchTokenizer } from '../hub/tokenizer-files.js';
 
 export interface LoadTokenizerOptions {
   /** Pre-tokenizer preset for files that carry none (merges.txt, .tiktoken) or to override one. */
@@ -34,8 +36,20 @@ export function builtinNames(): string {
   return BUILTIN_TOKENIZERS.map((b) => b.name).join(', ');
 }
 
-/** Loads a built-in by name/alias or a tokenizer file/folder by path. Throws UserError for bad input. */
+/** Loads a built-in by name/alias, a tokenizer file/folder by path, or `hf:org/name[@rev]` from the
+ *  Hub (cached in the Hugging Face cache). Throws UserError for bad input. */
 export async function loadTokenizer(ref: string, options: LoadTokenizerOptions = {}): Promise<TokenizerSpec> {
+  if (isHubReference(ref)) {
+    const fetched = await fetchTokenizer(ref);
+    const spec = await loadTokenizer(fetched.path, options);
+    return {
+      ...spec,
+      name: fetched.hub.repo.split('/').pop()!,
+      source: ref,
+      hub: fetched.hub,
+      notes: fetched.note ? [...spec.notes, fetched.note] : spec.notes,
+    };
+  }
   const builtin = findBuiltin(ref);
   if (builtin && !(ref.includes('/') && existsSync(ref))) {
     const cache = options.cache;

@@ -30,6 +30,8 @@ export interface TokenizerSpec {
   preTokenizer: HfComponent | null;
   /** Facts about the loading a user should know (e.g. duplicate SentencePiece merges dropped). */
   notes: string[];
+  /** For `hf:org/name[@rev]`: the repo, the revision asked and the commit it resolved to. */
+  hub?: { repo: string; revision: string; commit: string };
 }
 
 /** The text side of a spec, compiled: turns raw text into pre-tokens in the spec's alphabet. */

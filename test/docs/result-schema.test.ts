@@ -30,6 +30,11 @@ const FULL_EXAMPLE: Complete<InferResult> = {
     alphabet: 'byte-level',
     mergesUsed: 1000,
     mergesAvailable: 127049,
+    hub: {
+      repo: 'meta-llama/Meta-Llama-3-8B',
+      revision: 'main',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+    },
     firstStep: 100000,
     lastStep: 100999,
     lineage: { base: 'gpt-3.5', sharedMerges: 100000, omittedBaseMerges: 0, identical: true },

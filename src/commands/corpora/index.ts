@@ -1,6 +1,7 @@
 // `tokmix corpora`: lists the built-in category sets, with sizes for those already materialized.
 import { BaseCommand } from '../../cli/base.js';
 import { listCategorySets } from '../../corpus/index.js';
+import { HUB_SET_NAMES } from '../../corpus/hub-sets.js';
 import { formatBytes } from '../../cli/byte-size.js';
 import { formatTable } from '../../cli/table.js';
 
@@ -25,5 +26,8 @@ export default class Corpora extends BaseCommand {
     this.log(formatTable([['set', 'categories', 'bytes', 'description'], ...rows], [1, 2]));
     if (sets.some((set) => !set.built))
       this.log('Sets not built yet are extracted on first use, or now with: tokmix corpora build');
+    this.log(
+      `On the Hub: ${HUB_SET_NAMES.join(', ')} (read up to --bytes per category on use; tokmix corpora show paper)`,
+    );
   }
 }

@@ -2,7 +2,9 @@
 // size, source and licence (materializing the set first if needed).
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
-import { BUILTIN_SET_NAMES, materializeSet } from '../../corpus/index.js';
+import { BUILTIN_SET_NAMES, type BuiltinSetName, materializeSet } from '../../corpus/index.js';
+import { resolveManifest } from '../../corpus/resolve.js';
+import { HUB_SET_NAMES, type HubSetName, hubSetManifest, isHubSetName } from '../../corpus/hub-sets.js';
 import { formatBytes } from '../../cli/byte-size.js';
 import { formatTable } from '../../cli/table.js';
 
@@ -16,16 +18,27 @@ export default class CorporaShow extends BaseCommand {
   ];
 
   static override args = {
-    set: Args.string({ description: 'the set', required: true, options: [...BUILTIN_SET_NAMES] }),
+    set: Args.string({
+      description: 'the set',
+      required: true,
+      options: [...BUILTIN_SET_NAMES, ...HUB_SET_NAMES],
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(CorporaShow);
+    // A Hub set is listed from its manifest alone: no network, nothing fetched.
+    const hub = isHubSetName(args.set);
     const progress = this.progress(flags.json);
-    const categories = await materializeSet(args.set as (typeof BUILTIN_SET_NAMES)[number], {
-      cacheDir: flags['cache-dir'],
-      onProgress: progress.callback,
-    });
+    const categories = hub
+      ? resolveManifest(hubSetManifest(args.set as HubSetName)).map((c) => ({
+          ...c,
+          dataset: c.hub?.reference ?? '',
+        }))
+      : await materializeSet(args.set as BuiltinSetName, {
+          cacheDir: flags['cache-dir'],
+          onProgress: progress.callback,
+        });
     progress.stop();
     if (flags.json) {
       this.printJson({ set: args.set, categories });
@@ -36,14 +49,27 @@ export default class CorporaShow extends BaseCommand {
       c.kind,
       c.language ?? '',
       c.script ?? '',
-      formatBytes(c.bytes),
-      c.source ?? '',
+      'dataset' in c ? c.dataset : formatBytes(c.bytes),
+      ...(hub ? [] : [c.source ?? '']),
       c.license ?? '',
     ]);
-    this.log(
-      formatTable([['category', 'kind', 'language', 'script', 'bytes', 'source', 'licence'], ...rows], [4]),
-    );
-    const total = categories.reduce((sum, c) => sum + c.bytes, 0);
+    const header = [
+      'category',
+      'kind',
+      'language',
+      'script',
+      hub ? 'dataset' : 'bytes',
+      ...(hub ? [] : ['source']),
+      'licence',
+    ];
+    this.log(formatTable([header, ...rows], hub ? [] : [4]));
+    if (hub) {
+      this.log(
+        `${categories.length} categories on the Hub, each read up to --bytes when used (or now: tokmix corpora fetch ${args.set} --out DIR)`,
+      );
+      return;
+    }
+    const total = categories.reduce((sum, c) => sum + ('bytes' in c ? c.bytes : 0), 0);
     this.log(`${categories.length} categories, ${formatBytes(total)}`);
   }
 }
