@@ -44,7 +44,7 @@ test("docs/DESIGN.md's layer chain is the lint rule's table", async () => {
 test('the layer rule fails upward, sideways and fenced imports of every kind', async () => {
   const failing: [string, string, RegExp][] = [
     ['solve/types.ts', "import { renderChartSync } from '../report/render.js';", /higher layer/],
-    ['bootstrap/replicate.ts', "import type { Rng } from '../common/random.js';", /higher layer/],
+    ['bootstrap/replicate.ts', "import type { Rng } from '../experiment/random.js';", /higher layer/],
     ['corpus/builtin/sets.ts', "export { loadTokenizer } from '../../tokenizer/load.js';", /sibling/],
     ['count/count.ts', "const w = new URL('../bpe/replay.js', import.meta.url);", /higher layer/],
     ['bpe/replay.ts', "const m = await import('../solve/lazy-lp.js');", /higher layer/],
