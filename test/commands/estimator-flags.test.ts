@@ -39,6 +39,28 @@ test('bad --estimator / --sampled-steps: one line, exit 2, nothing written (infe
   assert.equal(existsSync(out), false);
 });
 
+test('the likelihood estimator: a z or a step count for it, or an unknown --methods name, is one line and exit 2', () => {
+  const out = join(work, 'out-likelihood');
+  for (const command of [
+    ['infer', 'gpt2'],
+    ['validate', '--set', 'languages'],
+  ]) {
+    assertRefused(
+      run(...command, '--estimator', 'likelihood', '--noise-z', '1', '--out', out),
+      /^tokmix: --noise-z 1: only the noise-aware estimator takes it; add --estimator noise-aware$/,
+    );
+    assertRefused(
+      run(...command, '--estimator', 'likelihood', '--sampled-steps', '10', '--out', out),
+      /^tokmix: --sampled-steps 10: only the sampled estimator samples steps; add --estimator sampled$/,
+    );
+  }
+  assertRefused(
+    run('validate', '--set', 'languages', '--methods', 'paper,likelyhood', '--out', out),
+    /^tokmix: --methods: unknown method "likelyhood"; use tokmix, tee, tc, random, uniform, paper, sampled, noise-aware, likelihood$/,
+  );
+  assert.equal(existsSync(out), false);
+});
+
 test('infer --estimator sampled records the estimator and the merges it constrained', async () => {
   const spec = await loadTokenizer('gpt2');
   const tokenizerPath = join(work, 'tokenizer.json');
