@@ -3,11 +3,9 @@
 // validate alike, before any work.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTokenizer } from '../../src/tokenizer/load.js';
-import { toTokenizerJsonText } from '../../src/tokenizer/formats/hf-json.js';
-import { ALPHABETS, syntheticLanguage } from '../solve/helpers.js';
+import { writeGpt2Problem } from '../helpers/gpt2-problem.js';
 import { assertUserError as assertRefused, tokmix, type CliRun } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -62,17 +60,7 @@ test('the likelihood estimator: a z or a step count for it, or an unknown --meth
 });
 
 test('infer --estimator sampled records the estimator and the merges it constrained', async () => {
-  const spec = await loadTokenizer('gpt2');
-  const tokenizerPath = join(work, 'tokenizer.json');
-  writeFileSync(tokenizerPath, toTokenizerJsonText(spec));
-  const categories = join(work, 'cats');
-  [ALPHABETS[0], ALPHABETS[4]].forEach((alphabet, i) => {
-    const words: string[] = [];
-    for (const [word, count] of syntheticLanguage(1 + i, alphabet, 3000, 200))
-      for (let k = 0; k < count; k++) words.push(word.trim());
-    mkdirSync(join(categories, `c${i}`), { recursive: true });
-    writeFileSync(join(categories, `c${i}`, 'sample.txt'), words.join(' ') + '\n');
-  });
+  const { tokenizerPath, categories } = await writeGpt2Problem(work);
   const out = join(work, 'out-sampled');
   const args = [tokenizerPath, '--categories', categories, '--merges', '200', '--allow-unconstrained'];
   const sampled = run('infer', ...args, '--estimator', 'sampled', '--sampled-steps', '50', '--out', out);
