@@ -16,6 +16,7 @@ const STAGE_MODULES: Record<string, readonly string[]> = {
   blocks: ['count', 'corpus', 'tokenizer', 'common'],
   'tee-single': ['bpe', 'corpus', 'common'],
   'validate-trial': ['tokenizer', 'corpus', 'bpe', 'solve', 'experiment', 'common'],
+  'trial-train': ['tokenizer', 'corpus', 'bpe', 'experiment', 'common'],
 };
 
 /** The compiled src/ folder this module was loaded from (dist/src). */
