@@ -50,6 +50,14 @@ export const DEFAULT_MERGES = 1000;
 export const DEFAULT_BYTES_PER_CATEGORY = 1_000_000;
 
 /** `estimator` / `sampledSteps`: which merges the LP constrains (solve/estimator.ts; default the paper's, all). */
+/**
+ * Seconds a plain `tokmix infer` may take (the command's --time-limit default): the paper's LP on
+ * an extension's own merges (qwen3, llama3) can run for hours, and a plain run must end. 270 s so
+ * that it ends within five minutes: the last bound sweep and the writing run past the limit (a
+ * 300 s budget ended qwen3 at 5:06, bench/README.md).
+ */
+export const DEFAULT_INFER_TIME_LIMIT = 270;
+
 export interface InferOptions extends EstimatorOptions {
   /** A built-in set name, a folder of category folders, or a manifest .json (default 'default'). */
   categories?: string;

@@ -15,7 +15,7 @@ import type { EstimatorOptions } from '../solve/estimator.js';
 export const estimatorFlags = {
   // Plain strings: a bad value is a one-line `tokmix:` error from parseEstimatorFlags, not oclif's.
   estimator: Flags.string({
-    description: `the LP: paper (default: the paper's LP, every attacked merge), sampled (--sampled-steps of the merges spread evenly over the attacked range get constraints, all still applied) or noise-aware (each row loosened by --noise-z Poisson standard deviations of the counts)`,
+    description: `the estimator: paper (default: the paper's LP, every attacked merge), sampled (--sampled-steps of the merges spread evenly over the attacked range get constraints, all still applied), noise-aware (each row loosened by --noise-z Poisson standard deviations of the counts) or likelihood (each merge wins a softmax race against the top pairs of its step; maximum likelihood, no LP)`,
   }),
   'sampled-steps': Flags.string({
     description: `with --estimator sampled: how many attacked merges get constraints (default ${DEFAULT_SAMPLED_STEPS})`,

@@ -22,6 +22,7 @@ import { formatTable } from '../cli/table.js';
 import { formatAmount } from '../cli/progress-display.js';
 import { parseByteSize } from '../cli/byte-size.js';
 import {
+  DEFAULT_INFER_TIME_LIMIT,
   DEFAULT_BYTES_PER_CATEGORY,
   planInfer,
   runInfer,
@@ -119,9 +120,8 @@ export default class Infer extends BaseCommand {
     }),
     pretokenizer: pretokenizerFlag,
     'time-limit': Flags.integer({
-      description:
-        'seconds allowed for the whole run (loading, counting, replay, solve); a solve cut short returns its best shares and their gap',
-      min: 1,
+      description: `seconds allowed for the whole run (loading, counting, replay, solve); a solve cut short returns its best shares and their gap (default ${DEFAULT_INFER_TIME_LIMIT}; 0: no limit, solve to the certificate)`,
+      min: 0,
     }),
     gap: Flags.string({
       description:
@@ -154,7 +154,10 @@ export default class Infer extends BaseCommand {
     const { args, flags } = await this.parse(Infer);
     // The final job of a --slurm run: stop at once, naming the log, when an array task failed.
     if (flags['after-slurm'] !== undefined) checkArrayTasks(resolve(flags['after-slurm']));
-    const deadline = new Deadline(flags['time-limit']);
+    // A plain run always ends: without --time-limit it gets the default budget (0 lifts it).
+    const timeLimit = flags['time-limit'] ?? DEFAULT_INFER_TIME_LIMIT;
+    const timeLimitSeconds = timeLimit === 0 ? undefined : timeLimit;
+    const deadline = new Deadline(timeLimitSeconds);
     const progress = this.progress(flags.json);
     // Ctrl-C during the solve stops it with the best shares so far (a second Ctrl-C quits); before
     // the solve it quits as usual.
@@ -188,7 +191,7 @@ export default class Infer extends BaseCommand {
       pretokenizer: flags.pretokenizer,
       textField: flags['text-field'],
       textColumn: flags['text-column'],
-      timeLimitSeconds: flags['time-limit'],
+      timeLimitSeconds,
       deadline,
       jobs: capJobs(flags.jobs),
       onProgress,
@@ -217,6 +220,11 @@ export default class Infer extends BaseCommand {
     // What the run attacks, before the long work (the summary repeats it).
     for (const note of [plan.lineageNote, plan.excludedNote])
       if (note) process.stderr.write(`tokmix: note: ${note}\n`);
+    if (flags['time-limit'] === undefined && !flags.slurm) {
+      process.stderr.write(
+        `tokmix: note: time budget ${DEFAULT_INFER_TIME_LIMIT} s for the whole run; a solve still open then ends with its best shares and their gap (--time-limit SEC to change, 0 for none)\n`,
+      );
+    }
     if (flags.slurm) {
       await this.runOnSlurm(args.tokenizer, flags, plan, out);
       return;

@@ -96,7 +96,8 @@ export default class Validate extends BaseCommand {
     }),
     ...estimatorFlags,
     methods: Flags.string({
-      description: 'methods to score, comma-separated (tokmix, tee, tc, random, uniform)',
+      description:
+        'methods to score, comma-separated (tokmix, tee, tc, random, uniform, or an estimator by name: paper, sampled, noise-aware, likelihood)',
       default: 'tokmix,tee,tc,random,uniform',
     }),
     bootstrap: Flags.string({

@@ -21,6 +21,7 @@ export const STAGE_ENTRIES: Readonly<Record<string, string>> = {
   replay: 'bpe/replay-categories.js',
   'tee-single': 'bpe/train.js',
   'validate-trial': 'experiment/validate.js',
+  'trial-train': 'experiment/trial-train.js',
 };
 
 /** The compiled src/ folder this module was loaded from (dist/src). */

@@ -1,14 +1,12 @@
 // One controlled trial (paper §4): pick n categories and their true shares, build a training text
 // of that mixture, train a tokenizer on it, infer the mixture back from its merge list, run the
 // baselines on the same trial, and score every estimate against the truth.
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CategorySpec, WordCounts } from '../corpus/types.js';
 import type { Merge, TokenizerSpec } from '../tokenizer/spec.js';
 import type { SolverBackend } from '../solve/types.js';
 import type { ValidationTrial } from '../report/result.js';
 import type { Cache } from '../common/cache.js';
-import { hostTag } from '../common/fs-checks.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { countCategories } from '../count/count.js';
 import { readSequences } from '../corpus/read.js';
@@ -16,8 +14,8 @@ import { wordCountsHash } from '../bpe/replay-categories.js';
 import { trainBpe } from '../bpe/train.js';
 import { estimateMixture } from '../solve/estimate-mixture.js';
 import { bootstrapMixture } from '../bootstrap/bootstrap.js';
-import { trainOnFile } from './train-tokenizer.js';
-import { buildMixture } from './mixture.js';
+import { ESTIMATORS, isEstimator, unconstrainedSteps } from '../solve/estimator.js';
+import { trainTrialTokenizer } from './trial-train.js';
 import { createRng, deriveSeed, sampleWithoutReplacement } from '../common/random.js';
 import { sampleFromSimplex } from './simplex.js';
 import { log10Mse, normalizeShares } from './metrics.js';
@@ -28,7 +26,11 @@ import { countTokenOccurrences, tokenClassificationShares, vocabularyBytes } fro
 import { splitCategory } from './halves.js';
 
 export type MixtureTrainer = 'native' | 'tokmix';
-export const TRIAL_METHODS = ['tokmix', 'tee', 'tc', 'random', 'uniform'] as const;
+/**
+ * `tokmix` is the estimator of --estimator; an estimator's own name (paper, likelihood, ...) runs
+ * that estimator on the same trial, so one table compares estimators over paired trials.
+ */
+export const TRIAL_METHODS = ['tokmix', 'tee', 'tc', 'random', 'uniform', ...ESTIMATORS] as const;
 export type TrialMethod = (typeof TRIAL_METHODS)[number];
 
 /** Everything that determines a trial's outcome (its cache key, with the set's identity). */
@@ -132,8 +134,21 @@ async function tokenClassification(
   return tokenClassificationShares(occurrences);
 }
 
-/** Runs one trial end to end and scores it. */
-export async function runTrial(settings: TrialSettings, context: TrialContext): Promise<ValidationTrial> {
+/** A trial up to its estimate: the counted candidates, the trained merges and the truth over them. */
+export interface TrialProblem {
+  seed: number;
+  chosen: CategorySpec[];
+  truth: number[];
+  candidates: CategorySpec[];
+  candidateTruth: number[];
+  counts: WordCounts[];
+  mergeList: Merge[];
+  steps: number;
+  seconds: { train: number; count: number };
+}
+
+/** Draws, trains (cached) and counts one trial: everything an estimator needs (benches use it too). */
+export async function trialProblem(settings: TrialSettings, context: TrialContext): Promise<TrialProblem> {
   const { categories, cache, onProgress } = context;
   const seed = trialSeed(settings);
   const { picked, weights, omitted } = drawTrial(categories.length, settings);
@@ -151,33 +166,12 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     estimateSpecs = halves.map((h) => h.estimate);
   }
 
-  const seconds = { train: 0, count: 0, replay: 0, solve: 0, baselines: 0 };
   let t0 = now();
-  report(`n=${settings.n} trial ${settings.trial}: training text`);
-  // Named by pid and host: the stale-folder sweep must tell this machine's dead runs from live
-  // runs on other nodes sharing the cache.
-  const trialDir = join(context.workDir, `trial-${seed}-${process.pid}-${hostTag()}`);
-  mkdirSync(trialDir, { recursive: true });
-  let mergeList: Merge[];
-  let byteCounts: Record<string, number>;
-  try {
-    const textFile = join(trialDir, 'mixture.txt');
-    const weightByName = Object.fromEntries(trainSpecs.map((c, i) => [c.name, weights[i]]));
-    const built = await buildMixture(trainSpecs, weightByName, settings.totalBytes, seed, textFile);
-    byteCounts = built.bytes;
-    report(`n=${settings.n} trial ${settings.trial}: training (${settings.trainer})`);
-    mergeList = (
-      await trainOnFile(textFile, settings.text, settings.merges, settings.trainer, {
-        jobs: context.countJobs ?? 1,
-      })
-    ).mergeList;
-  } finally {
-    rmSync(trialDir, { recursive: true, force: true });
-  }
-  seconds.train = now() - t0;
-  const truth = normalizeShares(chosen.map((c) => byteCounts[c.name] ?? 0));
-  const steps = Math.min(settings.merges, mergeList.length);
-  mergeList = mergeList.slice(0, steps);
+  const trained = await trainTrialTokenizer(trainSpecs, weights, seed, settings, context, report);
+  const train = now() - t0;
+  const truth = normalizeShares(chosen.map((c) => trained.bytes[c.name] ?? 0));
+  const steps = Math.min(settings.merges, trained.mergeList.length);
+  const mergeList = trained.mergeList.slice(0, steps);
 
   // The candidate set: the n categories minus the omitted ones; the truth renormalized over them.
   const keep = chosen.map((_, i) => i).filter((i) => !omitted.includes(i));
@@ -193,7 +187,28 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     cache,
     blocks: settings.bootstrap !== undefined || context.onEstimated !== undefined,
   });
-  seconds.count = now() - t0;
+  return {
+    seed,
+    chosen,
+    truth,
+    candidates,
+    candidateTruth,
+    counts,
+    mergeList,
+    steps,
+    seconds: { train, count: now() - t0 },
+  };
+}
+
+/** Runs one trial end to end and scores it. */
+export async function runTrial(settings: TrialSettings, context: TrialContext): Promise<ValidationTrial> {
+  const { cache, onProgress } = context;
+  const report = (detail: string) =>
+    onProgress?.({ stage: 'trial', done: 0, total: 0, unit: 'items', detail });
+  const problem = await trialProblem(settings, context);
+  const { seed, chosen, truth, candidates, candidateTruth, counts, mergeList, steps } = problem;
+  const seconds = { ...problem.seconds, replay: 0, solve: 0, baselines: 0 };
+  let t0 = now();
   let intervals: ValidationTrial['intervals'];
   let tokmixGap: number | undefined;
 
@@ -239,6 +254,28 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     }
   }
 
+  // Estimators by name, each on the same counts and merges (replay comes from the cache).
+  const estimatorSeconds: Record<string, number> = {};
+  const estimatorGaps: Record<string, number> = {};
+  for (const method of settings.methods) {
+    if (!isEstimator(method)) continue;
+    report(`n=${settings.n} trial ${settings.trial}: estimator ${method}`);
+    const estimated = await estimateMixture(counts, { alphabet: settings.text.alphabet, mergeList }, steps, {
+      backend: settings.backend,
+      estimator: method,
+      ...(method === 'noise-aware' && settings.noiseZ !== undefined ? { noiseZ: settings.noiseZ } : {}),
+      ...(method === 'sampled' && settings.sampledSteps !== undefined
+        ? { sampledSteps: settings.sampledSteps }
+        : {}),
+      timeLimitSeconds: settings.solveTimeLimit,
+      uncertainty: false,
+      cache,
+    });
+    estimates[method] = estimated.estimate.byteShare;
+    estimatorSeconds[method] = estimated.seconds.solve;
+    estimatorGaps[method] = estimated.estimate.certified ? 0 : estimated.estimate.gap;
+  }
+
   t0 = now();
   const m = candidates.length;
   if (settings.methods.includes('tee')) {
@@ -269,5 +306,6 @@ export async function runTrial(settings: TrialSettings, context: TrialContext): 
     seconds,
     ...(intervals ? { intervals } : {}),
     ...(tokmixGap !== undefined ? { tokmixGap } : {}),
+    ...(Object.keys(estimatorSeconds).length > 0 ? { estimatorSeconds, estimatorGaps } : {}),
   };
 }

@@ -131,7 +131,7 @@ export function parseCounts(text: string): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
-/** Parses --methods: a comma-separated subset of tokmix, tee, tc, random, uniform. */
+/** Parses --methods: a comma-separated subset of tokmix, tee, tc, random, uniform and the estimators. */
 export function parseMethods(text: string): TrialMethod[] {
   const methods: TrialMethod[] = [];
   for (const part of text
@@ -414,6 +414,7 @@ export async function runValidation(
 
 const METHOD_LABELS: Record<string, string> = {
   tokmix: 'tokmix (ours)',
+  paper: "paper's LP",
   tee: 'TEE',
   tc: 'TC',
   random: 'random',

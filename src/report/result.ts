@@ -146,6 +146,9 @@ export interface ValidationTrial {
   intervals?: { level: number; method?: string; byteShareCI: [number, number][]; seconds: number };
   /** With --time-limit, when tokmix's solve stopped before its certificate: its relative gap. */
   tokmixGap?: number;
+  /** Estimators named in --methods (paper, likelihood, ...): each one's solve seconds and relative gap. */
+  estimatorSeconds?: Record<string, number>;
+  estimatorGaps?: Record<string, number>;
 }
 
 /** Interval coverage at one n: the fraction of true candidate shares inside their intervals. */

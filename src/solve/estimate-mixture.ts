@@ -8,8 +8,9 @@ import { UserError } from '../common/errors.js';
 import type { Transcript } from '../bpe/types.js';
 import type { ReplaySpec } from '../bpe/replay.js';
 import { replayCategories } from '../bpe/replay-categories.js';
-import { validate, type SolveMixtureOptions } from './solve-mixture.js';
+import { validate, withPairTotalsAt, type SolveMixtureOptions } from './solve-mixture.js';
 import { solveMixtureCached } from './cached-solve.js';
+import { solveLikelihood } from './likelihood.js';
 import type { MixtureEstimate } from './types.js';
 import { DEFAULT_TUNING } from './constraint-search.js';
 
@@ -94,27 +95,44 @@ export async function estimateMixture(
     beforeSolve(coverage);
   }
   start = performance.now();
-  const estimate = await solveMixtureCached(
-    transcripts,
-    {
-      ...solveOptions,
-      mergeList: spec.mergeList,
-      names: counts.map((c) => c.category.name),
-      onProgress,
-      // What the earlier stages left of the run's limit (to 0.1 s, so messages stay readable).
-      timeLimitSeconds: deadline?.limited
-        ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
-        : solveOptions.timeLimitSeconds,
-    },
-    cache,
-    reproducible
-      ? { boundInterval: Number.POSITIVE_INFINITY, anchorWeight: DEFAULT_TUNING.anchorWeight }
-      : {},
-  );
+  const names = counts.map((c) => c.category.name);
+  // What the earlier stages left of the run's limit (to 0.1 s, so messages stay readable).
+  const timeLimitSeconds = deadline?.limited
+    ? Math.max(0.1, Math.floor(deadline.remainingMs() / 100) / 10)
+    : solveOptions.timeLimitSeconds;
+  const estimate =
+    solveOptions.estimator === 'likelihood'
+      ? await solveLikelihood(likelihoodTranscripts(transcripts, solveOptions, names, spec), {
+          ...solveOptions,
+          mergeList: spec.mergeList,
+          onProgress,
+          timeLimitSeconds,
+        })
+      : await solveMixtureCached(
+          transcripts,
+          { ...solveOptions, mergeList: spec.mergeList, names, onProgress, timeLimitSeconds },
+          cache,
+          reproducible
+            ? { boundInterval: Number.POSITIVE_INFINITY, anchorWeight: DEFAULT_TUNING.anchorWeight }
+            : {},
+        );
   return {
     transcripts,
     ...coverage,
     estimate,
     seconds: { replay: replaySeconds, solve: (performance.now() - start) / 1000 },
   };
+}
+
+/** The solve's checks, then the transcripts normalized as the LP normalizes them (normalizeAt). */
+function likelihoodTranscripts(
+  transcripts: Transcript[],
+  options: Omit<SolveMixtureOptions, 'mergeList' | 'names'>,
+  names: string[],
+  spec: ReplaySpec,
+): Transcript[] {
+  validate(transcripts, { ...options, mergeList: spec.mergeList, names });
+  return options.normalizeAt !== 'step-0'
+    ? withPairTotalsAt(transcripts, options.firstStep ?? 0, names)
+    : transcripts;
 }

@@ -1,10 +1,11 @@
 // The estimators the solve offers: the paper's LP over every attacked merge; the same LP over an
-// evenly spread sample of the merges (replay still applies all of them); or the LP with each row
-// loosened by the counts' sampling noise. Their names, checks and the sampled steps' mask live
+// evenly spread sample of the merges (replay still applies all of them); the LP with each row
+// loosened by the counts' sampling noise; or the likelihood of the merges as softmax races
+// (likelihood.ts). Their names, checks and the sampled steps' mask live
 // here, so the commands parse them in one place.
 import { UserError } from '../common/errors.js';
 
-export const ESTIMATORS = ['paper', 'sampled', 'noise-aware'] as const;
+export const ESTIMATORS = ['paper', 'sampled', 'noise-aware', 'likelihood'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
 
 /** Merges the sampled estimator constrains by default: the paper's LP at 3,000 merges costs about this. */

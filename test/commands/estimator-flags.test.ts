@@ -3,11 +3,9 @@
 // validate alike, before any work.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTokenizer } from '../../src/tokenizer/load.js';
-import { toTokenizerJsonText } from '../../src/tokenizer/formats/hf-json.js';
-import { ALPHABETS, syntheticLanguage } from '../solve/helpers.js';
+import { writeGpt2Problem } from '../helpers/gpt2-problem.js';
 import { assertUserError as assertRefused, tokmix, type CliRun } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -39,18 +37,30 @@ test('bad --estimator / --sampled-steps: one line, exit 2, nothing written (infe
   assert.equal(existsSync(out), false);
 });
 
+test('the likelihood estimator: a z or a step count for it, or an unknown --methods name, is one line and exit 2', () => {
+  const out = join(work, 'out-likelihood');
+  for (const command of [
+    ['infer', 'gpt2'],
+    ['validate', '--set', 'languages'],
+  ]) {
+    assertRefused(
+      run(...command, '--estimator', 'likelihood', '--noise-z', '1', '--out', out),
+      /^tokmix: --noise-z 1: only the noise-aware estimator takes it; add --estimator noise-aware$/,
+    );
+    assertRefused(
+      run(...command, '--estimator', 'likelihood', '--sampled-steps', '10', '--out', out),
+      /^tokmix: --sampled-steps 10: only the sampled estimator samples steps; add --estimator sampled$/,
+    );
+  }
+  assertRefused(
+    run('validate', '--set', 'languages', '--methods', 'paper,likelyhood', '--out', out),
+    /^tokmix: --methods: unknown method "likelyhood"; use tokmix, tee, tc, random, uniform, paper, sampled, noise-aware, likelihood$/,
+  );
+  assert.equal(existsSync(out), false);
+});
+
 test('infer --estimator sampled records the estimator and the merges it constrained', async () => {
-  const spec = await loadTokenizer('gpt2');
-  const tokenizerPath = join(work, 'tokenizer.json');
-  writeFileSync(tokenizerPath, toTokenizerJsonText(spec));
-  const categories = join(work, 'cats');
-  [ALPHABETS[0], ALPHABETS[4]].forEach((alphabet, i) => {
-    const words: string[] = [];
-    for (const [word, count] of syntheticLanguage(1 + i, alphabet, 3000, 200))
-      for (let k = 0; k < count; k++) words.push(word.trim());
-    mkdirSync(join(categories, `c${i}`), { recursive: true });
-    writeFileSync(join(categories, `c${i}`, 'sample.txt'), words.join(' ') + '\n');
-  });
+  const { tokenizerPath, categories } = await writeGpt2Problem(work);
   const out = join(work, 'out-sampled');
   const args = [tokenizerPath, '--categories', categories, '--merges', '200', '--allow-unconstrained'];
   const sampled = run('infer', ...args, '--estimator', 'sampled', '--sampled-steps', '50', '--out', out);

@@ -88,6 +88,25 @@ test('a trial recovers its mixture far better than the baselines (both trainers)
   }
 });
 
+test('estimators named in methods run on the same trial: paper is tokmix by default; the tokenizer is trained once', async () => {
+  const { categories } = makeSet();
+  const workDir = tempDir('exp-work');
+  const cache = new Cache(tempDir('exp-cache'));
+  const trial = await runTrial(
+    { ...base, methods: ['tokmix', 'paper', 'likelihood', 'uniform'] },
+    { categories, workDir, cache },
+  );
+  assert.deepEqual(trial.estimates.paper, trial.estimates.tokmix);
+  assert.equal(trial.estimates.likelihood.length, 3);
+  assert.equal(trial.log10Mse.likelihood, log10Mse(trial.truth, trial.estimates.likelihood));
+  assert.deepEqual(Object.keys(trial.estimatorSeconds ?? {}), ['paper', 'likelihood']);
+  assert.deepEqual(trial.estimatorGaps, { paper: 0, likelihood: 0 });
+  // Another run that differs only in its methods reuses the trained tokenizer.
+  const again = await runTrial({ ...base, methods: ['likelihood'] }, { categories, workDir, cache });
+  assert.deepEqual(again.estimates.likelihood, trial.estimates.likelihood);
+  assert.ok(again.seconds.train < trial.seconds.train, `${again.seconds.train} vs ${trial.seconds.train}`);
+});
+
 test('a solve time limit scores the stopped solve as is and records its gap; no limit records none', async () => {
   const { categories } = makeSet();
   const workDir = tempDir('exp-work');
