@@ -14,7 +14,7 @@ import { wordCountsHash } from '../bpe/replay-categories.js';
 import { trainBpe } from '../bpe/train.js';
 import { estimateMixture } from '../solve/estimate-mixture.js';
 import { bootstrapMixture } from '../bootstrap/bootstrap.js';
-import { ESTIMATORS, isEstimator, unconstrainedSteps } from '../solve/estimator.js';
+import { ESTIMATORS, isEstimator } from '../solve/estimator.js';
 import { trainTrialTokenizer } from './trial-train.js';
 import { createRng, deriveSeed, sampleWithoutReplacement } from '../common/random.js';
 import { sampleFromSimplex } from './simplex.js';
