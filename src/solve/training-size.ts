@@ -152,8 +152,11 @@ export function mergeRates(
 }
 
 export interface TrainingSize {
-  /** `estimate`: bytes with an interval; `lower-bound`: at least `lowerBound` bytes; else not identifiable. */
-  status: 'estimate' | 'lower-bound' | 'not-identifiable';
+  /**
+   * `estimate`: bytes with an interval; `lower-bound`: at least `lowerBound` bytes; `not-computed`:
+   * the run's time ran out first (`reason`); else not identifiable.
+   */
+  status: 'estimate' | 'lower-bound' | 'not-identifiable' | 'not-computed';
   family: TrainerFamily;
   familyReason: string;
   method: string;
@@ -390,11 +393,6 @@ export interface TrainingSizeOfOptions {
 }
 
 /**
- * `infer`'s training size: the trainer family (judgeTrainerFamily), then, for a Hugging Face-trained
- * list, the category samples replayed over the whole merge list (cached like any replay) for the
- * rates at the estimated byte shares, and `inferTrainingSize`.
- */
-/**
  * The family the file declares, overruled by the merge order itself: a list with a tie regime
  * (tieRegimeStart) broke its ties as Hugging Face's trainer does, whatever file it came in (the
  * claude.json ranks do: measured in bench/README.md). Without one, the declared family stands.
@@ -413,6 +411,11 @@ export function judgeTrainerFamily(
   };
 }
 
+/**
+ * `infer`'s training size: the trainer family (judgeTrainerFamily), then, for a Hugging Face-trained
+ * list, the category samples replayed over the whole merge list (cached like any replay) for the
+ * rates at the estimated byte shares, and `inferTrainingSize`.
+ */
 export async function trainingSizeOf(
   counts: WordCounts[],
   spec: TokenizerSpec,
@@ -423,10 +426,27 @@ export async function trainingSizeOf(
   const input = { mergeList: spec.mergeList, family, firstStep: options.firstStep };
   if (family.family !== 'hf-tokenizers') return inferTrainingSize(input);
   const steps = spec.mergeList.length;
-  const transcripts = await replayCategories(counts, spec, steps, {
-    cache: options.cache,
-    onProgress: options.onProgress,
-    deadline: options.deadline,
+  // The estimate is already made: a time budget that runs out here leaves the training size
+  // unanswered, never the run.
+  const notComputed = (): TrainingSize => ({
+    status: 'not-computed',
+    family: family.family,
+    familyReason: family.reason,
+    method: 'tie-break descents against the samples replayed over the whole list',
+    reason:
+      "not computed: the run's time budget ran out before the whole merge list was replayed for it (raise --time-limit, 0 for none, or pass --no-training-size)",
   });
+  if (options.deadline?.expired()) return notComputed();
+  let transcripts;
+  try {
+    transcripts = await replayCategories(counts, spec, steps, {
+      cache: options.cache,
+      onProgress: options.onProgress,
+      deadline: options.deadline,
+    });
+  } catch (error) {
+    if (options.deadline?.expired()) return notComputed();
+    throw error;
+  }
   return inferTrainingSize({ ...input, rates: mergeRates(transcripts, byteShares, steps) });
 }

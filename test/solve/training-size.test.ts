@@ -13,9 +13,11 @@ import {
   tieBreakDescents,
   tieRuns,
   TIE_BLOCK,
+  trainingSizeOf,
 } from '../../src/solve/training-size.js';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
-import type { Merge } from '../../src/tokenizer/spec.js';
+import type { Merge, TokenizerSpec } from '../../src/tokenizer/spec.js';
+import { Deadline } from '../../src/common/deadline.js';
 import { createRng } from '../../src/common/random.js';
 import { makeCounts } from '../bpe/helpers.js';
 import { tempFolder } from '../helpers/temp.js';
@@ -178,4 +180,21 @@ test('a tokenizer.json of its own merge order is assumed Hugging Face-trained, a
     notes: ['conversion of tiktoken ranks (3 merges for 4 tokens, every split listed): ...'],
   });
   assert.equal(converted.family, 'tiktoken');
+});
+
+test('a time budget that has run out leaves the training size not computed, not the run failed', async () => {
+  const spec = {
+    name: 'hf-list',
+    source: 'test',
+    format: 'tokenizer.json',
+    alphabet: 'byte-level',
+    mergeList: [['a', 'b']] as Merge[],
+    normalizer: null,
+    preTokenizer: null,
+    notes: [],
+  } as unknown as TokenizerSpec;
+  const size = await trainingSizeOf([], spec, [], { deadline: new Deadline(0) });
+  assert.equal(size.status, 'not-computed');
+  assert.equal(size.family, 'hf-tokenizers');
+  assert.match(size.reason!, /--time-limit/);
 });
