@@ -39,6 +39,7 @@ import { slug } from '../cli/slug.js';
 import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
 import { formatInterval, stabilitySummary } from '../report/stability.js';
+import { oneLine } from '../cli/terminal-text.js';
 
 function parseGap(text: string): number {
   const gap = /^\s*[0-9.eE+-]+\s*$/.test(text) ? Number(text) : Number.NaN;
@@ -190,18 +191,22 @@ export default class Infer extends BaseCommand {
       resume: flags.resume !== undefined ? { file: flags.resume } : flags['no-resume'] ? 'fresh' : 'auto',
       onResume: (r) =>
         process.stderr.write(
-          `tokmix: note: resuming from checkpoint ${r.file}: ${r.rows} rows, previous gap ${(100 * r.previousGap).toPrecision(3)}% (--no-resume starts over)\n`,
+          `tokmix: note: resuming from checkpoint ${oneLine(r.file)}: ${r.rows} rows, previous gap ${(100 * r.previousGap).toPrecision(3)}% (--no-resume starts over)\n`,
         ),
     };
     const plan = await planInfer(args.tokenizer, options);
     const date = new Date().toISOString().slice(0, 10);
     const out =
       flags.out ?? join('results', `${slug(plan.tokenizer.name)}-${slug(flags.categories)}-${date}`);
-    const outCheck = { force: flags.force, inputs: [args.tokenizer, flags.categories] };
+    const outCheck = {
+      force: flags.force,
+      inputs: [args.tokenizer, flags.categories],
+      cacheDir: plan.cacheDir,
+    };
     assertOutputDirUsable(out, { ...outCheck, names: INFER_FILE_NAMES });
     // What the run attacks, before the long work (the summary repeats it).
     for (const note of [plan.lineageNote, plan.excludedNote])
-      if (note) process.stderr.write(`tokmix: note: ${note}\n`);
+      if (note) process.stderr.write(`tokmix: note: ${oneLine(note)}\n`);
     if (flags.slurm) {
       await this.runOnSlurm(args.tokenizer, flags, plan, out);
       return;
@@ -301,8 +306,8 @@ function summary(result: InferResult, out: string): string {
   const t = result.tokenizer;
   const skipped = t.firstStep ? ` (steps ${t.firstStep}–${t.lastStep}, after ${t.firstStep} skipped)` : '';
   const lines = [
-    `${t.name}: ${t.mergesUsed} of ${t.mergesAvailable} merges${skipped}, ` +
-      `${result.categories.length} categories (${result.categorySet})`,
+    `${oneLine(t.name)}: ${t.mergesUsed} of ${t.mergesAvailable} merges${skipped}, ` +
+      `${result.categories.length} categories (${oneLine(result.categorySet)})`,
     ...(t.lineage ? [`lineage: ${lineageLine(t.name, t.lineage, t.firstStep ?? 0)}`] : []),
     ...(t.excludedMerges
       ? [

@@ -129,7 +129,7 @@ export default class Validate extends BaseCommand {
     const preset = parsePreTokenizerPreset(flags.pretokenizer);
     const date = new Date().toISOString().slice(0, 10);
     const out = flags.out ?? join('results', `validate-${slug(flags.set)}-${date}`);
-    const outCheck = { force: flags.force, inputs: [flags.set] };
+    const outCheck = { force: flags.force, inputs: [flags.set], cacheDir: this.cacheDir(flags['cache-dir']) };
     // A shard writes no result files, so the --out folder is not its concern.
     if (flags.shard === undefined) assertOutputDirUsable(out, { ...outCheck, names: VALIDATION_FILE_NAMES });
 

@@ -5,7 +5,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { UserError, describeFsError } from '../common/errors.js';
-import { openForReading, realPathOf, statInput, statInputFile } from '../common/fs-checks.js';
+import {
+  assertApartFromCache,
+  openForReading,
+  realPathOf,
+  statInput,
+  statInputFile,
+} from '../common/fs-checks.js';
+import { defaultCacheDir } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { CategoryKind, CategorySpec } from './types.js';
 import { type Compression, READABLE_DESCRIPTION, sourceFormatOf } from './formats.js';
@@ -117,7 +124,7 @@ function manifestError(path: string, what: string): UserError {
   return new UserError(`${path}: malformed manifest: ${what}`, path);
 }
 
-function resolveManifest(path: string): CategorySpec[] {
+function resolveManifest(path: string, cacheDir: string): CategorySpec[] {
   let raw: unknown;
   statInputFile(path);
   try {
@@ -176,8 +183,10 @@ function resolveManifest(path: string): CategorySpec[] {
       } else {
         const target = resolve(base, pattern);
         const stat = statInput(target);
-        if (stat.isDirectory()) matched = readableFilesUnder(target);
-        else if (sourceFormatOf(target)) matched = [(statInputFile(target), target)];
+        if (stat.isDirectory()) {
+          assertApartFromCache(cacheDir, [target]);
+          matched = readableFilesUnder(target);
+        } else if (sourceFormatOf(target)) matched = [(statInputFile(target), target)];
         else {
           throw new UserError(
             `${target}: not a readable file (${READABLE_DESCRIPTION}); rename it or list another`,
@@ -278,12 +287,17 @@ export async function resolveCategories(ref: string, options: ResolveOptions = {
     );
   }
   const path = resolve(ref);
+  // Before reading: a cache inside the folder would be read back as categories by the next run.
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  assertApartFromCache(cacheDir, [ref]);
   let categories: CategorySpec[];
   if (stat.isDirectory()) categories = resolveFolder(path);
-  else if (path.toLowerCase().endsWith('.json')) categories = resolveManifest(path);
+  else if (path.toLowerCase().endsWith('.json')) categories = resolveManifest(path, cacheDir);
   else {
     throw new UserError(`${ref}: expected a folder of category folders or a manifest .json`, ref);
   }
+  // A manifest's folders and globs may reach into the cache (or hold it) too.
+  assertApartFromCache(cacheDir, [...new Set(categories.flatMap((c) => c.files))]);
   checkFiles(categories, options);
   return categories;
 }

@@ -49,9 +49,12 @@ test('a FIFO and a socket are refused as not regular files, without being opened
   throwsUser(() => statInputFile(dir), /is a folder, expected a file/);
 });
 
-test('a cache folder is made and probed; a file or a path under one is refused', (t) => {
+test('a cache folder is probed, not made; a file or a path under one is refused', (t) => {
   const parent = tempFolder(t, 'fs-checks');
   const cache = join(parent, 'cache', 'deep');
+  assertWritableDir(cache, '--cache-dir');
+  assert.deepEqual(readdirSync(parent), [], 'a folder not there yet is left for the cache to make');
+  mkdirSync(cache, { recursive: true });
   assertWritableDir(cache, '--cache-dir');
   assert.deepEqual(readdirSync(cache), [], 'the probe is removed');
   writeFileSync(join(cache, 'entry.bin'), 'x');
