@@ -270,6 +270,32 @@ function checkFiles(categories: CategorySpec[], options: ResolveOptions): void {
   }
 }
 
+/** A name with its non-ASCII characters as code points, so two names that look alike differ. */
+function codePoints(name: string): string {
+  return [...name]
+    .map((c) =>
+      c.charCodeAt(0) < 0x80 ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`,
+    )
+    .join(' ');
+}
+
+/** Refuses two categories whose names are equal after Unicode normalization (NFC): they would
+ *  show as two identical rows (e.g. a folder `café` in NFC and another in NFD). */
+function checkDistinctNames(categories: CategorySpec[], ref: string): void {
+  const seen = new Map<string, string>();
+  for (const { name } of categories) {
+    const key = name.normalize('NFC');
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new UserError(
+        `${ref}: categories "${other}" (${codePoints(other)}) and "${name}" (${codePoints(name)}) have the same name once Unicode-normalized (NFC); rename or merge one`,
+        ref,
+      );
+    }
+    seen.set(key, name);
+  }
+}
+
 /** Resolves `ref` (folder, manifest .json or built-in set name) to category specs. */
 export async function resolveCategories(ref: string, options: ResolveOptions = {}): Promise<CategorySpec[]> {
   if (ref === '')
@@ -298,6 +324,7 @@ export async function resolveCategories(ref: string, options: ResolveOptions = {
   }
   // A manifest's folders and globs may reach into the cache (or hold it) too.
   assertApartFromCache(cacheDir, [...new Set(categories.flatMap((c) => c.files))]);
+  checkDistinctNames(categories, ref);
   checkFiles(categories, options);
   return categories;
 }
