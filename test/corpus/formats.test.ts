@@ -13,7 +13,7 @@ import { resolveCategories } from '../../src/corpus/resolve.js';
 import { readSequences } from '../../src/corpus/read.js';
 import { planTasks, statFiles } from '../../src/corpus/read.js';
 import { readTask } from '../../src/corpus/sample-reader.js';
-import { zstdWindowBytes } from '../../src/corpus/sequences.js';
+import { zstdWindowBytes } from '../../src/corpus/zstd.js';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
 import type { CategorySpec } from '../../src/corpus/types.js';
 import { TRICKY_LINES, asMap, tempDir } from './helpers.js';
