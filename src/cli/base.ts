@@ -6,6 +6,7 @@ import { assertWritableDir } from '../common/fs-checks.js';
 import { Cache, defaultCacheDir } from '../common/cache.js';
 import { ProgressDisplay } from './progress-display.js';
 import { guardTerminal, oneLine } from './terminal-text.js';
+import { cleanUpOnStop, sweepStaleTempDirs } from '../common/process-cleanup.js';
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
@@ -32,6 +33,8 @@ export abstract class BaseCommand extends Command {
   /** A cache folder from $TOKMIX_CACHE or the default is checked before work, like --cache-dir. */
   override async init(): Promise<void> {
     guardTerminal();
+    cleanUpOnStop();
+    sweepStaleTempDirs();
     await super.init();
     const flagGiven = this.argv.some((arg) => arg === '--cache-dir' || arg.startsWith('--cache-dir='));
     if (!(this.constructor as typeof BaseCommand).usesCache || flagGiven) return;

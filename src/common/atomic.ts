@@ -14,7 +14,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     writeFileSync(temp, data);
     renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // nothing was written (the folder could not be made)
+    }
     throw describeFsError(error, path);
   }
 }

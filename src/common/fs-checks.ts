@@ -219,6 +219,12 @@ export function assertApartFromCache(cacheDir: string, inputs: readonly string[]
       continue; // not a path (a built-in name), or a broken one the reader will name
     }
     const realInput = realPathOf(input);
+    if (realInput === realCache) {
+      throw new UserError(
+        `${input}: is the cache folder; choose another --cache-dir (or $TOKMIX_CACHE)`,
+        input,
+      );
+    }
     if (stats.isDirectory() && isWithin(realCache, realInput)) {
       throw new UserError(
         `${input}: holds the cache folder ${cacheDir}, whose files the next run would read as input; choose a --cache-dir (or $TOKMIX_CACHE) outside the inputs`,
