@@ -366,8 +366,7 @@ function saveFailure(dir: string, loader: string, index: number): string {
 function userErrorProblem(message: string, dir: string, job: FuzzJob): string | undefined {
   if (message.includes('\n')) return 'a UserError message spans several lines';
   if (job.type !== 'categories' && !message.includes(dir)) return 'a UserError message names no input file';
-  if (/Cannot read properties|typed array length/.test(message))
-    return 'a UserError message shows internals';
+  if (/Cannot read properties|typed array length/.test(message)) return 'a UserError message shows internals';
   return undefined;
 }
 
