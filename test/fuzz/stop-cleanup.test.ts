@@ -106,8 +106,8 @@ const CASES: Case[] = [
       '--jobs',
       '1',
     ],
-    // Counting, replay and the point solve are done: the replicates run.
-    started: (_tmp, stderr) => /tokmix: solve:/.test(stderr),
+    // Counting and replay are done: the point solve and the replicates' worker threads run.
+    started: (_tmp, stderr) => /tokmix: replay:/.test(stderr),
   },
 ];
 
