@@ -6,6 +6,7 @@ import { Cache, defaultCacheDir } from './common/cache.js';
 import { UserError } from './common/errors.js';
 import { toolVersion } from './common/version.js';
 import { Deadline } from './common/deadline.js';
+import { assertApartFromCache } from './common/fs-checks.js';
 import { noProgress } from './common/progress.js';
 import type { ProgressCallback } from './common/progress.js';
 import { loadTokenizer } from './tokenizer/load.js';
@@ -165,6 +166,7 @@ export async function planInfer(tokenizerRef: string, options: InferOptions = {}
   validateInferOptions(options);
   const deadline = options.deadline ?? new Deadline(options.timeLimitSeconds);
   const cacheDir = options.cacheDir ?? defaultCacheDir();
+  assertApartFromCache(cacheDir, [tokenizerRef, options.categories ?? 'default']);
   const cache = new Cache(cacheDir);
   const loaded = await loadTokenizer(tokenizerRef, {
     // Built-ins derive their merges from ranks: cache the result like every other stage.

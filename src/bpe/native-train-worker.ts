@@ -2,8 +2,12 @@
 // would corrupt `--json` output), so it runs here with stdout discarded. Not a library module.
 import { readFileSync, writeFileSync } from 'node:fs';
 import tokenizers from 'tokenizers';
+import { exitWithParent } from '../common/process-cleanup.js';
 
-const [jobPath] = process.argv.slice(2);
+// tokenizer.train blocks this thread for the whole training: a watchdog thread ends it with its parent.
+const [jobPath, parentPid] = process.argv.slice(2);
+exitWithParent(Number(parentPid));
+
 const job = JSON.parse(readFileSync(jobPath!, 'utf8')) as {
   tokenizerJson: string;
   files: string[];

@@ -1,12 +1,12 @@
 // Training with the native Hugging Face `tokenizers` package (the ground truth our trainer must
 // equal): an empty BPE tokenizer.json with the given normalizer and pre-tokenizer, `.train(files)`.
-import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Merge, TokenizerSpec } from '../tokenizer/spec.js';
 import { UserError } from '../common/errors.js';
+import { ownedTempDir, removeOwnedTempDir, trackChild } from '../common/process-cleanup.js';
 import { NATIVE_VOCAB_SIZE } from './train.js';
 import { textOnlyTokenizerJson } from '../tokenizer/formats/hf-json.js';
 
@@ -49,7 +49,7 @@ export async function trainNativeRun(
   for (const file of files) {
     if (!existsSync(file)) throw new UserError(`${file}: no such training file; check the path`, file);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'tokmix-native-'));
+  const dir = ownedTempDir('native');
   try {
     const path = join(dir, 'tokenizer.json');
     const jobPath = join(dir, 'job.json');
@@ -70,7 +70,7 @@ export async function trainNativeRun(
         : undefined;
     return { mergeList, note };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeOwnedTempDir(dir);
   }
 }
 
@@ -78,7 +78,10 @@ export async function trainNativeRun(
 function runWorker(jobPath: string): Promise<void> {
   const worker = fileURLToPath(new URL('./native-train-worker.js', import.meta.url));
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [worker, jobPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [worker, jobPath, String(process.pid)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    trackChild(child);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');

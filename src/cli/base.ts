@@ -5,6 +5,8 @@ import { isUserError } from '../common/errors.js';
 import { assertWritableDir } from '../common/fs-checks.js';
 import { Cache, defaultCacheDir } from '../common/cache.js';
 import { ProgressDisplay } from './progress-display.js';
+import { guardTerminal, oneLine } from './terminal-text.js';
+import { cleanUpOnStop, sweepStaleTempDirs } from '../common/process-cleanup.js';
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
@@ -30,6 +32,9 @@ export abstract class BaseCommand extends Command {
 
   /** A cache folder from $TOKMIX_CACHE or the default is checked before work, like --cache-dir. */
   override async init(): Promise<void> {
+    guardTerminal();
+    cleanUpOnStop();
+    sweepStaleTempDirs();
     await super.init();
     const flagGiven = this.argv.some((arg) => arg === '--cache-dir' || arg.startsWith('--cache-dir='));
     if (!(this.constructor as typeof BaseCommand).usesCache || flagGiven) return;
@@ -43,7 +48,12 @@ export abstract class BaseCommand extends Command {
   }
 
   protected cache(cacheDir: string | undefined): Cache {
-    return new Cache(cacheDir ?? defaultCacheDir());
+    return new Cache(this.cacheDir(cacheDir));
+  }
+
+  /** The cache folder: --cache-dir, else $TOKMIX_CACHE, else the default. */
+  protected cacheDir(flag: string | undefined): string {
+    return flag ?? defaultCacheDir();
   }
 
   /** Prints a value as JSON on stdout (the only stdout output under --json). */
@@ -56,7 +66,7 @@ export abstract class BaseCommand extends Command {
     if (isUserError(error)) {
       // oclif wraps an error thrown by a flag's parser in lines of its own; keep ours alone.
       const message = error.message.replace(/^Parsing --\S+ \n\t([\s\S]*)\nSee more help with --help$/, '$1');
-      process.stderr.write(`tokmix: ${message}\n`);
+      process.stderr.write(`tokmix: ${oneLine(message)}\n`);
       this.exit(2);
     }
     // oclif's own parse errors (unknown flag, missing argument, bad option) are the user's too.
@@ -68,12 +78,14 @@ export abstract class BaseCommand extends Command {
       )
     ) {
       process.stderr.write(
-        `tokmix: ${parseError.message
-          .split('\n')
-          .map((line) => line.trim())
-          .filter(Boolean)
-          .slice(0, 3)
-          .join(' ')}\n`,
+        `tokmix: ${oneLine(
+          parseError.message
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean)
+            .slice(0, 3)
+            .join(' '),
+        )}\n`,
       );
       this.exit(2);
     }

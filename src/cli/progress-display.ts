@@ -2,6 +2,7 @@
 // one line per finished stage when stderr is not a terminal, nothing at all when silent (--json).
 import cliProgress from 'cli-progress';
 import type { ProgressEvent } from '../common/progress.js';
+import { oneLine, rawWrite } from './terminal-text.js';
 
 export function formatAmount(value: number, unit: ProgressEvent['unit']): string {
   if (unit !== 'bytes') return `${Math.round(value).toLocaleString('en-US')} ${unit}`;
@@ -31,15 +32,29 @@ export function progressFields(event: ProgressEvent, elapsedSeconds: number): Re
   const rate = event.done / seconds;
   const remaining = event.total > 0 && rate > 0 ? (event.total - event.done) / rate : NaN;
   return {
-    stage: event.stage.padEnd(8),
+    stage: oneLine(event.stage).padEnd(8),
     amount:
       event.total > 0
         ? `${formatAmount(event.done, event.unit)}/${formatAmount(event.total, event.unit)}`
         : formatAmount(event.done, event.unit),
     rate: formatRate(rate, event.unit),
     eta: event.done >= event.total && event.total > 0 ? '0 s' : formatDuration(remaining),
-    detail: event.detail ?? '',
+    detail: oneLine(event.detail ?? ''),
   };
+}
+
+/** The stream the bars draw on: stderr's own writer, past the guard that escapes control
+ *  characters (the bars move the cursor; their fields are escaped in progressFields). */
+function barStream(stream: NodeJS.WritableStream): NodeJS.WritableStream {
+  if (stream !== process.stderr) return stream;
+  const write = rawWrite('stderr');
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'write') return write;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 interface StageState {
@@ -90,7 +105,7 @@ export class ProgressDisplay {
       if (this.tty) {
         this.multibar ??= new cliProgress.MultiBar(
           {
-            stream: this.stream as NodeJS.WriteStream,
+            stream: barStream(this.stream) as NodeJS.WriteStream,
             clearOnComplete: false,
             hideCursor: true,
             format: '{stage} [{bar}] {percentage}% {amount} | {rate} | ETA {eta} {detail}',
@@ -118,9 +133,9 @@ export class ProgressDisplay {
   private printLine(event: ProgressEvent, state: StageState): void {
     const seconds = Math.max((this.now() - state.started) / 1000, 0);
     const rate = seconds > 0 ? `, ${formatRate(event.done / seconds, event.unit)}` : '';
-    const detail = event.detail ? ` (${event.detail})` : '';
+    const detail = event.detail ? ` (${oneLine(event.detail)})` : '';
     this.stream.write(
-      `tokmix: ${event.stage}: ${formatAmount(event.done, event.unit)} in ${formatDuration(seconds)}${rate}${detail}\n`,
+      `tokmix: ${oneLine(event.stage)}: ${formatAmount(event.done, event.unit)} in ${formatDuration(seconds)}${rate}${detail}\n`,
     );
   }
 

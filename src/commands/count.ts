@@ -15,6 +15,7 @@ import { resolveCategories } from '../corpus/index.js';
 import { countCategories } from '../count/index.js';
 import { formatBytes } from '../cli/byte-size.js';
 import { formatTable } from '../cli/table.js';
+import { oneLine } from '../cli/terminal-text.js';
 
 export default class Count extends BaseCommand {
   static override description =
@@ -70,7 +71,7 @@ export default class Count extends BaseCommand {
       });
       return;
     }
-    for (const note of notes) process.stderr.write(`tokmix: note: ${note}\n`);
+    for (const note of notes) process.stderr.write(`tokmix: note: ${oneLine(note)}\n`);
     const header = [
       'category',
       'kind',

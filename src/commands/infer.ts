@@ -44,6 +44,7 @@ import { formatPercent, rankShares } from '../report/shares.js';
 import type { InferResult } from '../report/result.js';
 import { describeIntervals } from '../report/interval-text.js';
 import { formatInterval, PRINTED_MOVEMENT, stabilitySummary } from '../report/stability.js';
+import { oneLine } from '../cli/terminal-text.js';
 
 function parseGap(text: string): number {
   const gap = decimalNumberOf(text);
@@ -203,7 +204,7 @@ export default class Infer extends BaseCommand {
       resume: flags.resume !== undefined ? { file: flags.resume } : flags['no-resume'] ? 'fresh' : 'auto',
       onResume: (r) =>
         process.stderr.write(
-          `tokmix: note: resuming from checkpoint ${r.file}: ${r.rows} rows, previous gap ${(100 * r.previousGap).toPrecision(3)}% (--no-resume starts over)\n`,
+          `tokmix: note: resuming from checkpoint ${oneLine(r.file)}: ${r.rows} rows, previous gap ${(100 * r.previousGap).toPrecision(3)}% (--no-resume starts over)\n`,
         ),
     };
     const plan = await planInfer(args.tokenizer, options);
@@ -215,11 +216,15 @@ export default class Infer extends BaseCommand {
         INFER_FILE_NAMES,
       );
     if (flags.out === undefined) process.stderr.write(`tokmix: writing to ${out}\n`);
-    const outCheck = { force: flags.force, inputs: [args.tokenizer, flags.categories] };
+    const outCheck = {
+      force: flags.force,
+      inputs: [args.tokenizer, flags.categories],
+      cacheDir: plan.cacheDir,
+    };
     assertOutputDirUsable(out, { ...outCheck, names: INFER_FILE_NAMES });
     // What the run attacks, before the long work (the summary repeats it).
     for (const note of [plan.lineageNote, plan.excludedNote])
-      if (note) process.stderr.write(`tokmix: note: ${note}\n`);
+      if (note) process.stderr.write(`tokmix: note: ${oneLine(note)}\n`);
     if (flags['time-limit'] === undefined && !flags.slurm) {
       process.stderr.write(
         `tokmix: note: time budget ${DEFAULT_INFER_TIME_LIMIT} s for the whole run; a solve still open then ends with its best shares and their gap (--time-limit SEC to change, 0 for none)\n`,
@@ -324,8 +329,8 @@ function summary(result: InferResult, out: string): string {
   const t = result.tokenizer;
   const skipped = t.firstStep ? ` (steps ${t.firstStep}–${t.lastStep}, after ${t.firstStep} skipped)` : '';
   const lines = [
-    `${t.name}: ${t.mergesUsed} of ${t.mergesAvailable} merges${skipped}, ` +
-      `${result.categories.length} categories (${result.categorySet})`,
+    `${oneLine(t.name)}: ${t.mergesUsed} of ${t.mergesAvailable} merges${skipped}, ` +
+      `${result.categories.length} categories (${oneLine(result.categorySet)})`,
     ...(t.lineage ? [`lineage: ${lineageLine(t.name, t.lineage, t.firstStep ?? 0)}`] : []),
     ...(t.excludedMerges
       ? [

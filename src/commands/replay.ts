@@ -18,6 +18,7 @@ import { formatBytes } from '../cli/byte-size.js';
 import { formatTable } from '../cli/table.js';
 import { replayCategories, transcriptByteSize } from '../bpe/index.js';
 import { lineageLine, parseSkipMerges, planMergeRange } from '../merge-range.js';
+import { oneLine } from '../cli/terminal-text.js';
 
 export default class Replay extends BaseCommand {
   static override description =
@@ -70,7 +71,7 @@ export default class Replay extends BaseCommand {
     });
     const { skip, steps } = range;
     if (range.lineage)
-      process.stderr.write(`tokmix: note: ${lineageLine(tokenizer.name, range.lineage, skip)}\n`);
+      process.stderr.write(`tokmix: note: ${oneLine(lineageLine(tokenizer.name, range.lineage, skip))}\n`);
     const sample = sampleOptions(flags);
     const categories = await resolveCategories(flags.categories, {
       ...sample,

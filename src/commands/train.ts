@@ -14,6 +14,7 @@ import { parseWeights, validateWeights } from '../experiment/mixture.js';
 import { trainTokenizer, type TrainerName } from '../experiment/train-tokenizer.js';
 import { loadTokenizer, type TokenizerSpec } from '../tokenizer/index.js';
 import { UserError } from '../common/errors.js';
+import { oneLine } from '../cli/terminal-text.js';
 
 export default class Train extends BaseCommand {
   static override description =
@@ -63,6 +64,7 @@ export default class Train extends BaseCommand {
     const outCheck = {
       force: flags.force,
       inputs: [flags.categories, ...(flags.extend === undefined ? [] : [flags.extend])],
+      cacheDir: this.cacheDir(flags['cache-dir']),
     };
     assertOutputDirUsable(flags.out, { ...outCheck, names: TRAIN_FILE_NAMES });
     const progress = this.progress(flags.json);
@@ -119,7 +121,7 @@ export default class Train extends BaseCommand {
       });
       return;
     }
-    for (const note of trained.notes) process.stderr.write(`tokmix: note: ${note}\n`);
+    for (const note of trained.notes) process.stderr.write(`tokmix: note: ${oneLine(note)}\n`);
     const rows = trained.mixture.categories.map((c) => [
       c.name,
       formatBytes(c.bytes),

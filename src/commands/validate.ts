@@ -135,7 +135,7 @@ export default class Validate extends BaseCommand {
     const out =
       flags.out ??
       (flags.shard === undefined ? freshOutputDir(defaultOut, VALIDATION_FILE_NAMES) : defaultOut);
-    const outCheck = { force: flags.force, inputs: [flags.set] };
+    const outCheck = { force: flags.force, inputs: [flags.set], cacheDir: this.cacheDir(flags['cache-dir']) };
     // A shard writes no result files, so the --out folder is not its concern.
     if (flags.shard === undefined) assertOutputDirUsable(out, { ...outCheck, names: VALIDATION_FILE_NAMES });
 

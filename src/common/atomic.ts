@@ -5,21 +5,32 @@ import { dirname, basename, join, resolve } from 'node:path';
 import { UserError, describeFsError } from './errors.js';
 import { assertOutputDirUsable, tempName, type OutputDirCheck } from './fs-checks.js';
 
+/** Writes `path` whole or not at all; a full or read-only disk, or a folder in its place, is one
+ *  UserError naming the path. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
   const temp = join(dirname(path), tempName(basename(path)));
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(temp, data);
     renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // nothing was written (the folder could not be made)
+    }
+    throw describeFsError(error, path);
   }
 }
 
-/** Removes a file tokmix itself wrote (a cache entry, a checkpoint); an absent file is fine. */
+/** Removes a file tokmix itself wrote (a cache entry, a checkpoint); an absent file is fine, a
+ *  folder in its place (not tokmix's) is kept and named. */
 export function removeOwnFile(path: string): void {
-  rmSync(path, { force: true });
+  try {
+    rmSync(path, { force: true });
+  } catch (error) {
+    throw describeFsError(error, path);
+  }
 }
 
 /**

@@ -1,11 +1,12 @@
 // The content-addressed cache shared by every stage: an entry is a file named by the hash of its
 // inputs, options and the code that produced it. Entries carry a header with their length and checksum, so a truncated or
 // corrupt entry is detected on read and rebuilt instead of trusted.
-import { readFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
+import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { writeFileAtomic } from './atomic.js';
+import { describeFsError } from './errors.js';
 import { hashKey } from './hash.js';
 import { stageCodeFingerprint } from './code-fingerprint.js';
 
@@ -40,7 +41,13 @@ export class Cache {
   read(stage: string, key: unknown): Buffer | undefined {
     const path = this.pathOf(stage, key);
     if (!existsSync(path)) return undefined;
-    const payload = decodeEntry(readFileSync(path));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      throw describeFsError(error, path);
+    }
+    const payload = decodeEntry(bytes);
     if (payload === undefined) {
       rmSync(path, { force: true });
       this.stats.rebuilt++;
@@ -49,7 +56,6 @@ export class Cache {
   }
 
   write(stage: string, key: unknown, payload: Uint8Array): void {
-    mkdirSync(join(this.dir, stage), { recursive: true });
     writeFileAtomic(this.pathOf(stage, key), encodeEntry(payload));
   }
 

@@ -16,15 +16,17 @@ export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError || (error instanceof Error && error.name === 'UserError');
 }
 
-/** Node's fs errors, turned into one line naming the path and what to do. */
+/** Node's fs errors, turned into one line naming the path and what to do (a UserError stays as it is). */
 export function describeFsError(error: unknown, path: string): UserError {
+  if (isUserError(error)) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const say = (what: string) => new UserError(`${path}: ${what}`, path);
   switch (code) {
     case 'ENOENT':
       return say('no such file or directory; check the path');
     case 'EISDIR':
-      return say('is a directory, expected a file');
+    case 'ERR_FS_EISDIR':
+      return say('is a directory, expected a file; move it away or choose another path');
     case 'ENOTDIR':
       return say('a part of this path is not a directory; check the path');
     case 'EACCES':

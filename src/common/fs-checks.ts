@@ -8,7 +8,6 @@ import {
   accessSync,
   constants,
   lstatSync,
-  mkdirSync,
   realpathSync,
   rmSync,
   statSync,
@@ -156,13 +155,19 @@ function assertCanWriteBeside(path: string): void {
   }
 }
 
-/** Makes sure `dir` is a folder tokmix can write in (a cache folder): creates it if needed and
- *  writes a probe file there, removing only the probe. */
+/** Makes sure `dir` is a folder tokmix can write in (a cache folder): writes a probe file there,
+ *  removing only the probe. A folder not there yet is not made here (the cache makes it on its
+ *  first write, after the checks that it lies apart from the inputs): its nearest existing
+ *  ancestor must be writable. */
 export function assertWritableDir(dir: string, flag: string): void {
   assertFolderPossible(dir, flag);
   const probe = join(dir, tempName('tokmix-probe'));
   try {
-    mkdirSync(dir, { recursive: true });
+    const found = nearestExisting(dir);
+    if (found.path !== resolve(dir)) {
+      accessSync(found.path, constants.W_OK | constants.X_OK);
+      return;
+    }
     writeFileSync(probe, '', { flag: 'wx' });
   } catch (error) {
     const e = describeFsError(error, dir);
@@ -199,6 +204,42 @@ function assertApartFromInputs(out: string, inputs: readonly string[], flag: str
   }
 }
 
+/**
+ * Fails when the cache folder and an input overlap: a cache inside an input folder is read back
+ * as input by the next run (its stage folders become categories), and an input inside the cache
+ * can be replaced or removed as a cache entry. `inputs` that are no path (built-in names) are skipped.
+ */
+export function assertApartFromCache(cacheDir: string, inputs: readonly string[]): void {
+  const realCache = realPathOf(cacheDir);
+  for (const input of inputs) {
+    let stats: Stats;
+    try {
+      stats = statSync(input);
+    } catch {
+      continue; // not a path (a built-in name), or a broken one the reader will name
+    }
+    const realInput = realPathOf(input);
+    if (realInput === realCache) {
+      throw new UserError(
+        `${input}: is the cache folder; choose another --cache-dir (or $TOKMIX_CACHE)`,
+        input,
+      );
+    }
+    if (stats.isDirectory() && isWithin(realCache, realInput)) {
+      throw new UserError(
+        `${input}: holds the cache folder ${cacheDir}, whose files the next run would read as input; choose a --cache-dir (or $TOKMIX_CACHE) outside the inputs`,
+        input,
+      );
+    }
+    if (isWithin(realInput, realCache)) {
+      throw new UserError(
+        `${input}: lies inside the cache folder ${cacheDir}, where tokmix replaces and removes files; move it out or choose another --cache-dir`,
+        input,
+      );
+    }
+  }
+}
+
 export interface OutputDirCheck {
   /** Replace the files this run writes when they exist. */
   force: boolean;
@@ -206,6 +247,8 @@ export interface OutputDirCheck {
   names: readonly string[];
   /** Paths the run reads (tokenizer file, category folder or manifest); names that are no path are ignored. */
   inputs?: readonly string[];
+  /** The run's cache folder: --out may not be it or lie inside it. */
+  cacheDir?: string;
   flag?: string;
 }
 
@@ -218,6 +261,12 @@ export function assertOutputDirUsable(dir: string, check: OutputDirCheck): void 
   const flag = check.flag ?? '--out';
   assertFolderPossible(dir, flag);
   assertApartFromInputs(dir, check.inputs ?? [], flag);
+  if (check.cacheDir !== undefined && isWithin(realPathOf(dir), realPathOf(check.cacheDir))) {
+    throw new UserError(
+      `${dir}: is or lies inside the cache folder ${check.cacheDir}; choose ${flag} outside the cache`,
+      dir,
+    );
+  }
   assertCanWriteBeside(join(dir, 'x'));
   const present: string[] = [];
   for (const name of check.names) {

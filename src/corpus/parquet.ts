@@ -26,6 +26,20 @@ function invalid(path: string, why: string): UserError {
   return new UserError(`${path}: not a valid Parquet file (${why}); re-download or re-export it`, path);
 }
 
+/** Whether decoded metadata has what tokmix reads (a corrupt footer can decode to a partial one). */
+function isWholeMetadata(metadata: FileMetaData): boolean {
+  const m = metadata as Partial<FileMetaData> | undefined;
+  return (
+    Array.isArray(m?.schema) &&
+    m.schema.length > 0 &&
+    m.schema.every((e) => typeof e?.name === 'string') &&
+    Array.isArray(m.row_groups) &&
+    m.row_groups.every(
+      (g) => Array.isArray(g?.columns) && Number.isFinite(Number(g.num_rows)) && Number(g.num_rows) >= 0,
+    )
+  );
+}
+
 /** The file's metadata, from its footer; a short, truncated or corrupt footer is a UserError. */
 export function readParquetMetadata(path: string): FileMetaData {
   const fd = openForReading(path);
@@ -39,11 +53,15 @@ export function readParquetMetadata(path: string): FileMetaData {
     if (length > size - 12 || length > MAX_FOOTER_BYTES) throw invalid(path, `footer of ${length} bytes`);
     const footer = Buffer.alloc(length + 8);
     readSync(fd, footer, 0, footer.length, size - footer.length);
+    let metadata: FileMetaData;
     try {
-      return parquetMetadata(new Uint8Array(footer.buffer, footer.byteOffset, footer.length));
-    } catch (error) {
-      throw invalid(path, (error as Error).message);
+      metadata = parquetMetadata(new Uint8Array(footer.buffer, footer.byteOffset, footer.length));
+    } catch {
+      // The decoder's own words ("Cannot read properties of undefined") say nothing to a user.
+      throw invalid(path, `its footer of ${length} bytes cannot be decoded`);
     }
+    if (!isWholeMetadata(metadata)) throw invalid(path, 'its footer lacks the schema or the row groups');
+    return metadata;
   } catch (error) {
     if (isUserError(error)) throw error;
     throw describeFsError(error, path);
@@ -258,7 +276,11 @@ export async function* parquetBatches(
       } catch (error) {
         if (isUserError(error)) throw error;
         if ((error as NodeJS.ErrnoException).code) throw describeFsError(error, path);
-        throw invalid(path, `row group at byte ${span.offset}: ${(error as Error).message}`);
+        // hyparquet's own words name its internals ("Invalid typed array length"): say what broke.
+        throw invalid(
+          path,
+          `the row group at byte ${span.offset} cannot be decoded: a page or its header is corrupt`,
+        );
       }
       if (failure) throw failure;
       if (batch.texts.length > 0) yield batch;

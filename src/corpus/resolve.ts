@@ -5,7 +5,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { UserError, describeFsError } from '../common/errors.js';
-import { openForReading, realPathOf, statInput, statInputFile } from '../common/fs-checks.js';
+import {
+  assertApartFromCache,
+  openForReading,
+  realPathOf,
+  statInput,
+  statInputFile,
+} from '../common/fs-checks.js';
+import { defaultCacheDir } from '../common/cache.js';
 import type { ProgressCallback } from '../common/progress.js';
 import type { CategoryKind, CategoryMeta, CategorySpec } from './types.js';
 import { type Compression, READABLE_DESCRIPTION, sourceFormatOf } from './formats.js';
@@ -14,7 +21,6 @@ import { zstdPrefix } from './sequences.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { BUILTIN_SET_NAMES, isBuiltinSetName, materializeSet } from './builtin/sets.js';
 import { isHubReference, parseHubReference } from '../hub/reference.js';
-import { defaultCacheDir } from '../common/cache.js';
 import { materializeHubCategories } from './hub-sample.js';
 import { HUB_SET_NAMES, hubSetManifest, isHubSetName } from './hub-sets.js';
 
@@ -149,7 +155,7 @@ function categoryMeta(path: string, name: string, e: Record<string, unknown>): C
   };
 }
 
-export function resolveManifest(path: string): CategorySpec[] {
+export function resolveManifest(path: string, cacheDir: string = defaultCacheDir()): CategorySpec[] {
   let raw: unknown;
   statInputFile(path);
   try {
@@ -199,8 +205,10 @@ export function resolveManifest(path: string): CategorySpec[] {
       } else {
         const target = resolve(base, pattern);
         const stat = statInput(target);
-        if (stat.isDirectory()) matched = readableFilesUnder(target);
-        else if (sourceFormatOf(target)) matched = [(statInputFile(target), target)];
+        if (stat.isDirectory()) {
+          assertApartFromCache(cacheDir, [target]);
+          matched = readableFilesUnder(target);
+        } else if (sourceFormatOf(target)) matched = [(statInputFile(target), target)];
         else {
           throw new UserError(
             `${target}: not a readable file (${READABLE_DESCRIPTION}); rename it or list another`,
@@ -302,6 +310,32 @@ function checkFiles(categories: CategorySpec[], options: ResolveOptions): void {
   }
 }
 
+/** A name with its non-ASCII characters as code points, so two names that look alike differ. */
+function codePoints(name: string): string {
+  return [...name]
+    .map((c) =>
+      c.charCodeAt(0) < 0x80 ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`,
+    )
+    .join(' ');
+}
+
+/** Refuses two categories whose names are equal after Unicode normalization (NFC): they would
+ *  show as two identical rows (e.g. a folder `café` in NFC and another in NFD). */
+function checkDistinctNames(categories: CategorySpec[], ref: string): void {
+  const seen = new Map<string, string>();
+  for (const { name } of categories) {
+    const key = name.normalize('NFC');
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new UserError(
+        `${ref}: categories "${other}" (${codePoints(other)}) and "${name}" (${codePoints(name)}) have the same name once Unicode-normalized (NFC); rename or merge one`,
+        ref,
+      );
+    }
+    seen.set(key, name);
+  }
+}
+
 /** Resolves `ref` (folder, manifest .json or built-in set name) to category specs. */
 export async function resolveCategories(ref: string, options: ResolveOptions = {}): Promise<CategorySpec[]> {
   if (ref === '')
@@ -337,12 +371,18 @@ export async function resolveCategories(ref: string, options: ResolveOptions = {
     );
   }
   const path = resolve(ref);
+  // Before reading: a cache inside the folder would be read back as categories by the next run.
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  assertApartFromCache(cacheDir, [ref]);
   let categories: CategorySpec[];
   if (stat.isDirectory()) categories = resolveFolder(path);
-  else if (path.toLowerCase().endsWith('.json')) categories = resolveManifest(path);
+  else if (path.toLowerCase().endsWith('.json')) categories = resolveManifest(path, cacheDir);
   else {
     throw new UserError(`${ref}: expected a folder of category folders or a manifest .json`, ref);
   }
+  // A manifest's folders and globs may reach into the cache (or hold it) too.
+  assertApartFromCache(cacheDir, [...new Set(categories.flatMap((c) => c.files))]);
+  checkDistinctNames(categories, ref);
   return withHubSamples(categories, options);
 }
 

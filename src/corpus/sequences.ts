@@ -6,13 +6,13 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import { UserError, describeFsError, isUserError } from '../common/errors.js';
 import type { RemoteBytes, SourceFile } from './formats.js';
 import { CsvReader } from './csv.js';
 import { parquetBatches } from './parquet.js';
 import { cutPoint, replacedInvalid } from './utf8.js';
 import type { ReadOptions, ReadTally, SequenceBatch } from './read-types.js';
+import { ZstdReader, zstdError } from './zstd.js';
 
 export type { ReadOptions, ReadTally, SequenceBatch } from './read-types.js';
 
@@ -44,94 +44,44 @@ function checkBinary(chunk: Buffer, path: string): void {
   if (chunk.subarray(0, BINARY_PROBE_BYTES).indexOf(0) >= 0) throw binaryFileError(path);
 }
 
-/** Largest zstd window accepted (zstd's own default decoder limit is 128 MiB, `--long` needs more). */
-export const MAX_ZSTD_WINDOW_BYTES = 1 << 27;
-
-function zstdError(path: string, why: string): UserError {
-  return new UserError(
-    `${path}: not a valid zstd file (${why}); recompress it or drop the .zst suffix`,
-    path,
-  );
-}
-
-/** The window a zstd frame header declares (the decoder allocates it), or undefined before the
- *  header is complete. Only frame headers are parsed here; fzstd checks the rest. */
-export function zstdWindowBytes(head: Uint8Array): number | undefined {
-  if (head.length < 6) return undefined;
-  if (head[0] !== 0x28 || head[1] !== 0xb5 || head[2] !== 0x2f || head[3] !== 0xfd) return -1;
-  const descriptor = head[4];
-  const singleSegment = (descriptor >> 5) & 1;
-  if (!singleSegment) {
-    const exponent = head[5] >> 3;
-    const base = 2 ** (10 + exponent);
-    return base + (base / 8) * (head[5] & 7);
-  }
-  // Single segment: the window is the frame's content size.
-  const fcsField = descriptor >> 6;
-  const dictField = descriptor & 3;
-  const fcsBytes = [1, 2, 4, 8][fcsField];
-  const at = 5 + [0, 1, 2, 4][dictField];
-  if (head.length < at + fcsBytes) return undefined;
-  let size = 0;
-  for (let i = fcsBytes - 1; i >= 0; i--) size = size * 256 + head[at + i];
-  return fcsBytes === 2 ? size + 256 : size;
-}
-
-/** Refuses a stream whose first frame is not zstd or asks for a window over the cap; returns
- *  whether the header was complete (so the check is done). */
-function checkZstdHead(path: string, head: Uint8Array): boolean {
-  const window = zstdWindowBytes(head);
-  if (window === -1) throw zstdError(path, 'no zstd magic number');
-  if (window === undefined) return false;
-  if (window > MAX_ZSTD_WINDOW_BYTES) {
-    throw new UserError(
-      `${path}: zstd window of ${window} bytes exceeds tokmix's ${MAX_ZSTD_WINDOW_BYTES} (128 MiB); recompress without --long`,
-      path,
-    );
-  }
-  return true;
-}
-
 function asZstdError(path: string, error: unknown): unknown {
   // fs errors (string codes) are named by the caller; fzstd's own carry numeric codes.
   if (isUserError(error) || typeof (error as NodeJS.ErrnoException).code === 'string') return error;
   return zstdError(path, (error as Error).message);
 }
 
-/** The text a zstd file's first bytes decompress to (a truncated stream is fine): for header checks. */
-export function zstdPrefix(path: string, bytes: Buffer): Buffer {
-  if (bytes.length === 0) return bytes;
-  if (!checkZstdHead(path, bytes) && bytes.length >= 18) throw zstdError(path, 'truncated header');
+/** The text a zstd file's first bytes decompress to (a truncated stream is fine), at most
+ *  `limit` bytes of it: for header checks. */
+export function zstdPrefix(path: string, bytes: Buffer, limit = bytes.length): Buffer {
+  const reader = new ZstdReader(path);
   const out: Uint8Array[] = [];
+  let length = 0;
   try {
-    new ZstdDecompress((data) => out.push(data)).push(bytes);
+    reader.push(bytes);
+    for (let block = reader.next(); block !== undefined && length < limit; block = reader.next()) {
+      out.push(block);
+      length += block.length;
+    }
   } catch (error) {
     throw asZstdError(path, error);
   }
-  return Buffer.concat(out);
+  return Buffer.concat(out).subarray(0, limit);
 }
 
-/** A zstd stream's decompressed chunks; its first frame's window is checked before decoding. */
+/** A zstd stream's decompressed chunks, one block at a time (ZstdReader checks the frames). */
 async function* unzstd(path: string, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const out: Buffer[] = [];
-  const decoder = new ZstdDecompress((data) => {
-    if (data.length > 0) out.push(Buffer.from(data.buffer, data.byteOffset, data.length));
-  });
-  let head: Buffer | undefined = Buffer.alloc(0);
+  const reader = new ZstdReader(path);
   try {
     for await (const chunk of source) {
-      if (chunk.length === 0) continue;
-      if (head !== undefined) {
-        head = Buffer.concat([head, chunk.subarray(0, 32)]);
-        if (checkZstdHead(path, head)) head = undefined;
+      // Fed in pieces, so a bomb (4 bytes of an RLE block make 128 KiB) yields block by block.
+      for (let at = 0; at < chunk.length; at += ZSTD_FEED_BYTES) {
+        reader.push(chunk.subarray(at, at + ZSTD_FEED_BYTES));
+        for (let block = reader.next(); block !== undefined; block = reader.next()) {
+          yield Buffer.from(block.buffer, block.byteOffset, block.length);
+        }
       }
-      decoder.push(chunk);
-      yield* out.splice(0);
     }
-    if (head !== undefined && head.length === 0) return; // an empty file
-    if (head !== undefined) throw zstdError(path, 'truncated header');
-    decoder.push(new Uint8Array(0), true);
-    yield* out.splice(0);
+    reader.end();
   } catch (error) {
     throw asZstdError(path, error);
   }
@@ -144,6 +94,9 @@ async function* remoteChunks(remote: RemoteBytes, start: number): AsyncGenerator
     yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   }
 }
+
+/** Compressed bytes handed to the zstd reader at a time. */
+const ZSTD_FEED_BYTES = 1 << 16;
 
 /** Raw (decompressed) chunks of a file from byte `start` on. */
 function rawChunks(file: SourceFile, start: number): AsyncIterable<Buffer> {

@@ -1,8 +1,7 @@
 // The whole `tokmix train` stage as a library call: the training text (the categories' samples,
 // or a seeded mixture of them), our trainer or the native one, and the tokenizer.json it yields.
-import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CategorySpec } from '../corpus/types.js';
 import { countCategories } from '../count/count.js';
@@ -10,6 +9,7 @@ import { readSequences } from '../corpus/read.js';
 import type { Merge, TokenizerSpec } from '../tokenizer/spec.js';
 import { toTokenizerJsonText } from '../tokenizer/formats/hf-json.js';
 import type { Cache } from '../common/cache.js';
+import { ownedTempDir, removeOwnedTempDir } from '../common/process-cleanup.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { UserError } from '../common/errors.js';
 import { buildMixture } from './mixture.js';
@@ -145,7 +145,7 @@ export async function trainTokenizer(
   }
   const seed = options.seed ?? 0;
   const notes: string[] = [];
-  const work = mkdtempSync(join(tmpdir(), 'tokmix-train-'));
+  const work = ownedTempDir('train');
   try {
     let bytes: Record<string, number>;
     let mergeList: Merge[];
@@ -212,6 +212,6 @@ export async function trainTokenizer(
     });
     return { mergeList, tokenizerJson, mixture, notes };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    removeOwnedTempDir(work);
   }
 }

@@ -23,6 +23,11 @@ export const CHECKPOINT_MAX_BYTES = 32 << 20;
  */
 export const CHECKPOINT_MAX_ROWS = 4_000_000;
 const MAX_HEADER_BYTES = 1 << 16;
+/** How far a checkpoint's shares may sum from 1 (the solver's points sum to 1 within rounding). */
+export const SHARE_SUM_TOLERANCE = 1e-6;
+/** Relative slack allowed when a checkpoint's lower bound is compared with an upper bound. */
+export const BOUND_TOLERANCE = 1e-9;
+
 /** Where the cache keeps checkpoints, one file per problem. */
 export const CHECKPOINT_FOLDER = 'checkpoint';
 
@@ -294,9 +299,18 @@ export function decodeCheckpoint(bytes: Buffer, file: string, expect?: Checkpoin
   }
   const read = reader(payload, 16 + headerLength, file);
   const alpha = new Float64Array(categories);
+  let total = 0;
   for (let i = 0; i < categories; i++) {
     alpha[i] = read.float();
     if (!(alpha[i] >= 0 && alpha[i] <= 1)) throw invalid('a share out of range');
+    total += alpha[i];
+  }
+  // Shares are a point of the simplex: all zero (or vanishing) ones would make every row hold.
+  if (categories > 0 && !(Math.abs(total - 1) <= SHARE_SUM_TOLERANCE)) {
+    throw invalid(`its shares sum to ${total}, not 1`);
+  }
+  if (!(lower <= upper * (1 + BOUND_TOLERANCE) + BOUND_TOLERANCE) || !(gap <= 1)) {
+    throw invalid('its lower bound lies above its upper bound');
   }
   const values = Array.from({ length: slackCount }, () => read.float());
   const pairSlacks: PairSlack[] = values.map((value) => {

@@ -32,12 +32,19 @@ export function noiseZOf(options: EstimatorOptions): number {
   return options.noiseZ ?? (options.estimator === 'noise-aware' ? DEFAULT_NOISE_Z : 0);
 }
 
-/** Checks a noise z: a finite number of standard deviations, at least 0. */
+/**
+ * Largest noise z: rows loosened by more standard deviations than this hold for nearly every
+ * mixture (the counts' own differences are a few sd at most), so the LP's optimum is 0 everywhere
+ * and its "certified" answer an arbitrary vertex of the simplex.
+ */
+export const MAX_NOISE_Z = 10;
+
+/** Checks a noise z: a finite number of standard deviations, from 0 to MAX_NOISE_Z. */
 export function checkNoiseZ(z: number | undefined, text: string = String(z)): void {
   if (z === undefined) return;
-  if (!Number.isFinite(z) || z < 0) {
+  if (!Number.isFinite(z) || z < 0 || z > MAX_NOISE_Z) {
     throw new UserError(
-      `--noise-z ${text}: expected a number of standard deviations >= 0 (e.g. 1; 0 gives the paper's LP)`,
+      `--noise-z ${text}: expected a number of standard deviations from 0 to ${MAX_NOISE_Z} (e.g. 1; 0 gives the paper's LP; more loosens every row until any mixture fits)`,
       '--noise-z',
     );
   }

@@ -3,10 +3,11 @@
 // a new one every minute and when the solve ends uncertified, remove it once the solve certifies.
 import type { Transcript } from '../bpe/types.js';
 import { removeOwnFile } from '../common/atomic.js';
-import { isUserError } from '../common/errors.js';
+import { UserError, isUserError } from '../common/errors.js';
 import type { LazyMixtureLp } from './lazy-lp.js';
 import type { BestPoint, CheckpointState } from './constraint-search.js';
 import {
+  BOUND_TOLERANCE,
   checkpointPath,
   problemFingerprint,
   readCheckpointFile,
@@ -98,6 +99,14 @@ export class SolveCheckpoints {
     lp.setPairSlacks(checkpoint.pairSlacks);
     const stepSlack = new Float64Array(lp.steps);
     const upper = lp.upperBound(stepSlack);
+    // The carried lower bound must lie below the objective of the checkpoint's own shares under
+    // this LP: one above it is forged or of another problem, and would certify a wrong answer.
+    if (checkpoint.lower > upper * (1 + BOUND_TOLERANCE) + lp.scale * BOUND_TOLERANCE) {
+      throw new UserError(
+        `${this.loadedFrom}: not a valid tokmix checkpoint (its lower bound ${checkpoint.lower} exceeds the objective ${upper} of its own shares); ${this.loadedFrom === this.file ? '--no-resume starts over' : 'pass a checkpoint tokmix infer wrote, or run without --resume'}`,
+        this.loadedFrom,
+      );
+    }
     const best = { alpha: Float64Array.from(lp.alpha), vp: Float64Array.from(lp.vp), stepSlack, upper };
     this.resumed = { file: this.loadedFrom!, rows: checkpoint.rows.length, previousGap: checkpoint.gap };
     this.options.onResume?.(this.resumed);

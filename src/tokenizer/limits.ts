@@ -8,6 +8,12 @@ import type { HfComponent } from './spec.js';
 export const MAX_TOKENIZER_FILE_BYTES = 512 << 20;
 /** Most merges (or ranks) a tokenizer may have. */
 export const MAX_MERGES = 2_000_000;
+/**
+ * Most entries one JSON object or array of a tokenizer file may hold: a vocabulary or merge list
+ * of MAX_MERGES plus the alphabet and added tokens. Checked on the text before JSON.parse, which
+ * takes minutes and gigabytes on an object of tens of millions of keys.
+ */
+export const MAX_JSON_CONTAINER_ENTRIES = MAX_MERGES + (1 << 20);
 /** Deepest nesting of objects and arrays inside a normalizer or pre-tokenizer (about 32 Sequences). */
 export const MAX_COMPONENT_DEPTH = 64;
 
@@ -28,6 +34,34 @@ export function checkFileSize(path: string, limit = MAX_TOKENIZER_FILE_BYTES): v
       `${path}: ${mb(size)} is larger than the ${mb(limit)} tokmix reads for a tokenizer file (real ones are under 50 MB); is this the right file?`,
       path,
     );
+  }
+}
+
+/**
+ * UserError when a JSON object or array in `text` has more than MAX_JSON_CONTAINER_ENTRIES
+ * entries, found by one pass over the text (strings skipped, commas counted per open container)
+ * without parsing it.
+ */
+export function checkJsonContainerSizes(text: string, path: string): void {
+  const commas: number[] = [];
+  let depth = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote, over escapes.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) commas[++depth] = 0;
+    else if (c === 0x7d || c === 0x5d) depth = Math.max(depth - 1, -1);
+    else if (c === 0x2c && depth >= 0 && ++commas[depth] >= MAX_JSON_CONTAINER_ENTRIES) {
+      throw new UserError(
+        `${path}: a JSON object or array with more than ${MAX_JSON_CONTAINER_ENTRIES} entries, more than any tokenizer tokmix accepts (real vocabularies and merge lists are under 300000); is this the right file?`,
+        path,
+      );
+    }
   }
 }
 

@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic, writeOutputDir } from '../../src/common/atomic.js';
+import { removeOwnFile, writeFileAtomic, writeOutputDir } from '../../src/common/atomic.js';
 import { tempFolder } from '../helpers/temp.js';
 import { UserError } from '../../src/common/errors.js';
 
@@ -127,4 +127,27 @@ test('writeFileAtomic leaves no temporary file when the rename fails', (t) => {
   mkdirSync(join(parent, 'taken'));
   assert.throws(() => writeFileAtomic(join(parent, 'taken'), 'x'));
   assert.deepEqual(readdirSync(parent), ['taken']);
+});
+
+test('a cache write or removal meeting a folder, or a full or read-only disk, is one UserError naming the path', (t) => {
+  const dir = tempFolder(t, 'atomic-fs');
+  const entry = join(dir, 'checkpoint', 'x.ckpt');
+  mkdirSync(entry, { recursive: true }); // a folder where tokmix keeps a file
+  assert.throws(
+    () => writeFileAtomic(entry, 'data'),
+    (e: unknown) =>
+      e instanceof UserError && /x\.ckpt: is a directory/.test(e.message) && !/\n/.test(e.message),
+  );
+  assert.throws(
+    () => removeOwnFile(entry),
+    (e: unknown) => e instanceof UserError && /x\.ckpt: is a directory/.test(e.message),
+  );
+  assert.ok(lstatSync(entry).isDirectory(), 'the folder (not tokmix’s) is kept');
+  assert.deepEqual(readdirSync(join(dir, 'checkpoint')), ['x.ckpt'], 'no temporary file left');
+  // A stage folder that is a file: the mkdir fails the same way.
+  writeFileSync(join(dir, 'count'), '');
+  assert.throws(
+    () => writeFileAtomic(join(dir, 'count', 'e.bin'), 'data'),
+    (e: unknown) => e instanceof UserError && /count\/e\.bin: /.test(e.message),
+  );
 });

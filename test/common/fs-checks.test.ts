@@ -8,6 +8,8 @@ import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
+  assertApartFromCache,
+  assertOutputDirUsable,
   assertOutputFileUsable,
   assertWritableDir,
   isWithin,
@@ -49,9 +51,12 @@ test('a FIFO and a socket are refused as not regular files, without being opened
   throwsUser(() => statInputFile(dir), /is a folder, expected a file/);
 });
 
-test('a cache folder is made and probed; a file or a path under one is refused', (t) => {
+test('a cache folder is probed, not made; a file or a path under one is refused', (t) => {
   const parent = tempFolder(t, 'fs-checks');
   const cache = join(parent, 'cache', 'deep');
+  assertWritableDir(cache, '--cache-dir');
+  assert.deepEqual(readdirSync(parent), [], 'a folder not there yet is left for the cache to make');
+  mkdirSync(cache, { recursive: true });
   assertWritableDir(cache, '--cache-dir');
   assert.deepEqual(readdirSync(cache), [], 'the probe is removed');
   writeFileSync(join(cache, 'entry.bin'), 'x');
@@ -126,4 +131,36 @@ test('every fs error code becomes one line naming the path and a fix', () => {
     assert.doesNotMatch(described.message, /\n/);
   }
   assert.equal(describeFsError(new Error('odd'), 'p').message, 'p: odd');
+});
+
+test('the cache and the inputs never overlap, and --out is never the cache', (t) => {
+  const dir = tempFolder(t, 'fs-cache');
+  const cats = join(dir, 'cats');
+  mkdirSync(join(cats, 'en'), { recursive: true });
+  writeFileSync(join(cats, 'en', 'a.txt'), 'text\n');
+  throwsUser(
+    () => assertApartFromCache(cats, [cats]),
+    /cats: is the cache folder; choose another --cache-dir/,
+  );
+  throwsUser(
+    () => assertApartFromCache(join(cats, 'en', 'cache'), [cats]),
+    /holds the cache folder .*choose a --cache-dir \(or \$TOKMIX_CACHE\) outside the inputs/,
+  );
+  const cache = join(dir, 'cache');
+  mkdirSync(join(cache, 'count'), { recursive: true });
+  throwsUser(
+    () => assertApartFromCache(cache, [join(cache, 'count')]),
+    /count: lies inside the cache folder/,
+  );
+  assertApartFromCache(cache, [cats, 'gpt2', join(dir, 'missing')]); // apart, a name, a broken path
+  assert.deepEqual(readdirSync(cats), ['en'], 'nothing was made in the input');
+  throwsUser(
+    () => assertOutputDirUsable(cache, { force: true, names: ['result.json'], cacheDir: cache }),
+    /cache: is or lies inside the cache folder/,
+  );
+  throwsUser(
+    () => assertOutputDirUsable(join(cache, 'r'), { force: true, names: ['result.json'], cacheDir: cache }),
+    /lies inside the cache folder/,
+  );
+  assertOutputDirUsable(join(dir, 'out'), { force: true, names: ['result.json'], cacheDir: cache });
 });

@@ -13,7 +13,7 @@ import { resolveCategories } from '../../src/corpus/resolve.js';
 import { readSequences } from '../../src/corpus/read.js';
 import { planTasks, statFiles } from '../../src/corpus/read.js';
 import { readTask } from '../../src/corpus/sample-reader.js';
-import { zstdWindowBytes } from '../../src/corpus/sequences.js';
+import { zstdWindowBytes } from '../../src/corpus/zstd.js';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
 import type { CategorySpec } from '../../src/corpus/types.js';
 import { TRICKY_LINES, asMap, tempDir } from './helpers.js';
@@ -180,7 +180,10 @@ test('bad Parquet and zstd input: one UserError naming the file and the fix', as
         await collect(categories[0], { textColumn: column });
       })(),
       (error: Error) =>
-        error.name === 'UserError' && pattern.test(error.message) && error.message.includes(name),
+        error.name === 'UserError' &&
+        pattern.test(error.message) &&
+        error.message.includes(name) &&
+        !/Cannot read properties|typed array|undefined/.test(error.message),
       name,
     );
   };
@@ -201,6 +204,22 @@ test('bad Parquet and zstd input: one UserError naming the file and the fix', as
     (p) => writeFileSync(p, 'PAR1 this is not parquet at all, no footer\n'),
     /not a valid Parquet file \(no PAR1 footer\)/,
   );
+  // A zero-length or garbage footer, and a footer cut to its first bytes: said in words, no internals.
+  const framed = (footer: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(footer.length);
+    return Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(16, 0x41), footer, length, Buffer.from('PAR1')]);
+  };
+  await reject(
+    'empty-footer.parquet',
+    (p) => writeFileSync(p, framed(Buffer.alloc(0))),
+    /its footer of 0 bytes cannot be decoded/,
+  );
+  await reject(
+    'garbage-footer.parquet',
+    (p) => writeFileSync(p, framed(Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 0xff)))),
+    /not a valid Parquet file \(its footer (of 64 bytes cannot be decoded|lacks the schema or the row groups)\)/,
+  );
   // A valid footer over pages that are garbage: detected when the row group is read.
   await reject(
     'pages.parquet',
@@ -210,7 +229,7 @@ test('bad Parquet and zstd input: one UserError naming the file and the fix', as
       bytes.fill(0x55, 8, Math.floor(bytes.length / 2));
       writeFileSync(p, bytes);
     },
-    /not a valid Parquet file/,
+    /not a valid Parquet file \(the row group at byte \d+ cannot be decoded: a page or its header is corrupt\)/,
   );
   await reject(
     'bad.jsonl.zst',

@@ -118,3 +118,49 @@ test('FIFOs and sockets with readable names are refused unopened; others are ski
     [1, 1],
   );
 });
+
+test('a cache inside the categories, or categories inside the cache, are refused before reading', async () => {
+  const dir = tempDir('resolve-cache');
+  mkdirSync(join(dir, 'cats', 'en'), { recursive: true });
+  writeFileSync(join(dir, 'cats', 'en', 'a.txt'), 'some text\n');
+  const refusedWith = async (ref: string, cacheDir: string, pattern: RegExp) =>
+    assert.rejects(
+      resolveCategories(ref, { cacheDir }),
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+    );
+  await refusedWith(join(dir, 'cats'), join(dir, 'cats'), /cats: is the cache folder/);
+  await refusedWith(join(dir, 'cats'), join(dir, 'cats', 'en', 'c'), /holds the cache folder/);
+  // A manifest whose folder or glob reaches into the cache (its materialized texts are .txt).
+  mkdirSync(join(dir, 'cache', 'corpora', 'g'), { recursive: true });
+  writeFileSync(join(dir, 'cache', 'corpora', 'g', 'x.txt'), 'cached text\n');
+  const manifest = (files: string[]) => {
+    const path = join(dir, `m${files.length}${files[0].length}.json`);
+    writeFileSync(path, JSON.stringify({ categories: [{ name: 'x', files }] }));
+    return path;
+  };
+  await refusedWith(manifest(['cache']), join(dir, 'cache'), /cache: is the cache folder/);
+  await refusedWith(manifest(['cache/corpora']), join(dir, 'cache'), /corpora: lies inside the cache folder/);
+  await refusedWith(manifest(['cache/**/*.txt']), join(dir, 'cache'), /x\.txt: lies inside the cache folder/);
+  await refusedWith(manifest(['cats']), join(dir, 'cats', 'cc'), /holds the cache folder/);
+  const apart = await resolveCategories(join(dir, 'cats'), { cacheDir: join(dir, 'cache') });
+  assert.deepEqual(
+    apart.map((c) => c.name),
+    ['en'],
+  );
+});
+
+test('category names equal once Unicode-normalized (café in NFC and NFD) are refused in one line', async () => {
+  const dir = tempDir('resolve-nfc');
+  for (const name of ['caf\u00e9', 'cafe\u0301']) {
+    mkdirSync(join(dir, 'cats', name), { recursive: true });
+    writeFileSync(join(dir, 'cats', name, 'a.txt'), 'text\n');
+  }
+  await assert.rejects(
+    resolveCategories(join(dir, 'cats'), { cacheDir: join(dir, 'cache') }),
+    (e: Error) =>
+      e instanceof UserError &&
+      /same name once Unicode-normalized \(NFC\)/.test(e.message) &&
+      /U\+0301/.test(e.message) &&
+      !/\n/.test(e.message),
+  );
+});

@@ -9,9 +9,12 @@ import { createPipeline } from '../../src/tokenizer/pipeline.js';
 import { preTokenizerPreset } from '../../src/tokenizer/presets.js';
 import { resolveCategories } from '../../src/corpus/resolve.js';
 import { countCategories } from '../../src/count/count.js';
+import { readCheckpointFile } from '../../src/solve/checkpoint.js';
 
 export type FuzzJob =
-  { type: 'tokenizer'; ref: string } | { type: 'categories'; ref: string; cacheDir: string; bytes?: number };
+  | { type: 'tokenizer'; ref: string }
+  | { type: 'categories'; ref: string; cacheDir: string; bytes?: number }
+  | { type: 'checkpoint'; ref: string };
 
 export type FuzzOutcome =
   | { outcome: 'result'; summary: string }
@@ -36,6 +39,16 @@ async function run(job: FuzzJob): Promise<string> {
     const pipeline = createPipeline(spec);
     const pieces = pipeline.preTokenize(pipeline.normalize(SAMPLE));
     return `${spec.format} ${spec.alphabet} ${spec.mergeList.length} merges, ${pieces.length} pre-tokens`;
+  }
+  if (job.type === 'checkpoint') {
+    const checkpoint = readCheckpointFile(job.ref);
+    const sum = checkpoint.alpha.reduce((a, b) => a + b, 0);
+    if (!(Math.abs(sum - 1) <= 1e-6) || !(checkpoint.lower <= checkpoint.upper * (1 + 1e-9) + 1e-9)) {
+      throw new Error(
+        `a checkpoint accepted with shares summing to ${sum}, bounds ${checkpoint.lower}..${checkpoint.upper}`,
+      );
+    }
+    return `${checkpoint.rows.length} rows`;
   }
   const categories = await resolveCategories(job.ref, { cacheDir: job.cacheDir });
   const counts = await countCategories(categories, preTokenizerPreset('gpt2'), {

@@ -9,6 +9,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import zstd from '@bokuweb/zstd-wasm';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { encodeCheckpoint } from '../../src/solve/checkpoint.js';
+import { encodeEntry, decodeEntry } from '../../src/common/cache.js';
 import { createRng, deriveSeed, type Rng } from '../../src/common/random.js';
 import { buildSeeds, type Seeds } from './seeds.js';
 import {
@@ -85,7 +89,64 @@ const runner = new Runner();
 
 before(async () => {
   seeds = await buildSeeds();
+  await zstd.init();
 });
+
+/** A zstd frame of `bytes`, sometimes between skippable frames (valid, to be skipped). */
+function zstdFrames(rng: Rng, bytes: Uint8Array): Buffer {
+  const frame = Buffer.from(zstd.compress(bytes, 1 + rng.int(5)));
+  if (rng.int(3) > 0) return frame;
+  const skippable = (payload: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(0x184d2a50 + rng.int(16), 0);
+    head.writeUInt32LE(payload.length, 4);
+    return Buffer.concat([head, payload]);
+  };
+  return Buffer.concat([skippable(Buffer.from('meta')), frame, skippable(Buffer.alloc(rng.int(40)))]);
+}
+
+/** A small valid Parquet file of the category text's lines (a text column and an id). */
+function parquetFile(): Buffer {
+  const lines = seeds.categoryText.txt.split('\n').slice(0, 40);
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      { name: 'id', data: lines.map((_, i) => i), type: 'INT32' },
+      { name: 'text', data: lines, type: 'STRING' },
+    ],
+  });
+  return Buffer.from(buffer);
+}
+
+/** A checkpoint with a whole frame (its checksum right) whose content is hostile. */
+function hostileCheckpoint(rng: Rng): Buffer {
+  const n = 1 + rng.int(4);
+  const value = () =>
+    pick(rng, [0, 1, -1, 0.5, 1e-300, 1e300, Number.NaN, Number.POSITIVE_INFINITY, rng.next()]);
+  const alpha = Float64Array.from({ length: n }, () => (rng.int(2) === 0 ? 1 / n : value()));
+  const bytes = encodeCheckpoint({
+    fingerprint: rng.int(8) === 0 ? 'not hex' : '0123456789abcdef0123456789abcdef',
+    steps: 1 + rng.int(50),
+    vocabSize: 1 + rng.int(300),
+    categories: n,
+    rows: Array.from({ length: rng.int(20) }, () => ({
+      step: rng.int(60),
+      left: rng.int(320),
+      right: rng.int(320),
+    })),
+    lower: rng.int(2) === 0 ? 1 : value(),
+    upper: rng.int(2) === 0 ? 2 : value(),
+    gap: rng.int(2) === 0 ? 0.5 : value(),
+    alpha,
+    pairSlacks: Array.from({ length: rng.int(4) }, () => ({
+      left: rng.int(320),
+      right: rng.int(320),
+      value: value(),
+    })),
+  });
+  if (rng.int(3) > 0) return bytes;
+  // The payload's bytes mutated, framed again with a right checksum.
+  return Buffer.from(encodeEntry(mutateBytes(rng, Buffer.from(decodeEntry(bytes)!))));
+}
 
 after(async () => {
   await runner.close();
@@ -239,6 +300,55 @@ const LOADERS: Loader[] = [
   },
 ];
 
+LOADERS.push(
+  {
+    name: '.zst category files',
+    weight: 2,
+    make: (rng, dir) => {
+      const t = seeds.categoryText;
+      const text = rng.int(2) === 0 ? mutatedText(rng, t.txt) : Buffer.from(t.txt);
+      let file = zstdFrames(rng, text);
+      if (rng.int(2) === 0) file = mutateBytes(rng, file);
+      const records = zstdFrames(rng, rng.int(2) === 0 ? mutatedText(rng, t.jsonl) : Buffer.from(t.jsonl));
+      return {
+        files: { 'cats/z/a.txt.zst': file, 'cats/y/r.jsonl.zst': records },
+        job: categoriesJob(rng, dir, join(dir, 'cats')),
+      };
+    },
+  },
+  {
+    name: 'Parquet footers',
+    weight: 2,
+    make: (rng, dir) => {
+      const file = parquetFile();
+      const length = file.readUInt32LE(file.length - 8);
+      const footerStart = file.length - 8 - length;
+      let mutated: Buffer;
+      if (rng.int(4) === 0) {
+        // The footer's length field itself.
+        mutated = Buffer.from(file);
+        mutated.writeUInt32LE(
+          pick(rng, [0, 1, length - 1, length + 1, file.length, 0xffffffff]),
+          file.length - 8,
+        );
+      } else {
+        const footer = mutateBytes(rng, file.subarray(footerStart, file.length - 8));
+        const size = Buffer.alloc(4);
+        size.writeUInt32LE(footer.length);
+        mutated = Buffer.concat([file.subarray(0, footerStart), footer, size, Buffer.from('PAR1')]);
+      }
+      return { files: { 'cats/p/t.parquet': mutated }, job: categoriesJob(rng, dir, join(dir, 'cats')) };
+    },
+  },
+  {
+    name: 'checkpoints',
+    make: (rng, dir) => ({
+      files: { 'x.ckpt': hostileCheckpoint(rng) },
+      job: { type: 'checkpoint', ref: join(dir, 'x.ckpt') },
+    }),
+  },
+);
+
 interface Failure {
   index: number;
   input: string;
@@ -255,7 +365,8 @@ function saveFailure(dir: string, loader: string, index: number): string {
 /** A UserError must be one line naming the input (a path inside the input's folder). */
 function userErrorProblem(message: string, dir: string, job: FuzzJob): string | undefined {
   if (message.includes('\n')) return 'a UserError message spans several lines';
-  if (job.type === 'tokenizer' && !message.includes(dir)) return 'a UserError message names no input file';
+  if (job.type !== 'categories' && !message.includes(dir)) return 'a UserError message names no input file';
+  if (/Cannot read properties|typed array length/.test(message)) return 'a UserError message shows internals';
   return undefined;
 }
 

@@ -203,6 +203,21 @@ test('a checkpoint of another problem, or a corrupt, truncated, hostile or huge 
   refused('count', () => readCheckpointFile(write('c.ckpt', encodeEntry(lying)), expect), /ends early/);
   const share = encodeCheckpoint({ ...good, alpha: Float64Array.from([Number.NaN, 0, 0, 1]) });
   refused('share', () => readCheckpointFile(write('a.ckpt', share), expect), /share out of range/);
+  // Forged with a recomputed frame: shares that are no mixture, or a lower bound over the upper.
+  const zero = encodeCheckpoint({ ...good, alpha: new Float64Array(4) });
+  refused('zero shares', () => readCheckpointFile(write('z.ckpt', zero), expect), /shares sum to 0, not 1/);
+  const tiny = encodeCheckpoint({ ...good, alpha: new Float64Array(4).fill(1e-300) });
+  refused('tiny shares', () => readCheckpointFile(write('t.ckpt', tiny), expect), /shares sum to 4e-300/);
+  const inverted = encodeCheckpoint({ ...good, lower: 3, upper: 2 });
+  refused('bounds', () => readCheckpointFile(write('b.ckpt', inverted), expect), /lower bound lies above/);
+  // Consistent in itself, but its lower bound lies above what its own shares reach on this
+  // problem: resuming would certify them at once.
+  const forged = write('f.ckpt', encodeCheckpoint({ ...good, lower: 1e12, upper: 1e12, gap: 0 }));
+  await assert.rejects(
+    solveMixture(transcripts, { ...quiet, checkpoint: { dir, resume: { file: forged } } }),
+    (error: Error) =>
+      isUserError(error) && /f\.ckpt: .*lower bound .* exceeds the objective/.test(error.message),
+  );
   // Huge: refused from its size, unread (a sparse file takes no space).
   const huge = write('huge.ckpt', new Uint8Array(0));
   truncateSync(huge, CHECKPOINT_MAX_BYTES + 1);

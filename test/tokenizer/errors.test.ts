@@ -68,6 +68,11 @@ const BAD_INPUTS: Array<[string, string, RegExp]> = [
     write('custom.tiktoken', 'YQ== 0\nYg== 1\nYWI= 2\n'),
     /--pretokenizer/,
   ],
+  [
+    'the same token at two tiktoken ranks',
+    write('twice.tiktoken', 'YQ== 0\nYg== 1\nYWI= 2\nYQ== 3\n'),
+    /twice\.tiktoken: the token "a" appears at ranks 0 and 3/,
+  ],
 ];
 
 for (const [what, path, message] of BAD_INPUTS) {

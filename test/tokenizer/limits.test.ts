@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { loadTokenizer } from '../../src/tokenizer/load.js';
 import { createPipeline } from '../../src/tokenizer/pipeline.js';
 import { isUserError } from '../../src/common/errors.js';
-import { MAX_MERGES, componentRegexes } from '../../src/tokenizer/limits.js';
+import { MAX_JSON_CONTAINER_ENTRIES, MAX_MERGES, componentRegexes } from '../../src/tokenizer/limits.js';
 import type { HfComponent } from '../../src/tokenizer/spec.js';
 import { tempDir } from '../helpers/temp.js';
 import { assertUserError, tokmix } from '../helpers/cli.js';
@@ -151,4 +151,21 @@ test('CLI: a deeply nested tokenizer.json ends in exit 2 and one tokmix line', (
   const path = join(dir, 'deep-pre.json');
   const run = tokmix(['tokenizers', 'show', path], { env: { TOKMIX_CACHE: join(dir, 'cache') } });
   assertUserError(run, /^tokmix: .*deep-pre\.json.*nests more than 64/);
+});
+
+test('a vocabulary of millions of entries is refused before JSON.parse, which would take minutes', async () => {
+  const entries = MAX_JSON_CONTAINER_ENTRIES + 1;
+  const vocab = Array.from({ length: entries }, (_, i) => `"t${i.toString(36)}":${i}`).join(',');
+  const path = write(
+    'huge-vocab.json',
+    `{"version":"1.0","normalizer":null,"pre_tokenizer":null,"model":{"type":"BPE","vocab":{${vocab}},"merges":["a b"]}}`,
+  );
+  await assertRefused(path, /a JSON object or array with more than \d+ entries/);
+  // Commas inside strings are not entries: a small file of long comma-filled tokens loads.
+  const commas = ','.repeat(1000);
+  const quoted = write(
+    'commas.json',
+    hfJson({ type: 'BPE', vocab: { [commas]: 0, a: 1, b: 2, ab: 3 }, merges: ['a b'] }),
+  );
+  assert.equal((await loadTokenizer(quoted)).mergeList.length, 1);
 });

@@ -3,6 +3,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 import { tokenizerArg, pretokenizerFlag } from '../../cli/flags.js';
+import { rawWrite } from '../../cli/terminal-text.js';
 import { assertOutputFileUsable } from '../../common/fs-checks.js';
 import { writeFileAtomic } from '../../common/atomic.js';
 import { loadTokenizer, toMergesTxt, toTokenizerJson } from '../../tokenizer/index.js';
@@ -39,7 +40,7 @@ export default class TokenizersExport extends BaseCommand {
     });
     const text = flags.format === 'merges.txt' ? toMergesTxt(spec) : toTokenizerJson(spec);
     if (flags.out === undefined) {
-      process.stdout.write(text);
+      rawWrite('stdout')(text); // the file itself, byte for byte: not terminal text
       return;
     }
     writeFileAtomic(flags.out, text);

@@ -7,17 +7,15 @@ import {
   closeSync,
   constants,
   existsSync,
-  mkdtempSync,
   openSync,
   readFileSync,
-  rmSync,
   statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { UserError } from '../../common/errors.js';
+import { ownedTempDir, removeOwnedTempDir } from '../../common/process-cleanup.js';
 import type { LpBackend, LpModel, LpSolution, LpSolveOptions } from './lp-model.js';
 
 export const CLP_MISSING =
@@ -197,7 +195,7 @@ class ClpBackend implements LpBackend {
 
   solve(model: LpModel, options: LpSolveOptions): LpSolution {
     this.sync(model);
-    const folder = mkdtempSync(join(tmpdir(), 'tokmix-clp-'));
+    const folder = ownedTempDir('clp');
     try {
       const mps = join(folder, 'model.mps');
       const solutionFile = join(folder, 'solution.bin');
@@ -245,7 +243,7 @@ class ClpBackend implements LpBackend {
       if (this.settings.warmStart && existsSync(basisOut)) this.basis = readFileSync(basisOut, 'utf8');
       return readSolution(model, readFileSync(solutionFile));
     } finally {
-      rmSync(folder, { recursive: true, force: true });
+      removeOwnedTempDir(folder);
     }
   }
 

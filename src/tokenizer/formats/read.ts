@@ -2,7 +2,7 @@
 // UserErrors naming the file, so every format parser starts from valid UTF-8 text of bounded size.
 import { readFileSync, statSync } from 'node:fs';
 import { UserError, describeFsError } from '../../common/errors.js';
-import { checkFileSize } from '../limits.js';
+import { checkFileSize, checkJsonContainerSizes } from '../limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,6 +31,7 @@ export function readTextFile(path: string, expected: string): string {
 
 /** Parses JSON text; UserError naming the file and the parse problem. */
 export function parseJsonText(text: string, path: string, expected: string): unknown {
+  checkJsonContainerSizes(text, path);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

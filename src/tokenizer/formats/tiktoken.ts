@@ -45,10 +45,21 @@ export function parsePackedRanks(packed: string, path: string): string[] {
 function inRankOrder(entries: Array<[number, string]>, path: string): string[] {
   checkMergeCount(entries.length, path, 'ranks');
   entries.sort((a, b) => a[0] - b[0]);
-  for (let k = 1; k < entries.length; k++) {
-    if (entries[k][0] === entries[k - 1][0]) {
-      throw new UserError(`${path}: rank ${entries[k][0]} appears twice`, path);
+  const rankOf = new Map<string, number>();
+  for (let k = 0; k < entries.length; k++) {
+    const [rank, token] = entries[k];
+    if (k > 0 && rank === entries[k - 1][0]) {
+      throw new UserError(`${path}: rank ${rank} appears twice`, path);
     }
+    const earlier = rankOf.get(token);
+    if (earlier !== undefined) {
+      // Two ranks for one token leave its merge ambiguous (and one rank's merge unreachable).
+      throw new UserError(
+        `${path}: the token ${JSON.stringify(token.length > 40 ? `${token.slice(0, 40)}…` : token)} appears at ranks ${earlier} and ${rank}; a .tiktoken file lists each token once`,
+        path,
+      );
+    }
+    rankOf.set(token, rank);
   }
   return entries.map(([, token]) => token);
 }
