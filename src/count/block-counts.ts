@@ -63,6 +63,11 @@ export interface BlockCounts {
   word: Uint32Array;
   count: Float64Array;
   bytes: Float64Array;
+  /**
+   * Each block's place in the sample (its read's order × 2^32 + its index in the read), when the
+   * blocks were counted by reads spread over workers; mergeBlocks puts them in this order.
+   */
+  order?: Float64Array;
 }
 
 /** A category's counts with its block counts (present when counted with `blocks: true`). */
@@ -79,6 +84,23 @@ export class BlockSink {
   private count = new Float64Array(1 << 12);
   private bytes: number[] = [];
   private size = 0;
+  /** Order keys of the closed blocks, once a read has named its place (beginRead). */
+  private order: number[] | undefined;
+  private readBase = 0;
+  private inRead = 0;
+
+  /** The blocks closed from now on belong to the read at place `order` of the sample. */
+  beginRead(order: number): void {
+    this.order ??= [];
+    this.readBase = order * 2 ** 32;
+    this.inRead = 0;
+  }
+
+  private closed(bytes: number): void {
+    this.start.push(this.size);
+    this.bytes.push(bytes);
+    this.order?.push(this.readBase + this.inRead++);
+  }
 
   /** Closes a block from its word occurrences (sorted in place) and its bytes. */
   close(occurrences: Uint32Array, bytes: number): void {
@@ -93,8 +115,7 @@ export class BlockSink {
       this.count[this.size++] = end - k;
       k = end;
     }
-    this.start.push(this.size);
-    this.bytes.push(bytes);
+    this.closed(bytes);
   }
 
   /** Closes a block given its distinct words and their summed counts (`sum[word]`). */
@@ -104,8 +125,7 @@ export class BlockSink {
       this.word[this.size] = w;
       this.count[this.size++] = sum[w];
     }
-    this.start.push(this.size);
-    this.bytes.push(bytes);
+    this.closed(bytes);
   }
 
   private grow(): void {
@@ -123,6 +143,7 @@ export class BlockSink {
       word: this.word.slice(0, this.size),
       count: this.count.slice(0, this.size),
       bytes: Float64Array.from(this.bytes),
+      ...(this.order ? { order: Float64Array.from(this.order) } : {}),
     };
   }
 }
@@ -162,34 +183,36 @@ export class BlockBuilder {
   }
 }
 
-/** Concatenates block lists, renumbering each part's words through its map (local id -> word index). */
+/**
+ * Concatenates block lists, renumbering each part's words through its map (local id -> word index).
+ * When every part carries order keys, the blocks come out in that order (the sample's own), so the
+ * result does not depend on which worker read what.
+ */
 export function mergeBlocks(parts: { blocks: BlockCounts; map: Uint32Array }[]): BlockCounts {
-  let blocks = 0;
+  const all: { part: number; block: number; key: number }[] = [];
   let entries = 0;
-  for (const { blocks: b } of parts) {
-    blocks += b.bytes.length;
+  parts.forEach(({ blocks: b }, part) => {
     entries += b.word.length;
-  }
+    for (let block = 0; block < b.bytes.length; block++)
+      all.push({ part, block, key: b.order?.[block] ?? 0 });
+  });
+  if (parts.every(({ blocks: b }) => b.order !== undefined)) all.sort((x, y) => x.key - y.key);
   const out: BlockCounts = {
-    start: new Uint32Array(blocks + 1),
+    start: new Uint32Array(all.length + 1),
     word: new Uint32Array(entries),
     count: new Float64Array(entries),
-    bytes: new Float64Array(blocks),
+    bytes: new Float64Array(all.length),
   };
-  let b = 0;
   let e = 0;
-  for (const { blocks: part, map } of parts) {
-    for (let k = 0; k < part.word.length; k++) {
-      out.word[e + k] = map[part.word[k]];
-      out.count[e + k] = part.count[k];
+  all.forEach(({ part, block }, b) => {
+    const { blocks: source, map } = parts[part];
+    for (let k = source.start[block]; k < source.start[block + 1]; k++) {
+      out.word[e] = map[source.word[k]];
+      out.count[e++] = source.count[k];
     }
-    for (let j = 0; j < part.bytes.length; j++) {
-      out.bytes[b] = part.bytes[j];
-      out.start[b + 1] = e + part.start[j + 1];
-      b++;
-    }
-    e += part.word.length;
-  }
+    out.bytes[b] = source.bytes[block];
+    out.start[b + 1] = e;
+  });
   return out;
 }
 

@@ -5,8 +5,22 @@ import type { ReadTask, SampleOptions } from '../corpus/sample-reader.js';
 export type WorkerRequest = { id: number } & (
   | { type: 'init'; text: PipelineTextSpec; pipelineModule: string }
   | { type: 'scan'; task: ReadTask; options: SampleOptions }
-  | { type: 'count'; category: number; task: ReadTask; options: SampleOptions; blocks?: boolean }
-  | { type: 'texts'; category: number; texts: { text: string; bytes: number }[]; blocks?: number }
+  | {
+      type: 'count';
+      category: number;
+      task: ReadTask;
+      options: SampleOptions;
+      blocks?: boolean;
+      /** The read's place among the category's reads: orders its blocks whichever worker took it. */
+      order?: number;
+    }
+  | {
+      type: 'texts';
+      category: number;
+      texts: { text: string; bytes: number }[];
+      blocks?: number;
+      order?: number;
+    }
   | { type: 'flush'; category: number }
   | { type: 'preTokenize'; text: string }
 );

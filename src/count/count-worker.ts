@@ -53,9 +53,11 @@ function blocksFor(
   tally: CategoryTally,
   wanted: boolean | undefined,
   perBlock: number,
+  order: number | undefined,
 ): BlockBuilder | undefined {
   if (!wanted) return undefined;
   tally.blocks ??= new BlockSink();
+  if (order !== undefined) tally.blocks.beginRead(order);
   return new BlockBuilder(tally.blocks, perBlock);
 }
 
@@ -73,7 +75,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'count': {
       const tally = tallyOf(request.category);
       const task = request.task as ReadTask;
-      const block = blocksFor(tally, request.blocks, sequencesPerBlock(task.file.format));
+      const block = blocksFor(tally, request.blocks, sequencesPerBlock(task.file.format), request.order);
       const result = await readTask(task, request.options as SampleOptions, (text, bytes) =>
         countSequence(tally, text, bytes, block),
       );
@@ -82,7 +84,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     }
     case 'texts': {
       const tally = tallyOf(request.category);
-      const block = blocksFor(tally, request.blocks !== undefined, request.blocks ?? 1);
+      const block = blocksFor(tally, request.blocks !== undefined, request.blocks ?? 1, request.order);
       for (const { text, bytes } of request.texts) countSequence(tally, text, bytes, block);
       block?.flush();
       return null;

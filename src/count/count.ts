@@ -252,7 +252,7 @@ export async function countCategories(
       const tallies = new Map<string, ReadTally>();
       const boundary: BoundarySequence[] = [];
       await Promise.all(
-        tasks.map(async (task) => {
+        tasks.map(async (task, order) => {
           const result = (await pool.run(
             {
               type: 'count',
@@ -260,6 +260,7 @@ export async function countCategories(
               task,
               options: { ...reading, plan },
               blocks: options.blocks,
+              order,
             },
             {
               bytes: watchBytes(task, job.files),
@@ -287,6 +288,7 @@ export async function countCategories(
               category: job.index,
               texts,
               ...(options.blocks ? { blocks: sequencesPerBlock(job.files[0].source.format) } : {}),
+              order: tasks.length,
             },
             {
               bytes: texts.reduce((sum, t) => sum + t.bytes, 0),

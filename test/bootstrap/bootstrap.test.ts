@@ -168,3 +168,30 @@ test('a transcript prefix equals the shorter replay; a warm start reaches the co
   for (let i = 0; i < 3; i++) assert.ok(Math.abs(otherCold.byteShare[i] - otherWarm.byteShare[i]) < 1e-6);
   assert.ok(Math.abs(otherCold.objective - otherWarm.objective) <= 1e-9 + 1e-6 * otherCold.objective);
 });
+
+test('block counts come in the sample order whichever worker read what (issue 22, case 7)', async (t) => {
+  const dir = tempFolder(t, 'block-order');
+  mkdirSync(join(dir, 'many'), { recursive: true });
+  // Several files of unequal length: the reads finish out of order on two workers.
+  for (let f = 0; f < 8; f++) {
+    const lines = Array.from(
+      { length: 40 + 90 * (f % 3) },
+      (_, i) => `file ${f} line ${i} ${'xyz '.repeat((i + f) % 5)}`,
+    );
+    writeFileSync(join(dir, 'many', `${String.fromCharCode(97 + f)}.txt`), lines.join('\n') + '\n');
+  }
+  const tokenizer = await loadTokenizer('gpt2');
+  const categories = await resolveCategories(dir);
+  const plain = (blocks: BlockCounts | undefined) =>
+    blocks && [
+      Array.from(blocks.start),
+      Array.from(blocks.word),
+      Array.from(blocks.count),
+      Array.from(blocks.bytes),
+    ];
+  const [one] = await countCategories(categories, tokenizer, { jobs: 1, blocks: true });
+  for (let run = 0; run < 3; run++) {
+    const [two] = await countCategories(categories, tokenizer, { jobs: 2, blocks: true });
+    assert.deepEqual(plain(two.blocks), plain(one.blocks), `run ${run}`);
+  }
+});
