@@ -58,6 +58,8 @@ export const DEFAULT_BYTES_PER_CATEGORY = 1_000_000;
  * 300 s budget ended qwen3 at 5:06, bench/README.md).
  */
 export const DEFAULT_INFER_TIME_LIMIT = 270;
+/** The training size's share of the default budget, in seconds (InferOptions.trainingSizeSeconds). */
+export const DEFAULT_TRAINING_SIZE_SECONDS = 60;
 
 export interface InferOptions extends EstimatorOptions {
   /** A built-in set name, a folder of category folders, or a manifest .json (default 'default'). */
@@ -112,6 +114,12 @@ export interface InferOptions extends EstimatorOptions {
   onResume?: (resumed: ResumedFrom) => void;
   /** Infer the training size from the tie-break signal (default true; solve/training-size.ts). */
   trainingSize?: boolean;
+  /**
+   * At most this many seconds for the training size's replay of the whole list (default: what is left
+   * of the run's time): `infer` caps it under its default budget, so a list whose own estimate comes
+   * fast is not held for minutes by the replay.
+   */
+  trainingSizeSeconds?: number;
 }
 
 /** Checks the options a user types, before any long work. */
@@ -307,7 +315,10 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
           firstStep: skip,
           cache,
           onProgress,
-          deadline,
+          deadline:
+            options.trainingSizeSeconds === undefined
+              ? deadline
+              : new Deadline(Math.min(deadline.remainingMs() / 1000, options.trainingSizeSeconds)),
         });
   return buildInferResult({ plan, counts, mixture, bytes, intervals, prefixes, trainingSize });
 }

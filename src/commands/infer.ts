@@ -23,6 +23,7 @@ import { formatAmount } from '../cli/progress-display.js';
 import { parseByteSize } from '../cli/byte-size.js';
 import {
   DEFAULT_INFER_TIME_LIMIT,
+  DEFAULT_TRAINING_SIZE_SECONDS,
   DEFAULT_BYTES_PER_CATEGORY,
   planInfer,
   runInfer,
@@ -184,6 +185,8 @@ export default class Infer extends BaseCommand {
       normalizeAt: flags['normalize-at'] as InferOptions['normalizeAt'],
       allowUnconstrained: flags['allow-unconstrained'],
       trainingSize: flags['training-size'],
+      // Under the default budget the whole-list replay gets a minute; --time-limit gives it the rest.
+      ...(flags['time-limit'] === undefined ? { trainingSizeSeconds: DEFAULT_TRAINING_SIZE_SECONDS } : {}),
       name: flags.name,
       bytes: flags.bytes === undefined ? undefined : parseByteSize(flags.bytes),
       seed: flags.seed,
