@@ -218,7 +218,6 @@ export default class Infer extends BaseCommand {
         join('results', `${slug(plan.tokenizer.name)}-${slug(flags.categories)}-${date}`),
         INFER_FILE_NAMES,
       );
-    if (flags.out === undefined) process.stderr.write(`tokmix: writing to ${out}\n`);
     const outCheck = {
       force: flags.force,
       inputs: [args.tokenizer, flags.categories],
@@ -247,6 +246,8 @@ export default class Infer extends BaseCommand {
     writeOutputDir(out, await resultFiles(result), outCheck);
     progress.stop();
     if (flags.json) {
+      // Named only once written: a run that fails says one line, not where it meant to write.
+      if (flags.out === undefined) process.stderr.write(`tokmix: results written to ${oneLine(out)}\n`);
       this.printJson(result);
       return;
     }

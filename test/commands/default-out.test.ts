@@ -58,7 +58,7 @@ test('infer twice without --out writes two folders; an explicit --out is refused
   const two = folderOf(second.stdout);
   assert.match(one, /^results[/\\]tok-cats-\d{4}-\d\d-\d\d$/);
   assert.equal(two, `${one}-2`);
-  assert.match(second.stderr, new RegExp(`tokmix: writing to ${two.replace(/[\\/]/g, '.')}`));
+  assert.doesNotMatch(second.stderr, /writing to/, 'named once written, in the summary');
   assert.ok(JSON.parse(readFileSync(join(work, two, 'result.json'), 'utf8')).categories.length === 2);
   const explicit = tokmix([...args, '--out', one], { cwd: work });
   assert.equal(explicit.status, 2, explicit.stderr);
