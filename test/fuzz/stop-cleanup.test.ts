@@ -101,7 +101,7 @@ const CASES: Case[] = [
       '--bytes',
       '200KB',
       '--bootstrap',
-      '5000',
+      '1000',
       '--allow-unconstrained',
       '--jobs',
       '1',
