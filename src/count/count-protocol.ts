@@ -7,7 +7,7 @@ export type WorkerRequest = { id: number } & (
   | { type: 'scan'; task: ReadTask; options: SampleOptions }
   | { type: 'count'; category: number; task: ReadTask; options: SampleOptions; blocks?: boolean }
   | { type: 'texts'; category: number; texts: { text: string; bytes: number }[]; blocks?: number }
-  | { type: 'flush'; category: number }
+  | { type: 'flush'; category: number; sorted?: boolean }
   | { type: 'preTokenize'; text: string }
 );
 
