@@ -21,7 +21,7 @@ export type WorkerRequest = { id: number } & (
       blocks?: number;
       order?: number;
     }
-  | { type: 'flush'; category: number }
+  | { type: 'flush'; category: number; sorted?: boolean }
   | { type: 'preTokenize'; text: string }
 );
 

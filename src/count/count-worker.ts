@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import type { TextPipeline } from '../tokenizer/spec.js';
 import type { CategoryStats } from '../corpus/types.js';
 import { type ReadTask, type SampleOptions, readTask, scanTask } from '../corpus/sample-reader.js';
-import { WordTable } from './word-table.js';
+import { WordTable, packSorted } from './word-table.js';
 import { BlockBuilder, BlockSink, sequencesPerBlock } from './block-counts.js';
 import { codePointCount } from '../corpus/utf8.js';
 import type { WorkerReply, WorkerRequest } from './count-protocol.js';
@@ -97,7 +97,10 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       const tally = tallies.get(request.category);
       tallies.delete(request.category);
       if (!tally) return null;
-      return { packed: tally.counts.pack(), stats: tally.stats, blocks: tally.blocks?.finish() };
+      const blocks = tally.blocks?.finish();
+      // Sorted here, in parallel with the other workers, so the main thread only merges sorted lists.
+      if (request.sorted) return { ...packSorted(tally.counts), stats: tally.stats, blocks };
+      return { packed: tally.counts.pack(), stats: tally.stats, blocks };
     }
   }
 }

@@ -22,7 +22,7 @@ import { isCompressed } from '../corpus/formats.js';
 import { DEFAULT_MAX_SEQUENCE_BYTES, type ReadTally, emptyTally } from '../corpus/sequences.js';
 import { type PoolLimits, WorkerPool, taskBudgetMs } from './worker-pool.js';
 import { type PackedCounts, decodeWordCounts, encodeWordCounts } from './word-counts-codec.js';
-import { WordTable } from './word-table.js';
+import { WordTable, mergeSorted } from './word-table.js';
 import {
   type BlockCounts,
   type BlockedWordCounts,
@@ -56,6 +56,9 @@ export interface CountOptions {
   maxSequenceBytes?: number;
   /** Also count per block (for the bootstrap; cached beside the counts). */
   blocks?: boolean;
+  /** The earlier merge, kept for bench/count-throughput.ts: workers send their tables unsorted and
+   *  the main thread hashes them into one table and sorts it (same result, serial tail). */
+  mergeOnMainThread?: boolean;
 }
 
 /** Worker threads for `jobs`, at most the machine's cores (more only slow each other down). */
@@ -297,12 +300,12 @@ export async function countCategories(
           );
         }
       }
-      const flushed = (await pool.broadcast({ type: 'flush', category: job.index })) as ({
-        packed: PackedCounts;
-        stats: Omit<CategoryStats, 'distinctPreTokens' | 'replacedInvalid'>;
-        blocks?: BlockCounts;
-      } | null)[];
-      const merged = new WordTable();
+      const flushed = (await pool.broadcast({
+        type: 'flush',
+        category: job.index,
+        sorted: !options.mergeOnMainThread,
+      })) as (FlushedPart | null)[];
+      const parts = flushed.filter((part): part is FlushedPart => part !== null);
       const stats: CategoryStats = {
         bytes: 0,
         characters: 0,
@@ -311,22 +314,21 @@ export async function countCategories(
         distinctPreTokens: 0,
         replacedInvalid: 0,
       };
-      const blockParts: { blocks: BlockCounts; map: Uint32Array }[] = [];
-      for (const part of flushed) {
-        if (!part) continue;
-        const ids = merged.addPacked(part.packed);
-        if (part.blocks) blockParts.push({ blocks: part.blocks, map: ids });
+      for (const part of parts) {
         stats.bytes += part.stats.bytes;
         stats.characters += part.stats.characters;
         stats.sequences += part.stats.sequences;
         stats.preTokens += part.stats.preTokens;
       }
       for (const tally of tallies.values()) stats.replacedInvalid += tally.replacedInvalid;
-      stats.distinctPreTokens = merged.size;
-      const { words, counts, rank } = merged.sorted();
+      const { words, counts, maps } = mergeParts(parts);
+      stats.distinctPreTokens = words.length;
+      const blockParts: { blocks: BlockCounts; map: Uint32Array }[] = [];
+      parts.forEach((part, p) => {
+        if (part.blocks) blockParts.push({ blocks: part.blocks, map: maps[p] });
+      });
       let blocks: BlockCounts | undefined;
       if (options.blocks) {
-        for (const part of blockParts) part.map = part.map.map((id) => rank[id]);
         blocks = mergeBlocks(blockParts);
         // Text lines were counted one per block: join them into runs of consecutive lines.
         if (job.files.every((f) => f.source.format === 'txt')) {
@@ -359,6 +361,28 @@ export async function countCategories(
     await pool.close();
   }
   return results;
+}
+
+/** One worker's counts of a category: packed in insertion order, or sorted with each entry's rank. */
+interface FlushedPart {
+  packed: PackedCounts;
+  /** Entry id -> position in `packed`, when the worker sorted its table. */
+  rank?: Uint32Array;
+  stats: Omit<CategoryStats, 'distinctPreTokens' | 'replacedInvalid'>;
+  blocks?: BlockCounts;
+}
+
+/** The workers' counts as one sorted list, and per part its entry ids' positions in that list. */
+function mergeParts(parts: FlushedPart[]): { words: string[]; counts: Float64Array; maps: Uint32Array[] } {
+  if (parts.every((part) => part.rank !== undefined)) {
+    const { words, counts, positions } = mergeSorted(parts.map((part) => part.packed));
+    const maps = parts.map((part, p) => part.rank!.map((position) => positions[p][position]));
+    return { words, counts, maps };
+  }
+  const merged = new WordTable();
+  const ids = parts.map((part) => merged.addPacked(part.packed));
+  const { words, counts, rank } = merged.sorted();
+  return { words, counts, maps: ids.map((part) => part.map((id) => rank[id])) };
 }
 
 function sizeOf(files: PlannedFile[]): number {

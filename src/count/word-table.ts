@@ -4,6 +4,8 @@
 import type { PackedCounts } from './word-counts-codec.js';
 
 const EMPTY = 0;
+const RECENT_LIMIT = 1 << 16;
+const RECENT_MAX_LENGTH = 24;
 
 function hashRange(text: string, start: number, end: number): number {
   let h = 0x811c9dc5;
@@ -23,10 +25,31 @@ export class WordTable {
   private slots = new Int32Array(1 << 13);
   private mask = (1 << 13) - 1;
   size = 0;
+  /** Recently added whole words -> entry id; bounded, so memory still tracks the typed arrays. */
+  private recent = new Map<string, number>();
 
   /** Adds `count` to the word `text[start, end)` (the whole string by default). */
   /** Returns the word's entry id (ids count up from 0 in insertion order, as pack() lists them). */
   add(text: string, count = 1, start = 0, end = text.length): number {
+    const whole = start === 0 && end === text.length;
+    if (whole) {
+      // Frequent words hit the front cache: V8 keeps a string's hash, and the pipeline hands out
+      // the same mapped string for a repeated piece, so this skips hashing and comparing codes.
+      const known = this.recent.get(text);
+      if (known !== undefined) {
+        this.counts[known] += count;
+        return known;
+      }
+    }
+    const id = this.addCodes(text, count, start, end);
+    if (whole && text.length <= RECENT_MAX_LENGTH) {
+      if (this.recent.size >= RECENT_LIMIT) this.recent.clear();
+      this.recent.set(text, id);
+    }
+    return id;
+  }
+
+  private addCodes(text: string, count: number, start: number, end: number): number {
     const h = hashRange(text, start, end);
     const length = end - start;
     let slot = h & this.mask;
@@ -140,4 +163,56 @@ export class WordTable {
     }
     return { words: sortedWords, counts: sortedCounts, rank };
   }
+}
+
+/** A table's entries in code-unit order, packed for another thread; `rank` maps entry id -> position. */
+export function packSorted(table: WordTable): { packed: PackedCounts; rank: Uint32Array } {
+  const { words, counts, rank } = table.sorted();
+  const lengths = new Uint32Array(words.length);
+  for (let i = 0; i < words.length; i++) lengths[i] = words[i].length;
+  return { packed: { joined: words.join(''), lengths, counts }, rank };
+}
+
+/**
+ * Merges packed counts that are each in code-unit order (packSorted) into one sorted list, in one
+ * linear pass: the tables were sorted in parallel by the workers, so the main thread only walks
+ * them. `positions[p][k]` is where part p's k-th word landed in the merged list.
+ */
+export function mergeSorted(parts: PackedCounts[]): {
+  words: string[];
+  counts: Float64Array;
+  positions: Uint32Array[];
+} {
+  const words: string[] = [];
+  const total = parts.reduce((n, part) => n + part.lengths.length, 0);
+  const counts = new Float64Array(total);
+  const positions = parts.map((part) => new Uint32Array(part.lengths.length));
+  const next = new Array<number>(parts.length).fill(0);
+  const offsets = new Array<number>(parts.length).fill(0);
+  const heads = parts.map((part) =>
+    part.lengths.length > 0 ? part.joined.slice(0, part.lengths[0]) : undefined,
+  );
+  for (;;) {
+    // The smallest head (parts are few: one per worker, so a linear scan beats a heap).
+    let smallest: string | undefined;
+    for (const head of heads)
+      if (head !== undefined && (smallest === undefined || head < smallest)) smallest = head;
+    if (smallest === undefined) break;
+    const at = words.length;
+    words.push(smallest);
+    for (let p = 0; p < parts.length; p++) {
+      if (heads[p] !== smallest) continue;
+      const part = parts[p];
+      const k = next[p];
+      counts[at] += part.counts[k];
+      positions[p][k] = at;
+      offsets[p] += part.lengths[k];
+      next[p] = k + 1;
+      heads[p] =
+        k + 1 < part.lengths.length
+          ? part.joined.slice(offsets[p], offsets[p] + part.lengths[k + 1])
+          : undefined;
+    }
+  }
+  return { words, counts: counts.slice(0, words.length), positions };
 }

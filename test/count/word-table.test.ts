@@ -2,7 +2,7 @@
 // its packed form (what workers send) merges back to the same counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WordTable } from '../../src/count/word-table.js';
+import { WordTable, mergeSorted, packSorted } from '../../src/count/word-table.js';
 import { decodeWordCounts, encodeWordCounts } from '../../src/count/word-counts-codec.js';
 
 test('WordTable counts like a Map, packs, merges and sorts', () => {
@@ -61,4 +61,34 @@ test('WordTable counts like a Map, packs, merges and sorts', () => {
     notes: ['n'],
   };
   assert.deepEqual(decodeWordCounts(encodeWordCounts(wordCounts)), wordCounts);
+});
+
+test('tables sorted apart merge like one table, with each entry placed', () => {
+  const parts = [new WordTable(), new WordTable(), new WordTable()];
+  const whole = new WordTable();
+  // More distinct short words than the front cache holds, so it is cleared and refilled on the way.
+  for (let i = 0; i < 200_000; i++) {
+    const word = (i * 7919) % 90_001 === 0 ? 'Ġthe' : `w${(i * 48271) % 80_021}`;
+    const count = 1 + (i % 3);
+    parts[i % parts.length].add(word, count);
+    whole.add(word, count);
+  }
+  parts[2].add('only in the last, longer than the front cache takes');
+  whole.add('only in the last, longer than the front cache takes');
+  parts.push(new WordTable()); // a worker that saw nothing
+  const sortedParts = parts.map(packSorted);
+  const { words, counts, positions } = mergeSorted(sortedParts.map((part) => part.packed));
+  const expected = whole.sorted();
+  assert.deepEqual(words, expected.words);
+  assert.deepEqual([...counts], [...expected.counts]);
+  // Every part's entry lands on its own word in the merged list.
+  parts.forEach((table, p) => {
+    const { joined, lengths } = table.pack();
+    let offset = 0;
+    for (let id = 0; id < lengths.length; id++) {
+      const word = joined.slice(offset, offset + lengths[id]);
+      offset += lengths[id];
+      assert.equal(words[positions[p][sortedParts[p].rank[id]]], word);
+    }
+  });
 });
