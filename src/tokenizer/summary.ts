@@ -1,7 +1,7 @@
 // One-line descriptions of a spec's pipeline and the facts `tokmix tokenizers` lists: what a user
 // needs to see to know which tokenizer and which pre-tokenization an inference ran against.
 import type { HfComponent, TokenizerSpec } from './spec.js';
-import { BUILTIN_TOKENIZERS, builtinVersion } from './builtins.js';
+import { BUILTIN_TOKENIZERS, builtinAvailable, builtinVersion, type BuiltinTokenizer } from './builtins.js';
 import { loadTokenizer } from './load.js';
 import { findLineage, type Lineage } from './lineage.js';
 import type { Cache } from '../common/cache.js';
@@ -22,12 +22,18 @@ export interface TokenizerSummary {
   notes: string[];
 }
 
-export interface BuiltinTokenizerInfo extends TokenizerSummary {
+export interface BuiltinTokenizerInfo extends Omit<TokenizerSummary, 'merges'> {
+  /** Null for a heavy built-in not fetched yet. */
+  merges: number | null;
   aliases: string[];
   package: string;
   version: string;
   license: string;
   description: string;
+  /** False for a heavy built-in not fetched yet (listed without loading it): merges etc. are unknown. */
+  fetched: boolean;
+  /** For a built-in fetched on first use: the tarball's size in bytes. */
+  fetchBytes?: number;
 }
 
 const KNOWN_PATTERNS: Record<string, string> = {
@@ -89,30 +95,66 @@ export function summarizeTokenizer(spec: TokenizerSpec, lineage?: Lineage): Toke
   };
 }
 
-/** Every built-in tokenizer with its package, version, licence, merge count and pipeline. */
+/** The listing of a heavy built-in not fetched yet: what it is, without loading (or fetching) it. */
+function unfetchedInfo(builtin: BuiltinTokenizer): BuiltinTokenizerInfo {
+  return {
+    name: builtin.name,
+    source: `npm ${builtin.package}@${builtinVersion(builtin)} (not fetched yet)`,
+    format: '?',
+    alphabet: builtin.alphabet,
+    merges: null,
+    normalizer: '?',
+    preTokenizer: '?',
+    notes: [],
+    aliases: builtin.aliases,
+    package: builtin.package,
+    version: builtinVersion(builtin),
+    license: builtin.license,
+    description: builtin.description,
+    fetched: false,
+    fetchBytes: builtin.fetch?.tarballBytes,
+  };
+}
+
+/**
+ * Every built-in tokenizer with its package, version, licence, merge count and pipeline. A heavy
+ * built-in that is not in the cache is listed as not fetched (`fetched: false`) unless `fetch` is
+ * set, so the listing works offline and never downloads tens of MB on its own.
+ */
 export async function listBuiltinTokenizers(
-  options: { cache?: Cache; onProgress?: ProgressCallback } = {},
+  options: { cache?: Cache; onProgress?: ProgressCallback; fetch?: boolean } = {},
 ): Promise<BuiltinTokenizerInfo[]> {
-  const total = BUILTIN_TOKENIZERS.length;
-  const specs: TokenizerSpec[] = [];
-  for (const [done, builtin] of BUILTIN_TOKENIZERS.entries()) {
-    options.onProgress?.({ stage: 'load tokenizers', done, total, unit: 'items' });
-    specs.push(await loadTokenizer(builtin.name, { cache: options.cache, onProgress: options.onProgress }));
+  const wanted = BUILTIN_TOKENIZERS.filter(
+    (b) => options.fetch === true || builtinAvailable(b, options.cache?.dir),
+  );
+  const specs = new Map<string, TokenizerSpec>();
+  for (const [done, builtin] of wanted.entries()) {
+    options.onProgress?.({ stage: 'load tokenizers', done, total: wanted.length, unit: 'items' });
+    specs.set(
+      builtin.name,
+      await loadTokenizer(builtin.name, { cache: options.cache, onProgress: options.onProgress }),
+    );
   }
-  // Every built-in against every other of its alphabet, from the lists already loaded.
-  const infos: BuiltinTokenizerInfo[] = [];
-  for (const [k, builtin] of BUILTIN_TOKENIZERS.entries()) {
-    const spec = specs[k];
-    const others = specs.filter((o, q) => q !== k && o.alphabet === spec.alphabet);
-    infos.push({
+  options.onProgress?.({
+    stage: 'load tokenizers',
+    done: wanted.length,
+    total: wanted.length,
+    unit: 'items',
+  });
+  // Every loaded built-in against every other loaded one of its alphabet.
+  return BUILTIN_TOKENIZERS.map((builtin) => {
+    const spec = specs.get(builtin.name);
+    if (spec === undefined) return unfetchedInfo(builtin);
+    const others = [...specs.values()].filter((o) => o !== spec && o.alphabet === spec.alphabet);
+    return {
       ...summarizeTokenizer(spec, findLineage(spec.mergeList, others)),
       aliases: builtin.aliases,
       package: builtin.package,
       version: builtinVersion(builtin),
       license: builtin.license,
       description: builtin.description,
-    });
-  }
-  options.onProgress?.({ stage: 'load tokenizers', done: total, total, unit: 'items' });
-  return infos;
+      fetched: true,
+      ...(builtin.fetch ? { fetchBytes: builtin.fetch.tarballBytes } : {}),
+    };
+  });
 }

