@@ -411,6 +411,7 @@ function buildInferResult(outcome: InferOutcome): InferResult {
       gap: estimate.gap,
       lowerBound: estimate.lowerBound,
       ...(estimate.stopped ? { stopped: estimate.stopped } : {}),
+      ...(estimate.cached === true ? { cached: true } : {}),
       ...(estimate.resumed
         ? { resumed: { rows: estimate.resumed.rows, previousGap: estimate.resumed.previousGap } }
         : {}),

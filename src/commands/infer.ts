@@ -351,7 +351,7 @@ function summary(result: InferResult, out: string): string {
     formatTable([header, ...rows], level ? [2, 3, 4] : [2, 3]),
     '',
     `solver ${s.backend}: objective ${s.objective.toExponential(3)}, ${s.rounds} rounds, ${s.constraints} constraints, ` +
-      `${s.seconds.toFixed(1)} s (LP ${s.lpSeconds.toFixed(1)} s)`,
+      `${s.seconds.toFixed(1)} s (LP ${s.lpSeconds.toFixed(1)} s)${s.cached === true ? ', from the cache (the first solve took that; this run read it)' : ''}`,
   ];
   if (result.options.estimator === 'sampled') {
     lines.push(

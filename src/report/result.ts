@@ -99,6 +99,8 @@ export interface InferResult {
     stopped?: 'gap' | 'time-limit' | 'size-cap' | 'interrupted' | 'solver-aborted';
     /** Set when the solve resumed from a checkpoint: its rows and the gap its solve had reached. */
     resumed?: { rows: number; previousGap: number };
+    /** Set when the certified estimate was read from the cache (the seconds are its original solve's). */
+    cached?: boolean;
     /** An uncertified solve's checkpoint (the next run of the same problem resumes from it) and its size. */
     checkpoint?: string;
     checkpointBytes?: number;

@@ -58,7 +58,7 @@ export async function solveMixtureCached(
       unit: 'rounds',
       detail: 'cached',
     });
-    return estimate;
+    return { ...estimate, cached: true };
   }
   const estimate = await solveMixture(transcripts, options, tuning);
   if (estimate.certified && estimate.stopped === undefined) {

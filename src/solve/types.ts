@@ -44,6 +44,8 @@ export interface MixtureEstimate {
   stopped?: 'gap' | 'time-limit' | 'size-cap' | 'interrupted' | 'solver-aborted';
   /** The checkpoint the solve resumed from (SolveMixtureOptions.checkpoint). */
   resumed?: ResumedFrom;
+  /** True when this certified estimate was read from the cache: its seconds are the original solve's. */
+  cached?: boolean;
   /** Where an uncertified solve left its checkpoint, or why it could not. */
   checkpoint?: CheckpointWritten;
   /** The most rows and nonzeros the LP held, and the process's peak resident memory. */

@@ -85,6 +85,7 @@ const FULL_EXAMPLE: Complete<InferResult> = {
   },
   solver: {
     backend: 'highs',
+    cached: true,
     objective: 1,
     slackTotal: 1,
     rounds: 1,

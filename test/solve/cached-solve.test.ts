@@ -18,6 +18,7 @@ test('a certified estimate is cached and answered without solving; other options
   const onProgress = (e: ProgressEvent): void => void events.push(e);
   const first = await solveMixtureCached(transcripts, { mergeList, backend: 'glpk', onProgress }, cache);
   assert.equal(first.certified, true);
+  assert.equal(first.cached, undefined);
   first.byteShare.forEach((share, i) => assert.ok(Math.abs(share - truth[i]) < 1e-3, `share ${i}`));
   assert.equal(events.filter((e) => e.detail === 'cached').length, 0);
   const second = await solveMixtureCached(transcripts, { mergeList, backend: 'glpk', onProgress }, cache);
@@ -25,6 +26,7 @@ test('a certified estimate is cached and answered without solving; other options
   assert.deepEqual(second.pairShare, first.pairShare);
   assert.deepEqual(second.byteShare, first.byteShare);
   assert.equal(second.objective, first.objective);
+  assert.equal(second.cached, true); // its seconds are the first solve's, and it says so
   // Another backend is another answer's provenance: solved, not read. So is a solve asked to start
   // over (--no-resume) or to resume a given checkpoint.
   await solveMixtureCached(transcripts, { mergeList, backend: 'highs', onProgress }, cache);
