@@ -101,7 +101,8 @@ export default class Validate extends BaseCommand {
       default: 'tokmix,tee,tc,random,uniform',
     }),
     bootstrap: Flags.string({
-      description: "bootstrap replicates per trial: reports the coverage of tokmix's intervals (e.g. 8)",
+      description:
+        "bootstrap replicates per trial: reports the coverage of tokmix's intervals (e.g. 8; 0 or none: no intervals)",
     }),
     ci: Flags.string({ description: 'interval level with --bootstrap, between 0 and 1 (default 0.9)' }),
     out: Flags.string({ description: 'output folder (default results/validate-<set>-<date>)' }),
@@ -161,7 +162,7 @@ export default class Validate extends BaseCommand {
       ...estimatorOptions(flags),
       methods: parseMethods(flags.methods),
       solveTimeLimit: flags['time-limit'],
-      bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
+      bootstrap: replicatesWanted(flags.bootstrap),
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
       ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
     };
@@ -222,4 +223,11 @@ export default class Validate extends BaseCommand {
       this.printJson({ slurm: dir, ...jobs });
     }
   }
+}
+
+/** `--bootstrap N` as validate takes it: 0 asks for no intervals, as in infer and as without the flag. */
+function replicatesWanted(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const replicates = parseNumber(text, '--bootstrap');
+  return replicates === 0 ? undefined : replicates;
 }

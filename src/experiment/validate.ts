@@ -75,7 +75,11 @@ function setIdentity(categories: CategorySpec[]): unknown {
   }));
 }
 
-export function checkValidateOptions(options: ValidateOptions, setSize: number): void {
+/**
+ * Checks the options before any work (no set loaded, nothing fetched); `setSize`, once the set is
+ * known, adds the check that every n fits it.
+ */
+export function checkValidateOptions(options: ValidateOptions, setSize?: number): void {
   const positive = (value: number, flag: string) => {
     if (!Number.isInteger(value) || value < 1)
       throw new UserError(`${flag} ${value}: expected a positive whole number`, flag);
@@ -84,7 +88,7 @@ export function checkValidateOptions(options: ValidateOptions, setSize: number):
     throw new UserError('--n: give at least one category count, e.g. --n 5,10', '--n');
   for (const n of options.ns) {
     positive(n, '--n');
-    if (n > setSize) {
+    if (setSize !== undefined && n > setSize) {
       throw new UserError(
         `--n ${n}: the set ${options.set} has only ${setSize} categories; choose n at most ${setSize}`,
         '--n',
@@ -236,6 +240,7 @@ export async function listValidationTrials(
   options: ValidateOptions,
   context: { cache: Cache; onProgress?: ProgressCallback },
 ): Promise<string[]> {
+  checkValidateOptions(options);
   const categories = await resolveCategories(options.set, {
     cacheDir: context.cache.dir,
     onProgress: context.onProgress,
@@ -280,6 +285,7 @@ export async function runValidation(
   context: { cache: Cache; onProgress?: ProgressCallback; workDir?: string },
 ): Promise<ValidationResult> {
   const { cache, onProgress } = context;
+  checkValidateOptions(options);
   const categories = await resolveCategories(options.set, { cacheDir: cache.dir, onProgress });
   checkValidateOptions(options, categories.length);
   const methods = options.methods ?? TRIAL_METHODS;

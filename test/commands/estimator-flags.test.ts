@@ -37,6 +37,19 @@ test('bad --estimator / --sampled-steps: one line, exit 2, nothing written (infe
   assert.equal(existsSync(out), false);
 });
 
+test('validate --bootstrap 0 means no intervals, as in infer: with --ci it is the same refusal', () => {
+  const out = join(work, 'out-bootstrap-0');
+  assertRefused(
+    run('validate', '--set', 'languages', '--bootstrap', '0', '--ci', '0.8', '--out', out),
+    /^tokmix: --ci 0\.8: intervals need --bootstrap/,
+  );
+  assertRefused(
+    run('validate', '--set', 'languages', '--bootstrap', '-1', '--out', out),
+    /^tokmix: --bootstrap -1: expected a whole number of replicates/,
+  );
+  assert.equal(existsSync(out), false);
+});
+
 test('the likelihood estimator: a z or a step count for it, or an unknown --methods name, is one line and exit 2', () => {
   const out = join(work, 'out-likelihood');
   for (const command of [
