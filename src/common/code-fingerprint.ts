@@ -3,10 +3,13 @@
 // regex translation, say) makes its old entries unreachable without anyone bumping a constant.
 // A stage's modules are the import closure of the module that builds its entries, read from the
 // built files themselves, so the map cannot drift from the code as a hand-kept list of folders did.
+// The installed versions of the packages those modules import (the solvers, the Parquet reader…)
+// count too: a dependency upgraded under an unchanged tokmix cannot serve its predecessor's entries.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
+import { builtinModules } from 'node:module';
 import { toolVersion } from './version.js';
 
 /**
@@ -67,13 +70,49 @@ function allModules(root: string, dir = root): string[] {
   return found.sort();
 }
 
-/** A hash of `version` and the given modules of `root` (paths and contents). */
+/** A package imported by name (from highs, or a dynamic import of a scoped package's subpath). */
+const PACKAGE_IMPORT =
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])((?:@[\w.-]+\/)?\w[\w.-]*)(?:\/[^"']*)?\1/g;
+
+/** Node's own modules, imported without the `node:` prefix by some packages' conventions. */
+const NODE_BUILTINS = new Set(builtinModules);
+
+/** `name@version` of a package as installed for modules under `root` (`name@?` when not found). */
+function installedPackage(root: string, name: string): string {
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version?: string;
+      };
+      return `${name}@${manifest.version ?? '?'}`;
+    } catch {
+      if (dirname(dir) === dir) return `${name}@?`;
+    }
+  }
+}
+
+/** The packages the given modules import by name, with their installed versions, sorted. */
+export function importedPackages(root: string, modules: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const module of modules) {
+    for (const match of readFileSync(join(root, module), 'utf8').matchAll(PACKAGE_IMPORT)) {
+      if (!match[2].startsWith('node:') && !NODE_BUILTINS.has(match[2])) names.add(match[2]);
+    }
+  }
+  return [...names].sort().map((name) => installedPackage(root, name));
+}
+
+/**
+ * A hash of `version`, the given modules of `root` (paths and contents) and the installed versions
+ * of the packages they import.
+ */
 export function codeFingerprint(root: string, modules: readonly string[], version: string): string {
   const hash = createHash('sha256').update(`tokmix ${version}\u0000`);
   for (const module of modules) {
     hash.update(`${module}\u0000`);
     hash.update(readFileSync(join(root, module)));
   }
+  for (const pkg of importedPackages(root, modules)) hash.update(`${pkg}\u0000`);
   return hash.digest('hex').slice(0, 32);
 }
 

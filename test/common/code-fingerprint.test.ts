@@ -1,5 +1,6 @@
 // Cache keys follow the code: a stage's fingerprint changes with any compiled module its entry
-// reaches through imports (worker URLs included), and with no other file.
+// reaches through imports (worker URLs included) and with the installed version of a package those
+// modules import, and with no other file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import {
   STAGE_ENTRIES,
   codeFingerprint,
+  importedPackages,
   moduleClosure,
   stageCodeFingerprint,
   stageModules,
@@ -60,6 +62,30 @@ test('the closure follows imports, re-exports, dynamic imports and worker URLs, 
     else assert.equal(after, before, `${name} is not in the closure`);
     writeFileSync(join(root, name), files[name]);
   }
+});
+
+test('the installed version of a package a stage imports counts; an unrelated package does not', (t) => {
+  const top = tempFolder(t, 'fingerprint-packages');
+  const root = join(top, 'dist', 'src');
+  mkdirSync(root, { recursive: true });
+  writeFileSync(
+    join(root, 'entry.js'),
+    "import { solve } from 'fake-solver';\nimport 'node:fs';\nimport { join } from 'path';\n" +
+      "export const more = () => import('@fake/reader/sub.js');",
+  );
+  const install = (name: string, version: string): void => {
+    mkdirSync(join(top, 'node_modules', name), { recursive: true });
+    writeFileSync(join(top, 'node_modules', name, 'package.json'), JSON.stringify({ name, version }));
+  };
+  install('fake-solver', '1.0.0');
+  install('@fake/reader', '2.0.0');
+  install('fake-unrelated', '3.0.0');
+  assert.deepEqual(importedPackages(root, ['entry.js']), ['@fake/reader@2.0.0', 'fake-solver@1.0.0']);
+  const before = codeFingerprint(root, ['entry.js'], '0.1.0');
+  install('fake-unrelated', '3.0.1');
+  assert.equal(codeFingerprint(root, ['entry.js'], '0.1.0'), before, 'a package no module imports');
+  install('fake-solver', '1.0.1');
+  assert.notEqual(codeFingerprint(root, ['entry.js'], '0.1.0'), before, 'an imported package upgraded');
 });
 
 test('the built stages reach the modules a hand-kept list missed', () => {
