@@ -121,6 +121,9 @@ export interface SetRecipes {
     };
   };
   code: {
+    /** npm package name → exact version: the only packages the code samples are read from. */
+    packages: Record<string, string>;
+    /** The data packages the legal domain leaves out of node_modules. */
     excludePackages: string[];
     maxAverageLineBytes: number;
     categories: Record<
@@ -142,7 +145,8 @@ export interface SetRecipes {
   default: { largestLanguages: number; majorLanguages: string[] };
 }
 
-export type CodeRoot = 'node_modules' | 'npm' | 'node-include';
+/** `packages`: the code set's pinned package folders; the others, whole folders. */
+export type CodeRoot = 'node_modules' | 'npm' | 'node-include' | 'packages';
 
 export function readRecipes(): SetRecipes {
   return JSON.parse(readFileSync(join(packageRoot(), 'corpora', 'sets.json'), 'utf8')) as SetRecipes;
