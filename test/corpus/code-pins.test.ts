@@ -1,11 +1,13 @@
-// The built-in code set reads only the npm packages corpora/sets.json pins, at their pinned
-// versions: other packages and a pinned package's nested node_modules stay out, a missing or
-// re-versioned package stops the build with one line, and the set's cache key follows the pins.
+// The built-in code set (and the legal domain) reads only the npm packages corpora/sets.json pins,
+// at their pinned versions: other packages and a pinned package's nested node_modules stay out
+// (except what it bundles), a missing or re-versioned package stops the build with one line, and
+// the sets' cache keys follow the pins, not the lock file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCode, walkPinnedPackages } from '../../src/corpus/builtin/code.js';
+import { buildDomains } from '../../src/corpus/builtin/domains.js';
 import { type SetRecipes, packageRoot, readRecipes } from '../../src/corpus/builtin/locate.js';
 import { groupDir } from '../../src/corpus/builtin/sets.js';
 import { isUserError } from '../../src/common/errors.js';
@@ -30,7 +32,6 @@ function recipesWith(packages: Record<string, string>): SetRecipes {
     minimumBytes: 1,
     code: {
       packages,
-      excludePackages: [],
       maxAverageLineBytes: 200,
       categories: { javascript: { roots: ['packages'], extensions: ['.js'] } },
     },
@@ -66,6 +67,59 @@ test('the code set reads only the pinned packages, not other installed ones or t
   assert.equal(javascript.meta.source, '2 files from npm @scope/pinned-b@2.3.4, npm pinned-a@1.0.0');
 });
 
+test('the bundled dependencies of a pinned package are read (its tarball fixes them), its other nested packages are not', () => {
+  const find = fakeModules({ bundler: '1.0.0' });
+  const dir = find('bundler')!;
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'bundler',
+      version: '1.0.0',
+      dependencies: { inside: '^1', '@scope/inside': '^2' },
+      bundleDependencies: ['inside', '@scope/inside'],
+    }),
+  );
+  for (const nested of ['inside', '@scope/inside', 'installed-beside', '@scope/installed-beside']) {
+    mkdirSync(join(dir, 'node_modules', nested, 'gyp'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', nested, 'gyp', 'tool.py'), `print('${nested}')\n`);
+  }
+  mkdirSync(join(dir, 'node_modules', 'inside', 'node_modules', 'deeper'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules', 'inside', 'node_modules', 'deeper', 'x.py'), 'pass\n');
+  assert.deepEqual(
+    walkPinnedPackages({ bundler: '1.0.0' }, find)
+      .map((file) => file.label)
+      .filter((label) => label.endsWith('.py')),
+    [
+      'node_modules/bundler/node_modules/@scope/inside/gyp/tool.py',
+      'node_modules/bundler/node_modules/inside/gyp/tool.py',
+      'node_modules/bundler/node_modules/inside/node_modules/deeper/x.py',
+    ],
+  );
+});
+
+test('the legal domain reads the licence files of the pinned packages only, and checks their versions', async () => {
+  const real = readRecipes();
+  const legalOnly = (packages: Record<string, string>): SetRecipes => ({
+    ...real,
+    minimumBytes: 1,
+    code: { ...real.code, packages },
+    domains: { legal: real.domains.legal },
+  });
+  const installed = readRecipes().code.packages;
+  const [legal] = await buildDomains(legalOnly({ papaparse: installed.papaparse, fzstd: installed.fzstd }), {
+    cacheDir: tempDir('legal-pins'),
+  });
+  assert.equal(legal.meta.name, 'legal');
+  assert.match(legal.meta.source ?? '', /pinned .* 2 documents$/);
+  assert.match(legal.text, /Matthew Holt/);
+  assert.match(legal.text, /Arjun Barrett/);
+  assert.equal(legal.text.match(/Copyright/g)?.length, 2);
+  await assert.rejects(
+    buildDomains(legalOnly({ papaparse: '0.0.1' }), { cacheDir: tempDir('legal-pins') }),
+    (error: unknown) => isUserError(error) && /papaparse is pinned at 0\.0\.1/.test((error as Error).message),
+  );
+});
+
 test('a pinned package at another version, or missing, stops the build with one tokmix line', () => {
   const find = fakeModules({ 'pinned-a': '1.0.1' });
   const expectError = (pins: Record<string, string>, detail: RegExp) =>
@@ -90,23 +144,23 @@ test('a pinned package at another version, or missing, stops the build with one 
   );
 });
 
-test('the code set cache key changes with a pin, and not with the data packages the legal domain excludes', () => {
+test('the code and domains cache keys change with a pin', () => {
   const cacheDir = tempDir('code-pins-key');
   const recipes = readRecipes();
-  const key = (r: SetRecipes) => groupDir(cacheDir, 'code', r);
-  const [first] = Object.keys(recipes.code.packages);
-  const bumped = {
-    ...recipes,
-    code: { ...recipes.code, packages: { ...recipes.code.packages, [first]: '0.0.0-other' } },
-  };
-  assert.notEqual(key(bumped), key(recipes));
-  const unpinned = {
-    ...recipes,
-    code: { ...recipes.code, packages: { ...recipes.code.packages, extra: '1.0.0' } },
-  };
-  assert.notEqual(key(unpinned), key(recipes));
-  const excluded = { ...recipes, code: { ...recipes.code, excludePackages: [] } };
-  assert.equal(key(excluded), key(recipes));
+  for (const group of ['code', 'domains'] as const) {
+    const key = (r: SetRecipes) => groupDir(cacheDir, group, r);
+    const [first] = Object.keys(recipes.code.packages);
+    const bumped = {
+      ...recipes,
+      code: { ...recipes.code, packages: { ...recipes.code.packages, [first]: '0.0.0-other' } },
+    };
+    assert.notEqual(key(bumped), key(recipes), group);
+    const added = {
+      ...recipes,
+      code: { ...recipes.code, packages: { ...recipes.code.packages, extra: '1.0.0' } },
+    };
+    assert.notEqual(key(added), key(recipes), group);
+  }
 });
 
 test('every pin is an exact-pinned direct dependency of tokmix at the same version', () => {

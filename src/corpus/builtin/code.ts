@@ -8,14 +8,7 @@ import { basename, extname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { UserError } from '../../common/errors.js';
 import type { BuiltCategory } from './languages.js';
-import {
-  type CodeRoot,
-  type SetRecipes,
-  bundledNpmDir,
-  nodeIncludeDir,
-  nodeModulesDir,
-  packageDir,
-} from './locate.js';
+import { type CodeRoot, type SetRecipes, nodeIncludeDir, packageDir } from './locate.js';
 
 export interface WalkedFile {
   /** Root label + path inside it, e.g. `node_modules/typescript/lib/lib.d.ts`. */
@@ -24,11 +17,6 @@ export interface WalkedFile {
   size: number;
   /** Which root it was found under. */
   root?: CodeRoot;
-}
-
-/** The whole-folder roots (`packages` is not one folder: see walkPinnedPackages). */
-export function rootDirs(): Record<Exclude<CodeRoot, 'packages'>, string | undefined> {
-  return { node_modules: nodeModulesDir(), npm: bundledNpmDir(), 'node-include': nodeIncludeDir() };
 }
 
 function byLabel(a: WalkedFile, b: WalkedFile): number {
@@ -40,7 +28,7 @@ function walkFolder(
   top: string,
   label: string,
   root: CodeRoot,
-  skip: (path: string, name: string) => boolean,
+  skip: (path: string) => boolean,
   found: WalkedFile[],
 ): void {
   let names: string[];
@@ -52,25 +40,31 @@ function walkFolder(
   for (const name of names) {
     if (name.startsWith('.')) continue;
     const path = join(top, name);
-    if (skip(path, name)) continue;
+    if (skip(path)) continue;
     const stat = lstatSync(path);
     if (stat.isDirectory()) walkFolder(path, `${label}/${name}`, root, skip, found);
     else if (stat.isFile()) found.push({ label: `${label}/${name}`, path, size: stat.size, root });
   }
 }
 
-/** Every regular file under the roots (symbolic links and hidden folders skipped), sorted by label. */
-export function walkRoots(roots: CodeRoot[], excludePackages: string[]): WalkedFile[] {
-  const dirs = rootDirs();
+/** Every regular file of Node's C/C++ headers (`node-include`), sorted by label. */
+export function walkNodeInclude(): WalkedFile[] {
   const found: WalkedFile[] = [];
-  for (const root of roots) {
-    if (root === 'packages') continue;
-    const top = dirs[root];
-    if (!top) continue;
-    const excluded = new Set(root === 'node_modules' ? excludePackages.map((p) => join(top, p)) : []);
-    walkFolder(top, root, root, (path) => excluded.has(path), found);
-  }
+  const top = nodeIncludeDir();
+  if (top) walkFolder(top, 'node-include', 'node-include', () => false, found);
   return found.sort(byLabel);
+}
+
+/** Every file under the roots, sorted by label: the pinned packages and/or Node's headers. */
+export function walkCodeRoots(
+  roots: CodeRoot[],
+  pins: Record<string, string>,
+  find: FindPackage = installedPackageDir,
+): WalkedFile[] {
+  return [
+    ...(roots.includes('node-include') ? walkNodeInclude() : []),
+    ...(roots.includes('packages') ? walkPinnedPackages(pins, find) : []),
+  ].sort(byLabel);
 }
 
 /** Where an installed npm package's folder is, or undefined (tests pass their own). */
@@ -84,19 +78,47 @@ function installedPackageDir(name: string): string | undefined {
   }
 }
 
-function installedVersion(dir: string | undefined): string | undefined {
+interface Manifest {
+  version?: string;
+  dependencies?: Record<string, string>;
+  bundleDependencies?: string[] | boolean;
+  bundledDependencies?: string[] | boolean;
+}
+
+function readManifest(dir: string | undefined): Manifest | undefined {
   if (dir === undefined) return undefined;
   try {
-    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string }).version;
+    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
   } catch {
     return undefined;
   }
 }
 
+/** The dependencies a package ships inside its own tarball (npm's `bundleDependencies`). */
+function bundledNames(manifest: Manifest): Set<string> {
+  const bundle = manifest.bundleDependencies ?? manifest.bundledDependencies;
+  if (bundle === true) return new Set(Object.keys(manifest.dependencies ?? {}));
+  return new Set(Array.isArray(bundle) ? bundle : []);
+}
+
 /**
- * The files of the pinned packages only (labelled `node_modules/<name>/...`; each package's own
- * nested node_modules, which holds other packages, left out), sorted by label. Throws a UserError
- * when a package is missing or installed at another version than its pin.
+ * Which paths of a pinned package to leave out: its nested node_modules, except the packages it
+ * bundles (they come in its tarball, so its version fixes them; `npm` bundles all of its own).
+ * Other nested packages were put there by the install and could be any version.
+ */
+function unpinnedNested(dir: string, bundled: Set<string>): (path: string) => boolean {
+  const nested = join(dir, 'node_modules');
+  const kept = [...bundled].map((name) => join(nested, name));
+  return (path) => {
+    if (!path.startsWith(`${nested}/`)) return false;
+    return !kept.some((keep) => path === keep || path.startsWith(`${keep}/`) || keep.startsWith(`${path}/`));
+  };
+}
+
+/**
+ * The files of the pinned packages only (labelled `node_modules/<name>/...`; of each package's own
+ * nested node_modules only what it bundles), sorted by label. Throws a UserError when a package
+ * is missing or installed at another version than its pin.
  */
 export function walkPinnedPackages(
   pins: Record<string, string>,
@@ -105,8 +127,9 @@ export function walkPinnedPackages(
   const found: WalkedFile[] = [];
   for (const [name, pinned] of Object.entries(pins)) {
     const dir = find(name);
-    const installed = installedVersion(dir);
-    if (dir === undefined || installed !== pinned) {
+    const manifest = readManifest(dir);
+    const installed = manifest?.version;
+    if (dir === undefined || manifest === undefined || installed !== pinned) {
       throw new UserError(
         `built-in code set: npm package ${name} is pinned at ${pinned} (corpora/sets.json code.packages) but ${
           installed === undefined ? 'is not installed' : `${installed} is installed`
@@ -114,7 +137,7 @@ export function walkPinnedPackages(
         name,
       );
     }
-    walkFolder(dir, `node_modules/${name}`, 'packages', (_path, entry) => entry === 'node_modules', found);
+    walkFolder(dir, `node_modules/${name}`, 'packages', unpinnedNested(dir, bundledNames(manifest)), found);
   }
   return found.sort(byLabel);
 }
@@ -205,8 +228,11 @@ export function buildCode(
   find: FindPackage = installedPackageDir,
 ): BuiltCategory[] {
   const recipe = recipes.code;
-  const allRoots = [...new Set(Object.values(recipe.categories).flatMap((c) => c.roots))];
-  const walked = [...walkRoots(allRoots, []), ...walkPinnedPackages(recipe.packages, find)].sort(byLabel);
+  const walked = walkCodeRoots(
+    Object.values(recipe.categories).flatMap((c) => c.roots),
+    recipe.packages,
+    find,
+  );
   const built: BuiltCategory[] = [];
   for (const [name, category] of Object.entries(recipe.categories)) {
     const shebang = category.shebang ? new RegExp(category.shebang) : undefined;

@@ -13,7 +13,7 @@ import type { CategoryMeta, CategorySpec } from '../types.js';
 import { type BuiltCategory, buildLanguages } from './languages.js';
 import { buildCode } from './code.js';
 import { buildDomains } from './domains.js';
-import { type SetRecipes, packageRoot, packageVersion, readRecipes, recipeVersion } from './locate.js';
+import { type SetRecipes, packageVersion, readRecipes, recipeVersion } from './locate.js';
 import type { FetchOptions } from '../../common/npm-fetch.js';
 
 export const BUILTIN_SET_NAMES = ['languages', 'code', 'domains', 'default'] as const;
@@ -58,12 +58,7 @@ export function isBuiltinSetName(name: string): name is BuiltinSetName {
   return (BUILTIN_SET_NAMES as readonly string[]).includes(name);
 }
 
-function lockHash(): string {
-  const lock = join(packageRoot(), 'package-lock.json');
-  return existsSync(lock) ? sha256(readFileSync(lock)) : 'no-lock';
-}
-
-/** Everything a group's text depends on: recipes, package versions, Node's version. */
+/** Everything a group's text depends on: recipes, package versions and pins, Node's version. */
 function groupKey(group: Group, recipes: SetRecipes): unknown {
   const base = {
     format: recipes.format,
@@ -85,8 +80,15 @@ function groupKey(group: Group, recipes: SetRecipes): unknown {
       const { packages, maxAverageLineBytes, categories } = recipes.code;
       return { ...base, packages, maxAverageLineBytes, categories, node: process.version };
     }
-    case 'domains':
-      return { ...base, recipe: recipes.domains, lock: lockHash(), exclude: recipes.code.excludePackages };
+    case 'domains': {
+      // The data packages' versions and, for legal, the code set's pins: not the lock file.
+      const versions = Object.fromEntries(
+        Object.values(recipes.domains)
+          .filter((recipe) => recipe.package !== undefined)
+          .map((recipe) => [recipe.package, recipeVersion(recipe)]),
+      );
+      return { ...base, recipe: recipes.domains, versions, packages: recipes.code.packages };
+    }
   }
 }
 
@@ -160,7 +162,7 @@ async function buildGroup(
     case 'code':
       return buildCode(recipes, process.version);
     case 'domains':
-      return buildDomains(recipes, recipes.code.excludePackages, fetching);
+      return buildDomains(recipes, fetching);
   }
 }
 
