@@ -131,9 +131,9 @@ export function walkPinnedPackages(
     const installed = manifest?.version;
     if (dir === undefined || manifest === undefined || installed !== pinned) {
       throw new UserError(
-        `built-in code set: npm package ${name} is pinned at ${pinned} (corpora/sets.json code.packages) but ${
+        `built-in code and legal samples: npm package ${name} is pinned at ${pinned} (corpora/sets.json code.packages) but ${
           installed === undefined ? 'is not installed' : `${installed} is installed`
-        }; run npm ci in the tokmix folder to install the pinned versions, or update the pin on purpose (it changes the code samples)`,
+        }; run npm ci in the tokmix folder to install the pinned versions, or update the pin on purpose (it changes the samples)`,
         name,
       );
     }
