@@ -1,11 +1,14 @@
-// The `code` set: programming and markup languages from the sources npm installs for tokmix,
-// the npm bundled with Node and Node's C/C++ headers. Deterministic: files are deduplicated by
-// content and taken in an order fixed by the hash of their path, until the byte cap.
+// The `code` set: programming and markup languages from the npm packages corpora/sets.json pins by
+// exact version (code.packages) and Node's C/C++ headers. Only those package folders are read, and a
+// package missing or at another version stops the build, so no other dependency change can change
+// the samples. Deterministic: files are deduplicated by content and taken in an order fixed by the
+// hash of their path, until the byte cap.
 import { lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { UserError } from '../../common/errors.js';
 import type { BuiltCategory } from './languages.js';
-import { type CodeRoot, type SetRecipes, bundledNpmDir, nodeIncludeDir, nodeModulesDir } from './locate.js';
+import { type CodeRoot, type SetRecipes, nodeIncludeDir, packageDir } from './locate.js';
 
 export interface WalkedFile {
   /** Root label + path inside it, e.g. `node_modules/typescript/lib/lib.d.ts`. */
@@ -16,37 +19,127 @@ export interface WalkedFile {
   root?: CodeRoot;
 }
 
-export function rootDirs(): Record<CodeRoot, string | undefined> {
-  return { node_modules: nodeModulesDir(), npm: bundledNpmDir(), 'node-include': nodeIncludeDir() };
+function byLabel(a: WalkedFile, b: WalkedFile): number {
+  return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
 }
 
-/** Every regular file under the roots (symbolic links and hidden folders skipped), sorted by label. */
-export function walkRoots(roots: CodeRoot[], excludePackages: string[]): WalkedFile[] {
-  const dirs = rootDirs();
-  const found: WalkedFile[] = [];
-  for (const root of roots) {
-    const top = dirs[root];
-    if (!top) continue;
-    const excluded = new Set(root === 'node_modules' ? excludePackages.map((p) => join(top, p)) : []);
-    const walk = (dir: string, label: string): void => {
-      let names: string[];
-      try {
-        names = readdirSync(dir).sort();
-      } catch {
-        return;
-      }
-      for (const name of names) {
-        if (name.startsWith('.')) continue;
-        const path = join(dir, name);
-        if (excluded.has(path)) continue;
-        const stat = lstatSync(path);
-        if (stat.isDirectory()) walk(path, `${label}/${name}`);
-        else if (stat.isFile()) found.push({ label: `${label}/${name}`, path, size: stat.size, root });
-      }
-    };
-    walk(top, root);
+/** Appends every regular file under `top` (symbolic links, hidden folders and `skip` left out). */
+function walkFolder(
+  top: string,
+  label: string,
+  root: CodeRoot,
+  skip: (path: string) => boolean,
+  found: WalkedFile[],
+): void {
+  let names: string[];
+  try {
+    names = readdirSync(top).sort();
+  } catch {
+    return;
   }
-  return found.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const path = join(top, name);
+    if (skip(path)) continue;
+    const stat = lstatSync(path);
+    if (stat.isDirectory()) walkFolder(path, `${label}/${name}`, root, skip, found);
+    else if (stat.isFile()) found.push({ label: `${label}/${name}`, path, size: stat.size, root });
+  }
+}
+
+/** Every regular file of Node's C/C++ headers (`node-include`), sorted by label. */
+export function walkNodeInclude(): WalkedFile[] {
+  const found: WalkedFile[] = [];
+  const top = nodeIncludeDir();
+  if (top) walkFolder(top, 'node-include', 'node-include', () => false, found);
+  return found.sort(byLabel);
+}
+
+/** Every file under the roots, sorted by label: the pinned packages and/or Node's headers. */
+export function walkCodeRoots(
+  roots: CodeRoot[],
+  pins: Record<string, string>,
+  find: FindPackage = installedPackageDir,
+): WalkedFile[] {
+  return [
+    ...(roots.includes('node-include') ? walkNodeInclude() : []),
+    ...(roots.includes('packages') ? walkPinnedPackages(pins, find) : []),
+  ].sort(byLabel);
+}
+
+/** Where an installed npm package's folder is, or undefined (tests pass their own). */
+export type FindPackage = (name: string) => string | undefined;
+
+function installedPackageDir(name: string): string | undefined {
+  try {
+    return packageDir(name);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Manifest {
+  version?: string;
+  dependencies?: Record<string, string>;
+  bundleDependencies?: string[] | boolean;
+  bundledDependencies?: string[] | boolean;
+}
+
+function readManifest(dir: string | undefined): Manifest | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The dependencies a package ships inside its own tarball (npm's `bundleDependencies`). */
+function bundledNames(manifest: Manifest): Set<string> {
+  const bundle = manifest.bundleDependencies ?? manifest.bundledDependencies;
+  if (bundle === true) return new Set(Object.keys(manifest.dependencies ?? {}));
+  return new Set(Array.isArray(bundle) ? bundle : []);
+}
+
+/**
+ * Which paths of a pinned package to leave out: its nested node_modules, except the packages it
+ * bundles (they come in its tarball, so its version fixes them; `npm` bundles all of its own).
+ * Other nested packages were put there by the install and could be any version.
+ */
+function unpinnedNested(dir: string, bundled: Set<string>): (path: string) => boolean {
+  const nested = join(dir, 'node_modules');
+  const kept = [...bundled].map((name) => join(nested, name));
+  return (path) => {
+    if (!path.startsWith(`${nested}/`)) return false;
+    return !kept.some((keep) => path === keep || path.startsWith(`${keep}/`) || keep.startsWith(`${path}/`));
+  };
+}
+
+/**
+ * The files of the pinned packages only (labelled `node_modules/<name>/...`; of each package's own
+ * nested node_modules only what it bundles), sorted by label. Throws a UserError when a package
+ * is missing or installed at another version than its pin.
+ */
+export function walkPinnedPackages(
+  pins: Record<string, string>,
+  find: FindPackage = installedPackageDir,
+): WalkedFile[] {
+  const found: WalkedFile[] = [];
+  for (const [name, pinned] of Object.entries(pins)) {
+    const dir = find(name);
+    const manifest = readManifest(dir);
+    const installed = manifest?.version;
+    if (dir === undefined || manifest === undefined || installed !== pinned) {
+      throw new UserError(
+        `built-in code and legal samples: npm package ${name} is pinned at ${pinned} (corpora/sets.json code.packages) but ${
+          installed === undefined ? 'is not installed' : `${installed} is installed`
+        }; run npm ci in the tokmix folder to install the pinned versions, or update the pin on purpose (it changes the samples)`,
+        name,
+      );
+    }
+    walkFolder(dir, `node_modules/${name}`, 'packages', unpinnedNested(dir, bundledNames(manifest)), found);
+  }
+  return found.sort(byLabel);
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -82,13 +175,14 @@ export function takeFiles(
   files: WalkedFile[],
   cap: number,
   accept: (text: string, file: WalkedFile) => string | undefined,
-): { text: string; files: number } {
+): { text: string; files: number; taken: WalkedFile[] } {
   const ordered = files
     .filter((file) => file.size > 0 && file.size <= cap)
     .map((file) => ({ file, order: pathOrder(file) }))
     .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
   const seen = new Set<string>();
   const parts: string[] = [];
+  const taken: WalkedFile[] = [];
   let total = 0;
   for (const { file } of ordered) {
     if (total >= cap * 0.99) break;
@@ -104,9 +198,22 @@ export function takeFiles(
     const bytes = Buffer.byteLength(piece, 'utf8');
     if (total + bytes > cap) continue;
     parts.push(piece);
+    taken.push(file);
     total += bytes;
   }
-  return { text: parts.join(''), files: parts.length };
+  return { text: parts.join(''), files: parts.length, taken };
+}
+
+/** The pinned packages (name@version) and Node folders the taken files came from, in label order. */
+function describeSources(taken: WalkedFile[], pins: Record<string, string>, nodeVersion: string): string {
+  const sources = new Set<string>();
+  for (const file of [...taken].sort(byLabel)) {
+    if (file.root === 'packages') {
+      const name = Object.keys(pins).find((pin) => file.label.startsWith(`node_modules/${pin}/`));
+      sources.add(`npm ${name}@${name === undefined ? '?' : pins[name]}`);
+    } else sources.add(`node@${nodeVersion} ${file.root}`);
+  }
+  return [...sources].join(', ');
 }
 
 function averageLineBytes(text: string): number {
@@ -115,10 +222,17 @@ function averageLineBytes(text: string): number {
   return Buffer.byteLength(text, 'utf8') / lines;
 }
 
-export function buildCode(recipes: SetRecipes, nodeVersion: string): BuiltCategory[] {
+export function buildCode(
+  recipes: SetRecipes,
+  nodeVersion: string,
+  find: FindPackage = installedPackageDir,
+): BuiltCategory[] {
   const recipe = recipes.code;
-  const allRoots = [...new Set(Object.values(recipe.categories).flatMap((c) => c.roots))];
-  const walked = walkRoots(allRoots, recipe.excludePackages);
+  const walked = walkCodeRoots(
+    Object.values(recipe.categories).flatMap((c) => c.roots),
+    recipe.packages,
+    find,
+  );
   const built: BuiltCategory[] = [];
   for (const [name, category] of Object.entries(recipe.categories)) {
     const shebang = category.shebang ? new RegExp(category.shebang) : undefined;
@@ -129,7 +243,7 @@ export function buildCode(recipes: SetRecipes, nodeVersion: string): BuiltCatego
       if (category.extensions.includes(extname(base))) return true;
       return shebang !== undefined && !base.includes('.') && file.size < 1 << 20;
     });
-    const { text, files } = takeFiles(candidates, recipes.capBytes, (raw, file) => {
+    const { text, files, taken } = takeFiles(candidates, recipes.capBytes, (raw, file) => {
       const base = basename(file.label).toLowerCase();
       if (!category.extensions.includes(extname(base)) && !(shebang && shebang.test(raw.slice(0, 200))))
         return undefined;
@@ -137,18 +251,11 @@ export function buildCode(recipes: SetRecipes, nodeVersion: string): BuiltCatego
       return raw;
     });
     if (Buffer.byteLength(text, 'utf8') < recipes.minimumBytes) continue;
-    const roots = category.roots.filter((root) => rootDirs()[root] !== undefined);
     built.push({
       meta: {
         name,
         kind: 'code',
-        source: `${files} files from ${roots
-          .map((root) =>
-            root === 'node_modules'
-              ? 'installed npm packages (package-lock.json)'
-              : `node@${nodeVersion} ${root}`,
-          )
-          .join(', ')}`,
+        source: `${files} files from ${describeSources(taken, recipe.packages, nodeVersion)}`,
         license:
           'each file under its own package licence (MIT, Apache-2.0, BSD, ISC, ...); Node headers: MIT and bundled licences',
       },

