@@ -2,7 +2,8 @@
 // held, columns, objective, solving, warm start, checkpoint state) is MixtureLp in mixture-lp.ts;
 // the sweep over merge steps that finds violated rows and the anytime bound is MergeSweep in
 // merge-sweep.ts, which sees the LP only through its small SweepLp interface. This class builds
-// both and forwards the sweep's calls, so the constraint search drives one object.
+// both and forwards the sweep's calls the main path makes, so the constraint search drives one
+// object; research code reaches the sweep itself (`sweep`).
 import type { Transcript } from '../bpe/types.js';
 import { MergeSweep } from './merge-sweep.js';
 import { MixtureLp, type LazyLpSettings, type WarmRow } from './mixture-lp.js';
@@ -17,10 +18,6 @@ export class LazyMixtureLp extends MixtureLp {
   constructor(transcripts: Transcript[], universe: PairUniverse, settings: LazyLpSettings) {
     super(transcripts, universe, settings);
     this.sweep = new MergeSweep(transcripts, universe, settings, this);
-  }
-
-  get noiseZ(): number {
-    return this.sweep.noiseZ;
   }
 
   get sweptSteps(): number {
@@ -60,26 +57,6 @@ export class LazyMixtureLp extends MixtureLp {
   /** An upper bound on the full LP's optimum under the current point (see MergeSweep.upperBound). */
   upperBound(stepSlack: Float64Array): number {
     return this.sweep.upperBound(stepSlack);
-  }
-
-  /** Pair g's priority at the sweep's step: its mixture-weighted count less its price or slack. */
-  priority(g: number): number {
-    return this.sweep.priority(g);
-  }
-
-  /** The pair with the highest priority other than `except` (-1 when none). */
-  topExcept(except: number): number {
-    return this.sweep.topExcept(except);
-  }
-
-  /** Visits the pairs whose priority exceeds `cutoff`, best first, until `visit` returns false. */
-  forEachAbove(cutoff: number, visit: (g: number) => boolean): void {
-    this.sweep.forEachAbove(cutoff, visit);
-  }
-
-  /** Row coefficients of constraint (t, p), from the counts before merge t. */
-  rowCoefficients(t: number, p: number, out: Float64Array): void {
-    this.sweep.rowCoefficients(t, p, out);
   }
 
   /** Warm start: adds another LP's held rows that apply here (see MixtureLp.seedRows). */
