@@ -20,7 +20,7 @@ export class InspectableLp extends LazyMixtureLp {
 
   /** Occurrences of global pair g in every category before merge step `at`. */
   pairCountsBefore(g: number, at: number, out: Float64Array): void {
-    this.countsOf(g, out, at);
+    this.sweep.countsOf(g, out, at);
   }
 }
 

@@ -299,13 +299,13 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     );
     // Stability across merges: the same transcripts cut at a third and two thirds of the range.
     if (intervals)
-      prefixes = await prefixEstimates(
+      prefixes = await prefixEstimates({
+        ...settings,
         transcripts,
         spec,
-        counts.map((c) => c.category.name),
+        names: counts.map((c) => c.category.name),
         rows,
-        settings,
-      );
+      });
   }
   // The training size replays the whole list (cached) at the estimated byte shares.
   const trainingSize =

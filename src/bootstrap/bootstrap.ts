@@ -253,21 +253,27 @@ export interface PrefixEstimate {
   pairShare: number[];
 }
 
+/** The point estimate prefixEstimates cuts short, and the settings it was solved with. */
+export interface PrefixOptions extends Pick<
+  BootstrapOptions,
+  'firstStep' | 'excludedSteps' | 'normalizeAt' | 'backend' | 'estimator' | 'sampledSteps' | 'noiseZ'
+> {
+  /** The point estimate's transcripts (whole attacked range). */
+  transcripts: Transcript[];
+  spec: ReplaySpec;
+  /** Category names, in the transcripts' order. */
+  names: string[];
+  /** The point estimate's rows, to warm-start each prefix. */
+  rows: WarmRow[];
+}
+
 /**
  * Estimates over the first third and two thirds of the attacked merges, from the point estimate's
  * transcripts cut short (no second replay: only the solve stage runs), each warm-started from the
  * point's rows with the point's estimator.
  */
-export async function prefixEstimates(
-  transcripts: Transcript[],
-  spec: ReplaySpec,
-  names: string[],
-  rows: WarmRow[],
-  options: Pick<
-    BootstrapOptions,
-    'firstStep' | 'excludedSteps' | 'normalizeAt' | 'backend' | 'estimator' | 'sampledSteps' | 'noiseZ'
-  >,
-): Promise<PrefixEstimate[]> {
+export async function prefixEstimates(options: PrefixOptions): Promise<PrefixEstimate[]> {
+  const { transcripts, spec, names, rows } = options;
   const firstStep = options.firstStep ?? 0;
   const attacked = transcripts[0].steps - firstStep;
   const excluded = unconstrainedSteps(transcripts[0].steps, firstStep, options.excludedSteps, options);

@@ -151,7 +151,8 @@ function readingNotes(perFile: Map<string, ReadTally>, limit: number): string[] 
 /**
  * Pre-token counts of every category's sample under the tokenizer's normalizer and pre-tokenizer.
  * Results come back in the categories' order; each is cached under its files' identities
- * (path, size, mtime), the sampling options and the pipeline's key.
+ * (path, size, mtime), the sampling options and the pipeline's key. Phases: take what the cache
+ * holds, plan the reads, run the workers per category, merge their tables and blocks, write the cache.
  */
 export async function countCategories(
   categories: CategorySpec[],
@@ -167,6 +168,38 @@ export async function countCategories(
   };
   const pipelineModule = options.pipelineModule ?? DEFAULT_PIPELINE_MODULE;
   const pipelineKey = (await loadPipeline(spec, pipelineModule)).key;
+  const { results, jobs } = takeCached(categories, options, pipelineKey);
+  if (jobs.length === 0) return results;
+
+  const plan = planReads(jobs, options);
+  options.deadline?.check('counting the category samples');
+  const pool = new WorkerPool(plan.workers, limits);
+  try {
+    await pool.broadcast({ type: 'init', text: spec, pipelineModule });
+    const report = progressReporter(plan.totalBytes, options);
+    const countOne = async (job: CategoryJob): Promise<void> => {
+      const { parts, tallies } = await runWorkers(pool, job, plan.tasks.get(job.index)!, options, report);
+      results[job.index] = writeCache(job, mergeCategory(job, parts, tallies, options), options);
+    };
+    // Up to `workers` categories in flight keeps every worker busy when categories are small.
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(plan.workers, jobs.length) }, async () => {
+      while (next < jobs.length) await countOne(jobs[next++]);
+    });
+    await Promise.all(lanes);
+    options.onProgress?.({ stage: 'count', done: plan.totalBytes, total: plan.totalBytes, unit: 'bytes' });
+  } finally {
+    await pool.close();
+  }
+  return results;
+}
+
+/** The categories the cache holds (counts, and blocks when asked for), and the jobs left to count. */
+function takeCached(
+  categories: CategorySpec[],
+  options: CountOptions,
+  pipelineKey: string,
+): { results: BlockedWordCounts[]; jobs: CategoryJob[] } {
   const results = new Array<BlockedWordCounts>(categories.length);
   const jobs: CategoryJob[] = [];
   categories.forEach((category, index) => {
@@ -189,15 +222,20 @@ export async function countCategories(
       jobs.push({ index, category, files, key });
     }
   });
-  if (jobs.length === 0) return results;
+  return { results, jobs };
+}
 
-  const seed = options.seed ?? 0;
-  const reading = {
-    seed,
-    textField: options.textField,
-    textColumn: options.textColumn,
-    maxSequenceBytes: options.maxSequenceBytes,
-  };
+interface ReadPlan {
+  /** Each job's read tasks, by category index. */
+  tasks: Map<number, ReadTask[]>;
+  /** Bytes the samples take in all (each category's files, capped at `bytes`): the progress total. */
+  totalBytes: number;
+  /** Worker threads: at most the machine's cores and the number of tasks. */
+  workers: number;
+}
+
+/** Splits each job's files into read tasks of 1..8 MiB, about four per worker. */
+function planReads(jobs: CategoryJob[], options: CountOptions): ReadPlan {
   const totalBytes = jobs.reduce(
     (sum, job) =>
       sum +
@@ -207,20 +245,25 @@ export async function countCategories(
       ),
     0,
   );
-  const jobTasks = new Map<number, ReadTask[]>();
+  const tasks = new Map<number, ReadTask[]>();
   const allTaskCount = jobs.reduce((n, job) => {
     const size = job.files.reduce((s, f) => s + f.size, 0);
     const workers = workerCount(options.jobs);
     const chunk = Math.min(MAX_TASK_BYTES, Math.max(MIN_TASK_BYTES, Math.ceil(size / (4 * workers))));
-    const tasks = planTasks(job.files, chunk);
-    jobTasks.set(job.index, tasks);
-    return n + tasks.length;
+    const jobTasks = planTasks(job.files, chunk);
+    tasks.set(job.index, jobTasks);
+    return n + jobTasks.length;
   }, 0);
-  const workers = Math.min(workerCount(options.jobs), allTaskCount);
-  options.deadline?.check('counting the category samples');
-  const pool = new WorkerPool(workers, limits);
+  return { tasks, totalBytes, workers: Math.min(workerCount(options.jobs), allTaskCount) };
+}
+
+type ReportBytes = (bytes: number, detail: string) => void;
+
+/** Reports 0 of `totalBytes` now, and returns the callback that adds each task's bytes. */
+function progressReporter(totalBytes: number, options: CountOptions): ReportBytes {
   let done = 0;
-  const report = (bytes: number, detail: string): void => {
+  options.onProgress?.({ stage: 'count', done: 0, total: totalBytes, unit: 'bytes' });
+  return (bytes, detail) => {
     done += bytes;
     options.onProgress?.({
       stage: 'count',
@@ -230,137 +273,180 @@ export async function countCategories(
       detail,
     });
   };
-  try {
-    await pool.broadcast({ type: 'init', text: spec, pipelineModule });
-    options.onProgress?.({ stage: 'count', done: 0, total: totalBytes, unit: 'bytes' });
-    const countOne = async (job: CategoryJob): Promise<void> => {
-      const tasks = jobTasks.get(job.index) as ReadTask[];
-      const taskBytes = (task: ReadTask): number => {
-        const file = job.files[task.fileIndex];
-        const whole = file.size;
-        const span = task.start === undefined ? whole : Math.min(task.end ?? whole, whole) - task.start;
-        return options.bytes === undefined
-          ? span
-          : (span * Math.min(options.bytes, sizeOf(job.files))) / sizeOf(job.files);
+}
+
+/** A task's share of the category's (capped) sample, for progress. */
+function sampledBytes(task: ReadTask, files: PlannedFile[], cap: number | undefined): number {
+  const file = files[task.fileIndex];
+  const whole = file.size;
+  const span = task.start === undefined ? whole : Math.min(task.end ?? whole, whole) - task.start;
+  return cap === undefined ? span : (span * Math.min(cap, sizeOf(files))) / sizeOf(files);
+}
+
+type ReadSettings = Pick<CountOptions, 'textField' | 'textColumn' | 'maxSequenceBytes'> & { seed: number };
+
+/**
+ * Runs one category through the workers: a scan of every task when the byte cap may bind (to plan
+ * the sample), the count of every task, the sequences at the cap's boundary, then each worker's
+ * table (flush). Returns the workers' parts and the reading tallies per file.
+ */
+async function runWorkers(
+  pool: WorkerPool,
+  job: CategoryJob,
+  tasks: ReadTask[],
+  options: CountOptions,
+  report: ReportBytes,
+): Promise<{ parts: FlushedPart[]; tallies: Map<string, ReadTally> }> {
+  const reading: ReadSettings = {
+    seed: options.seed ?? 0,
+    textField: options.textField,
+    textColumn: options.textColumn,
+    maxSequenceBytes: options.maxSequenceBytes,
+  };
+  const plan = capMayBind(job.files, options.bytes)
+    ? await planCappedSample(pool, tasks, reading, options.bytes as number)
+    : undefined;
+  const { tallies, boundary } = await countTasks(pool, job, tasks, { ...reading, plan }, options, report);
+  if (plan) await countBoundary(pool, job, selectBoundary(boundary, plan.remaining), tasks.length, options);
+  const flushed = (await pool.broadcast({
+    type: 'flush',
+    category: job.index,
+    sorted: !options.mergeOnMainThread,
+  })) as (FlushedPart | null)[];
+  return { parts: flushed.filter((part): part is FlushedPart => part !== null), tallies };
+}
+
+/** Which sequences a capped sample takes, from a scan of every task's sequence ranks. */
+async function planCappedSample(
+  pool: WorkerPool,
+  tasks: ReadTask[],
+  reading: ReadSettings,
+  cap: number,
+): Promise<SamplePlan | undefined> {
+  const perBucket = new Float64Array(RANK_BUCKETS);
+  const scans = await Promise.all(tasks.map((task) => pool.run({ type: 'scan', task, options: reading })));
+  for (const scan of scans) addScan(perBucket, scan as { buckets: Uint32Array; bytes: Float64Array });
+  return planSample(perBucket, cap);
+}
+
+/** Counts every task of a category; returns the reading tallies per file and the boundary sequences. */
+async function countTasks(
+  pool: WorkerPool,
+  job: CategoryJob,
+  tasks: ReadTask[],
+  reading: ReadSettings & { plan?: SamplePlan },
+  options: CountOptions,
+  report: ReportBytes,
+): Promise<{ tallies: Map<string, ReadTally>; boundary: BoundarySequence[] }> {
+  const tallies = new Map<string, ReadTally>();
+  const boundary: BoundarySequence[] = [];
+  await Promise.all(
+    tasks.map(async (task, order) => {
+      const result = (await pool.run(
+        { type: 'count', category: job.index, task, options: reading, blocks: options.blocks, order },
+        {
+          bytes: watchBytes(task, job.files),
+          label: `one task of category ${job.category.name} (${task.file.path})`,
+        },
+      )) as {
+        boundary: BoundarySequence[];
+        tally: ReadTally;
       };
-      let plan: SamplePlan | undefined;
-      if (capMayBind(job.files, options.bytes)) {
-        const perBucket = new Float64Array(RANK_BUCKETS);
-        const scans = await Promise.all(
-          tasks.map((task) => pool.run({ type: 'scan', task, options: reading })),
-        );
-        for (const scan of scans) addScan(perBucket, scan as { buckets: Uint32Array; bytes: Float64Array });
-        plan = planSample(perBucket, options.bytes as number);
-      }
-      const tallies = new Map<string, ReadTally>();
-      const boundary: BoundarySequence[] = [];
-      await Promise.all(
-        tasks.map(async (task, order) => {
-          const result = (await pool.run(
-            {
-              type: 'count',
-              category: job.index,
-              task,
-              options: { ...reading, plan },
-              blocks: options.blocks,
-              order,
-            },
-            {
-              bytes: watchBytes(task, job.files),
-              label: `one task of category ${job.category.name} (${task.file.path})`,
-            },
-          )) as {
-            boundary: BoundarySequence[];
-            tally: ReadTally;
-          };
-          const tally = tallies.get(task.file.path) ?? emptyTally();
-          tally.replacedInvalid += result.tally.replacedInvalid;
-          tally.cut += result.tally.cut;
-          tally.nullText += result.tally.nullText;
-          tallies.set(task.file.path, tally);
-          for (const sequence of result.boundary) boundary.push(sequence);
-          report(taskBytes(task), job.category.name);
-        }),
-      );
-      if (plan) {
-        const texts = selectBoundary(boundary, plan.remaining);
-        if (texts.length > 0) {
-          await pool.run(
-            {
-              type: 'texts',
-              category: job.index,
-              texts,
-              ...(options.blocks ? { blocks: sequencesPerBlock(job.files[0].source.format) } : {}),
-              order: tasks.length,
-            },
-            {
-              bytes: texts.reduce((sum, t) => sum + t.bytes, 0),
-              label: `the last sequences of category ${job.category.name}`,
-            },
-          );
-        }
-      }
-      const flushed = (await pool.broadcast({
-        type: 'flush',
-        category: job.index,
-        sorted: !options.mergeOnMainThread,
-      })) as (FlushedPart | null)[];
-      const parts = flushed.filter((part): part is FlushedPart => part !== null);
-      const stats: CategoryStats = {
-        bytes: 0,
-        characters: 0,
-        sequences: 0,
-        preTokens: 0,
-        distinctPreTokens: 0,
-        replacedInvalid: 0,
-      };
-      for (const part of parts) {
-        stats.bytes += part.stats.bytes;
-        stats.characters += part.stats.characters;
-        stats.sequences += part.stats.sequences;
-        stats.preTokens += part.stats.preTokens;
-      }
-      for (const tally of tallies.values()) stats.replacedInvalid += tally.replacedInvalid;
-      const { words, counts, maps } = mergeParts(parts);
-      stats.distinctPreTokens = words.length;
-      const blockParts: { blocks: BlockCounts; map: Uint32Array }[] = [];
-      parts.forEach((part, p) => {
-        if (part.blocks) blockParts.push({ blocks: part.blocks, map: maps[p] });
-      });
-      let blocks: BlockCounts | undefined;
-      if (options.blocks) {
-        blocks = mergeBlocks(blockParts);
-        // Text lines were counted one per block: join them into runs of consecutive lines.
-        if (job.files.every((f) => f.source.format === 'txt')) {
-          blocks = coarsenBlocks(blocks, linesPerBlock(blocks.bytes.length), words.length);
-        }
-        options.cache?.write('blocks', job.key, encodeBlocks(blocks));
-      }
-      const wordCounts: WordCounts = {
-        category: metaOf(job.category),
-        words,
-        counts,
-        stats,
-        notes: readingNotes(tallies, options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES),
-      };
-      options.cache?.write('count', job.key, encodeWordCounts(wordCounts));
-      results[job.index] = {
-        ...wordCounts,
-        notes: [...(job.category.notes ?? []), ...wordCounts.notes!],
-        ...(blocks ? { blocks } : {}),
-      };
-    };
-    // Up to `workers` categories in flight keeps every worker busy when categories are small.
-    let next = 0;
-    const lanes = Array.from({ length: Math.min(workers, jobs.length) }, async () => {
-      while (next < jobs.length) await countOne(jobs[next++]);
-    });
-    await Promise.all(lanes);
-    options.onProgress?.({ stage: 'count', done: totalBytes, total: totalBytes, unit: 'bytes' });
-  } finally {
-    await pool.close();
+      const tally = tallies.get(task.file.path) ?? emptyTally();
+      tally.replacedInvalid += result.tally.replacedInvalid;
+      tally.cut += result.tally.cut;
+      tally.nullText += result.tally.nullText;
+      tallies.set(task.file.path, tally);
+      for (const sequence of result.boundary) boundary.push(sequence);
+      report(sampledBytes(task, job.files, options.bytes), job.category.name);
+    }),
+  );
+  return { tallies, boundary };
+}
+
+/** Counts the sequences a capped sample takes at its boundary, after the tasks (`order`). */
+async function countBoundary(
+  pool: WorkerPool,
+  job: CategoryJob,
+  texts: ReturnType<typeof selectBoundary>,
+  order: number,
+  options: CountOptions,
+): Promise<void> {
+  if (texts.length === 0) return;
+  await pool.run(
+    {
+      type: 'texts',
+      category: job.index,
+      texts,
+      ...(options.blocks ? { blocks: sequencesPerBlock(job.files[0].source.format) } : {}),
+      order,
+    },
+    {
+      bytes: texts.reduce((sum, t) => sum + t.bytes, 0),
+      label: `the last sequences of category ${job.category.name}`,
+    },
+  );
+}
+
+/** The workers' parts as one category's counts (sorted words, stats, notes) and, when asked, blocks. */
+function mergeCategory(
+  job: CategoryJob,
+  parts: FlushedPart[],
+  tallies: Map<string, ReadTally>,
+  options: CountOptions,
+): { wordCounts: WordCounts; blocks?: BlockCounts } {
+  const stats: CategoryStats = {
+    bytes: 0,
+    characters: 0,
+    sequences: 0,
+    preTokens: 0,
+    distinctPreTokens: 0,
+    replacedInvalid: 0,
+  };
+  for (const part of parts) {
+    stats.bytes += part.stats.bytes;
+    stats.characters += part.stats.characters;
+    stats.sequences += part.stats.sequences;
+    stats.preTokens += part.stats.preTokens;
   }
-  return results;
+  for (const tally of tallies.values()) stats.replacedInvalid += tally.replacedInvalid;
+  const { words, counts, maps } = mergeParts(parts);
+  stats.distinctPreTokens = words.length;
+  let blocks: BlockCounts | undefined;
+  if (options.blocks) {
+    const blockParts: { blocks: BlockCounts; map: Uint32Array }[] = [];
+    parts.forEach((part, p) => {
+      if (part.blocks) blockParts.push({ blocks: part.blocks, map: maps[p] });
+    });
+    blocks = mergeBlocks(blockParts);
+    // Text lines were counted one per block: join them into runs of consecutive lines.
+    if (job.files.every((f) => f.source.format === 'txt')) {
+      blocks = coarsenBlocks(blocks, linesPerBlock(blocks.bytes.length), words.length);
+    }
+  }
+  const wordCounts: WordCounts = {
+    category: metaOf(job.category),
+    words,
+    counts,
+    stats,
+    notes: readingNotes(tallies, options.maxSequenceBytes ?? DEFAULT_MAX_SEQUENCE_BYTES),
+  };
+  return { wordCounts, blocks };
+}
+
+/** Caches a counted category (blocks first, then counts) and returns it with the category's notes. */
+function writeCache(
+  job: CategoryJob,
+  { wordCounts, blocks }: { wordCounts: WordCounts; blocks?: BlockCounts },
+  options: CountOptions,
+): BlockedWordCounts {
+  if (blocks) options.cache?.write('blocks', job.key, encodeBlocks(blocks));
+  options.cache?.write('count', job.key, encodeWordCounts(wordCounts));
+  return {
+    ...wordCounts,
+    notes: [...(job.category.notes ?? []), ...wordCounts.notes!],
+    ...(blocks ? { blocks } : {}),
+  };
 }
 
 /** One worker's counts of a category: packed in insertion order, or sorted with each entry's rank. */

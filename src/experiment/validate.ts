@@ -18,6 +18,7 @@ import { UserError, isUserError } from '../common/errors.js';
 import { resolveCategories } from '../corpus/resolve.js';
 import { hostTag } from '../common/fs-checks.js';
 import { inShard, type Shard } from '../common/shard.js';
+import { wholeNumberOf } from '../common/number-text.js';
 import { meanAndSd, normalizeShares } from './metrics.js';
 import {
   checkEstimatorOptions,
@@ -123,13 +124,14 @@ export function parseCounts(text: string): number[] {
     .map((part) => part.trim())
     .filter(Boolean)
     .map((part) => {
-      if (!/^[0-9]+$/.test(part) || Number(part) < 1) {
+      const value = wholeNumberOf(part);
+      if (!(value >= 1)) {
         throw new UserError(
           `--n ${text}: "${part}" is not a positive whole number; write e.g. --n 5,10,30`,
           '--n',
         );
       }
-      return Number(part);
+      return value;
     });
   if (values.length === 0) throw new UserError('--n: give at least one category count, e.g. --n 5,10', '--n');
   return [...new Set(values)].sort((a, b) => a - b);

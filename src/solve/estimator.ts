@@ -1,8 +1,8 @@
 // The estimators the solve offers: the paper's LP over every attacked merge; the same LP over an
 // evenly spread sample of the merges (replay still applies all of them); the LP with each row
 // loosened by the counts' sampling noise; or the likelihood of the merges as softmax races
-// (likelihood.ts). Their names, checks and the sampled steps' mask live
-// here, so the commands parse them in one place.
+// (likelihood.ts). Their names, checks and the sampled steps' mask live here, so every command
+// checks them the same way; the flag text itself is parsed in cli/estimator-flags.ts.
 import { UserError } from '../common/errors.js';
 
 export const ESTIMATORS = ['paper', 'sampled', 'noise-aware', 'likelihood'] as const;

@@ -269,8 +269,8 @@ export async function solveAlphaCuts(
   const sweep = (): { upper: number; stepSlack: Float64Array; added: number } | undefined => {
     const started = performance.now();
     lp.alpha.set(alpha);
-    lp.resetCounts();
-    lp.recomputePriorities();
+    lp.sweep.resetCounts();
+    lp.sweep.recomputePriorities();
     const stepSlack = new Float64Array(steps);
     const next = spare;
     next.size = 0;
@@ -284,13 +284,13 @@ export async function solveAlphaCuts(
       next.start[t] = next.size;
       const m = mergeGlobal[t];
       if (m >= 0 && excluded?.[t] !== 1) {
-        const rawM = lp.priority(m) + prices[m];
+        const rawM = lp.sweep.priority(m) + prices[m];
         const mark = ++stampNow;
         // The edges held: re-weighted under alpha, kept while positive; what they already need.
         let cover = 0;
         for (let k = edges.start[t]; k < edges.start[t + 1]; k++) {
           const p = edges.pair[k];
-          const key = lp.priority(p);
+          const key = lp.sweep.priority(p);
           const a = key + prices[p] - rawM;
           stamp[p] = mark;
           // Kept whatever their weight when the inner loop re-weights them for other shares.
@@ -299,17 +299,17 @@ export async function solveAlphaCuts(
           next.d.set(edges.d.subarray(k * n, k * n + n), at);
           if (key - rawM > cover) cover = key - rawM;
         }
-        const top = lp.topExcept(m);
-        const need = top >= 0 ? Math.max(0, lp.priority(top) - rawM) : 0;
+        const top = lp.sweep.topExcept(m);
+        const need = top >= 0 ? Math.max(0, lp.sweep.priority(top) - rawM) : 0;
         stepSlack[t] = need;
         upper += need;
         const tolerance = lp.settings.tolerance * (1 + Math.abs(rawM) * 1e-3);
         if (need > cover + tolerance) {
           let found = 0;
-          lp.forEachAbove(rawM + cover + tolerance, (p) => {
+          lp.sweep.forEachAbove(rawM + cover + tolerance, (p) => {
             if (p === m || stamp[p] === mark) return true;
-            const at = next.push(p, lp.priority(p) + prices[p] - rawM);
-            lp.rowCoefficients(t, p, coef);
+            const at = next.push(p, lp.sweep.priority(p) + prices[p] - rawM);
+            lp.sweep.rowCoefficients(t, p, coef);
             for (let i = 0; i < n; i++) next.d[at + i] = -coef[i];
             found++;
             return found < tuning.alphaEdges;
@@ -317,7 +317,7 @@ export async function solveAlphaCuts(
           added += found;
         }
       }
-      lp.applyStep(t);
+      lp.sweep.applyStep(t);
     }
     next.start[steps] = next.size;
     for (let g = 0; g < numPairs; g++) upper += prices[g];

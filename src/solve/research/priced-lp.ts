@@ -15,13 +15,13 @@ export class PricedMixtureLp extends LazyMixtureLp {
     this.pairPrice = price;
   }
 
-  protected override subtractPrices(prio: Float64Array): void {
+  override subtractPrices(prio: Float64Array): void {
     super.subtractPrices(prio);
     const price = this.pairPrice;
     if (price) for (let g = 0; g < price.length; g++) if (this.vpCol[g] < 0) prio[g] -= price[g];
   }
 
-  protected override priceOf(g: number): number {
+  override priceOf(g: number): number {
     if (this.vpCol[g] >= 0) return super.priceOf(g);
     return this.pairPrice ? this.pairPrice[g] : 0;
   }

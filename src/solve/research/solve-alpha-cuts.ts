@@ -44,7 +44,7 @@ export async function solveMixtureByAlphaCuts(
       lpSettings(options, excluded, DEFAULT_TUNING.competitorBatch),
     );
     // Its matching edges weigh the paper's rows only.
-    if (lp.noiseZ > 0)
+    if (lp.sweep.noiseZ > 0)
       throw new Error('solveMixtureByAlphaCuts: the alpha-cuts method has no noise-aware rows');
     const cuts = await solveAlphaCuts(lp, backend, {
       tuning: { ...DEFAULT_ALPHA_CUTS_TUNING, ...tuning },
