@@ -5,10 +5,11 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { defaultCacheDir } from '../../common/cache.js';
 import { writeFileAtomic } from '../../common/atomic.js';
 import { hashKey, sha256 } from '../../common/hash.js';
-import type { ProgressCallback } from '../../common/progress.js';
+import type { ProgressCallback, ProgressEvent } from '../../common/progress.js';
 import type { CategoryMeta, CategorySpec } from '../types.js';
 import { type BuiltCategory, buildLanguages } from './languages.js';
 import { buildCode } from './code.js';
@@ -35,7 +36,7 @@ const DESCRIPTIONS: Record<BuiltinSetName, string> = {
     'the English domains, the code categories, the 10 non-English languages with the most text and 20 major world languages',
 };
 
-type Group = 'languages' | 'code' | 'domains';
+export type Group = 'languages' | 'code' | 'domains';
 const GROUPS: Group[] = ['languages', 'code', 'domains'];
 
 /** A built-in category: a spec plus the size of its materialized text. */
@@ -172,7 +173,7 @@ async function buildGroup(
   }
 }
 
-async function materializeGroup(
+export async function materializeGroup(
   group: Group,
   recipes: SetRecipes,
   cacheDir: string,
@@ -247,6 +248,61 @@ function selectDefault(
   return [...(groups.get('domains') ?? []), ...(groups.get('code') ?? []), ...largest, ...major];
 }
 
+/** Groups being materialized by a worker thread of this process, by cache folder and group. */
+const background = new Map<string, { worker: Worker; built: Promise<boolean> }>();
+
+/**
+ * Starts materializing the groups of a built-in set that have no index yet in a worker thread, so
+ * that their text is extracted while the main thread does other work (loading the tokenizer);
+ * materializeSet waits for each. Groups with an index are left to materializeSet, which checks them
+ * and rebuilds a damaged one with its note. The worker does not keep the process alive on its own:
+ * a run that ends early stops it (its writes are atomic, as after a crash).
+ */
+export function materializeSetInBackground(
+  name: BuiltinSetName,
+  options: { cacheDir?: string; onProgress?: ProgressCallback } = {},
+): void {
+  const recipes = readRecipes();
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const missing = groupsOf(name).filter(
+    (group) =>
+      !background.has(`${cacheDir}\0${group}`) && readIndex(groupDir(cacheDir, group, recipes)) === undefined,
+  );
+  if (missing.length === 0) return;
+  const worker = new Worker(new URL('./materialize-worker.js', import.meta.url), {
+    workerData: { groups: missing, cacheDir },
+  });
+  worker.unref();
+  const settle = new Map<Group, (ok: boolean) => void>();
+  for (const group of missing) {
+    const built = new Promise<boolean>((resolve) => settle.set(group, resolve));
+    background.set(`${cacheDir}\0${group}`, { worker, built });
+  }
+  const settleAll = (): void => {
+    for (const resolve of settle.values()) resolve(false);
+  };
+  worker.on('message', (message: { event?: ProgressEvent; group?: Group; ok?: boolean }) => {
+    if (message.event) options.onProgress?.(message.event);
+    else if (message.group) settle.get(message.group)?.(message.ok === true);
+  });
+  worker.on('error', settleAll);
+  worker.on('exit', settleAll);
+}
+
+/**
+ * Waits for this process's background build of a group, if any. A failed one is redone by the
+ * caller, which then reports the error itself.
+ */
+async function backgroundBuild(cacheDir: string, group: Group): Promise<void> {
+  const key = `${cacheDir}\0${group}`;
+  const running = background.get(key);
+  if (running === undefined) return;
+  running.worker.ref(); // now the run waits for it
+  await running.built;
+  background.delete(key);
+  if (![...background.values()].some((other) => other.worker === running.worker)) running.worker.unref();
+}
+
 /** Materializes a built-in set (once; later calls read the cache folder) and returns its categories. */
 export async function materializeSet(
   name: BuiltinSetName,
@@ -258,6 +314,7 @@ export async function materializeSet(
   const needed = groupsOf(name);
   for (const [i, group] of needed.entries()) {
     options.onProgress?.({ stage: 'corpora', done: i, total: needed.length, unit: 'items', detail: group });
+    await backgroundBuild(cacheDir, group);
     groups.set(group, await materializeGroup(group, recipes, cacheDir, options.onProgress));
   }
   options.onProgress?.({
