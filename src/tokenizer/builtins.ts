@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../common/errors.js';
 import type { Alphabet, HfComponent, Merge, TokenizerSpec } from './spec.js';
 import { mergesFromRanks } from './merges-from-ranks.js';
+import { cachedMergesFromRanks } from './ranks-cache.js';
+import type { Cache } from '../common/cache.js';
 import { parsePackedRanks } from './formats/tiktoken.js';
 import { cleanSentencePieceMerges } from './sentencepiece.js';
 import { preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
@@ -240,6 +242,8 @@ export function builtinAvailable(builtin: BuiltinTokenizer, cacheDir: string = d
 /** Where and how a built-in is fetched, for its loading. */
 export interface BuiltinLoadOptions {
   cacheDir?: string;
+  /** Where merges derived from ranks are cached (stage `ranks`); none: derived every time. */
+  cache?: Cache;
   onProgress?: ProgressCallback;
 }
 
@@ -413,7 +417,7 @@ async function buildBuiltin(
   let format: TokenizerSpec['format'] = 'tiktoken';
   const ranked = await rankTokens(builtin);
   if (ranked !== undefined) {
-    const derived = mergesFromRanks(ranked.tokens, ranked.file);
+    const derived = cachedMergesFromRanks(ranked.tokens, ranked.file, options.cache);
     mergeList = derived.mergeList;
     if (derived.unreachable.length > 0) {
       notes.push(

@@ -249,7 +249,7 @@ function selectDefault(
 }
 
 /** Groups being materialized by a worker thread of this process, by cache folder and group. */
-const background = new Map<string, { worker: Worker; built: Promise<boolean> }>();
+const background = new Map<string, { worker: Worker; built: Promise<boolean>; waited: () => void }>();
 
 /**
  * Starts materializing the groups of a built-in set that have no index yet in a worker thread, so
@@ -273,16 +273,24 @@ export function materializeSetInBackground(
     workerData: { groups: missing, cacheDir },
   });
   worker.unref();
+  // Progress is held back until the run waits for the samples: a run refused before then says
+  // one line, not how a fetch it no longer needs is going.
+  let held: ProgressEvent[] | undefined = [];
+  const waited = (): void => {
+    for (const event of held ?? []) options.onProgress?.(event);
+    held = undefined;
+  };
   const settle = new Map<Group, (ok: boolean) => void>();
   for (const group of missing) {
     const built = new Promise<boolean>((resolve) => settle.set(group, resolve));
-    background.set(`${cacheDir}\0${group}`, { worker, built });
+    background.set(`${cacheDir}\0${group}`, { worker, built, waited });
   }
   const settleAll = (): void => {
     for (const resolve of settle.values()) resolve(false);
   };
   worker.on('message', (message: { event?: ProgressEvent; group?: Group; ok?: boolean }) => {
-    if (message.event) options.onProgress?.(message.event);
+    if (message.event && held) held.push(message.event);
+    else if (message.event) options.onProgress?.(message.event);
     else if (message.group) settle.get(message.group)?.(message.ok === true);
   });
   worker.on('error', settleAll);
@@ -298,6 +306,7 @@ async function backgroundBuild(cacheDir: string, group: Group): Promise<void> {
   const running = background.get(key);
   if (running === undefined) return;
   running.worker.ref(); // now the run waits for it
+  running.waited();
   await running.built;
   background.delete(key);
   if (![...background.values()].some((other) => other.worker === running.worker)) running.worker.unref();
