@@ -118,8 +118,8 @@ export function findLineage(
   list: readonly Merge[],
   bases: readonly LineageBase[],
   minShared = MIN_SHARED,
+  keys: ReadonlySet<string> = mergeKeys(list),
 ): Lineage | undefined {
-  const keys = mergeKeys(list);
   let best: Lineage | undefined;
   for (const base of bases) {
     if (base.mayBeIdentical !== false && sameMerges(list, base.mergeList)) {
@@ -164,7 +164,7 @@ export async function tokenizerLineage(
       const later = selfIndex >= 0 && BUILTIN_TOKENIZERS.indexOf(b) > selfIndex;
       bases.push({ name: base.name, mergeList: base.mergeList, mayBeIdentical: !later });
     }
-    return findLineage(spec.mergeList, bases);
+    return findLineage(spec.mergeList, bases, MIN_SHARED, keys);
   };
   if (options.cache === undefined) return compute();
   const key = {

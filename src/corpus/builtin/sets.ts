@@ -252,7 +252,7 @@ function selectDefault(
 const background = new Map<string, { worker: Worker; built: Promise<boolean>; waited: () => void }>();
 
 /**
- * Starts materializing the groups of a built-in set that have no index yet in a worker thread, so
+ * Starts materializing the groups of a built-in set that have no index yet in worker threads, so
  * that their text is extracted while the main thread does other work (loading the tokenizer);
  * materializeSet waits for each. Groups with an index are left to materializeSet, which checks them
  * and rebuilds a damaged one with its note. The worker does not keep the process alive on its own:
@@ -269,10 +269,6 @@ export function materializeSetInBackground(
       !background.has(`${cacheDir}\0${group}`) && readIndex(groupDir(cacheDir, group, recipes)) === undefined,
   );
   if (missing.length === 0) return;
-  const worker = new Worker(new URL('./materialize-worker.js', import.meta.url), {
-    workerData: { groups: missing, cacheDir },
-  });
-  worker.unref();
   // Progress is held back until the run waits for the samples: a run refused before then says
   // one line, not how a fetch it no longer needs is going.
   let held: ProgressEvent[] | undefined = [];
@@ -280,21 +276,23 @@ export function materializeSetInBackground(
     for (const event of held ?? []) options.onProgress?.(event);
     held = undefined;
   };
-  const settle = new Map<Group, (ok: boolean) => void>();
+  // A worker per group: once the tokenizer is loaded, the groups share both cores.
   for (const group of missing) {
-    const built = new Promise<boolean>((resolve) => settle.set(group, resolve));
+    const worker = new Worker(new URL('./materialize-worker.js', import.meta.url), {
+      workerData: { group, cacheDir },
+    });
+    worker.unref();
+    const built = new Promise<boolean>((resolve) => {
+      worker.on('message', (message: { event?: ProgressEvent; ok?: boolean }) => {
+        if (message.event && held) held.push(message.event);
+        else if (message.event) options.onProgress?.(message.event);
+        else resolve(message.ok === true);
+      });
+      worker.on('error', () => resolve(false));
+      worker.on('exit', () => resolve(false));
+    });
     background.set(`${cacheDir}\0${group}`, { worker, built, waited });
   }
-  const settleAll = (): void => {
-    for (const resolve of settle.values()) resolve(false);
-  };
-  worker.on('message', (message: { event?: ProgressEvent; group?: Group; ok?: boolean }) => {
-    if (message.event && held) held.push(message.event);
-    else if (message.event) options.onProgress?.(message.event);
-    else if (message.group) settle.get(message.group)?.(message.ok === true);
-  });
-  worker.on('error', settleAll);
-  worker.on('exit', settleAll);
 }
 
 /**
@@ -309,7 +307,6 @@ async function backgroundBuild(cacheDir: string, group: Group): Promise<void> {
   running.waited();
   await running.built;
   background.delete(key);
-  if (![...background.values()].some((other) => other.worker === running.worker)) running.worker.unref();
 }
 
 /** Materializes a built-in set (once; later calls read the cache folder) and returns its categories. */
