@@ -4,11 +4,13 @@
 // @tag slow: builds the built-in corpora (left out by npm run test:unit)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { materializeSet, materializeSetInBackground } from '../../src/corpus/builtin/sets.js';
 import type { ProgressEvent } from '../../src/common/progress.js';
 import { UserError } from '../../src/common/errors.js';
+import { hostTag } from '../../src/common/fs-checks.js';
 import { tempDir } from './helpers.js';
 import { seedFetchedCategoryData } from '../helpers/fetched-data.js';
 import { closedRegistryUrl } from '../helpers/registry.js';
@@ -77,4 +79,26 @@ test('a background build that fails is redone by materializeSet, whose error is 
     if (saved === undefined) delete process.env.npm_config_registry;
     else process.env.npm_config_registry = saved;
   }
+});
+
+test('a rebuild removes the temporary files stopped runs of this host left, and only those', async (t) => {
+  const cacheDir = tempDir('lazy-stale');
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  seedFetchedCategoryData(cacheDir);
+  const books = (await materializeSet('domains', { cacheDir })).find((c) => c.name === 'books')!;
+  const dir = dirname(books.files[0]);
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  const host = hostTag();
+  const stale = `.books.txt-${host}-${dead}-0123abcd.tmp`;
+  const kept = [
+    `.books.txt-${host}-${process.pid}-0123abcd.tmp`, // a live process's write in progress
+    `.books.txt-other-host-${dead}-0123abcd.tmp`, // another host's pids cannot be asked
+    'notes-of-mine.tmp', // not tokmix's
+  ];
+  for (const name of [stale, ...kept]) writeFileSync(join(dir, name), 'partial');
+  truncateSync(books.files[0], 10); // damaged: the group is rebuilt
+  await materializeSet('domains', { cacheDir });
+  const names = readdirSync(dir);
+  assert.ok(!names.includes(stale));
+  for (const name of kept) assert.ok(names.includes(name), name);
 });

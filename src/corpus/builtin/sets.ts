@@ -2,13 +2,24 @@
 // npm packages into the cache folder (one text file per category plus an index with metadata),
 // then read like any other category. Each text's size and SHA-256 are recorded at build and checked
 // at use: a damaged text (truncated, emptied, edited) is rebuilt, with a note, never used.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { defaultCacheDir } from '../../common/cache.js';
 import { writeFileAtomic } from '../../common/atomic.js';
 import { hashKey, sha256 } from '../../common/hash.js';
+import { hostTag } from '../../common/fs-checks.js';
+import { isAlive } from '../../common/process-cleanup.js';
 import type { ProgressCallback, ProgressEvent } from '../../common/progress.js';
 import type { CategoryMeta, CategorySpec } from '../types.js';
 import { type BuiltCategory, buildLanguages } from './languages.js';
@@ -173,6 +184,26 @@ async function buildGroup(
   }
 }
 
+/**
+ * Removes the temporary files (common/atomic.ts) that stopped processes of this host left in a
+ * group's folder: a run that ends before it needs its samples stops their background build, maybe
+ * mid-write. Files of live processes, of other hosts and of anyone else are left alone.
+ */
+export function removeStaleTempFiles(dir: string): void {
+  const host = hostTag().replace(/[.]/g, '\\.');
+  const ours = new RegExp(`^\\..+-${host}-(\\d+)-[0-9a-f]{8}\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no folder yet
+  }
+  for (const name of names) {
+    const pid = ours.exec(name)?.[1];
+    if (pid !== undefined && !isAlive(Number(pid))) rmSync(join(dir, name), { force: true });
+  }
+}
+
 export async function materializeGroup(
   group: Group,
   recipes: SetRecipes,
@@ -192,6 +223,7 @@ export async function materializeGroup(
     }
   }
   if (!index || notes.size > 0) {
+    removeStaleTempFiles(dir);
     const built = await buildGroup(group, recipes, { cacheDir, onProgress });
     const categories: IndexEntry[] = [];
     for (const { meta, text } of built) {
