@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Cold `tokmix infer` (issue 24 item 2): the run a newcomer's first command makes, with an empty
 # tokmix cache each time, for a base build and for this build, alternated in one run.
-# Usage: bench/cold-infer.sh [rounds] [base commit] [infer arguments...]
+# Usage: [WARM=1] bench/cold-infer.sh [rounds] [base commit] [infer arguments...]
 #   (defaults: 3, 08fd260, gpt-4o). PACKAGES=<folder> names an existing <cache>/packages folder of
 #   fetched packages (quran-json, spam-assassin); without it one un-timed run of the base fetches
 #   them, so the network is never timed. KEEP=1 keeps the temp folder.
-# Prints per run: wall and CPU (user+sys) seconds; then the medians, new/base ratios, and whether
-# every category's byte and pair shares in result.json are identical to the base's.
+# Prints per run: wall and CPU (user+sys) seconds (WARM=1: also of the same command run again on
+# that cache); then the medians, new/base ratios, and whether every category's byte and pair shares
+# in result.json (of every cold and warm run) are identical to the base's first.
 set -u
 rounds=${1:-3}
 base_rev=${2:-08fd260}
@@ -28,11 +29,14 @@ ln -s "$(readlink -f "$here/node_modules")" "$work/base/node_modules"
 (cd "$work/base" && npx tsc -p tsconfig.json) || exit 1
 (cd "$here" && npx tsc -p tsconfig.json) || exit 1
 
-# run BUILD_DIR OUT_DIR: one cold run; prints "wall cpu" seconds, or fails.
+# run BUILD_DIR OUT_DIR: one run on OUT_DIR's cache (empty the first time: cold; WARM=1 runs
+# again on it); prints "wall cpu" seconds, or fails.
 run() {
   local cache="$2/cache"
-  mkdir -p "$cache"
-  [ -z "$packages" ] || ln -s "$packages" "$cache/packages"
+  if [ ! -d "$cache" ]; then
+    mkdir -p "$cache"
+    [ -z "$packages" ] || ln -s "$packages" "$cache/packages"
+  fi
   TOKMIX_CACHE="$cache" /usr/bin/time -f '%e %U %S' -o "$2/time" \
     node "$1/bin/run.js" infer "${args[@]}" --out "$2/out" --force >"$2/stdout" 2>"$2/stderr" || {
     echo "run in $1 failed: $(tail -3 "$2/stderr")" >&2
@@ -59,25 +63,44 @@ for round in $(seq 1 "$rounds"); do
     times=$(run "$build" "$dir") || exit 1
     echo "$which $times" >>"$work/times"
     printf 'round %d %-4s wall %6s s  cpu %6s s  (load %s)\n' "$round" "$which" ${times} "$(cut -d' ' -f1 /proc/loadavg)"
+    if [ "${WARM:-0}" = 1 ]; then
+      cp "$dir/out/result.json" "$dir/cold-result.json"
+      times=$(run "$build" "$dir") || exit 1
+      echo "$which-warm $times" >>"$work/times"
+      printf '        %-4s warm %6s s  cpu %6s s  (load %s)\n' "$which" ${times} "$(cut -d' ' -f1 /proc/loadavg)"
+    fi
   done
 done
 
 # Medians and ratios, and the shares check (every run of both builds against the first base run).
 node - "$work" "$rounds" <<'EOF'
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const [work, rounds] = [process.argv[2], Number(process.argv[3])];
 const rows = readFileSync(`${work}/times`, 'utf8').trim().split('\n').map((l) => l.split(' '));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const stat = (which, k) => median(rows.filter((r) => r[0] === which).map((r) => Number(r[k])));
-for (const [k, name] of [[1, 'wall'], [2, 'cpu']]) {
-  const base = stat('base', k), next = stat('new', k);
-  console.log(`median ${name}: base ${base.toFixed(2)} s, new ${next.toFixed(2)} s, new/base ${(next / base).toFixed(3)}`);
+for (const kind of ['', '-warm']) {
+  if (!rows.some((r) => r[0] === `base${kind}`)) continue;
+  for (const [k, name] of [[1, 'wall'], [2, 'cpu']]) {
+    const base = stat(`base${kind}`, k), next = stat(`new${kind}`, k);
+    console.log(`median ${kind ? 'warm ' : ''}${name}: base ${base.toFixed(2)} s, new ${next.toFixed(2)} s, new/base ${(next / base).toFixed(3)}`);
+  }
 }
 const shares = (dir) => JSON.parse(readFileSync(`${work}/${dir}/out/result.json`, 'utf8')).categories.map((c) => [c.name, c.byteShare, c.pairShare]);
-const reference = JSON.stringify(shares('base-1'));
+const first = existsSync(`${work}/base-1/cold-result.json`) ? 'base-1/cold-result.json' : 'base-1/out/result.json';
+const reference = JSON.stringify(JSON.parse(readFileSync(`${work}/${first}`, 'utf8')).categories.map((c) => [c.name, c.byteShare, c.pairShare]));
 const differ = [];
-for (let r = 1; r <= rounds; r++) for (const w of ['base', 'new']) if (JSON.stringify(shares(`${w}-${r}`)) !== reference) differ.push(`${w}-${r}`);
-console.log(differ.length === 0 ? `shares: identical in all ${2 * rounds} runs (${JSON.parse(reference).length} categories)` : `shares: DIFFER in ${differ.join(', ')}`);
+let compared = 0;
+for (let r = 1; r <= rounds; r++) for (const w of ['base', 'new']) {
+  compared++;
+  if (JSON.stringify(shares(`${w}-${r}`)) !== reference) differ.push(`${w}-${r}`);
+  if (existsSync(`${work}/${w}-${r}/cold-result.json`)) {
+    compared++;
+    const cold = JSON.parse(readFileSync(`${work}/${w}-${r}/cold-result.json`, 'utf8')).categories.map((c) => [c.name, c.byteShare, c.pairShare]);
+    if (JSON.stringify(cold) !== reference) differ.push(`${w}-${r} (cold)`);
+  }
+}
+console.log(differ.length === 0 ? `shares: identical in all ${compared} runs (${JSON.parse(reference).length} categories)` : `shares: DIFFER in ${differ.join(', ')}`);
 process.exitCode = differ.length === 0 ? 0 : 1;
 EOF
 status=$?
