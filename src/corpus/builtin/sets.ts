@@ -287,8 +287,8 @@ const background = new Map<string, { worker: Worker; built: Promise<boolean>; wa
  * Starts materializing the groups of a built-in set that have no index yet in worker threads, so
  * that their text is extracted while the main thread does other work (loading the tokenizer);
  * materializeSet waits for each. Groups with an index are left to materializeSet, which checks them
- * and rebuilds a damaged one with its note. The worker does not keep the process alive on its own:
- * a run that ends early stops it (its writes are atomic, as after a crash).
+ * and rebuilds a damaged one with its note. The workers do not keep the process alive on their
+ * own: a run that ends early stops them (their writes are atomic, as after a crash).
  */
 export function materializeSetInBackground(
   name: BuiltinSetName,
