@@ -1,6 +1,7 @@
 // The whole `tokmix infer` run as library calls: planInfer checks the options once, loads the
 // tokenizer and resolves the categories (everything the command checks before long work); runInfer
 // counts the samples and hands them to the pipeline core (estimateMixture); inferMixture does both.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cache, defaultCacheDir } from './common/cache.js';
 import { UserError } from './common/errors.js';
@@ -22,6 +23,9 @@ import {
 import { describeHandAdded } from './tokenizer/hand-added.js';
 import { countCategories } from './count/count.js';
 import { resolveCategories } from './corpus/resolve.js';
+import { isBuiltinSetName, materializeSetInBackground } from './corpus/builtin/sets.js';
+import { findBuiltin } from './tokenizer/builtins.js';
+import { isHubReference } from './hub/reference.js';
 import { estimateMixture } from './solve/estimate-mixture.js';
 import { trainingSizeOf } from './solve/training-size.js';
 import { checkGap } from './solve/solve-mixture.js';
@@ -167,6 +171,23 @@ export interface InferPlan {
 }
 
 /**
+ * A built-in category set not extracted yet is extracted in a worker thread while the tokenizer
+ * loads (runInfer's resolveCategories waits for it): on 2 cores the two overlap. Not for a
+ * tokenizer reference that names nothing, which fails at once.
+ */
+function startBuiltinSamples(
+  tokenizerRef: string,
+  categorySet: string,
+  cacheDir: string,
+  onProgress?: ProgressCallback,
+): void {
+  const named =
+    findBuiltin(tokenizerRef) !== undefined || isHubReference(tokenizerRef) || existsSync(tokenizerRef);
+  if (named && isBuiltinSetName(categorySet))
+    materializeSetInBackground(categorySet, { cacheDir, onProgress });
+}
+
+/**
  * Checks the options, loads the tokenizer and fixes the merge range: everything a command checks
  * before long work (resolving the categories may extract the built-in sets, so runInfer does it).
  */
@@ -176,6 +197,7 @@ export async function planInfer(tokenizerRef: string, options: InferOptions = {}
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   assertApartFromCache(cacheDir, [tokenizerRef, options.categories ?? 'default']);
   const cache = new Cache(cacheDir);
+  startBuiltinSamples(tokenizerRef, options.categories ?? 'default', cacheDir, options.onProgress);
   const loaded = await loadTokenizer(tokenizerRef, {
     // Built-ins derive their merges from ranks: cache the result like every other stage.
     cache,

@@ -18,6 +18,7 @@ import { toolVersion } from './version.js';
  */
 export const STAGE_ENTRIES: Readonly<Record<string, string>> = {
   tokenizer: 'tokenizer/load.js',
+  ranks: 'tokenizer/merges-from-ranks.js',
   lineage: 'tokenizer/lineage.js',
   count: 'count/count.js',
   blocks: 'count/count.js',

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../common/errors.js';
 import type { Alphabet, HfComponent, Merge, TokenizerSpec } from './spec.js';
 import { mergesFromRanks } from './merges-from-ranks.js';
+import { cachedMergesFromRanks } from './ranks-cache.js';
+import type { Cache } from '../common/cache.js';
 import { parsePackedRanks } from './formats/tiktoken.js';
 import { cleanSentencePieceMerges } from './sentencepiece.js';
 import { preTokenizerPreset, type PreTokenizerPreset } from './presets.js';
@@ -240,6 +242,8 @@ export function builtinAvailable(builtin: BuiltinTokenizer, cacheDir: string = d
 /** Where and how a built-in is fetched, for its loading. */
 export interface BuiltinLoadOptions {
   cacheDir?: string;
+  /** Where merges derived from ranks are cached (stage `ranks`); none: derived every time. */
+  cache?: Cache;
   onProgress?: ProgressCallback;
 }
 
@@ -316,6 +320,62 @@ export const HARMONY_SPECIALS: Readonly<Record<number, string>> = {
 
 const HARMONY_NOTE = `o200k_harmony: o200k_base's ranks and pattern plus 21 special tokens (ids 199998-200018: ${Object.values(HARMONY_SPECIALS).join(' ')} and reserved ones), which no merge produces`;
 
+/**
+ * The byte-level tokens, in rank order, of a built-in whose merges derive from ranks (tiktoken's
+ * encodings, claude.json, Llama 3's vocabulary), or undefined for one whose merges are given.
+ * `limit`: only the first `limit` ranks, which derive exactly the first merges of the full list
+ * (a token's merge depends on lower ranks only), for lineage's quick comparison.
+ */
+async function rankTokens(
+  builtin: BuiltinTokenizer,
+  limit = Infinity,
+): Promise<{ tokens: string[]; file: string } | undefined> {
+  const source = `npm:${builtin.package}@${builtinVersion(builtin)}`;
+  switch (builtin.name) {
+    case 'gpt2':
+    case 'gpt-3.5':
+    case 'gpt-4o': {
+      const encoding = { gpt2: 'r50k_base', 'gpt-3.5': 'cl100k_base', 'gpt-4o': 'o200k_base' }[builtin.name];
+      const ranks = await tiktokenRanks(encoding);
+      const file = `${source} ${encoding}`;
+      return { tokens: parsePackedRanks(ranks.bpe_ranks, file, limit), file };
+    }
+    case 'claude': {
+      const file = join(packageInfo(builtin.package).dir, 'claude.json');
+      const claude = JSON.parse(readFileSync(file, 'utf8')) as RankFile;
+      if (claude.pat_str !== GPT2_PATTERN)
+        throw new UserError(`${file}: unexpected pattern; is the package version the pinned one?`);
+      return { tokens: parsePackedRanks(claude.bpe_ranks, file, limit), file };
+    }
+    case 'llama3': {
+      // Llama 3 is a tiktoken tokenizer: the packed vocabulary is in rank order, so its merges are
+      // derived from the ranks (the package's packed merge list is HF's 280k all-pairs conversion).
+      const file = join(packageInfo(builtin.package).dir, 'src', 'data-converted.js');
+      const text = readFileSync(file, 'utf8');
+      const tokens = Buffer.from(stringConstant(text, 'llama_vocab_base64', file), 'base64')
+        .toString('utf8')
+        .split('\n')
+        .filter((token) => token.length > 0);
+      return { tokens: tokens.slice(0, limit), file };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The first merges of a rank-derived built-in's list (those of its first `ranks` ranks), without
+ * deriving the whole list; undefined for a built-in whose merges are given (load it instead).
+ */
+export async function builtinMergePrefix(
+  builtin: BuiltinTokenizer,
+  ranks: number,
+): Promise<readonly Merge[] | undefined> {
+  const own = builtin.name === 'gpt-oss' ? findBuiltin('gpt-4o')! : builtin;
+  const ranked = await rankTokens(own, ranks);
+  return ranked && mergesFromRanks(ranked.tokens, ranked.file).mergeList;
+}
+
 const loaded = new Map<string, Promise<TokenizerSpec>>();
 
 /**
@@ -355,90 +415,55 @@ async function buildBuiltin(
   let mergeList: Merge[];
   let normalizer: HfComponent | null = null;
   let format: TokenizerSpec['format'] = 'tiktoken';
-  switch (builtin.name) {
-    case 'gpt2':
-    case 'gpt-3.5':
-    case 'gpt-4o': {
-      const encoding = { gpt2: 'r50k_base', 'gpt-3.5': 'cl100k_base', 'gpt-4o': 'o200k_base' }[builtin.name];
-      const ranks = await tiktokenRanks(encoding);
-      const derived = mergesFromRanks(parsePackedRanks(ranks.bpe_ranks, `${source} ${encoding}`));
-      mergeList = derived.mergeList;
-      if (derived.unreachable.length > 0) {
-        notes.push(
-          `${derived.unreachable.length} tokens are not reachable by lower-rank merges and give no merge`,
-        );
-      }
-      break;
+  const ranked = await rankTokens(builtin);
+  if (ranked !== undefined) {
+    const derived = cachedMergesFromRanks(ranked.tokens, ranked.file, options.cache);
+    mergeList = derived.mergeList;
+    if (derived.unreachable.length > 0) {
+      notes.push(
+        `${derived.unreachable.length} tokens are not reachable by lower-rank merges and give no merge`,
+      );
     }
-    case 'gpt-oss': {
-      // o200k_harmony is o200k_base's ranks and pattern plus special tokens, which BPE never merges.
-      const o200k = await loadBuiltin(findBuiltin('gpt-4o')!, undefined, options);
-      mergeList = o200k.mergeList;
-      notes.push(...o200k.notes, HARMONY_NOTE);
-      break;
-    }
-    case 'claude': {
-      const file = join(packageInfo(builtin.package).dir, 'claude.json');
-      const claude = JSON.parse(readFileSync(file, 'utf8')) as RankFile;
-      if (claude.pat_str !== GPT2_PATTERN)
-        throw new UserError(`${file}: unexpected pattern; is the package version the pinned one?`);
-      const derived = mergesFromRanks(parsePackedRanks(claude.bpe_ranks, file));
-      mergeList = derived.mergeList;
+    if (builtin.name === 'claude') {
       normalizer = { type: 'NFKC' };
       format = 'claude.json';
-      if (derived.unreachable.length > 0) {
-        notes.push(
-          `${derived.unreachable.length} tokens are not reachable by lower-rank merges and give no merge`,
-        );
-      }
-      break;
     }
-    case 'llama3': {
-      // Llama 3 is a tiktoken tokenizer: the packed vocabulary is in rank order, so its merges are
-      // derived from the ranks (the package's packed merge list is HF's 280k all-pairs conversion).
-      const file = join(packageInfo(builtin.package).dir, 'src', 'data-converted.js');
-      const text = readFileSync(file, 'utf8');
-      const vocab = Buffer.from(stringConstant(text, 'llama_vocab_base64', file), 'base64')
-        .toString('utf8')
-        .split('\n')
-        .filter((token) => token.length > 0);
-      const derived = mergesFromRanks(vocab);
-      mergeList = derived.mergeList;
-      format = 'tiktoken';
-      if (derived.unreachable.length > 0) {
-        notes.push(
-          `${derived.unreachable.length} tokens are not reachable by lower-rank merges and give no merge`,
-        );
+  } else
+    switch (builtin.name) {
+      case 'gpt-oss': {
+        // o200k_harmony is o200k_base's ranks and pattern plus special tokens, which BPE never merges.
+        const o200k = await loadBuiltin(findBuiltin('gpt-4o')!, undefined, options);
+        mergeList = o200k.mergeList;
+        notes.push(...o200k.notes, HARMONY_NOTE);
+        break;
       }
-      break;
-    }
-    case 'llama':
-    case 'mistral': {
-      const dir = packageInfo(builtin.package).dir;
-      const file = join(dir, builtin.name === 'llama' ? 'llama-tokenizer.js' : 'mistral-tokenizer.js');
-      const text = readFileSync(file, 'utf8');
-      const prefix = builtin.name === 'llama' ? 'llama_' : '';
-      const raw = packedMerges(
-        stringConstant(text, `${prefix}vocab_base64`, file),
-        stringConstant(text, `${prefix}merges_binary`, file),
-        file,
-      );
-      const cleaned = cleanSentencePieceMerges(raw);
-      mergeList = cleaned.mergeList;
-      format = 'merges.txt';
-      if (cleaned.dropped > 0) {
-        notes.push(
-          `SentencePiece conversion: ${cleaned.dropped} of ${raw.length} merges produce a token another merge already produces; kept the one built from the earliest merges (paper App. C.3)`,
+      case 'llama':
+      case 'mistral': {
+        const dir = packageInfo(builtin.package).dir;
+        const file = join(dir, builtin.name === 'llama' ? 'llama-tokenizer.js' : 'mistral-tokenizer.js');
+        const text = readFileSync(file, 'utf8');
+        const prefix = builtin.name === 'llama' ? 'llama_' : '';
+        const raw = packedMerges(
+          stringConstant(text, `${prefix}vocab_base64`, file),
+          stringConstant(text, `${prefix}merges_binary`, file),
+          file,
         );
+        const cleaned = cleanSentencePieceMerges(raw);
+        mergeList = cleaned.mergeList;
+        format = 'merges.txt';
+        if (cleaned.dropped > 0) {
+          notes.push(
+            `SentencePiece conversion: ${cleaned.dropped} of ${raw.length} merges produce a token another merge already produces; kept the one built from the earliest merges (paper App. C.3)`,
+          );
+        }
+        notes.push(
+          "SentencePiece conversion, Llama/Mistral family: its training-time pre-tokenization is not in the tokenizer; using the paper's approximation for that family (preset sentencepiece)",
+        );
+        break;
       }
-      notes.push(
-        "SentencePiece conversion, Llama/Mistral family: its training-time pre-tokenization is not in the tokenizer; using the paper's approximation for that family (preset sentencepiece)",
-      );
-      break;
+      default:
+        throw new UserError(`unknown built-in ${builtin.name}`);
     }
-    default:
-      throw new UserError(`unknown built-in ${builtin.name}`);
-  }
   const text = preTokenizerPreset(preset ?? ownPreset);
   if (preset !== undefined && preset !== ownPreset)
     notes.push(`pre-tokenizer replaced by the preset ${preset}`);

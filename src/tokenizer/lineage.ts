@@ -4,7 +4,13 @@
 import type { Cache } from '../common/cache.js';
 import { sha256 } from '../common/hash.js';
 import type { Merge, TokenizerSpec } from './spec.js';
-import { BUILTIN_TOKENIZERS, builtinAvailable, builtinOf, builtinVersion } from './builtins.js';
+import {
+  BUILTIN_TOKENIZERS,
+  builtinAvailable,
+  builtinMergePrefix,
+  builtinOf,
+  builtinVersion,
+} from './builtins.js';
 import { defaultCacheDir } from '../common/cache.js';
 import { loadTokenizer } from './load.js';
 
@@ -33,15 +39,12 @@ export function mergeKeys(list: readonly Merge[]): Set<string> {
   return keys;
 }
 
-/**
- * How many of `list`'s first merges are `base`'s in order: walks both lists, skipping base
- * merges `list` lacks altogether, and stops at the first merge of `list` that breaks the order.
- */
-export function sharedPrefix(
+/** The walk behind sharedPrefix; `broke`: it stopped at a merge of `list` out of `base`'s order. */
+function walkShared(
   list: readonly Merge[],
   keys: ReadonlySet<string>,
   base: readonly Merge[],
-): { shared: number; omitted: number } {
+): { shared: number; omitted: number; broke: boolean } {
   let i = 0;
   let j = 0;
   let omitted = 0;
@@ -57,10 +60,41 @@ export function sharedPrefix(
     } else if (!keys.has(keyOf(b))) {
       omitted++;
       j++;
-    } else break;
+    } else return { shared: i, omitted: omittedAtMatch, broke: true };
   }
-  return { shared: i, omitted: omittedAtMatch };
+  return { shared: i, omitted: omittedAtMatch, broke: false };
 }
+
+/**
+ * How many of `list`'s first merges are `base`'s in order: walks both lists, skipping base
+ * merges `list` lacks altogether, and stops at the first merge of `list` that breaks the order.
+ */
+export function sharedPrefix(
+  list: readonly Merge[],
+  keys: ReadonlySet<string>,
+  base: readonly Merge[],
+): { shared: number; omitted: number } {
+  const { shared, omitted } = walkShared(list, keys, base);
+  return { shared, omitted };
+}
+
+/**
+ * Whether the first merges of a base already rule it out: the walk breaks inside them with fewer
+ * than `minShared` merges shared. The full list would break at the same place, and a list that
+ * breaks is not the base's either, so findLineage would skip that base.
+ */
+export function ruledOutByPrefix(
+  list: readonly Merge[],
+  keys: ReadonlySet<string>,
+  basePrefix: readonly Merge[],
+  minShared = MIN_SHARED,
+): boolean {
+  const walk = walkShared(list, keys, basePrefix);
+  return walk.broke && walk.shared < minShared;
+}
+
+/** Ranks whose merges lineage derives first, to rule a base out before deriving all of its merges. */
+export const PREFIX_RANKS = 4 * MIN_SHARED;
 
 export interface LineageBase {
   name: string;
@@ -84,8 +118,8 @@ export function findLineage(
   list: readonly Merge[],
   bases: readonly LineageBase[],
   minShared = MIN_SHARED,
+  keys: ReadonlySet<string> = mergeKeys(list),
 ): Lineage | undefined {
-  const keys = mergeKeys(list);
   let best: Lineage | undefined;
   for (const base of bases) {
     if (base.mayBeIdentical !== false && sameMerges(list, base.mergeList)) {
@@ -121,12 +155,16 @@ export async function tokenizerLineage(
   );
   const compute = async (): Promise<Lineage | undefined> => {
     const bases: LineageBase[] = [];
+    const keys = mergeKeys(spec.mergeList);
     for (const b of candidates) {
+      // Deriving a rank list's merges takes a second or more; its first merges, milliseconds.
+      const prefix = await builtinMergePrefix(b, PREFIX_RANKS);
+      if (prefix !== undefined && ruledOutByPrefix(spec.mergeList, keys, prefix)) continue;
       const base = await loadTokenizer(b.name, { cache: options.cache });
       const later = selfIndex >= 0 && BUILTIN_TOKENIZERS.indexOf(b) > selfIndex;
       bases.push({ name: base.name, mergeList: base.mergeList, mayBeIdentical: !later });
     }
-    return findLineage(spec.mergeList, bases);
+    return findLineage(spec.mergeList, bases, MIN_SHARED, keys);
   };
   if (options.cache === undefined) return compute();
   const key = {

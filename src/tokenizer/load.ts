@@ -12,7 +12,7 @@ import { parseJsonText, readTextFile } from './formats/read.js';
 import { hfJsonSpec } from './formats/hf-json.js';
 import { guessAlphabet, parseMergesTxt } from './formats/merges-txt.js';
 import { parsePackedRanks, parseTiktokenFile } from './formats/tiktoken.js';
-import { mergesFromRanks } from './merges-from-ranks.js';
+import { cachedMergesFromRanks } from './ranks-cache.js';
 import { mergeOrderProblem, mergesFromRankConversion } from './rank-conversion.js';
 import { checkMergeList, checkMergesInVocab } from './formats/merges-check.js';
 import { createPipeline } from './pipeline.js';
@@ -53,7 +53,7 @@ export async function loadTokenizer(ref: string, options: LoadTokenizerOptions =
   const builtin = findBuiltin(ref);
   if (builtin && !(ref.includes('/') && existsSync(ref))) {
     const cache = options.cache;
-    const fetching = { cacheDir: cache?.dir, onProgress: options.onProgress };
+    const fetching = { cacheDir: cache?.dir, onProgress: options.onProgress, cache };
     if (cache === undefined) return loadBuiltin(builtin, options.preTokenizer, fetching);
     const key = {
       builtin: builtin.name,
@@ -223,6 +223,7 @@ function fromTiktoken(
     null,
     'tiktoken',
     options.preTokenizer === undefined ? [`pattern chosen by the file's name or size: preset ${preset}`] : [],
+    options.cache,
   );
 }
 
@@ -238,7 +239,7 @@ function fromPackedRanksJson(
   if (options.preTokenizer === undefined && pattern !== GPT2_PATTERN) {
     // Its own pattern, honoured exactly: Split(Regex) + ByteLevel.
     return {
-      ...rankSpec(path, name, tokens, 'gpt2', null, 'claude.json', notes),
+      ...rankSpec(path, name, tokens, 'gpt2', null, 'claude.json', notes, options.cache),
       preTokenizer: {
         type: 'Sequence',
         pretokenizers: [
@@ -248,9 +249,16 @@ function fromPackedRanksJson(
       },
     };
   }
-  return rankSpec(path, name, tokens, options.preTokenizer ?? 'gpt2', { type: 'NFKC' }, 'claude.json', [
-    'normalizer NFKC, as @anthropic-ai/tokenizer applies before encoding',
-  ]);
+  return rankSpec(
+    path,
+    name,
+    tokens,
+    options.preTokenizer ?? 'gpt2',
+    { type: 'NFKC' },
+    'claude.json',
+    ['normalizer NFKC, as @anthropic-ai/tokenizer applies before encoding'],
+    options.cache,
+  );
 }
 
 function rankSpec(
@@ -261,8 +269,9 @@ function rankSpec(
   normalizer: TokenizerSpec['normalizer'],
   format: TokenizerSpec['format'],
   notes: string[],
+  cache: Cache | undefined,
 ): TokenizerSpec {
-  const derived = mergesFromRanks(tokens, path);
+  const derived = cachedMergesFromRanks(tokens, path, cache);
   if (derived.mergeList.length === 0) {
     throw new UserError(
       `${path}: no merges: none of its ${tokens.length} tokens joins two lower-ranked tokens; expected BPE ranks`,

@@ -2,13 +2,25 @@
 // npm packages into the cache folder (one text file per category plus an index with metadata),
 // then read like any other category. Each text's size and SHA-256 are recorded at build and checked
 // at use: a damaged text (truncated, emptied, edited) is rebuilt, with a note, never used.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { defaultCacheDir } from '../../common/cache.js';
 import { writeFileAtomic } from '../../common/atomic.js';
 import { hashKey, sha256 } from '../../common/hash.js';
-import type { ProgressCallback } from '../../common/progress.js';
+import { hostTag } from '../../common/fs-checks.js';
+import { isAlive } from '../../common/process-cleanup.js';
+import type { ProgressCallback, ProgressEvent } from '../../common/progress.js';
 import type { CategoryMeta, CategorySpec } from '../types.js';
 import { type BuiltCategory, buildLanguages } from './languages.js';
 import { buildCode } from './code.js';
@@ -28,7 +40,7 @@ const DESCRIPTIONS: Record<BuiltinSetName, string> = {
     'the English domains, the code categories, the 10 non-English languages with the most text and 20 major world languages',
 };
 
-type Group = 'languages' | 'code' | 'domains';
+export type Group = 'languages' | 'code' | 'domains';
 const GROUPS: Group[] = ['languages', 'code', 'domains'];
 
 /** A built-in category: a spec plus the size of its materialized text. */
@@ -166,7 +178,27 @@ async function buildGroup(
   }
 }
 
-async function materializeGroup(
+/**
+ * Removes the temporary files (common/atomic.ts) that stopped processes of this host left in a
+ * group's folder: a run that ends before it needs its samples stops their background build, maybe
+ * mid-write. Files of live processes, of other hosts and of anyone else are left alone.
+ */
+export function removeStaleTempFiles(dir: string): void {
+  const host = hostTag().replace(/[.]/g, '\\.');
+  const ours = new RegExp(`^\\..+-${host}-(\\d+)-[0-9a-f]{8}\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no folder yet
+  }
+  for (const name of names) {
+    const pid = ours.exec(name)?.[1];
+    if (pid !== undefined && !isAlive(Number(pid))) rmSync(join(dir, name), { force: true });
+  }
+}
+
+export async function materializeGroup(
   group: Group,
   recipes: SetRecipes,
   cacheDir: string,
@@ -185,6 +217,7 @@ async function materializeGroup(
     }
   }
   if (!index || notes.size > 0) {
+    removeStaleTempFiles(dir);
     const built = await buildGroup(group, recipes, { cacheDir, onProgress });
     const categories: IndexEntry[] = [];
     for (const { meta, text } of built) {
@@ -241,6 +274,67 @@ function selectDefault(
   return [...(groups.get('domains') ?? []), ...(groups.get('code') ?? []), ...largest, ...major];
 }
 
+/** Groups being materialized by a worker thread of this process, by cache folder and group. */
+const background = new Map<string, { worker: Worker; built: Promise<boolean>; waited: () => void }>();
+
+/**
+ * Starts materializing the groups of a built-in set that have no index yet in worker threads, so
+ * that their text is extracted while the main thread does other work (loading the tokenizer);
+ * materializeSet waits for each. Groups with an index are left to materializeSet, which checks them
+ * and rebuilds a damaged one with its note. The workers do not keep the process alive on their
+ * own: a run that ends early stops them (their writes are atomic, as after a crash).
+ */
+export function materializeSetInBackground(
+  name: BuiltinSetName,
+  options: { cacheDir?: string; onProgress?: ProgressCallback } = {},
+): void {
+  const recipes = readRecipes();
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const missing = groupsOf(name).filter(
+    (group) =>
+      !background.has(`${cacheDir}\0${group}`) && readIndex(groupDir(cacheDir, group, recipes)) === undefined,
+  );
+  if (missing.length === 0) return;
+  // Progress is held back until the run waits for the samples: a run refused before then says
+  // one line, not how a fetch it no longer needs is going.
+  let held: ProgressEvent[] | undefined = [];
+  const waited = (): void => {
+    for (const event of held ?? []) options.onProgress?.(event);
+    held = undefined;
+  };
+  // A worker per group: once the tokenizer is loaded, the groups share both cores.
+  for (const group of missing) {
+    const worker = new Worker(new URL('./materialize-worker.js', import.meta.url), {
+      workerData: { group, cacheDir },
+    });
+    worker.unref();
+    const built = new Promise<boolean>((resolve) => {
+      worker.on('message', (message: { event?: ProgressEvent; ok?: boolean }) => {
+        if (message.event && held) held.push(message.event);
+        else if (message.event) options.onProgress?.(message.event);
+        else resolve(message.ok === true);
+      });
+      worker.on('error', () => resolve(false));
+      worker.on('exit', () => resolve(false));
+    });
+    background.set(`${cacheDir}\0${group}`, { worker, built, waited });
+  }
+}
+
+/**
+ * Waits for this process's background build of a group, if any. A failed one is redone by the
+ * caller, which then reports the error itself.
+ */
+async function backgroundBuild(cacheDir: string, group: Group): Promise<void> {
+  const key = `${cacheDir}\0${group}`;
+  const running = background.get(key);
+  if (running === undefined) return;
+  running.worker.ref(); // now the run waits for it
+  running.waited();
+  await running.built;
+  background.delete(key);
+}
+
 /** Materializes a built-in set (once; later calls read the cache folder) and returns its categories. */
 export async function materializeSet(
   name: BuiltinSetName,
@@ -252,6 +346,7 @@ export async function materializeSet(
   const needed = groupsOf(name);
   for (const [i, group] of needed.entries()) {
     options.onProgress?.({ stage: 'corpora', done: i, total: needed.length, unit: 'items', detail: group });
+    await backgroundBuild(cacheDir, group);
     groups.set(group, await materializeGroup(group, recipes, cacheDir, options.onProgress));
   }
   options.onProgress?.({

@@ -28,8 +28,11 @@ export function parseTiktokenFile(text: string, path: string): string[] {
   return inRankOrder(entries, path);
 }
 
-/** Tokens of js-tiktoken's packed `bpe_ranks` ("! <offset> <base64> <base64> ..." per line). */
-export function parsePackedRanks(packed: string, path: string): string[] {
+/**
+ * Tokens of js-tiktoken's packed `bpe_ranks` ("! <offset> <base64> <base64> ..." per line); with
+ * `limit`, only those of ranks below it (the others are not decoded).
+ */
+export function parsePackedRanks(packed: string, path: string, limit = Infinity): string[] {
   const entries: Array<[number, string]> = [];
   for (const line of packed.split('\n')) {
     if (line === '') continue;
@@ -37,7 +40,9 @@ export function parsePackedRanks(packed: string, path: string): string[] {
     const offset = Number(offsetText);
     if (!Number.isInteger(offset)) throw new UserError(`${path}: malformed bpe_ranks line`, path);
     checkMergeCount(entries.length + tokens.length, path, 'ranks');
-    tokens.forEach((token, i) => entries.push([offset + i, bytesToByteLevel(Buffer.from(token, 'base64'))]));
+    for (let i = 0; i < tokens.length && offset + i < limit; i++) {
+      entries.push([offset + i, bytesToByteLevel(Buffer.from(tokens[i], 'base64'))]);
+    }
   }
   return inRankOrder(entries, path);
 }
