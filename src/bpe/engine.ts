@@ -3,19 +3,37 @@
 // (occurrence chunks), so a merge touches only the words that contain its pair.
 import { grow } from '../common/grow.js';
 import { PairTable } from './pair-table.js';
+import type { MergeHorizon } from './merge-horizon.js';
 
-/** Words in flat form: word w is `symbols[start[w] .. start[w] + length[w])`, weighted by `weight[w]`. */
+/** Largest symbol id a 16-bit word store holds; a larger id widens the store to 32 bits. */
+export const MAX_NARROW_SYMBOL = 0xffff;
+
+/**
+ * Words in flat form: word w is `symbols[start[w] .. start[w] + length[w])`, weighted by `weight[w]`.
+ * Symbols are 16-bit while every id fits (replaying up to ~65,000 merges), else 32-bit.
+ */
 export interface WordStore {
-  symbols: Int32Array;
+  symbols: Uint16Array | Int32Array;
   start: Int32Array;
   length: Int32Array;
   weight: Float64Array;
 }
 
+/** Makes room for symbol id `id` in `words`: a 16-bit store is widened to 32 bits when id exceeds it. */
+export function widenForSymbol(words: WordStore, id: number): void {
+  if (id > MAX_NARROW_SYMBOL && words.symbols instanceof Uint16Array)
+    words.symbols = Int32Array.from(words.symbols);
+}
+
 /**
  * Occurrence chunks: chunk c lists the words `pool[chunkStart[c] .. + chunkLength[c])` that gained
  * pair `chunkPair[c]` at one step (or at step 0). A chunk is Hugging Face's heap entry `pos` set;
- * replay chains a pair's chunks through `chunkNext`.
+ * replay chains a pair's chunks through `chunkNext`, and when the pool is full drops what no merge
+ * can need any more (`compactChains`) before it grows the pool.
+ *
+ * Per pair the engine keeps only its count, its chain ends and its slot in this step's touched
+ * list (a sparse set: no per-pair stamps); what a step needs per touched pair (count before the
+ * step, last word that gained it, its new chunk) lives in arrays as long as the touched list.
  */
 export class BpeEngine {
   readonly words: WordStore;
@@ -39,16 +57,27 @@ export class BpeEngine {
   readonly trueCounts: boolean;
   /** Replay keeps chains per pair; training keeps chunks only as heap entries. */
   readonly chainChunks: boolean;
+  /**
+   * Replay: what the rest of the merge list can do, and the index of the merge being applied (-1
+   * before the first). Word lists are then kept only for pairs a later merge joins, and compaction
+   * drops words that lost a pair no later merge can give back. Unset (training), every pair keeps
+   * its list and compaction keeps every entry of a live chain.
+   */
+  horizon: MergeHorizon | undefined;
+  mergeIndex = -1;
 
-  // Per-step scratch.
+  // Per-step scratch: the pairs touched in this step, `touched[0 .. numTouched)`; pair p is touched
+  // when `touched[touchedSlot[p]] === p` for a slot below numTouched.
   private step = 0;
-  private touchedStamp: Int32Array;
-  private oldCount: Float64Array;
+  private touchedSlot: Int32Array;
   touched: Int32Array;
   numTouched = 0;
-  private pendingStamp: Int32Array;
-  private pendingLastWord: Int32Array;
-  private pendingPair: Int32Array;
+  /** Per touched slot: the pair's count before the step, the last word that gained it, its group. */
+  private slotOldCount: Float64Array;
+  private slotLastWord: Int32Array;
+  private slotGroup: Int32Array;
+  /** (slot, word) of each gain of a pair by a word in this step, in order. */
+  private pendingSlot: Int32Array;
   private pendingWord: Int32Array;
   private numPending = 0;
   private wordStamp: Int32Array;
@@ -60,25 +89,25 @@ export class BpeEngine {
     this.numWords = words.start.length;
     this.trueCounts = options.trueCounts;
     this.chainChunks = options.chainChunks;
-    const symbolsTotal = words.symbols.length;
-    this.pairs = new PairTable(Math.max(1024, symbolsTotal >> 3));
+    this.horizon = undefined;
+    this.pairs = new PairTable();
     const cap = this.pairs.left.length;
     this.pairCount = new Float64Array(cap);
     this.pairHead = new Int32Array(cap).fill(-1);
     this.pairTail = new Int32Array(cap).fill(-1);
-    this.touchedStamp = new Int32Array(cap);
-    this.oldCount = new Float64Array(cap);
-    this.pendingStamp = new Int32Array(cap);
-    this.pendingLastWord = new Int32Array(cap);
+    this.touchedSlot = new Int32Array(cap);
     this.touched = new Int32Array(1024);
-    this.pendingPair = new Int32Array(1024);
+    this.slotOldCount = new Float64Array(1024);
+    this.slotLastWord = new Int32Array(1024);
+    this.slotGroup = new Int32Array(1024);
+    this.pendingSlot = new Int32Array(1024);
     this.pendingWord = new Int32Array(1024);
     this.wordStamp = new Int32Array(this.numWords);
     this.chunkPair = new Int32Array(1024);
     this.chunkStart = new Int32Array(1024);
     this.chunkLength = new Int32Array(1024);
     this.chunkNext = new Int32Array(1024);
-    this.pool = new Int32Array(Math.max(1024, symbolsTotal));
+    this.pool = new Int32Array(1024);
   }
 
   private ensurePairCapacity(): void {
@@ -91,10 +120,7 @@ export class BpeEngine {
     this.pairHead.fill(-1, oldLen);
     this.pairTail = grow(this.pairTail, n);
     this.pairTail.fill(-1, oldLen);
-    this.touchedStamp = grow(this.touchedStamp, n);
-    this.oldCount = grow(this.oldCount, n);
-    this.pendingStamp = grow(this.pendingStamp, n);
-    this.pendingLastWord = grow(this.pendingLastWord, n);
+    this.touchedSlot = grow(this.touchedSlot, n);
   }
 
   /** Counts every adjacent pair (overlaps included) and makes one chunk per pair of the words holding it. */
@@ -127,17 +153,20 @@ export class BpeEngine {
     const numPairs = pairs.size;
     this.ensureChunkCapacity(numPairs);
     let offset = 0;
+    let chunks = 0;
     for (let p = 0; p < numPairs; p++) {
-      this.chunkPair[p] = p;
-      this.chunkStart[p] = offset;
-      this.chunkLength[p] = 0;
-      this.chunkNext[p] = -1;
-      this.pairHead[p] = p;
-      this.pairTail[p] = p;
+      if (!this.keepsWordList(p)) continue;
+      const c = chunks++;
+      this.chunkPair[c] = p;
+      this.chunkStart[c] = offset;
+      this.chunkLength[c] = 0;
+      this.chunkNext[c] = -1;
+      this.pairHead[p] = c;
+      this.pairTail[p] = c;
       offset += distinctWords[p];
     }
-    this.numChunks = numPairs;
-    if (offset > this.pool.length) this.pool = grow(this.pool, offset);
+    this.numChunks = chunks;
+    if (offset > this.pool.length) this.pool = new Int32Array(offset);
     this.poolSize = offset;
     lastWord.fill(-1);
     for (let w = 0; w < this.numWords; w++) {
@@ -145,12 +174,20 @@ export class BpeEngine {
       const end = s + length[w] - 1;
       for (let i = s; i < end; i++) {
         const p = pairAt[i];
-        if (lastWord[p] !== w) {
+        const c = this.pairHead[p];
+        if (c >= 0 && lastWord[p] !== w) {
           lastWord[p] = w;
-          this.pool[this.chunkStart[p] + this.chunkLength[p]++] = w;
+          this.pool[this.chunkStart[c] + this.chunkLength[c]++] = w;
         }
       }
     }
+  }
+
+  /** Whether pair p needs the list of words holding it: always, unless the horizon says no later merge joins it. */
+  private keepsWordList(p: number): boolean {
+    return (
+      !this.horizon || this.horizon.mergedAfter(this.pairs.left[p], this.pairs.right[p], this.mergeIndex)
+    );
   }
 
   private ensureChunkCapacity(needed: number): void {
@@ -168,18 +205,28 @@ export class BpeEngine {
     this.numPending = 0;
   }
 
-  /** Old count of a pair touched in this step (its count before the step). */
-  countBeforeStep(p: number): number {
-    return this.oldCount[p];
+  /** The count before this step of the pair in touched slot k (`touched[k]`). */
+  countBeforeStep(k: number): number {
+    return this.slotOldCount[k];
   }
 
-  private touch(p: number): void {
-    if (this.touchedStamp[p] !== this.step) {
-      this.touchedStamp[p] = this.step;
-      this.oldCount[p] = this.pairCount[p];
-      if (this.numTouched >= this.touched.length) this.touched = grow(this.touched, this.numTouched + 1);
-      this.touched[this.numTouched++] = p;
+  /** The touched slot of pair p, touching it first if this step has not. */
+  private touch(p: number): number {
+    const k = this.touchedSlot[p];
+    if (k < this.numTouched && this.touched[k] === p) return k;
+    const slot = this.numTouched++;
+    if (slot >= this.touched.length) {
+      this.touched = grow(this.touched, slot + 1);
+      this.slotOldCount = grow(this.slotOldCount, slot + 1);
+      this.slotLastWord = grow(this.slotLastWord, slot + 1);
+      this.slotGroup = grow(this.slotGroup, slot + 1);
     }
+    this.touched[slot] = p;
+    this.touchedSlot[p] = slot;
+    this.slotOldCount[slot] = this.pairCount[p];
+    this.slotLastWord[slot] = -1;
+    this.slotGroup[slot] = -1;
+    return slot;
   }
 
   private decrement(a: number, b: number, wt: number): void {
@@ -191,19 +238,15 @@ export class BpeEngine {
   private increment(a: number, b: number, wt: number, w: number): void {
     const p = this.pairs.intern(a, b);
     if (p >= this.pairCount.length) this.ensurePairCapacity();
-    this.touch(p);
+    const slot = this.touch(p);
     this.pairCount[p] += wt;
-    if (this.pendingStamp[p] !== this.step) {
-      this.pendingStamp[p] = this.step;
-      this.pendingLastWord[p] = -1;
-    }
-    if (this.pendingLastWord[p] !== w) {
-      this.pendingLastWord[p] = w;
-      if (this.numPending >= this.pendingPair.length) {
-        this.pendingPair = grow(this.pendingPair, this.numPending + 1);
+    if (this.slotLastWord[slot] !== w) {
+      this.slotLastWord[slot] = w;
+      if (this.numPending >= this.pendingSlot.length) {
+        this.pendingSlot = grow(this.pendingSlot, this.numPending + 1);
         this.pendingWord = grow(this.pendingWord, this.numPending + 1);
       }
-      this.pendingPair[this.numPending] = p;
+      this.pendingSlot[this.numPending] = slot;
       this.pendingWord[this.numPending++] = w;
     }
   }
@@ -252,6 +295,7 @@ export class BpeEngine {
 
   /** Merges in every word of chunk c not yet merged in this step. */
   mergeChunk(c: number, left: number, right: number, result: number): void {
+    widenForSymbol(this.words, result);
     this.mergingPair = this.chunkPair[c];
     const from = this.chunkStart[c];
     const to = from + this.chunkLength[c];
@@ -283,30 +327,29 @@ export class BpeEngine {
    */
   endStep(onlyPositive: boolean): [number, number] {
     const n = this.numPending;
+    if (n === 0) return [this.numChunks, this.numChunks];
+    if (this.poolSize + n > this.pool.length) this.makePoolRoom(n);
     const first = this.numChunks;
-    if (n === 0) return [first, first];
-    // Group pending (pair, word) by pair, pairs in first-gained order: counting sort.
-    const localIndex = this.pendingLastWord; // reused: word dedupe is over for this step
+    // Group pending (slot, word) by pair, pairs in first-gained order: counting sort.
     let groups = 0;
-    const groupPair: number[] = [];
+    const groupSlot: number[] = [];
     const groupSize: number[] = [];
     for (let k = 0; k < n; k++) {
-      const p = this.pendingPair[k];
-      if (this.pendingStamp[p] === this.step) {
-        this.pendingStamp[p] = -this.step;
-        localIndex[p] = groups++;
-        groupPair.push(p);
+      const slot = this.pendingSlot[k];
+      if (this.slotGroup[slot] < 0) {
+        this.slotGroup[slot] = groups++;
+        groupSlot.push(slot);
         groupSize.push(0);
       }
-      groupSize[localIndex[p]]++;
+      groupSize[this.slotGroup[slot]]++;
     }
     this.ensureChunkCapacity(first + groups);
-    if (this.poolSize + n > this.pool.length) this.pool = grow(this.pool, this.poolSize + n);
     let chunks = 0;
     const chunkOf = new Int32Array(groups).fill(-1);
     for (let g = 0; g < groups; g++) {
-      const p = groupPair[g];
+      const p = this.touched[groupSlot[g]];
       if (onlyPositive && !(this.pairCount[p] > 0)) continue;
+      if (!this.keepsWordList(p)) continue;
       const c = first + chunks++;
       chunkOf[g] = c;
       this.chunkPair[c] = p;
@@ -322,11 +365,99 @@ export class BpeEngine {
       }
     }
     for (let k = 0; k < n; k++) {
-      const p = this.pendingPair[k];
-      const c = chunkOf[localIndex[p]];
+      const c = chunkOf[this.slotGroup[this.pendingSlot[k]]];
       if (c >= 0) this.pool[this.chunkStart[c] + this.chunkLength[c]++] = this.pendingWord[k];
     }
     this.numChunks = first + chunks;
     return [first, this.numChunks];
+  }
+
+  /**
+   * Room for `needed` more pool entries. Replay first compacts its chains (chunk ids are its own)
+   * and grows the pool by half only when that leaves less than a third of it free, so the pool
+   * stays near its live size (each compaction is followed by at least a third of the pool in new
+   * entries). Training's heap holds chunk ids, so there the pool only grows, by doubling.
+   */
+  private makePoolRoom(needed: number): void {
+    if (!this.chainChunks) {
+      this.pool = grow(this.pool, this.poolSize + needed);
+      return;
+    }
+    this.compactChains();
+    const target = Math.ceil(1.5 * (this.poolSize + needed));
+    if (target <= this.pool.length) return;
+    const pool = new Int32Array(target);
+    pool.set(this.pool.subarray(0, this.poolSize));
+    this.pool = pool;
+  }
+
+  /**
+   * Drops from the pool and the chunk list what no later merge can need: chunks of chains already
+   * merged, and entries whose word no longer holds the chunk's pair when no later merge can give
+   * it back (see `horizon`; merging there would change nothing). Chunks keep their order, the
+   * words in each chunk theirs, so merges visit words exactly as before; ids are renumbered in
+   * place (a surviving chunk and its entries only move down).
+   */
+  compactChains(): void {
+    const numPairs = this.pairs.size;
+    const live = new Uint8Array(this.numChunks);
+    for (let p = 0; p < numPairs; p++) {
+      for (let c = this.pairHead[p]; c >= 0; c = this.chunkNext[c]) live[c] = 1;
+      this.pairHead[p] = -1;
+      this.pairTail[p] = -1;
+    }
+    const { symbols, start, length } = this.words;
+    const left = this.pairs.left;
+    const right = this.pairs.right;
+    let chunks = 0;
+    let size = 0;
+    const horizon = this.horizon;
+    const regainable = (symbol: number): boolean =>
+      !horizon || horizon.producedAfter(symbol, this.mergeIndex);
+    for (let c = 0; c < this.numChunks; c++) {
+      const p = this.chunkPair[c];
+      if (!live[c] || !this.keepsWordList(p)) continue;
+      const a = left[p];
+      const b = right[p];
+      const from = this.chunkStart[c];
+      const to = from + this.chunkLength[c];
+      const kept = size;
+      if (regainable(a) || regainable(b)) {
+        // A word that lost the pair may gain it back: its place in the chain orders the merge.
+        this.pool.copyWithin(size, from, to);
+        size += to - from;
+      } else {
+        for (let k = from; k < to; k++) {
+          const w = this.pool[k];
+          const end = start[w] + length[w] - 1;
+          for (let i = start[w]; i < end; i++) {
+            if (symbols[i] === a && symbols[i + 1] === b) {
+              this.pool[size++] = w;
+              break;
+            }
+          }
+        }
+      }
+      if (size === kept) continue;
+      const id = chunks++;
+      this.chunkPair[id] = p;
+      this.chunkStart[id] = kept;
+      this.chunkLength[id] = size - kept;
+      this.chunkNext[id] = -1;
+      const tail = this.pairTail[p];
+      if (tail >= 0) this.chunkNext[tail] = id;
+      else this.pairHead[p] = id;
+      this.pairTail[p] = id;
+    }
+    this.numChunks = chunks;
+    this.poolSize = size;
+    // Chunk ids freed in bulk: the chunk arrays shrink when a quarter or less of them is used.
+    if (4 * chunks < this.chunkPair.length && this.chunkPair.length > 1024) {
+      const capacity = Math.max(1024, 2 * chunks);
+      this.chunkPair = this.chunkPair.slice(0, capacity);
+      this.chunkStart = this.chunkStart.slice(0, capacity);
+      this.chunkLength = this.chunkLength.slice(0, capacity);
+      this.chunkNext = this.chunkNext.slice(0, capacity);
+    }
   }
 }

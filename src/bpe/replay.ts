@@ -6,6 +6,7 @@ import type { Transcript } from './types.js';
 import { UserError } from '../common/errors.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { BpeEngine } from './engine.js';
+import { MergeHorizon } from './merge-horizon.js';
 import { buildSymbolTable, type SymbolTable } from './symbol-table.js';
 import { buildWordStore } from './word-store.js';
 import { grow } from '../common/grow.js';
@@ -48,6 +49,8 @@ export function replay(
   };
   const words = buildWordStore([{ words: counts.words, counts: counts.counts }], symbolOf);
   const engine = new BpeEngine(words, { trueCounts: true, chainChunks: true });
+  // The engine keeps word lists only for pairs the remaining merges join.
+  engine.horizon = new MergeHorizon({ ...table, mergeLeft: table.mergeLeft.subarray(0, steps) });
   engine.countInitialPairs();
   const initialPairs = engine.pairs.size;
   const initial = engine.pairCount.slice(0, initialPairs);
@@ -75,6 +78,7 @@ export function replay(
       absentSteps++;
     } else {
       mergePair[t] = p;
+      engine.mergeIndex = t;
       engine.beginStep();
       engine.mergePairEverywhere(p, left, right, table.mergeResult[t]);
       engine.endStep(false);
@@ -87,7 +91,7 @@ export function replay(
       for (let k = 0; k < n; k++) {
         const q = touched[k];
         const count = engine.pairCount[q];
-        if (count !== engine.countBeforeStep(q)) {
+        if (count !== engine.countBeforeStep(k)) {
           changePair[numChanges] = q;
           changeCount[numChanges++] = count;
         }
