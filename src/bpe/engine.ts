@@ -40,9 +40,9 @@ export class BpeEngine {
   readonly numWords: number;
   readonly pairs: PairTable;
   pairCount: Float64Array;
-  /** Replay: first and last chunk of each pair's chain (-1 when none). */
-  pairHead: Int32Array;
-  pairTail: Int32Array;
+  /** First and last chunk of each chain (-1 when none); see `chainOf`. */
+  private chainHead: Int32Array;
+  private chainTail: Int32Array;
 
   chunkPair: Int32Array;
   chunkStart: Int32Array;
@@ -51,6 +51,8 @@ export class BpeEngine {
   numChunks = 0;
   pool: Int32Array;
   poolSize = 0;
+  /** Pool entries of chains merged since the last compaction (dead space). */
+  private mergedEntries = 0;
 
   /** When true, the merged pair's own occurrences are subtracted (true counts, for replay);
    *  when false, only neighbour changes are applied, exactly as Hugging Face's trainer does. */
@@ -58,17 +60,15 @@ export class BpeEngine {
   /** Replay keeps chains per pair; training keeps chunks only as heap entries. */
   readonly chainChunks: boolean;
   /**
-   * Replay: what the rest of the merge list can do, and the index of the merge being applied (-1
-   * before the first). Word lists are then kept only for pairs a later merge joins, and compaction
-   * drops words that lost a pair no later merge can give back. Unset (training), every pair keeps
-   * its list and compaction keeps every entry of a live chain.
+   * Replay: the merges still to come, and the index of the merge being applied (-1 before the
+   * first). Word lists are then kept only for pairs a later merge joins, one chain per merge pair.
+   * Unset (training), every pair has a chain, indexed by pair.
    */
-  horizon: MergeHorizon | undefined;
+  readonly horizon: MergeHorizon | undefined;
   mergeIndex = -1;
 
   // Per-step scratch: the pairs touched in this step, `touched[0 .. numTouched)`; pair p is touched
   // when `touched[touchedSlot[p]] === p` for a slot below numTouched.
-  private step = 0;
   private touchedSlot: Int32Array;
   touched: Int32Array;
   numTouched = 0;
@@ -80,21 +80,24 @@ export class BpeEngine {
   private pendingSlot: Int32Array;
   private pendingWord: Int32Array;
   private numPending = 0;
-  private wordStamp: Int32Array;
   /** The pair being merged (its own occurrences are subtracted at once per word with trueCounts). */
   private mergingPair = -1;
 
-  constructor(words: WordStore, options: { trueCounts: boolean; chainChunks: boolean }) {
+  constructor(
+    words: WordStore,
+    options: { trueCounts: boolean; chainChunks: boolean; horizon?: MergeHorizon },
+  ) {
     this.words = words;
     this.numWords = words.start.length;
     this.trueCounts = options.trueCounts;
     this.chainChunks = options.chainChunks;
-    this.horizon = undefined;
+    this.horizon = options.horizon;
     this.pairs = new PairTable();
     const cap = this.pairs.left.length;
     this.pairCount = new Float64Array(cap);
-    this.pairHead = new Int32Array(cap).fill(-1);
-    this.pairTail = new Int32Array(cap).fill(-1);
+    const chains = this.horizon ? this.horizon.size : cap;
+    this.chainHead = new Int32Array(chains).fill(-1);
+    this.chainTail = new Int32Array(chains).fill(-1);
     this.touchedSlot = new Int32Array(cap);
     this.touched = new Int32Array(1024);
     this.slotOldCount = new Float64Array(1024);
@@ -102,7 +105,6 @@ export class BpeEngine {
     this.slotGroup = new Int32Array(1024);
     this.pendingSlot = new Int32Array(1024);
     this.pendingWord = new Int32Array(1024);
-    this.wordStamp = new Int32Array(this.numWords);
     this.chunkPair = new Int32Array(1024);
     this.chunkStart = new Int32Array(1024);
     this.chunkLength = new Int32Array(1024);
@@ -115,12 +117,13 @@ export class BpeEngine {
     if (needed <= this.pairCount.length) return;
     const n = this.pairs.left.length;
     this.pairCount = grow(this.pairCount, n);
-    const oldLen = this.pairHead.length;
-    this.pairHead = grow(this.pairHead, n);
-    this.pairHead.fill(-1, oldLen);
-    this.pairTail = grow(this.pairTail, n);
-    this.pairTail.fill(-1, oldLen);
     this.touchedSlot = grow(this.touchedSlot, n);
+    if (this.horizon) return;
+    const oldLen = this.chainHead.length;
+    this.chainHead = grow(this.chainHead, n);
+    this.chainHead.fill(-1, oldLen);
+    this.chainTail = grow(this.chainTail, n);
+    this.chainTail.fill(-1, oldLen);
   }
 
   /** Counts every adjacent pair (overlaps included) and makes one chunk per pair of the words holding it. */
@@ -154,15 +157,16 @@ export class BpeEngine {
     this.ensureChunkCapacity(numPairs);
     let offset = 0;
     let chunks = 0;
+    const chunkOfPair = new Int32Array(numPairs).fill(-1);
     for (let p = 0; p < numPairs; p++) {
       if (!this.keepsWordList(p)) continue;
       const c = chunks++;
+      chunkOfPair[p] = c;
       this.chunkPair[c] = p;
       this.chunkStart[c] = offset;
       this.chunkLength[c] = 0;
       this.chunkNext[c] = -1;
-      this.pairHead[p] = c;
-      this.pairTail[p] = c;
+      this.appendToChain(p, c);
       offset += distinctWords[p];
     }
     this.numChunks = chunks;
@@ -174,7 +178,7 @@ export class BpeEngine {
       const end = s + length[w] - 1;
       for (let i = s; i < end; i++) {
         const p = pairAt[i];
-        const c = this.pairHead[p];
+        const c = chunkOfPair[p];
         if (c >= 0 && lastWord[p] !== w) {
           lastWord[p] = w;
           this.pool[this.chunkStart[c] + this.chunkLength[c]++] = w;
@@ -190,6 +194,20 @@ export class BpeEngine {
     );
   }
 
+  /** Index of pair p's chain: the pair itself, or with a horizon its merge pair's index (-1: none). */
+  private chainOf(p: number): number {
+    return this.horizon ? this.horizon.chainIndex(this.pairs.left[p], this.pairs.right[p]) : p;
+  }
+
+  /** Links chunk c at the end of pair p's chain. */
+  private appendToChain(p: number, c: number): void {
+    const chain = this.chainOf(p);
+    const tail = this.chainTail[chain];
+    if (tail >= 0) this.chunkNext[tail] = c;
+    else this.chainHead[chain] = c;
+    this.chainTail[chain] = c;
+  }
+
   private ensureChunkCapacity(needed: number): void {
     if (needed <= this.chunkPair.length) return;
     this.chunkPair = grow(this.chunkPair, needed);
@@ -200,7 +218,6 @@ export class BpeEngine {
 
   /** Starts a merge step: clears the per-step scratch. */
   beginStep(): void {
-    this.step++;
     this.numTouched = 0;
     this.numPending = 0;
   }
@@ -293,28 +310,29 @@ export class BpeEngine {
     }
   }
 
-  /** Merges in every word of chunk c not yet merged in this step. */
+  /**
+   * Merges in every word of chunk c. A word met again in this step (it gained the pair at two
+   * steps) is merged again, which changes nothing: a merge leaves no (left, right) behind, as the
+   * result differs from both parts. So no per-word stamp is kept to skip it.
+   */
   mergeChunk(c: number, left: number, right: number, result: number): void {
     widenForSymbol(this.words, result);
     this.mergingPair = this.chunkPair[c];
     const from = this.chunkStart[c];
     const to = from + this.chunkLength[c];
-    const stamp = this.step;
-    for (let k = from; k < to; k++) {
-      const w = this.pool[k];
-      if (this.wordStamp[w] === stamp) continue;
-      this.wordStamp[w] = stamp;
-      this.mergeWord(w, left, right, result);
-    }
+    for (let k = from; k < to; k++) this.mergeWord(this.pool[k], left, right, result);
   }
 
   /** Merges in every word of pair p's chain (replay), then drops the chain. */
   mergePairEverywhere(p: number, left: number, right: number, result: number): void {
-    let c = this.pairHead[p];
-    this.pairHead[p] = -1;
-    this.pairTail[p] = -1;
+    const chain = this.chainOf(p);
+    if (chain < 0) return;
+    let c = this.chainHead[chain];
+    this.chainHead[chain] = -1;
+    this.chainTail[chain] = -1;
     while (c >= 0) {
       this.mergeChunk(c, left, right, result);
+      this.mergedEntries += this.chunkLength[c];
       c = this.chunkNext[c];
     }
   }
@@ -357,12 +375,7 @@ export class BpeEngine {
       this.chunkLength[c] = 0;
       this.chunkNext[c] = -1;
       this.poolSize += groupSize[g];
-      if (this.chainChunks) {
-        const tail = this.pairTail[p];
-        if (tail >= 0) this.chunkNext[tail] = c;
-        else this.pairHead[p] = c;
-        this.pairTail[p] = c;
-      }
+      if (this.chainChunks) this.appendToChain(p, c);
     }
     for (let k = 0; k < n; k++) {
       const c = chunkOf[this.slotGroup[this.pendingSlot[k]]];
@@ -373,84 +386,54 @@ export class BpeEngine {
   }
 
   /**
-   * Room for `needed` more pool entries. Replay first compacts its chains (chunk ids are its own)
-   * and grows the pool by half only when that leaves less than a third of it free, so the pool
-   * stays near its live size (each compaction is followed by at least a third of the pool in new
-   * entries). Training's heap holds chunk ids, so there the pool only grows, by doubling.
+   * Room for `needed` more pool entries. Replay's chains (chunk ids are its own) are compacted
+   * when at least an eighth of the pool is chains already merged; the pool then grows or shrinks
+   * to a quarter above what it holds. Training's heap holds chunk ids, so there it only grows, by
+   * doubling.
    */
   private makePoolRoom(needed: number): void {
     if (!this.chainChunks) {
       this.pool = grow(this.pool, this.poolSize + needed);
       return;
     }
-    this.compactChains();
-    const target = Math.ceil(1.5 * (this.poolSize + needed));
-    if (target <= this.pool.length) return;
-    const pool = new Int32Array(target);
+    if (8 * this.mergedEntries >= this.poolSize) this.compactChains();
+    const used = this.poolSize + needed;
+    if (used <= this.pool.length && 2 * used >= this.pool.length) return;
+    const pool = new Int32Array(Math.ceil(1.25 * used));
     pool.set(this.pool.subarray(0, this.poolSize));
     this.pool = pool;
   }
 
   /**
-   * Drops from the pool and the chunk list what no later merge can need: chunks of chains already
-   * merged, and entries whose word no longer holds the chunk's pair when no later merge can give
-   * it back (see `horizon`; merging there would change nothing). Chunks keep their order, the
-   * words in each chunk theirs, so merges visit words exactly as before; ids are renumbered in
-   * place (a surviving chunk and its entries only move down).
+   * Drops the chunks of chains already merged from the pool and the chunk list. Chunks keep their
+   * order, the words in each chunk theirs, so merges visit words exactly as before; ids are
+   * renumbered in place (a surviving chunk and its entries only move down).
    */
   compactChains(): void {
-    const numPairs = this.pairs.size;
     const live = new Uint8Array(this.numChunks);
-    for (let p = 0; p < numPairs; p++) {
-      for (let c = this.pairHead[p]; c >= 0; c = this.chunkNext[c]) live[c] = 1;
-      this.pairHead[p] = -1;
-      this.pairTail[p] = -1;
+    for (let chain = 0; chain < this.chainHead.length; chain++) {
+      for (let c = this.chainHead[chain]; c >= 0; c = this.chunkNext[c]) live[c] = 1;
+      this.chainHead[chain] = -1;
+      this.chainTail[chain] = -1;
     }
-    const { symbols, start, length } = this.words;
-    const left = this.pairs.left;
-    const right = this.pairs.right;
     let chunks = 0;
     let size = 0;
-    const horizon = this.horizon;
-    const regainable = (symbol: number): boolean =>
-      !horizon || horizon.producedAfter(symbol, this.mergeIndex);
     for (let c = 0; c < this.numChunks; c++) {
-      const p = this.chunkPair[c];
-      if (!live[c] || !this.keepsWordList(p)) continue;
-      const a = left[p];
-      const b = right[p];
+      if (!live[c]) continue;
       const from = this.chunkStart[c];
-      const to = from + this.chunkLength[c];
-      const kept = size;
-      if (regainable(a) || regainable(b)) {
-        // A word that lost the pair may gain it back: its place in the chain orders the merge.
-        this.pool.copyWithin(size, from, to);
-        size += to - from;
-      } else {
-        for (let k = from; k < to; k++) {
-          const w = this.pool[k];
-          const end = start[w] + length[w] - 1;
-          for (let i = start[w]; i < end; i++) {
-            if (symbols[i] === a && symbols[i + 1] === b) {
-              this.pool[size++] = w;
-              break;
-            }
-          }
-        }
-      }
-      if (size === kept) continue;
+      const length = this.chunkLength[c];
+      this.pool.copyWithin(size, from, from + length);
       const id = chunks++;
-      this.chunkPair[id] = p;
-      this.chunkStart[id] = kept;
-      this.chunkLength[id] = size - kept;
+      this.chunkPair[id] = this.chunkPair[c];
+      this.chunkStart[id] = size;
+      this.chunkLength[id] = length;
       this.chunkNext[id] = -1;
-      const tail = this.pairTail[p];
-      if (tail >= 0) this.chunkNext[tail] = id;
-      else this.pairHead[p] = id;
-      this.pairTail[p] = id;
+      this.appendToChain(this.chunkPair[id], id);
+      size += length;
     }
     this.numChunks = chunks;
     this.poolSize = size;
+    this.mergedEntries = 0;
     // Chunk ids freed in bulk: the chunk arrays shrink when a quarter or less of them is used.
     if (4 * chunks < this.chunkPair.length && this.chunkPair.length > 1024) {
       const capacity = Math.max(1024, 2 * chunks);
