@@ -2,7 +2,7 @@
 // sequences with weights, pair counts in typed arrays, and per pair the words that hold it
 // (occurrence chunks), so a merge touches only the words that contain its pair.
 import { grow } from '../common/grow.js';
-import { PairTable } from './pair-table.js';
+import { PairTable, PAIR_GROWTH } from './pair-table.js';
 import type { MergeHorizon } from './merge-horizon.js';
 
 /** Largest symbol id a 16-bit word store holds; a larger id widens the store to 32 bits. */
@@ -16,7 +16,7 @@ export interface WordStore {
   symbols: Uint16Array | Int32Array;
   start: Int32Array;
   length: Int32Array;
-  weight: Float64Array;
+  weight: Uint32Array | Float64Array;
 }
 
 /** Makes room for symbol id `id` in `words`: a 16-bit store is widened to 32 bits when id exceeds it. */
@@ -116,13 +116,13 @@ export class BpeEngine {
     const needed = this.pairs.size;
     if (needed <= this.pairCount.length) return;
     const n = this.pairs.left.length;
-    this.pairCount = grow(this.pairCount, n);
-    this.touchedSlot = grow(this.touchedSlot, n);
+    this.pairCount = grow(this.pairCount, n, PAIR_GROWTH);
+    this.touchedSlot = grow(this.touchedSlot, n, PAIR_GROWTH);
     if (this.horizon) return;
     const oldLen = this.chainHead.length;
-    this.chainHead = grow(this.chainHead, n);
+    this.chainHead = grow(this.chainHead, n, PAIR_GROWTH);
     this.chainHead.fill(-1, oldLen);
-    this.chainTail = grow(this.chainTail, n);
+    this.chainTail = grow(this.chainTail, n, PAIR_GROWTH);
     this.chainTail.fill(-1, oldLen);
   }
 

@@ -1,8 +1,12 @@
 // Turns pre-token strings into the engine's flat word store: each word split into its characters
 // (code points), each character mapped to a symbol id; words of zero weight are left out. Arrays
 // are sized once from the words' lengths (an upper bound on their code points), so loading holds
-// no growing copies; symbols are 16-bit until an id needs more.
+// no growing copies; symbols are 16-bit until an id needs more, weights 32-bit integers when they
+// all are whole numbers that fit (else 64-bit floats).
 import { widenForSymbol, type WordStore } from './engine.js';
+
+/** Weights (pre-token frequencies) are kept as 32-bit integers when every one is a whole number up to this. */
+const MAX_NARROW_WEIGHT = 0xffffffff;
 
 /**
  * `symbolOf(char)` gives the id of a one-character symbol. Words come from one or more
@@ -14,18 +18,21 @@ export function buildWordStore(
 ): WordStore {
   let numWords = 0;
   let units = 0;
+  let wholeWeights = true;
   for (const { words, counts } of sources) {
     for (let k = 0; k < words.length; k++) {
-      if (!(counts[k] > 0)) continue;
+      const weight = counts[k];
+      if (!(weight > 0)) continue;
       numWords++;
       units += words[k].length;
+      if (wholeWeights && !(Number.isInteger(weight) && weight <= MAX_NARROW_WEIGHT)) wholeWeights = false;
     }
   }
   const store: WordStore = {
     symbols: new Uint16Array(units),
     start: new Int32Array(numWords),
     length: new Int32Array(numWords),
-    weight: new Float64Array(numWords),
+    weight: wholeWeights ? new Uint32Array(numWords) : new Float64Array(numWords),
   };
   let size = 0;
   let w = 0;

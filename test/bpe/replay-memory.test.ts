@@ -52,6 +52,21 @@ test('the word store is 16-bit until a symbol id needs more, then 32-bit with ev
   assert.deepEqual([...wide.symbols], [97, 98, 120, 70000, 122, 98, 97]);
 });
 
+test('weights are 32-bit integers when all are whole and fit, else 64-bit floats', () => {
+  const id = (char: string): number => char.charCodeAt(0);
+  const store = (counts: number[]) =>
+    buildWordStore([{ words: ['ab', 'b', 'c'], counts: Float64Array.from(counts) }], id);
+  const whole = store([3, 0, 4294967295]);
+  assert.ok(whole.weight instanceof Uint32Array);
+  assert.deepEqual([...whole.weight], [3, 4294967295]);
+  const fractional = store([1.5, 2, 3]);
+  assert.ok(fractional.weight instanceof Float64Array);
+  assert.deepEqual([...fractional.weight], [1.5, 2, 3]);
+  const large = store([1, 2, 4294967296]);
+  assert.ok(large.weight instanceof Float64Array);
+  assert.deepEqual([...large.weight], [1, 2, 4294967296]);
+});
+
 test('a merge whose result id exceeds 16 bits widens the store and lands intact', () => {
   const words = buildWordStore([{ words: ['abab', 'cab'], counts: Float64Array.from([1, 5]) }], (char) =>
     char.charCodeAt(0),
