@@ -53,6 +53,16 @@ export class BpeEngine {
   poolSize = 0;
   /** Pool entries of chains merged since the last compaction (dead space). */
   private mergedEntries = 0;
+  /**
+   * The step-0 chunks (ids below `numPacked`) list their words in `packed` instead of the pool:
+   * the gaps between their increasing word ids as 7-bit varints, mostly one or two bytes where a
+   * pool entry takes four. They are most of the lists replay holds.
+   */
+  private numPacked = 0;
+  private packed = new Uint8Array(0);
+  /** Words listed in packed chunks, and of those the ones in chains already merged. */
+  private packedEntries = 0;
+  private mergedPackedEntries = 0;
 
   /** When true, the merged pair's own occurrences are subtracted (true counts, for replay);
    *  when false, only neighbour changes are applied, exactly as Hugging Face's trainer does. */
@@ -133,6 +143,7 @@ export class BpeEngine {
     const pairAt = new Int32Array(symbols.length);
     let lastWord = new Int32Array(this.pairCount.length).fill(-1);
     let distinctWords = new Int32Array(this.pairCount.length);
+    let listBytes = new Int32Array(this.pairCount.length);
     for (let w = 0; w < this.numWords; w++) {
       const s = start[w];
       const end = s + length[w] - 1;
@@ -143,11 +154,13 @@ export class BpeEngine {
           this.ensurePairCapacity();
           lastWord = grow(lastWord, this.pairCount.length);
           distinctWords = grow(distinctWords, this.pairCount.length);
+          listBytes = grow(listBytes, this.pairCount.length);
           lastWord.fill(-1, p);
         }
         pairAt[i] = p;
         this.pairCount[p] += wt;
         if (lastWord[p] !== w) {
+          listBytes[p] += varintLength(w - lastWord[p]);
           lastWord[p] = w;
           distinctWords[p]++;
         }
@@ -157,6 +170,7 @@ export class BpeEngine {
     this.ensureChunkCapacity(numPairs);
     let offset = 0;
     let chunks = 0;
+    let entries = 0;
     const chunkOfPair = new Int32Array(numPairs).fill(-1);
     for (let p = 0; p < numPairs; p++) {
       if (!this.keepsWordList(p)) continue;
@@ -164,14 +178,17 @@ export class BpeEngine {
       chunkOfPair[p] = c;
       this.chunkPair[c] = p;
       this.chunkStart[c] = offset;
-      this.chunkLength[c] = 0;
+      this.chunkLength[c] = distinctWords[p];
       this.chunkNext[c] = -1;
       this.appendToChain(p, c);
-      offset += distinctWords[p];
+      offset += listBytes[p];
+      entries += distinctWords[p];
     }
     this.numChunks = chunks;
-    if (offset > this.pool.length) this.pool = new Int32Array(offset);
-    this.poolSize = offset;
+    this.numPacked = chunks;
+    this.packed = new Uint8Array(offset);
+    this.packedEntries = entries;
+    const cursor = this.chunkStart.slice(0, chunks);
     lastWord.fill(-1);
     for (let w = 0; w < this.numWords; w++) {
       const s = start[w];
@@ -180,8 +197,8 @@ export class BpeEngine {
         const p = pairAt[i];
         const c = chunkOfPair[p];
         if (c >= 0 && lastWord[p] !== w) {
+          cursor[c] = writeVarint(this.packed, cursor[c], w - lastWord[p]);
           lastWord[p] = w;
-          this.pool[this.chunkStart[c] + this.chunkLength[c]++] = w;
         }
       }
     }
@@ -318,6 +335,23 @@ export class BpeEngine {
   mergeChunk(c: number, left: number, right: number, result: number): void {
     widenForSymbol(this.words, result);
     this.mergingPair = this.chunkPair[c];
+    if (c < this.numPacked) {
+      const packed = this.packed;
+      let at = this.chunkStart[c];
+      let w = -1;
+      for (let k = this.chunkLength[c]; k > 0; k--) {
+        // A varint gap (word ids stay below 2^31, so five bytes at most).
+        let byte = packed[at++];
+        let gap = byte & 0x7f;
+        for (let shift = 7; byte & 0x80; shift += 7) {
+          byte = packed[at++];
+          gap |= (byte & 0x7f) << shift;
+        }
+        w += gap;
+        this.mergeWord(w, left, right, result);
+      }
+      return;
+    }
     const from = this.chunkStart[c];
     const to = from + this.chunkLength[c];
     for (let k = from; k < to; k++) this.mergeWord(this.pool[k], left, right, result);
@@ -332,7 +366,8 @@ export class BpeEngine {
     this.chainTail[chain] = -1;
     while (c >= 0) {
       this.mergeChunk(c, left, right, result);
-      this.mergedEntries += this.chunkLength[c];
+      if (c < this.numPacked) this.mergedPackedEntries += this.chunkLength[c];
+      else this.mergedEntries += this.chunkLength[c];
       c = this.chunkNext[c];
     }
   }
@@ -396,10 +431,10 @@ export class BpeEngine {
       this.pool = grow(this.pool, this.poolSize + needed);
       return;
     }
-    if (8 * this.mergedEntries >= this.poolSize) this.compactChains();
+    if (this.mergedEntries > 0 && 16 * this.mergedEntries >= this.poolSize) this.compactChains();
     const used = this.poolSize + needed;
     if (used <= this.pool.length && 2 * used >= this.pool.length) return;
-    const pool = new Int32Array(Math.ceil(1.25 * used));
+    const pool = new Int32Array(Math.ceil(1.125 * used));
     pool.set(this.pool.subarray(0, this.poolSize));
     this.pool = pool;
   }
@@ -416,9 +451,36 @@ export class BpeEngine {
       this.chainHead[chain] = -1;
       this.chainTail[chain] = -1;
     }
+    // Packed chunks first (the lowest ids): moved only once a quarter of their words is merged.
     let chunks = 0;
+    if (4 * this.mergedPackedEntries < this.packedEntries) {
+      for (let c = 0; c < this.numPacked; c++) if (live[c]) this.appendToChain(this.chunkPair[c], c);
+      chunks = this.numPacked;
+    } else {
+      let bytes = 0;
+      for (let c = 0; c < this.numPacked; c++) {
+        const from = this.chunkStart[c];
+        const to = skipVarints(this.packed, from, this.chunkLength[c]);
+        if (!live[c]) {
+          this.packedEntries -= this.chunkLength[c];
+          continue;
+        }
+        this.packed.copyWithin(bytes, from, to);
+        const id = chunks++;
+        this.chunkPair[id] = this.chunkPair[c];
+        this.chunkStart[id] = bytes;
+        this.chunkLength[id] = this.chunkLength[c];
+        this.chunkNext[id] = -1;
+        this.appendToChain(this.chunkPair[id], id);
+        bytes += to - from;
+      }
+      this.mergedPackedEntries = 0;
+      if (2 * bytes < this.packed.length) this.packed = this.packed.slice(0, bytes);
+    }
+    const firstUnpacked = this.numPacked;
+    this.numPacked = chunks;
     let size = 0;
-    for (let c = 0; c < this.numChunks; c++) {
+    for (let c = firstUnpacked; c < this.numChunks; c++) {
       if (!live[c]) continue;
       const from = this.chunkStart[c];
       const length = this.chunkLength[c];
@@ -443,4 +505,30 @@ export class BpeEngine {
       this.chunkNext = this.chunkNext.slice(0, capacity);
     }
   }
+}
+
+/** Bytes of `value` (0 ≤ value < 2^31) as a 7-bit varint. */
+function varintLength(value: number): number {
+  let bytes = 1;
+  while (value >= 0x80) {
+    value >>>= 7;
+    bytes++;
+  }
+  return bytes;
+}
+
+/** Writes `value` as a 7-bit varint at `at`; returns the position after it. */
+function writeVarint(bytes: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    bytes[at++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  bytes[at++] = value;
+  return at;
+}
+
+/** The position after `count` varints starting at `at`. */
+function skipVarints(bytes: Uint8Array, at: number, count: number): number {
+  for (let k = 0; k < count; k++) while (bytes[at++] & 0x80);
+  return at;
 }
