@@ -26,14 +26,15 @@ export function widenForSymbol(words: WordStore, id: number): void {
 }
 
 /**
- * Occurrence chunks: chunk c lists the words `pool[chunkStart[c] .. + chunkLength[c])` that gained
- * pair `chunkPair[c]` at one step (or at step 0). A chunk is Hugging Face's heap entry `pos` set;
- * replay chains a pair's chunks through `chunkNext`, and when the pool is full drops what no merge
- * can need any more (`compactChains`) before it grows the pool.
+ * Occurrence chunks: chunk c lists the `chunkLength[c]` words that gained pair `chunkPair[c]` at
+ * one step (from `pool[chunkStart[c]]`), or at step 0 (packed, see `numPacked`). A chunk is
+ * Hugging Face's heap entry `pos` set; replay chains a pair's chunks through `chunkNext`, and when
+ * the pool is full drops the chains already merged (`compactChains`) before it grows the pool.
  *
- * Per pair the engine keeps only its count, its chain ends and its slot in this step's touched
- * list (a sparse set: no per-pair stamps); what a step needs per touched pair (count before the
- * step, last word that gained it, its new chunk) lives in arrays as long as the touched list.
+ * Per pair the engine keeps only its count, its (left, right) and hash slot, and its slot in this
+ * step's touched list (a sparse set: no per-pair stamps); what a step needs per touched pair
+ * (count before the step, last word that gained it, its new chunk) lives in arrays as long as the
+ * touched list. Chains are per merge pair in replay, per pair in training.
  */
 export class BpeEngine {
   readonly words: WordStore;
@@ -422,9 +423,9 @@ export class BpeEngine {
 
   /**
    * Room for `needed` more pool entries. Replay's chains (chunk ids are its own) are compacted
-   * when at least an eighth of the pool is chains already merged; the pool then grows or shrinks
-   * to a quarter above what it holds. Training's heap holds chunk ids, so there it only grows, by
-   * doubling.
+   * when at least a sixteenth of the pool is chains already merged; the pool then grows, or
+   * shrinks when less than half is used, to an eighth above what it needs. Training's heap holds
+   * chunk ids, so there it only grows, by doubling.
    */
   private makePoolRoom(needed: number): void {
     if (!this.chainChunks) {
