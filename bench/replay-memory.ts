@@ -7,12 +7,14 @@
 //   is the word store as loaded; the largest is the peak); the transcript's own arrays grow in it too;
 // - replay seconds (separate runs without forced GC, builds alternated, the ratio new/base);
 // - the transcript: changes and encoded bytes, and whether new's encoding equals base's byte for byte.
-// Usage: node --expose-gc --no-concurrent-array-buffer-sweeping dist/bench/replay-memory.js [--size 100MB] [--tokenizers gpt2,gpt-4o]
-//        [--merges 1000,30000] [--rounds 2] [--base /tmp/replaymem-base/dist]
+// Usage: node --expose-gc dist/bench/replay-memory.js --base /tmp/replaymem-base/dist [--size 50MB]
+//        [--tokenizers gpt2,gpt-4o] [--merges 1000,30000] [--rounds 2]
+// (or npm run bench -- replay-memory --base …).
 import { parseArgs } from 'node:util';
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
 import { countCategories } from '../src/count/index.js';
 import { parseByteSize } from '../src/cli/byte-size.js';
 import { loadTokenizer } from '../src/tokenizer/load.js';
@@ -23,7 +25,7 @@ import { benchCorpus } from './train-corpus.js';
 
 const { values } = parseArgs({
   options: {
-    size: { type: 'string', default: '100MB' },
+    size: { type: 'string', default: '50MB' },
     tokenizers: { type: 'string', default: 'gpt2,gpt-4o' },
     merges: { type: 'string', default: '1000,30000' },
     rounds: { type: 'string', default: '2' },
@@ -31,10 +33,9 @@ const { values } = parseArgs({
   },
 });
 const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
 // Array buffers freed by a GC are otherwise swept in the background, after memoryUsage() reads them.
-if (!gc || !process.execArgv.includes('--no-concurrent-array-buffer-sweeping')) {
-  throw new Error('run with node --expose-gc --no-concurrent-array-buffer-sweeping');
-}
+setFlagsFromString('--no-concurrent-array-buffer-sweeping');
 if (!values.base) throw new Error('--base <dist of another build> is required');
 const size = parseByteSize(values.size!);
 const rounds = Number(values.rounds);
