@@ -5,7 +5,7 @@
 // - bytes per distinct pre-token retained by replay: JS heap + array buffers over the level before
 //   the replay, after a forced GC at about every 5% of the steps (the first sample, after step 0,
 //   is the word store as loaded; the largest is the peak); the transcript's own arrays grow in it too;
-// - replay seconds (separate runs without forced GC, builds alternated, the ratio new/base);
+// - replay seconds (separate runs without forced GC, builds alternated; medians and their ratio new/base);
 // - the transcript: changes and encoded bytes, and whether new's encoding equals base's byte for byte.
 // Usage: node --expose-gc dist/bench/replay-memory.js --base /tmp/replaymem-base/dist [--size 50MB]
 //        [--tokenizers gpt2,gpt-4o] [--merges 1000,30000] [--rounds 2]
@@ -102,16 +102,24 @@ for (const name of values.tokenizers!.split(',')) {
       row[`${label}BytesPerWordPeak`] = Math.round(peak / distinct);
       encodings.push(encoded);
     }
-    const seconds = new Map<string, number>(builds.map(([label]) => [label, 0]));
+    const seconds = new Map<string, number[]>(builds.map(([label]) => [label, []]));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? builds : [...builds].reverse();
       for (const [label, bpe] of order) {
         gc();
-        seconds.set(label, seconds.get(label)! + timedRun(bpe, counts, tokenizer, steps));
+        seconds.get(label)!.push(timedRun(bpe, counts, tokenizer, steps));
       }
     }
-    for (const [label] of builds) row[`${label}Seconds`] = +(seconds.get(label)! / rounds).toFixed(2);
-    row.secondsRatio = +(seconds.get('new')! / seconds.get('base')!).toFixed(3);
+    // Medians: one round slowed by another process's burst does not decide the ratio.
+    const median = (label: string): number => {
+      const sorted = [...seconds.get(label)!].sort((a, b) => a - b);
+      return (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2;
+    };
+    for (const [label] of builds) {
+      row[`${label}Seconds`] = +median(label).toFixed(2);
+      row[`${label}Rounds`] = seconds.get(label)!.map((s) => +s.toFixed(2));
+    }
+    row.secondsRatio = +(median('new') / median('base')).toFixed(3);
     row.peakRatio = +((row.newBytesPerWordPeak as number) / (row.baseBytesPerWordPeak as number)).toFixed(3);
     row.changes = ours.decodeTranscript(encodings[1]).changePair.length;
     row.transcriptBytes = encodings[1].byteLength;
