@@ -445,7 +445,7 @@ export class BpeEngine {
    * order, the words in each chunk theirs, so merges visit words exactly as before; ids are
    * renumbered in place (a surviving chunk and its entries only move down).
    */
-  compactChains(): void {
+  private compactChains(): void {
     const live = new Uint8Array(this.numChunks);
     for (let chain = 0; chain < this.chainHead.length; chain++) {
       for (let c = this.chainHead[chain]; c >= 0; c = this.chunkNext[c]) live[c] = 1;
