@@ -423,8 +423,8 @@ export class BpeEngine {
 
   /**
    * Room for `needed` more pool entries. Replay's chains (chunk ids are its own) are compacted
-   * when at least a sixteenth of the pool is chains already merged; the pool then grows, or
-   * shrinks when less than half is used, to an eighth above what it needs. Training's heap holds
+   * when at least an eighth of the pool is chains already merged; the pool then grows, or
+   * shrinks when less than half is used, to a quarter above what it needs. Training's heap holds
    * chunk ids, so there it only grows, by doubling.
    */
   private makePoolRoom(needed: number): void {
@@ -432,10 +432,10 @@ export class BpeEngine {
       this.pool = grow(this.pool, this.poolSize + needed);
       return;
     }
-    if (this.mergedEntries > 0 && 16 * this.mergedEntries >= this.poolSize) this.compactChains();
+    if (this.mergedEntries > 0 && 8 * this.mergedEntries >= this.poolSize) this.compactChains();
     const used = this.poolSize + needed;
     if (used <= this.pool.length && 2 * used >= this.pool.length) return;
-    const pool = new Int32Array(Math.ceil(1.125 * used));
+    const pool = new Int32Array(Math.ceil(1.25 * used));
     pool.set(this.pool.subarray(0, this.poolSize));
     this.pool = pool;
   }
