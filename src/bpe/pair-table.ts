@@ -3,6 +3,8 @@
 import { grow } from '../common/grow.js';
 
 const EMPTY = -1;
+/** Growth factor of the pair arrays (here and the engine's arrays indexed by pair). */
+export const PAIR_GROWTH = 1.5;
 
 export class PairTable {
   /** Pair p joins `left[p]` and `right[p]`; valid for p < size. */
@@ -53,8 +55,9 @@ export class PairTable {
     }
     const p = this.size++;
     if (p >= this.left.length) {
-      this.left = grow(this.left, p + 1);
-      this.right = grow(this.right, p + 1);
+      // By half, not doubling: the engine's per-pair arrays follow this capacity.
+      this.left = grow(this.left, p + 1, PAIR_GROWTH);
+      this.right = grow(this.right, p + 1, PAIR_GROWTH);
     }
     this.left[p] = a;
     this.right[p] = b;

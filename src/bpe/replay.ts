@@ -6,9 +6,10 @@ import type { Transcript } from './types.js';
 import { UserError } from '../common/errors.js';
 import type { ProgressCallback } from '../common/progress.js';
 import { BpeEngine } from './engine.js';
+import { MergeHorizon } from './merge-horizon.js';
 import { buildSymbolTable, type SymbolTable } from './symbol-table.js';
 import { buildWordStore } from './word-store.js';
-import { grow } from '../common/grow.js';
+import { ChangeLog } from './change-log.js';
 
 export type ReplaySpec = Pick<TokenizerSpec, 'alphabet' | 'mergeList'>;
 
@@ -29,7 +30,13 @@ export function replay(
   counts: WordCounts,
   spec: ReplaySpec,
   steps: number,
-  options: { onProgress?: ProgressCallback; table?: SymbolTable } = {},
+  options: {
+    onProgress?: ProgressCallback;
+    table?: SymbolTable;
+    /** False keeps every pair's word list (more memory, same transcript): the reference the
+     *  pruning is tested against. */
+    pruneWordLists?: boolean;
+  } = {},
 ): Transcript {
   checkSteps(spec, steps);
   const table = options.table ?? buildSymbolTable(spec.alphabet, spec.mergeList, steps);
@@ -47,7 +54,9 @@ export function replay(
     return extra;
   };
   const words = buildWordStore([{ words: counts.words, counts: counts.counts }], symbolOf);
-  const engine = new BpeEngine(words, { trueCounts: true, chainChunks: true });
+  // The engine keeps word lists only for pairs the remaining merges join.
+  const horizon = options.pruneWordLists === false ? undefined : new MergeHorizon(table, steps);
+  const engine = new BpeEngine(words, { trueCounts: true, chainChunks: true, horizon });
   engine.countInitialPairs();
   const initialPairs = engine.pairs.size;
   const initial = engine.pairCount.slice(0, initialPairs);
@@ -56,16 +65,14 @@ export function replay(
 
   const stepOffsets = new Uint32Array(steps + 1);
   const mergePair = new Int32Array(steps);
-  let changePair = new Uint32Array(1 << 16);
-  let changeCount = new Float64Array(1 << 16);
-  let numChanges = 0;
+  const changes = new ChangeLog();
   let absentSteps = 0;
   const report = options.onProgress;
   const every = Math.max(1, Math.floor(steps / 100));
   const detail = counts.category.name;
 
   for (let t = 0; t < steps; t++) {
-    stepOffsets[t] = numChanges;
+    stepOffsets[t] = changes.size;
     const left = table.mergeLeft[t];
     const right = table.mergeRight[t];
     const p = engine.pairs.get(left, right);
@@ -75,29 +82,23 @@ export function replay(
       absentSteps++;
     } else {
       mergePair[t] = p;
+      engine.mergeIndex = t;
       engine.beginStep();
       engine.mergePairEverywhere(p, left, right, table.mergeResult[t]);
       engine.endStep(false);
       const touched = engine.touched;
       const n = engine.numTouched;
-      if (numChanges + n > changePair.length) {
-        changePair = grow(changePair, numChanges + n);
-        changeCount = grow(changeCount, numChanges + n);
-      }
       for (let k = 0; k < n; k++) {
         const q = touched[k];
         const count = engine.pairCount[q];
-        if (count !== engine.countBeforeStep(q)) {
-          changePair[numChanges] = q;
-          changeCount[numChanges++] = count;
-        }
+        if (count !== engine.countBeforeStep(k)) changes.push(q, count);
       }
     }
     if (report && (t % every === 0 || t === steps - 1)) {
       report({ stage: 'replay', done: t + 1, total: steps, unit: 'steps', detail });
     }
   }
-  stepOffsets[steps] = numChanges;
+  stepOffsets[steps] = changes.size;
   const numPairs = engine.pairs.size;
   const initialCounts = new Float64Array(numPairs);
   initialCounts.set(initial);
@@ -109,8 +110,7 @@ export function replay(
     pairRight: engine.pairs.right.slice(0, numPairs),
     initialCounts,
     stepOffsets,
-    changePair: changePair.slice(0, numChanges),
-    changeCount: changeCount.slice(0, numChanges),
+    ...changes.take(),
     mergePair,
     totals: { pairs: totalPairs, bytes: counts.stats.bytes, absentSteps },
   };

@@ -1,7 +1,12 @@
 // Turns pre-token strings into the engine's flat word store: each word split into its characters
-// (code points), each character mapped to a symbol id; words of zero weight are left out.
-import type { WordStore } from './engine.js';
-import { grow } from '../common/grow.js';
+// (code points), each character mapped to a symbol id; words of zero weight are left out. Arrays
+// are sized once from the words' lengths (an upper bound on their code points), so loading holds
+// no growing copies; symbols are 16-bit until an id needs more, weights 32-bit integers when they
+// all are whole numbers that fit (else 64-bit floats).
+import { widenForSymbol, type WordStore } from './engine.js';
+
+/** Weights (pre-token frequencies) are kept as 32-bit integers when every one is a whole number up to this. */
+const MAX_NARROW_WEIGHT = 0xffffffff;
 
 /**
  * `symbolOf(char)` gives the id of a one-character symbol. Words come from one or more
@@ -11,20 +16,41 @@ export function buildWordStore(
   sources: { words: readonly string[]; counts: Float64Array }[],
   symbolOf: (char: string) => number,
 ): WordStore {
-  let symbols = new Int32Array(1 << 16);
+  let numWords = 0;
+  let units = 0;
+  let wholeWeights = true;
+  for (const { words, counts } of sources) {
+    for (let k = 0; k < words.length; k++) {
+      const weight = counts[k];
+      if (!(weight > 0)) continue;
+      numWords++;
+      units += words[k].length;
+      if (wholeWeights && !(Number.isInteger(weight) && weight <= MAX_NARROW_WEIGHT)) wholeWeights = false;
+    }
+  }
+  const store: WordStore = {
+    symbols: new Uint16Array(units),
+    start: new Int32Array(numWords),
+    length: new Int32Array(numWords),
+    weight: wholeWeights ? new Uint32Array(numWords) : new Float64Array(numWords),
+  };
   let size = 0;
-  const starts: number[] = [];
-  const lengths: number[] = [];
-  const weights: number[] = [];
+  let w = 0;
   // Ids of Basic Multilingual Plane characters by code unit (id + 1; 0 = not looked up yet).
   const bmp = new Int32Array(0x10000);
   const cache = new Map<number, number>();
+  let symbols = store.symbols;
+  const lookUp = (char: string): number => {
+    const id = symbolOf(char);
+    widenForSymbol(store, id);
+    symbols = store.symbols;
+    return id;
+  };
   for (const { words, counts } of sources) {
     for (let k = 0; k < words.length; k++) {
       const weight = counts[k];
       if (!(weight > 0)) continue;
       const word = words[k];
-      if (size + word.length > symbols.length) symbols = grow(symbols, size + word.length);
       const start = size;
       for (let i = 0; i < word.length; i++) {
         const code = word.charCodeAt(i);
@@ -32,14 +58,14 @@ export function buildWordStore(
         if (code < 0xd800 || code > 0xdfff) {
           id = bmp[code] - 1;
           if (id < 0) {
-            id = symbolOf(word[i]);
+            id = lookUp(word[i]);
             bmp[code] = id + 1;
           }
         } else {
           const cp = word.codePointAt(i)!;
           let cached = cache.get(cp);
           if (cached === undefined) {
-            cached = symbolOf(String.fromCodePoint(cp));
+            cached = lookUp(String.fromCodePoint(cp));
             cache.set(cp, cached);
           }
           id = cached;
@@ -47,15 +73,12 @@ export function buildWordStore(
         }
         symbols[size++] = id;
       }
-      starts.push(start);
-      lengths.push(size - start);
-      weights.push(weight);
+      store.start[w] = start;
+      store.length[w] = size - start;
+      store.weight[w++] = weight;
     }
   }
-  return {
-    symbols: symbols.slice(0, size),
-    start: Int32Array.from(starts),
-    length: Int32Array.from(lengths),
-    weight: Float64Array.from(weights),
-  };
+  // Astral characters take two code units but one symbol: the tail is unused.
+  if (size < units) store.symbols = store.symbols.subarray(0, size);
+  return store;
 }
