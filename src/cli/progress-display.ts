@@ -100,7 +100,7 @@ export class ProgressDisplay {
       state = undefined;
     }
     if (!state) {
-      state = { started: this.now(), last: event, finished: false };
+      state = { started: this.timeOf(event), last: event, finished: false };
       this.stages.set(event.stage, state);
       if (this.tty) {
         this.multibar ??= new cliProgress.MultiBar(
@@ -126,12 +126,17 @@ export class ProgressDisplay {
     }
   };
 
+  /** When an event happened: its own time when it came late, else now. */
+  private timeOf(event: ProgressEvent): number {
+    return event.at ?? this.now();
+  }
+
   private payload(event: ProgressEvent, state: StageState): Record<string, string> {
-    return progressFields(event, (this.now() - state.started) / 1000);
+    return progressFields(event, (this.timeOf(event) - state.started) / 1000);
   }
 
   private printLine(event: ProgressEvent, state: StageState): void {
-    const seconds = Math.max((this.now() - state.started) / 1000, 0);
+    const seconds = Math.max((this.timeOf(event) - state.started) / 1000, 0);
     const rate = seconds > 0 ? `, ${formatRate(event.done / seconds, event.unit)}` : '';
     const detail = event.detail ? ` (${oneLine(event.detail)})` : '';
     this.stream.write(

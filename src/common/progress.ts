@@ -9,6 +9,12 @@ export interface ProgressEvent {
   unit: 'bytes' | 'steps' | 'merges' | 'rounds' | 'trials' | 'items';
   /** A short free-form detail, e.g. the category being counted. */
   detail?: string;
+  /**
+   * When it happened (ms since the epoch), for an event that may be read late (a background
+   * worker's, read when the main thread is free and held until the run waits for it): its
+   * stage's time and rate are then measured from these.
+   */
+  at?: number;
 }
 
 export type ProgressCallback = (event: ProgressEvent) => void;

@@ -44,6 +44,14 @@ test('not a terminal: one line per stage with amount, time and rate', () => {
   ]);
 });
 
+test('an event delivered late is timed by when it happened, not when it arrived', () => {
+  const stream = sink(false);
+  const display = new ProgressDisplay({ silent: false, stream, now: () => 60_000 });
+  display.callback({ stage: 'fetch', done: 0, total: 20e6, unit: 'bytes', at: 1000 });
+  display.callback({ stage: 'fetch', done: 20e6, total: 20e6, unit: 'bytes', at: 3000, detail: 'quran' });
+  assert.equal(stream.text, 'tokmix: fetch: 20.0 MB in 2.0 s, 10.0 MB/s (quran)\n');
+});
+
 test('silent (--json): nothing at all', () => {
   const stream = sink(true);
   const display = new ProgressDisplay({ silent: true, stream });

@@ -9,7 +9,10 @@ import { readRecipes } from './locate.js';
 const { group, cacheDir } = workerData as { group: Group; cacheDir: string };
 let ok = true;
 try {
-  await materializeGroup(group, readRecipes(), cacheDir, (event) => parentPort!.postMessage({ event }));
+  // Each event carries its own time: the main thread, busy loading the tokenizer, may read them late.
+  await materializeGroup(group, readRecipes(), cacheDir, (event) =>
+    parentPort!.postMessage({ event: { ...event, at: Date.now() } }),
+  );
 } catch {
   ok = false;
 }
