@@ -16,12 +16,12 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { describeFsError, UserError } from './errors.js';
 import { writeFileAtomic, removeOwnFile } from './atomic.js';
-import { tempName } from './fs-checks.js';
+import { hostTag, tempName } from './fs-checks.js';
+import { isAlive } from './process-cleanup.js';
 import type { ProgressCallback } from './progress.js';
 
 export interface FetchedPackage {
@@ -139,7 +139,7 @@ async function takeFetchLock(lock: string, options: FetchOptions): Promise<() =>
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   for (;;) {
     try {
-      writeFileSync(lock, `${hostname()} ${process.pid}`, { flag: 'wx' });
+      writeFileSync(lock, `${hostTag()} ${process.pid}`, { flag: 'wx' });
       return () => removeOwnFile(lock);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw describeFsError(error, lock);
@@ -173,13 +173,8 @@ function readLockText(lock: string): string {
 function lockHolderAlive(lock: string): boolean {
   const [host, pidText] = readLockText(lock).split(' ');
   const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  if (host !== hostTag() || !Number.isInteger(pid) || pid <= 0) return true;
+  return isAlive(pid);
 }
 
 /** Downloads, verifies and extracts the package into `dir` (the caller holds its fetch lock). */

@@ -17,6 +17,7 @@ import type { ProgressCallback } from '../common/progress.js';
 import { UserError, isUserError } from '../common/errors.js';
 import { resolveCategories } from '../corpus/resolve.js';
 import { hostTag } from '../common/fs-checks.js';
+import { isAlive } from '../common/process-cleanup.js';
 import { inShard, type Shard } from '../common/shard.js';
 import { wholeNumberOf } from '../common/number-text.js';
 import { meanAndSd, normalizeShares } from './metrics.js';
@@ -268,16 +269,7 @@ function removeStaleTrialDirs(workDir: string): void {
     const match = /^trial-\d+-(\d+)(?:-(.+))?$/.exec(name);
     if (!match || (match[2] !== undefined && match[2] !== host)) continue;
     const pid = Number(match[1]);
-    let alive = pid === process.pid;
-    if (!alive) {
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch (error) {
-        alive = (error as NodeJS.ErrnoException).code === 'EPERM';
-      }
-    }
-    if (!alive) rmSync(join(workDir, name), { recursive: true, force: true });
+    if (pid !== process.pid && !isAlive(pid)) rmSync(join(workDir, name), { recursive: true, force: true });
   }
 }
 

@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   fetchedPackageDir,
@@ -23,6 +22,7 @@ import type { ProgressEvent } from '../../src/common/progress.js';
 import { closedRegistryUrl, startRegistry, tarball } from '../helpers/registry.js';
 import { tokmix } from '../helpers/cli.js';
 import { tempFolder } from '../helpers/temp.js';
+import { hostTag } from '../../src/common/fs-checks.js';
 
 const NAME = '@standin/tokenizer-small';
 const VERSION = '1.2.3';
@@ -115,7 +115,7 @@ test('two fetches of one package at once: one download; the lock of a dead fetch
   // A lock left by a process that is gone (a child that has exited) is taken over.
   rmSync(dir, { recursive: true });
   const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
-  writeFileSync(`${dir}.lock`, `${hostname()} ${gone}`);
+  writeFileSync(`${dir}.lock`, `${hostTag()} ${gone}`);
   assert.equal(await withRegistry(registry.url, () => fetchPackage(pkg, { cacheDir, what: 'x' })), dir);
   assert.equal(existsSync(`${dir}.lock`), false);
   // A lock held on another host is waited for within the fetch's time bound, then named.
