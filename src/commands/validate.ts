@@ -162,7 +162,7 @@ export default class Validate extends BaseCommand {
       ...estimatorOptions(flags),
       methods: parseMethods(flags.methods),
       solveTimeLimit: flags['time-limit'],
-      bootstrap: replicatesWanted(flags.bootstrap),
+      bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
       ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
     };
@@ -223,11 +223,4 @@ export default class Validate extends BaseCommand {
       this.printJson({ slurm: dir, ...jobs });
     }
   }
-}
-
-/** `--bootstrap N` as validate takes it: 0 asks for no intervals, as in infer and as without the flag. */
-function replicatesWanted(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const replicates = parseNumber(text, '--bootstrap');
-  return replicates === 0 ? undefined : replicates;
 }

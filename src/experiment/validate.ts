@@ -103,8 +103,8 @@ export function checkValidateOptions(options: ValidateOptions, setSize?: number)
       );
     }
   }
-  checkBootstrapOptions(options.bootstrap, options.ci);
-  if (options.ci !== undefined && options.bootstrap === undefined) {
+  checkBootstrapOptions(options.bootstrap, options.ci, true); // 0: no intervals, as in infer
+  if (options.ci !== undefined && !options.bootstrap) {
     throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
   }
   checkEstimatorOptions(options);
@@ -308,7 +308,7 @@ export async function runValidation(
         // Only when noise-aware, so the paper's trials keep their cache keys.
         ...(noiseZOf(options) > 0 ? { noiseZ: noiseZOf(options) } : {}),
         // Only with --bootstrap, so the cache keys of trials without intervals stay as they were.
-        ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
+        ...(options.bootstrap ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
         // Only when limited, so the cache keys of trials solved to their certificate stay as they were.
         ...(options.solveTimeLimit !== undefined ? { solveTimeLimit: options.solveTimeLimit } : {}),
         // Likewise only for the sampled estimator: the paper's trials keep their cache keys.
@@ -402,10 +402,10 @@ export async function runValidation(
       methods,
       categoriesInSet: categories.length,
       ...(options.solveTimeLimit !== undefined ? { timeLimit: options.solveTimeLimit } : {}),
-      ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
+      ...(options.bootstrap ? { bootstrap: options.bootstrap, ci: options.ci ?? 0.9 } : {}),
     },
     rows: summarizeTrials(trials, options.ns),
-    ...(options.bootstrap !== undefined ? { coverage: summarizeCoverage(trials, options.ns) } : {}),
+    ...(options.bootstrap ? { coverage: summarizeCoverage(trials, options.ns) } : {}),
     trials,
     tool: { name: 'tokmix', version: toolVersion() },
     createdAt: new Date().toISOString(),
