@@ -177,22 +177,33 @@ export function assertWritableDir(dir: string, flag: string): void {
   rmSync(probe, { force: true });
 }
 
-/** Fails when `out` is, lies inside, or holds one of the `inputs` that exist as paths: results
- *  written there could replace an input, or be read as one by the next run. */
-function assertApartFromInputs(out: string, inputs: readonly string[], flag: string): void {
-  const realOut = realPathOf(out);
+/** The `inputs` that exist as paths, with their real paths; the others (a built-in name, or a
+ *  broken path the reader will name) are skipped. */
+function existingPaths(
+  inputs: readonly string[],
+): Array<{ input: string; isDirectory: boolean; realInput: string }> {
+  const found: Array<{ input: string; isDirectory: boolean; realInput: string }> = [];
   for (const input of inputs) {
     let stats: Stats;
     try {
       stats = statSync(input);
     } catch {
-      continue; // not a path (a built-in name), or a broken one the reader will name
+      continue;
     }
-    const realInput = realPathOf(input);
+    found.push({ input, isDirectory: stats.isDirectory(), realInput: realPathOf(input) });
+  }
+  return found;
+}
+
+/** Fails when `out` is, lies inside, or holds one of the `inputs` that exist as paths: results
+ *  written there could replace an input, or be read as one by the next run. */
+function assertApartFromInputs(out: string, inputs: readonly string[], flag: string): void {
+  const realOut = realPathOf(out);
+  for (const { input, isDirectory, realInput } of existingPaths(inputs)) {
     if (realOut === realInput) {
       throw new UserError(`${out}: is the input ${input}; choose another ${flag}`, out);
     }
-    if (stats.isDirectory() && isWithin(realOut, realInput)) {
+    if (isDirectory && isWithin(realOut, realInput)) {
       throw new UserError(
         `${out}: lies inside the input ${input}, where the results would be read as input; choose ${flag} outside it`,
         out,
@@ -211,21 +222,14 @@ function assertApartFromInputs(out: string, inputs: readonly string[], flag: str
  */
 export function assertApartFromCache(cacheDir: string, inputs: readonly string[]): void {
   const realCache = realPathOf(cacheDir);
-  for (const input of inputs) {
-    let stats: Stats;
-    try {
-      stats = statSync(input);
-    } catch {
-      continue; // not a path (a built-in name), or a broken one the reader will name
-    }
-    const realInput = realPathOf(input);
+  for (const { input, isDirectory, realInput } of existingPaths(inputs)) {
     if (realInput === realCache) {
       throw new UserError(
         `${input}: is the cache folder; choose another --cache-dir (or $TOKMIX_CACHE)`,
         input,
       );
     }
-    if (stats.isDirectory() && isWithin(realCache, realInput)) {
+    if (isDirectory && isWithin(realCache, realInput)) {
       throw new UserError(
         `${input}: holds the cache folder ${cacheDir}, whose files the next run would read as input; choose a --cache-dir (or $TOKMIX_CACHE) outside the inputs`,
         input,
