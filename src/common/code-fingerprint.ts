@@ -94,9 +94,17 @@ function installedPackage(root: string, name: string): string {
 
 /** The packages the given modules import by name, with their installed versions, sorted. */
 export function importedPackages(root: string, modules: readonly string[]): string[] {
+  return packagesImportedBy(
+    root,
+    modules.map((module) => readFileSync(join(root, module), 'utf8')),
+  );
+}
+
+/** The packages the given module texts import by name, with their installed versions, sorted. */
+function packagesImportedBy(root: string, texts: readonly string[]): string[] {
   const names = new Set<string>();
-  for (const module of modules) {
-    for (const match of readFileSync(join(root, module), 'utf8').matchAll(PACKAGE_IMPORT)) {
+  for (const text of texts) {
+    for (const match of text.matchAll(PACKAGE_IMPORT)) {
       if (!match[2].startsWith('node:') && !NODE_BUILTINS.has(match[2])) names.add(match[2]);
     }
   }
@@ -105,15 +113,18 @@ export function importedPackages(root: string, modules: readonly string[]): stri
 
 /**
  * A hash of `version`, the given modules of `root` (paths and contents) and the installed versions
- * of the packages they import.
+ * of the packages they import. Each module is read once, for both.
  */
 export function codeFingerprint(root: string, modules: readonly string[], version: string): string {
   const hash = createHash('sha256').update(`tokmix ${version}\u0000`);
+  const texts: string[] = [];
   for (const module of modules) {
+    const bytes = readFileSync(join(root, module));
     hash.update(`${module}\u0000`);
-    hash.update(readFileSync(join(root, module)));
+    hash.update(bytes);
+    texts.push(bytes.toString('utf8'));
   }
-  for (const pkg of importedPackages(root, modules)) hash.update(`${pkg}\u0000`);
+  for (const pkg of packagesImportedBy(root, texts)) hash.update(`${pkg}\u0000`);
   return hash.digest('hex').slice(0, 32);
 }
 
