@@ -34,6 +34,13 @@ export function tempName(stem = 'tokmix'): string {
   return `.${stem}-${hostTag()}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
 }
 
+/** The pid in a name `tempName` made on this host; undefined for any other name. */
+export function tempNamePid(name: string): number | undefined {
+  const host = hostTag().replace(/[.]/g, '\\.');
+  const pid = new RegExp(`^\\..+-${host}-(\\d+)-[0-9a-f]{8}\\.tmp$`).exec(name)?.[1];
+  return pid === undefined ? undefined : Number(pid);
+}
+
 /** What a file that is neither a regular file nor a folder is, in words. */
 export function specialKind(stats: Stats): string {
   if (stats.isFIFO()) return 'a named pipe (FIFO)';

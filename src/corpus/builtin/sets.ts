@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { defaultCacheDir } from '../../common/cache.js';
 import { writeFileAtomic } from '../../common/atomic.js';
 import { hashKey, sha256 } from '../../common/hash.js';
-import { hostTag } from '../../common/fs-checks.js';
+import { tempNamePid } from '../../common/fs-checks.js';
 import { isAlive } from '../../common/process-cleanup.js';
 import type { ProgressCallback, ProgressEvent } from '../../common/progress.js';
 import type { CategoryMeta, CategorySpec } from '../types.js';
@@ -184,8 +184,6 @@ async function buildGroup(
  * mid-write. Files of live processes, of other hosts and of anyone else are left alone.
  */
 export function removeStaleTempFiles(dir: string): void {
-  const host = hostTag().replace(/[.]/g, '\\.');
-  const ours = new RegExp(`^\\..+-${host}-(\\d+)-[0-9a-f]{8}\\.tmp$`);
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -193,8 +191,8 @@ export function removeStaleTempFiles(dir: string): void {
     return; // no folder yet
   }
   for (const name of names) {
-    const pid = ours.exec(name)?.[1];
-    if (pid !== undefined && !isAlive(Number(pid))) rmSync(join(dir, name), { force: true });
+    const pid = tempNamePid(name);
+    if (pid !== undefined && !isAlive(pid)) rmSync(join(dir, name), { force: true });
   }
 }
 
