@@ -4,8 +4,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 import { resolveCategories } from '../../corpus/resolve.js';
 import { writeCategoryFolder } from '../../corpus/category-folder.js';
-import { parseByteSize } from '../../cli/byte-size.js';
-import { formatBytes } from '../../cli/byte-size.js';
+import { formatBytes, parseByteSize } from '../../cli/byte-size.js';
 import { DEFAULT_BYTES_PER_CATEGORY } from '../../infer.js';
 import { statSync } from 'node:fs';
 
