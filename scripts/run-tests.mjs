@@ -95,7 +95,9 @@ const firstReport = join(resultsDir, 'tests.tap');
 let status = runFiles(files, firstReport);
 if (status !== 0) {
   const failures = failuresOf(firstReport);
-  const timedOut = failures.filter((f) => f.type === 'testTimeoutFailure' && files.some((file) => resolve(file) === f.name));
+  const timedOut = failures.filter(
+    (f) => f.type === 'testTimeoutFailure' && files.some((file) => resolve(file) === f.name),
+  );
   if (timedOut.length > 0 && timedOut.length === failures.length) {
     const names = timedOut.map((f) => f.name);
     console.log(
