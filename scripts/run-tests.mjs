@@ -4,7 +4,8 @@
 // Node 20's `--test` does not expand globs, so the file list is gathered here.
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { clearTimeout, setTimeout } from 'node:timers';
 
 function findTests(dir) {
   const found = [];
@@ -53,25 +54,52 @@ if (files.length === 0) {
 // small. A file that runs past FILE_TIMEOUT_MS is killed and named, so a hang costs minutes, not
 // CI's whole limit; files that only timed out are run once more, and the re-run is said out loud.
 const FILE_TIMEOUT_MS = Number(process.env.TOKMIX_TEST_FILE_TIMEOUT_MS) || 600_000;
+// And the whole run is bounded too, in case the runner itself wedges (it then dies with the line below).
+const RUN_TIMEOUT_MS = Number(process.env.TOKMIX_TEST_RUN_TIMEOUT_MS) || 2_400_000;
 const resultsDir = 'test-results';
 mkdirSync(resultsDir, { recursive: true });
 
+/**
+ * Runs `node --test` over `list` in a process group of its own, so a stop (Ctrl-C, SIGTERM) or the
+ * run's time limit kills every test process it started, not only the runner. Resolves to its exit
+ * status.
+ */
 function runFiles(list, report) {
-  const result = spawnSync(
-    process.execPath,
-    [
-      '--test',
-      '--test-concurrency=2',
-      `--test-timeout=${FILE_TIMEOUT_MS}`,
-      '--test-reporter=dot',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=tap',
-      `--test-reporter-destination=${report}`,
-      ...list,
-    ],
-    { stdio: 'inherit' },
-  );
-  return result.status ?? 1;
+  const args = [
+    '--test',
+    '--test-concurrency=2',
+    `--test-timeout=${FILE_TIMEOUT_MS}`,
+    '--test-reporter=dot',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${report}`,
+    ...list,
+  ];
+  const child = spawn(process.execPath, args, { stdio: 'inherit', detached: true });
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  };
+  const onStop = (signal) => {
+    killGroup();
+    process.kill(process.pid, signal);
+  };
+  const timer = setTimeout(() => {
+    console.log(`\ntests: the run passed ${RUN_TIMEOUT_MS / 60_000} minutes and was stopped (see ${report})`);
+    killGroup();
+  }, RUN_TIMEOUT_MS);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, onStop);
+  return new Promise((done) => {
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.removeListener(signal, onStop);
+      killGroup(); // a test's stray process does not outlive the run
+      done(code ?? 1);
+    });
+  });
 }
 
 /** The top-level failures of a TAP report: each `not ok` line's name and its failureType. */
@@ -92,7 +120,7 @@ function failuresOf(report) {
 }
 
 const firstReport = join(resultsDir, 'tests.tap');
-let status = runFiles(files, firstReport);
+let status = await runFiles(files, firstReport);
 if (status !== 0) {
   const failures = failuresOf(firstReport);
   const timedOut = failures.filter(
@@ -103,7 +131,7 @@ if (status !== 0) {
     console.log(
       `\ntests: ${names.join(', ')} ran past ${FILE_TIMEOUT_MS / 1000} s and were killed; running them once more`,
     );
-    status = runFiles(names, join(resultsDir, 'tests-rerun.tap'));
+    status = await runFiles(names, join(resultsDir, 'tests-rerun.tap'));
     console.log(
       status === 0
         ? `tests: the re-run passed; a hang that comes and goes is a bug to find (${firstReport})`
