@@ -13,9 +13,11 @@
 // stops at --time-limit seconds with its gap (counted in the table). The added merges are attacked
 // with counts normalized by step-0 pair totals (the paper's) and by the totals at the first
 // attacked step (normalizeAt 'first-step').
+// With --estimators paper,likelihood every attack is solved by each estimator on the same trials
+// (one row per estimator), so they compare pair by pair.
 // Usage: node dist/bench/extension.js [--n 8] [--base 3000] [--added 300,1000,3000]
 //   [--bytes 30KB,100KB,300KB,pool] [--trials 3] [--total-bytes 3MB] [--kinds continue,append] [--seed 0]
-//   [--time-limit 60]
+//   [--time-limit 60] [--estimators paper]
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     kinds: { type: 'string', default: 'continue,append' },
     seed: { type: 'string', default: '0' },
     'time-limit': { type: 'string', default: '60' },
+    estimators: { type: 'string', default: 'paper' },
   },
 });
 const n = Number(values.n);
@@ -59,6 +62,8 @@ const maxSample = Math.max(...bytesList);
 const totalBytes = parseByteSize(values['total-bytes'], '--total-bytes');
 const timeLimitSeconds = Number(values['time-limit']);
 const kinds = values.kinds!.split(',') as ('continue' | 'append')[];
+const estimators = values.estimators!.split(',') as ('paper' | 'likelihood')[];
+for (const e of estimators) if (e !== 'paper' && e !== 'likelihood') throw new Error(`--estimators: ${e}?`);
 const text = preTokenizerPreset('gpt2');
 const key = (m: Merge) => `${m[0]}\u0000${m[1]}`;
 
@@ -83,6 +88,7 @@ process.stderr.write(`eligible: ${eligible.map((e) => e.category.name).join(' ')
 
 const work = mkdtempSync(join(tmpdir(), 'tokmix-bench-extension-'));
 type Row = {
+  estimator: string;
   kind: string;
   added: number;
   bytes: number;
@@ -153,68 +159,72 @@ try {
     }
     for (const bytes of bytesList) {
       const counts = await countCategories(samples.get(bytes)!, text, { jobs: 1 });
-      const solve = (
-        mergeList: Merge[],
-        steps: number,
-        firstStep = 0,
-        normalizeAt: 'step-0' | 'first-step' = 'step-0',
-      ) =>
-        estimateMixture(counts, { alphabet: text.alphabet, mergeList }, steps, {
-          firstStep,
-          normalizeAt,
-          uncertainty: false,
-          timeLimitSeconds,
-        });
-      const reference = new Map<number, number>();
-      // The same depth without an extension: B's own list attacked at steps base..base+added.
-      const sameDepth = new Map<number, [number, number]>();
-      for (const added of addedList) {
-        const { estimate } = await solve(scratch, added);
-        reference.set(added, log10Mse(b.truth, estimate.byteShare));
-        const deep = await solve(scratch, baseMerges + added, baseMerges, 'step-0');
-        const deepAtStart = await solve(scratch, baseMerges + added, baseMerges, 'first-step');
-        sameDepth.set(added, [
-          log10Mse(b.truth, deep.estimate.byteShare),
-          log10Mse(b.truth, deepAtStart.estimate.byteShare),
-        ]);
-      }
-      for (const kind of kinds) {
+      for (const estimator of estimators) {
+        const solve = (
+          mergeList: Merge[],
+          steps: number,
+          firstStep = 0,
+          normalizeAt: 'step-0' | 'first-step' = 'step-0',
+        ) =>
+          estimateMixture(counts, { alphabet: text.alphabet, mergeList }, steps, {
+            firstStep,
+            normalizeAt,
+            uncertainty: false,
+            timeLimitSeconds,
+            estimator,
+          });
+        const reference = new Map<number, number>();
+        // The same depth without an extension: B's own list attacked at steps base..base+added.
+        const sameDepth = new Map<number, [number, number]>();
         for (const added of addedList) {
-          const mergeList = extensions[kind].slice(0, baseMerges + added);
-          const lineage = findLineage(mergeList, [{ name: 'A', mergeList: baseList }], 1);
-          if (lineage?.sharedMerges !== baseMerges)
-            throw new Error(`lineage not found: ${JSON.stringify(lineage)}`);
-          const attackOwn = await solve(mergeList, baseMerges + added, baseMerges);
-          const attackOwnAtStart = await solve(mergeList, baseMerges + added, baseMerges, 'first-step');
-          const attackFirst = await solve(mergeList, added);
-          const id = `${kind}/${added}/${bytes}`;
-          const row: Row = rows.get(id) ?? {
-            kind,
-            added,
-            bytes,
-            own: [],
-            ownAtStart: [],
-            first: [],
-            scratch: [],
-            deep: [],
-            deepAtStart: [],
-            stopped: 0,
-            uniform: [],
-            unconstrained: [],
-          };
-          row.own.push(log10Mse(b.truth, attackOwn.estimate.byteShare));
-          row.ownAtStart.push(log10Mse(b.truth, attackOwnAtStart.estimate.byteShare));
-          row.first.push(log10Mse(b.truth, attackFirst.estimate.byteShare));
-          row.scratch.push(reference.get(added)!);
-          row.deep.push(sameDepth.get(added)![0]);
-          row.deepAtStart.push(sameDepth.get(added)![1]);
-          if (!attackOwn.estimate.certified) row.stopped++;
-          row.uniform.push(log10Mse(b.truth, new Array<number>(n).fill(1 / n)));
-          row.unconstrained.push(attackOwn.unconstrainedMerges / attackOwn.attackedMerges);
-          rows.set(id, row);
-          process.stderr.write(
-            `trial ${trial} ${kind} added ${added} sample ${bytes}: own ${row.own.at(-1)!.toFixed(2)} first ${row.first.at(-1)!.toFixed(2)} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
-          );
+          const { estimate } = await solve(scratch, added);
+          reference.set(added, log10Mse(b.truth, estimate.byteShare));
+          const deep = await solve(scratch, baseMerges + added, baseMerges, 'step-0');
+          const deepAtStart = await solve(scratch, baseMerges + added, baseMerges, 'first-step');
+          sameDepth.set(added, [
+            log10Mse(b.truth, deep.estimate.byteShare),
+            log10Mse(b.truth, deepAtStart.estimate.byteShare),
+          ]);
+        }
+        for (const kind of kinds) {
+          for (const added of addedList) {
+            const mergeList = extensions[kind].slice(0, baseMerges + added);
+            const lineage = findLineage(mergeList, [{ name: 'A', mergeList: baseList }], 1);
+            if (lineage?.sharedMerges !== baseMerges)
+              throw new Error(`lineage not found: ${JSON.stringify(lineage)}`);
+            const attackOwn = await solve(mergeList, baseMerges + added, baseMerges);
+            const attackOwnAtStart = await solve(mergeList, baseMerges + added, baseMerges, 'first-step');
+            const attackFirst = await solve(mergeList, added);
+            const id = `${estimator}/${kind}/${added}/${bytes}`;
+            const row: Row = rows.get(id) ?? {
+              estimator,
+              kind,
+              added,
+              bytes,
+              own: [],
+              ownAtStart: [],
+              first: [],
+              scratch: [],
+              deep: [],
+              deepAtStart: [],
+              stopped: 0,
+              uniform: [],
+              unconstrained: [],
+            };
+            row.own.push(log10Mse(b.truth, attackOwn.estimate.byteShare));
+            row.ownAtStart.push(log10Mse(b.truth, attackOwnAtStart.estimate.byteShare));
+            row.first.push(log10Mse(b.truth, attackFirst.estimate.byteShare));
+            row.scratch.push(reference.get(added)!);
+            row.deep.push(sameDepth.get(added)![0]);
+            row.deepAtStart.push(sameDepth.get(added)![1]);
+            if (!attackOwn.estimate.certified) row.stopped++;
+            row.uniform.push(log10Mse(b.truth, new Array<number>(n).fill(1 / n)));
+            row.unconstrained.push(attackOwn.unconstrainedMerges / attackOwn.attackedMerges);
+            rows.set(id, row);
+            process.stderr.write(
+              `trial ${trial} ${estimator} ${kind} added ${added} sample ${bytes}: own ${row.own.at(-1)!.toFixed(2)} first ${row.first.at(-1)!.toFixed(2)} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+            );
+          }
         }
       }
     }
@@ -227,13 +237,13 @@ try {
     `n=${n} of ${values.set} (held-out samples), base ${baseMerges} merges on A, ${values.trials} trials, training text ${values['total-bytes']}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log(
-    '| extension | added merges | sample/category | log10 MSE vs B, added merges attacked (step-0 totals) | the same, totals at the first attacked step | first merges attacked | B from scratch, as many first merges | B from scratch at the added steps, step-0 / first-step totals | uniform guess | added merges unconstrained | solves stopped at the limit |',
+    '| estimator | extension | added merges | sample/category | log10 MSE vs B, added merges attacked (step-0 totals) | the same, totals at the first attacked step | first merges attacked | B from scratch, as many first merges | B from scratch at the added steps, step-0 / first-step totals | uniform guess | added merges unconstrained | solves stopped at the limit |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows.values()) {
     const u = r.unconstrained.reduce((s, x) => s + x, 0) / r.unconstrained.length;
     console.log(
-      `| ${r.kind} | ${r.added} | ${r.bytes === POOL ? 'the pools themselves' : r.bytes} | ${fmt(r.own)} | ${fmt(r.ownAtStart)} | ${fmt(r.first)} | ${fmt(r.scratch)} | ${fmt(r.deep)} / ${fmt(r.deepAtStart)} | ${fmt(r.uniform)} | ${(100 * u).toFixed(1)}% | ${r.stopped}/${r.own.length} |`,
+      `| ${r.estimator} | ${r.kind} | ${r.added} | ${r.bytes === POOL ? 'the pools themselves' : r.bytes} | ${fmt(r.own)} | ${fmt(r.ownAtStart)} | ${fmt(r.first)} | ${fmt(r.scratch)} | ${fmt(r.deep)} / ${fmt(r.deepAtStart)} | ${fmt(r.uniform)} | ${(100 * u).toFixed(1)}% | ${r.stopped}/${r.own.length} |`,
     );
   }
 } finally {
