@@ -66,6 +66,11 @@ mkdirSync(resultsDir, { recursive: true });
  */
 function runFiles(list, report) {
   const args = [
+    // Node 20 can deadlock as a test process ends: its main thread drains the platform's tasks
+    // while a background TurboFan job waits for that thread to collect garbage (nodejs/node#54918;
+    // caught here with gdb in test/solve/cached-solve.test.ts, 3 of 200 runs). Optimizing on the
+    // main thread removes that job: 0 of 200. Every test process inherits the flag.
+    '--no-concurrent-recompilation',
     '--test',
     '--test-concurrency=2',
     `--test-timeout=${FILE_TIMEOUT_MS}`,
