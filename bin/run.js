@@ -1,6 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-concurrent-recompilation
 // Entry point of the `tokmix` command: hands the arguments to oclif, which loads the compiled
 // commands. TOKMIX_DIST=<folder> runs a build compiled elsewhere (e.g. `tsc --outDir dist-dev`).
+// The V8 flag keeps Node 20 from deadlocking when a background TurboFan job waits for a garbage
+// collection that the waiting main thread cannot run (nodejs/node#54918); it cost nothing measurable.
 import { execute } from '@oclif/core';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
