@@ -34,10 +34,13 @@ export function tempName(stem = 'tokmix'): string {
   return `.${stem}-${hostTag()}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
 }
 
+let tempNamePattern: RegExp | undefined;
+
 /** The pid in a name `tempName` made on this host; undefined for any other name. */
 export function tempNamePid(name: string): number | undefined {
-  const host = hostTag().replace(/[.]/g, '\\.');
-  const pid = new RegExp(`^\\..+-${host}-(\\d+)-[0-9a-f]{8}\\.tmp$`).exec(name)?.[1];
+  // The host is the process's own, so the pattern is built once, not once per name of a sweep.
+  tempNamePattern ??= new RegExp(`^\\..+-${hostTag().replace(/[.]/g, '\\.')}-(\\d+)-[0-9a-f]{8}\\.tmp$`);
+  const pid = tempNamePattern.exec(name)?.[1];
   return pid === undefined ? undefined : Number(pid);
 }
 
