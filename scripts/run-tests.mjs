@@ -53,9 +53,13 @@ if (files.length === 0) {
 // (failures in full at the end); the whole TAP report goes to test-results/, so a CI log stays
 // small. A file that runs past FILE_TIMEOUT_MS is killed and named, so a hang costs minutes, not
 // CI's whole limit; files that only timed out are run once more, and the re-run is said out loud.
-const FILE_TIMEOUT_MS = Number(process.env.TOKMIX_TEST_FILE_TIMEOUT_MS) || 600_000;
+/** A positive number of milliseconds from the environment, else `fallback`. */
+const millisFromEnv = (name, fallback) =>
+  Number(process.env[name]) > 0 ? Number(process.env[name]) : fallback;
+const FILE_TIMEOUT_MS = millisFromEnv('TOKMIX_TEST_FILE_TIMEOUT_MS', 600_000);
 // And the whole run is bounded too, in case the runner itself wedges (it then dies with the line below).
-const RUN_TIMEOUT_MS = Number(process.env.TOKMIX_TEST_RUN_TIMEOUT_MS) || 2_400_000;
+const RUN_TIMEOUT_MS = millisFromEnv('TOKMIX_TEST_RUN_TIMEOUT_MS', 2_400_000);
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const resultsDir = 'test-results';
 mkdirSync(resultsDir, { recursive: true });
 
@@ -96,11 +100,11 @@ function runFiles(list, report) {
     console.log(`\ntests: the run passed ${RUN_TIMEOUT_MS / 60_000} minutes and was stopped (see ${report})`);
     killGroup();
   }, RUN_TIMEOUT_MS);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, onStop);
+  for (const signal of STOP_SIGNALS) process.once(signal, onStop);
   return new Promise((done) => {
     child.on('exit', (code) => {
       clearTimeout(timer);
-      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.removeListener(signal, onStop);
+      for (const signal of STOP_SIGNALS) process.removeListener(signal, onStop);
       killGroup(); // a test's stray process does not outlive the run
       done(code ?? 1);
     });
