@@ -1,6 +1,6 @@
 // The estimate cache: a certified solve of the same transcripts and options is answered from the
 // cache (no solve, a `cached` progress event, the same estimate); other options miss it; an
-// uncertified solve (stopped at a gap) is not kept.
+// uncertified solve (stopped at a gap) is not kept; the rows a caller asks for are kept beside it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cache } from '../../src/common/cache.js';
@@ -52,4 +52,33 @@ test('an estimate stopped at a gap is not cached (one that certified anyway is)'
     kept ? 1 : 0,
     JSON.stringify(first.stopped),
   );
+});
+
+test('a solve asked for its rows is cached with them; a cached estimate without rows is solved again', async (t) => {
+  const cache = new Cache(tempFolder(t, 'cached-solve-rows'));
+  const events: ProgressEvent[] = [];
+  const onProgress = (e: ProgressEvent): void => void events.push(e);
+  const cachedEvents = () => events.filter((e) => e.detail === 'cached').length;
+  // A plain solve's entry holds no rows: a caller wanting them solves.
+  await solveMixtureCached(transcripts, { mergeList, backend: 'glpk', onProgress }, cache);
+  const withRows = await solveMixtureCached(
+    transcripts,
+    { mergeList, backend: 'glpk', onProgress, exportRows: true },
+    cache,
+  );
+  assert.equal(cachedEvents(), 0);
+  assert.ok(withRows.rows && withRows.rows.length > 0);
+  // Now both entries are there: the rows come back as they were, and a plain caller gets no rows.
+  const again = await solveMixtureCached(
+    transcripts,
+    { mergeList, backend: 'glpk', onProgress, exportRows: true },
+    cache,
+  );
+  assert.equal(again.cached, true);
+  assert.deepEqual(again.rows, withRows.rows);
+  assert.deepEqual(again.byteShare, withRows.byteShare);
+  const plain = await solveMixtureCached(transcripts, { mergeList, backend: 'glpk', onProgress }, cache);
+  assert.equal(plain.cached, true);
+  assert.equal(plain.rows, undefined);
+  assert.equal(cachedEvents(), 2);
 });
