@@ -265,6 +265,8 @@ export interface PrefixOptions extends Pick<
   names: string[];
   /** The point estimate's rows, to warm-start each prefix. */
   rows: WarmRow[];
+  /** The run's clock: each prefix solves within what is left of it, and ends the run if it runs out. */
+  deadline?: Deadline;
 }
 
 /**
@@ -282,6 +284,8 @@ export async function prefixEstimates(options: PrefixOptions): Promise<PrefixEst
     const merges = Math.round(attacked * part);
     if (merges < 1 || merges >= attacked) continue;
     const steps = firstStep + merges;
+    const stage = `estimating the shares over the first ${merges} merges (stability across merges, with --bootstrap)`;
+    options.deadline?.check(stage);
     const estimate = await solveMixture(
       transcripts.map((t) => transcriptPrefix(t, steps)),
       {
@@ -297,9 +301,13 @@ export async function prefixEstimates(options: PrefixOptions): Promise<PrefixEst
         names,
         uncertainty: false,
         warmStart: rows.filter((r) => r.step < steps),
+        ...(options.deadline?.limited
+          ? { timeLimitSeconds: Math.max(0.1, options.deadline.remainingMs() / 1000) }
+          : {}),
       },
       { boundInterval: Number.POSITIVE_INFINITY },
     );
+    if (estimate.stopped === 'time-limit' && options.deadline) throw options.deadline.error(stage);
     out.push({ merges, byteShare: estimate.byteShare, pairShare: estimate.pairShare });
   }
   return out;

@@ -5,7 +5,7 @@ import type { BootstrapInfo } from './result.js';
 /** "90% intervals from 8 replicates (…), 12.3 s", or the older percentile form. */
 export function describeIntervals(b: BootstrapInfo): string {
   const level = `${Math.round(b.level * 1000) / 10}%`;
-  const seconds = `${b.seconds.toFixed(1)} s`;
+  const seconds = b.cached ? `cached (computed in ${b.seconds.toFixed(1)} s)` : `${b.seconds.toFixed(1)} s`;
   const chunks = /^chunks(\d+)/.exec(b.method)?.[1];
   if (b.form !== 'normal' || chunks === undefined) {
     return `${level} ${b.method} intervals from ${b.replicates} bootstrap replicates, ${seconds}`;

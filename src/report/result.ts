@@ -38,7 +38,10 @@ export interface BootstrapInfo {
   scale?: number;
   /** Width factors of category kinds that differ from `scale` (e.g. {language: 1.4}). */
   scaleByKind?: Record<string, number>;
+  /** Seconds the replicates and prefixes took when computed (a cached run reads them, see `cached`). */
   seconds: number;
+  /** True when this run read the intervals from the cache (stage `intervals`) instead of computing them. */
+  cached?: boolean;
   /** Merge counts (prefixes of the attacked range) at which byteShareByMerges was estimated. */
   merges: number[];
   /** Per replicate, per category (categories' order): its byte shares, for intervals of sums. */
@@ -77,6 +80,8 @@ export interface InferResult {
   /** How much text the tokenizer was trained on, or why that cannot be read (solve/training-size.ts). */
   trainingSize?: TrainingSize;
   bootstrap?: BootstrapInfo;
+  /** Why a run's default intervals were left out (a sample too small, an uncertified point, no time left). */
+  intervalsSkipped?: string;
   solver: {
     backend: SolverBackend;
     objective: number;

@@ -72,6 +72,7 @@ const FULL_EXAMPLE: Complete<InferResult> = {
     lastCount: 1,
     reason: 'why not an estimate',
   },
+  intervalsSkipped: 'the point estimate is not certified (gap 1.00%)',
   bootstrap: {
     replicates: 20,
     level: 0.9,
@@ -80,6 +81,7 @@ const FULL_EXAMPLE: Complete<InferResult> = {
     scale: 1.8,
     scaleByKind: { language: 1.4 },
     seconds: 1,
+    cached: true,
     merges: [333, 666, 1000],
     byteShareReplicates: [[1]],
   },
