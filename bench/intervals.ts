@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cache } from '../src/common/cache.js';
 import { resolveCategories } from '../src/corpus/index.js';
-import { parseByteSize } from '../src/cli/byte-size.js';
-import { preTokenizerPreset } from '../src/tokenizer/presets.js';
+import { benchTrialSettings } from './trial-settings.js';
 import { runTrial } from '../src/experiment/trial.js';
 import { bootstrapMixture } from '../src/bootstrap/bootstrap.js';
 import { intervalsFromReplicates, type IntervalMethod } from '../src/bootstrap/interval-method.js';
@@ -69,55 +68,40 @@ async function collect(): Promise<void> {
   const started = performance.now();
   try {
     for (let trial = 0; trial < Number(values.trials); trial++) {
-      await runTrial(
-        {
-          n: Number(values.n),
-          trial,
-          seed: Number(values.seed),
-          merges: Number(values.merges),
-          totalBytes: parseByteSize(values['total-bytes']!, '--total-bytes'),
-          trainer: 'native',
-          shift: values.shift!,
-          omit: 0,
-          text: preTokenizerPreset('digits+gpt2'),
-          backend: 'highs',
-          methods: ['tokmix'],
+      await runTrial(benchTrialSettings(values, trial, { methods: ['tokmix'] }), {
+        categories,
+        workDir: dir,
+        cache,
+        countJobs: 1,
+        onEstimated: async (t) => {
+          for (const candidate of candidates) {
+            const b = await bootstrapMixture(
+              t.counts,
+              t.spec,
+              t.steps,
+              { ...t.estimate, rows: t.estimate.rows ?? [] },
+              {
+                replicates: Number(values.replicates),
+                seed: t.seed,
+                jobs: 1,
+                method: { ...parseUnit(candidate), form: 'percentile', scale: 1 },
+              },
+            );
+            const row: Row = {
+              set: values.set!,
+              n: Number(values.n),
+              shift: values.shift!,
+              trial,
+              candidate,
+              seconds: b.seconds,
+              point: t.estimate.byteShare,
+              truth: t.candidateTruth,
+              replicates: b.byteShareReplicates,
+            };
+            appendFileSync(out, `${JSON.stringify(row)}\n`);
+          }
         },
-        {
-          categories,
-          workDir: dir,
-          cache,
-          countJobs: 1,
-          onEstimated: async (t) => {
-            for (const candidate of candidates) {
-              const b = await bootstrapMixture(
-                t.counts,
-                t.spec,
-                t.steps,
-                { ...t.estimate, rows: t.estimate.rows ?? [] },
-                {
-                  replicates: Number(values.replicates),
-                  seed: t.seed,
-                  jobs: 1,
-                  method: { ...parseUnit(candidate), form: 'percentile', scale: 1 },
-                },
-              );
-              const row: Row = {
-                set: values.set!,
-                n: Number(values.n),
-                shift: values.shift!,
-                trial,
-                candidate,
-                seconds: b.seconds,
-                point: t.estimate.byteShare,
-                truth: t.candidateTruth,
-                replicates: b.byteShareReplicates,
-              };
-              appendFileSync(out, `${JSON.stringify(row)}\n`);
-            }
-          },
-        },
-      );
+      });
       process.stderr.write(`trial ${trial} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
     }
   } finally {

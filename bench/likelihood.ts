@@ -7,12 +7,9 @@
 //   [--omit 0] [--merges 3000] [--total-bytes 10MB] [--seed 1]
 //   [--tunings '[{"precisionCap":1000},{"noiseScale":"flat"}]']
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
 import { resolveCategories } from '../src/corpus/index.js';
-import { parseByteSize } from '../src/cli/byte-size.js';
-import { preTokenizerPreset } from '../src/tokenizer/presets.js';
 import { Cache, defaultCacheDir } from '../src/common/cache.js';
-import { trialProblem, type TrialSettings } from '../src/experiment/trial.js';
+import { benchTrialProblem, benchTrialSettings, trialFlagOptions } from './trial-settings.js';
 import { log10Mse, meanAndSd } from '../src/experiment/metrics.js';
 import { replayCategories } from '../src/bpe/replay-categories.js';
 import { solveMixture, withPairTotalsAt } from '../src/solve/solve-mixture.js';
@@ -20,14 +17,7 @@ import { solveLikelihood, type LikelihoodTuning } from '../src/solve/likelihood.
 
 const { values } = parseArgs({
   options: {
-    set: { type: 'string', default: 'languages' },
-    n: { type: 'string', default: '10' },
-    trials: { type: 'string', default: '3' },
-    shift: { type: 'boolean', default: false },
-    omit: { type: 'string', default: '0' },
-    merges: { type: 'string', default: '3000' },
-    'total-bytes': { type: 'string', default: '10MB' },
-    seed: { type: 'string', default: '1' },
+    ...trialFlagOptions({ set: 'languages', n: '10', trials: '3' }),
     tunings: { type: 'string', default: '[{}]' },
     'no-paper': { type: 'boolean', default: false },
   },
@@ -42,26 +32,8 @@ const record = (method: string, score: number, s: number) => {
   (seconds[method] ??= []).push(s);
 };
 for (let trial = 0; trial < Number(values.trials); trial++) {
-  const settings: TrialSettings = {
-    n: Number(values.n),
-    trial,
-    seed: Number(values.seed),
-    merges: Number(values.merges),
-    totalBytes: parseByteSize(values['total-bytes']!, '--total-bytes'),
-    trainer: 'native',
-    shift: values.shift!,
-    omit: Number(values.omit),
-    text: preTokenizerPreset('digits+gpt2'),
-    backend: 'highs',
-    methods: ['paper'],
-  };
-  const problem = await trialProblem(settings, {
-    categories,
-    workDir: join(cache.dir, 'experiment'),
-    cache,
-    countJobs: 1,
-  });
-  const spec = { alphabet: settings.text.alphabet, mergeList: problem.mergeList };
+  const settings = benchTrialSettings(values, trial, { methods: ['paper'] });
+  const { problem, spec } = await benchTrialProblem(settings, categories, cache);
   const transcripts = await replayCategories(problem.counts, spec, problem.steps, { cache });
   const line = [`trial ${trial}`];
   if (!values['no-paper']) {

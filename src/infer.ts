@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cache, defaultCacheDir } from './common/cache.js';
-import { UserError, isUserError } from './common/errors.js';
+import { UserError } from './common/errors.js';
 import { toolVersion } from './common/version.js';
 import { Deadline } from './common/deadline.js';
 import { assertApartFromCache } from './common/fs-checks.js';
@@ -65,12 +65,6 @@ export const DEFAULT_BYTES_PER_CATEGORY = 1_000_000;
  * 300 s budget ended qwen3 at 5:06, bench/README.md).
  */
 export const DEFAULT_INFER_TIME_LIMIT = 270;
-/**
- * Replicates `tokmix infer` computes intervals with when --bootstrap is not given: with the
- * intervals cached beside the estimate, a warm run costs 1.1× the point estimate alone
- * (bench/infer-intervals.ts, DESIGN.md "Intervals").
- */
-export const DEFAULT_INFER_REPLICATES = 8;
 /** The training size's share of the default budget, in seconds (InferOptions.trainingSizeSeconds). */
 export const DEFAULT_TRAINING_SIZE_SECONDS = 60;
 
@@ -112,12 +106,6 @@ export interface InferOptions extends EstimatorOptions {
   deadline?: Deadline;
   /** Bootstrap replicates for share intervals (absent or 0: no intervals). */
   bootstrap?: number;
-  /**
-   * The intervals were not asked for (the CLI's default): instead of failing the run, they are left
-   * out with the reason in `intervalsSkipped` when a sample is too small to resample, the point
-   * estimate is not certified, or the run's time runs out while computing them.
-   */
-  intervalsOptional?: boolean;
   /** Interval level of the bootstrap (default 0.9). */
   ci?: number;
   /** Stop the solve once within this relative gap of the optimum, in (0, 1) (default: certify). */
@@ -152,10 +140,7 @@ function validateInferOptions(options: InferOptions): void {
   }
   checkBootstrapOptions(options.bootstrap, options.ci, true);
   if (options.ci !== undefined && !options.bootstrap) {
-    throw new UserError(
-      `--ci ${options.ci}: no intervals to give a level (--bootstrap 0 or none); drop --ci or ask for replicates, e.g. --bootstrap 8`,
-      '--ci',
-    );
+    throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 8`, '--ci');
   }
   checkGap(options.gap);
   checkEstimatorOptions(options);
@@ -277,19 +262,8 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
     deadline,
     blocks: replicates > 0,
   });
-  // A sample too small to resample is the user's input to fix: say so before the long solve (or,
-  // for intervals nobody asked for, leave them out and say why).
-  let intervalsSkipped: string | undefined;
-  if (replicates > 0) {
-    for (const c of counts) {
-      try {
-        checkResamplable(c.category.name, c.blocks);
-      } catch (error) {
-        if (!options.intervalsOptional || !isUserError(error)) throw error;
-        intervalsSkipped ??= `${c.category.name}'s sample holds too few blocks of text to resample (at least 2); give it more text`;
-      }
-    }
-  }
+  // A sample too small to resample is the user's input to fix: say so before the long solve.
+  if (replicates > 0) for (const c of counts) checkResamplable(c.category.name, c.blocks);
   const backend = (options.solver as SolverBackend | undefined) ?? 'highs';
   const mixture = await estimateMixture(counts, spec, steps, {
     firstStep: skip,
@@ -322,13 +296,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
   let intervals: Awaited<ReturnType<typeof bootstrapMixture>> | undefined;
   let prefixes: Awaited<ReturnType<typeof prefixEstimates>> = [];
   let intervalsCached = false;
-  if (replicates > 0 && intervalsSkipped === undefined && options.intervalsOptional) {
-    // Replicates start from the point's optimum: an uncertified one is no interval's centre.
-    if (!estimate.certified || estimate.stopped !== undefined) {
-      intervalsSkipped = `the point estimate is not certified (gap ${(100 * (estimate.gap ?? 1)).toPrecision(3)}%)`;
-    }
-  }
-  if (replicates > 0 && intervalsSkipped === undefined) {
+  if (replicates > 0) {
     const rows = estimate.rows ?? [];
     // Replicates and prefixes solve with the point estimate's estimator and settings.
     const settings = {
@@ -355,8 +323,12 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
         method: DEFAULT_INTERVAL_METHOD,
       },
     );
-    const computeIntervals = async () => {
-      const computed = await bootstrapMixture(
+    const hit = readCachedIntervals(cache, key);
+    if (hit) {
+      ({ intervals, prefixes } = hit);
+      intervalsCached = true;
+    } else {
+      intervals = await bootstrapMixture(
         counts,
         spec,
         steps,
@@ -372,7 +344,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
         },
       );
       // Stability across merges: the same transcripts cut at a third and two thirds of the range.
-      const cut = await prefixEstimates({
+      prefixes = await prefixEstimates({
         ...settings,
         transcripts,
         spec,
@@ -382,23 +354,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       });
       // Only a certified point is a pure function of the problem (as for the estimate's own cache).
       if (estimate.certified && estimate.stopped === undefined) {
-        writeCachedIntervals(cache, key, { intervals: computed, prefixes: cut });
-      }
-      return { intervals: computed, prefixes: cut };
-    };
-    const hit = readCachedIntervals(cache, key);
-    if (hit) {
-      ({ intervals, prefixes } = hit);
-      intervalsCached = true;
-    } else {
-      try {
-        ({ intervals, prefixes } = await computeIntervals());
-      } catch (error) {
-        // Only the run's clock ends optional intervals quietly; anything else is a failure.
-        if (!(options.intervalsOptional && isUserError(error) && deadline.expired())) throw error;
-        intervals = undefined;
-        prefixes = [];
-        intervalsSkipped = `the run's time budget ran out while computing them (${deadline.seconds} s; --time-limit to change, --bootstrap 0 for none)`;
+        writeCachedIntervals(cache, key, { intervals, prefixes });
       }
     }
   }
@@ -415,7 +371,7 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
               ? deadline
               : new Deadline(Math.min(deadline.remainingMs() / 1000, options.trainingSizeSeconds)),
         });
-  const intervalState = { intervals, intervalsCached, intervalsSkipped, prefixes };
+  const intervalState = { intervals, intervalsCached, prefixes };
   return buildInferResult({ plan, counts, mixture, bytes, trainingSize, ...intervalState });
 }
 
@@ -429,8 +385,6 @@ interface InferOutcome {
   intervals?: Awaited<ReturnType<typeof bootstrapMixture>>;
   /** The intervals came from the cache. */
   intervalsCached?: boolean;
-  /** Why the intervals were left out (optional intervals only). */
-  intervalsSkipped?: string;
   prefixes: Awaited<ReturnType<typeof prefixEstimates>>;
   trainingSize?: Awaited<ReturnType<typeof trainingSizeOf>>;
 }
@@ -438,7 +392,7 @@ interface InferOutcome {
 /** The run's result.json: tokenizer and merges attacked, each category's shares, the solver, the options. */
 function buildInferResult(outcome: InferOutcome): InferResult {
   const { plan, counts, mixture, bytes, trainingSize } = outcome;
-  const { intervals, intervalsCached, intervalsSkipped, prefixes } = outcome;
+  const { intervals, intervalsCached, prefixes } = outcome;
   const { options, tokenizer: spec, range, categorySet } = plan;
   const { skip, merges: attacked, steps } = range;
   const { transcripts, estimate } = mixture;
@@ -483,7 +437,6 @@ function buildInferResult(outcome: InferOutcome): InferResult {
     categorySet,
     categories: results,
     ...(trainingSize ? { trainingSize } : {}),
-    ...(intervalsSkipped !== undefined ? { intervalsSkipped } : {}),
     ...(intervals
       ? {
           bootstrap: {

@@ -23,7 +23,6 @@ import { formatAmount } from '../cli/progress-display.js';
 import { parseByteSize } from '../cli/byte-size.js';
 import {
   DEFAULT_INFER_TIME_LIMIT,
-  DEFAULT_INFER_REPLICATES,
   DEFAULT_TRAINING_SIZE_SECONDS,
   DEFAULT_BYTES_PER_CATEGORY,
   planInfer,
@@ -143,7 +142,7 @@ export default class Infer extends BaseCommand {
     out: Flags.string({ description: 'output folder (default results/<tokenizer>-<categories>-<date>)' }),
     bootstrap: Flags.string({
       description:
-        'bootstrap replicates for share intervals (default 8; 0 for none): each resamples 20 chunks of every sample twice and solves again; widths calibrated on validate --shift; cached with the estimate',
+        'bootstrap replicates for share intervals (e.g. 8; default none): each resamples 20 chunks of every sample twice and solves again; widths calibrated on validate --shift; cached with the estimate',
     }),
     ci: Flags.string({ description: 'interval level with --bootstrap, between 0 and 1 (default 0.9)' }),
     force: Flags.boolean({
@@ -200,12 +199,7 @@ export default class Infer extends BaseCommand {
       deadline,
       jobs: capJobs(flags.jobs),
       onProgress,
-      // Intervals by default; left out with a stated reason rather than failing the run.
-      bootstrap:
-        flags.bootstrap === undefined
-          ? DEFAULT_INFER_REPLICATES
-          : parseNumber(flags.bootstrap, '--bootstrap'),
-      intervalsOptional: flags.bootstrap === undefined,
+      bootstrap: flags.bootstrap === undefined ? undefined : parseNumber(flags.bootstrap, '--bootstrap'),
       ci: flags.ci === undefined ? undefined : parseNumber(flags.ci, '--ci'),
       gap: flags.gap === undefined ? undefined : parseGap(flags.gap),
       ...estimatorOptions(flags),
@@ -385,8 +379,6 @@ function summary(result: InferResult, out: string): string {
     const b = result.bootstrap;
     lines.push(`intervals: ${describeIntervals(b)}`);
     lines.push(...stabilitySummary(result));
-  } else if (result.intervalsSkipped !== undefined) {
-    lines.push(`intervals: not computed: ${result.intervalsSkipped}`);
   }
   if (s.unexplainedMerges.length > 0) {
     const worst = s.unexplainedMerges

@@ -105,10 +105,7 @@ export function checkValidateOptions(options: ValidateOptions, setSize?: number)
   }
   checkBootstrapOptions(options.bootstrap, options.ci, true); // 0: no intervals, as in infer
   if (options.ci !== undefined && !options.bootstrap) {
-    throw new UserError(
-      `--ci ${options.ci}: no intervals to give a level (--bootstrap 0 or none); drop --ci or ask for replicates, e.g. --bootstrap 8`,
-      '--ci',
-    );
+    throw new UserError(`--ci ${options.ci}: intervals need --bootstrap, e.g. --bootstrap 20`, '--ci');
   }
   checkEstimatorOptions(options);
   positive(options.trials, '--trials');

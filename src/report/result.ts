@@ -80,8 +80,6 @@ export interface InferResult {
   /** How much text the tokenizer was trained on, or why that cannot be read (solve/training-size.ts). */
   trainingSize?: TrainingSize;
   bootstrap?: BootstrapInfo;
-  /** Why a run's default intervals were left out (a sample too small, an uncertified point, no time left). */
-  intervalsSkipped?: string;
   solver: {
     backend: SolverBackend;
     objective: number;

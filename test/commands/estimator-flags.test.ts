@@ -41,7 +41,7 @@ test('validate --bootstrap 0 means no intervals, as in infer: with --ci it is th
   const out = join(work, 'out-bootstrap-0');
   assertRefused(
     run('validate', '--set', 'languages', '--bootstrap', '0', '--ci', '0.8', '--out', out),
-    /^tokmix: --ci 0\.8: no intervals to give a level/,
+    /^tokmix: --ci 0\.8: intervals need --bootstrap/,
   );
   assertRefused(
     run('validate', '--set', 'languages', '--bootstrap', '-1', '--out', out),

@@ -4,14 +4,14 @@
 // options that add fields (so a field written by runInfer, options included, cannot be missed) —
 // must be documented, and every documented path must occur in one of them.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { inferMixture, type InferOptions } from '../../src/infer.js';
 import type { InferResult } from '../../src/report/result.js';
 import { repoRoot } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
-import { ALPHABETS, syntheticLanguage, trainNaive } from '../solve/helpers.js';
+import { naiveMergesProblem } from '../helpers/naive-merges.js';
 
 /** Every field required, recursively: the example below must fill in each one the type has. */
 type Complete<T> = T extends readonly unknown[]
@@ -72,7 +72,6 @@ const FULL_EXAMPLE: Complete<InferResult> = {
     lastCount: 1,
     reason: 'why not an estimate',
   },
-  intervalsSkipped: 'the point estimate is not certified (gap 1.00%)',
   bootstrap: {
     replicates: 20,
     level: 0.9,
@@ -161,37 +160,7 @@ export function documentedPaths(doc: string): Set<string> {
  */
 async function realResults(): Promise<InferResult[]> {
   const work = tempDir('schema');
-  const categories = join(work, 'cats');
-  const all = new Map<string, number>();
-  for (const [k, name] of ['first', 'second'].entries()) {
-    const words = [...syntheticLanguage(k + 1, ALPHABETS[k], 2000, 150)].map(
-      ([word, count]) => [word.trim(), count] as const,
-    );
-    const lines: string[] = [];
-    for (const [word, count] of words) {
-      all.set(word, (all.get(word) ?? 0) + count);
-      for (let c = 0; c < count; c++) lines.push(word);
-    }
-    const text: string[] = [];
-    for (let i = 0; i < lines.length; i += 10) text.push(lines.slice(i, i + 10).join(' '));
-    mkdirSync(join(categories, name), { recursive: true });
-    writeFileSync(join(categories, name, 'sample.txt'), text.join('\n') + '\n');
-  }
-  const merges = join(work, 'merges.txt');
-  writeFileSync(
-    merges,
-    trainNaive(all, 60)
-      .map(([left, right]) => `${left} ${right}\n`)
-      .join(''),
-  );
-  const base: InferOptions = {
-    categories,
-    merges: 40,
-    pretokenizer: 'gpt2',
-    allowUnconstrained: true,
-    cacheDir: join(work, 'cache'),
-    jobs: 1,
-  };
+  const { merges, base } = naiveMergesProblem(work);
   const variants: InferOptions[] = [
     { gap: 0.5, bootstrap: 2, ci: 0.8 },
     { estimator: 'sampled', sampledSteps: 10 },
