@@ -3,7 +3,8 @@
 // chunks, one draw or two) gets its own replicates; the replicates, point and truth are written as
 // JSON Lines so forms and width factors can be scored and fitted afterwards without re-solving.
 // Usage: node dist/bench/intervals.js --set languages --n 5 [--shift] [--trials 30] [--seed 1]
-//   [--merges 500] [--total-bytes 1MB] [--replicates 10] [--units blocks,chunks20,chunks20x2]
+//   [--merges 500] [--total-bytes 1MB] [--replicates 10] [--units blocks,chunks20,chunks20x2,chunks20x2h]
+//   (suffix h: each replicate re-solves only the point's held rows, IntervalMethod.resolve)
 //   --out rows.jsonl
 // Then: node dist/bench/intervals.js --score rows.jsonl[,more.jsonl] [--scale 1,1.5,2] [--level 0.9]
 import { parseArgs } from 'node:util';
@@ -36,14 +37,15 @@ const { values } = parseArgs({
   },
 });
 
-/** "blocks", "chunks20", "chunks20x2": the unit and draws of a candidate. */
-function parseUnit(text: string): Pick<IntervalMethod, 'unit' | 'chunks' | 'draws'> {
-  const match = /^(blocks|chunks(\d+))(x2)?$/.exec(text);
+/** "blocks", "chunks20", "chunks20x2", "chunks20x2h": the unit, draws and (h) held-rows solves. */
+function parseUnit(text: string): Pick<IntervalMethod, 'unit' | 'chunks' | 'draws' | 'resolve'> {
+  const match = /^(blocks|chunks(\d+))(x2)?(h)?$/.exec(text);
   if (!match) throw new Error(`--units: unknown candidate ${text}`);
   return {
     unit: match[2] ? 'chunks' : 'blocks',
     ...(match[2] ? { chunks: Number(match[2]) } : {}),
     draws: match[3] ? 2 : 1,
+    ...(match[4] ? { resolve: 'held-rows' as const } : {}),
   };
 }
 

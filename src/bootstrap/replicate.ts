@@ -1,13 +1,15 @@
 // One bootstrap replicate: resample each category's units (blocks or chunks of its sample, once or
 // twice), sum their block counts into word counts (no text re-read), and estimate through the
 // pipeline core (estimateMixture) warm-started from the point estimate's rows, with the run's
-// estimator. Shared by the worker threads and the in-thread path.
+// estimator; or, with `resolve: 'held-rows'`, replay and one LP over the point's held rows. Shared
+// by the worker threads and the in-thread path.
 import { UserError } from '../common/errors.js';
 import type { WordCounts } from '../corpus/types.js';
 import type { BlockCounts } from '../count/block-counts.js';
 import type { ReplaySpec } from '../bpe/replay.js';
 import { estimateMixture } from '../solve/estimate-mixture.js';
-import type { SolveMixtureOptions } from '../solve/solve-mixture.js';
+import { solveHeldRows, type SolveMixtureOptions } from '../solve/solve-mixture.js';
+import { replayCategories } from '../bpe/replay-categories.js';
 import type { EstimatorOptions } from '../solve/estimator.js';
 import type { WarmRow } from '../solve/lazy-lp.js';
 import type { SolverBackend } from '../solve/types.js';
@@ -93,6 +95,21 @@ export function resampleCounts(
 export async function runReplicate(input: ReplicateInput, r: number): Promise<ReplicateResult> {
   const rng = createRng(deriveSeed('tokmix-bootstrap', input.seed, r));
   const counts = input.categories.map((c) => resampleCounts(c.name, c.words, c.blocks, input.method, rng));
+  if (input.method.resolve === 'held-rows' && input.estimator !== 'likelihood') {
+    const transcripts = await replayCategories(counts, input.spec, input.steps, {});
+    return solveHeldRows(transcripts, {
+      mergeList: input.spec.mergeList,
+      names: input.categories.map((c) => c.name),
+      firstStep: input.firstStep,
+      normalizeAt: input.normalizeAt,
+      excludedSteps: input.excludedSteps,
+      backend: input.backend,
+      estimator: input.estimator,
+      sampledSteps: input.sampledSteps,
+      noiseZ: input.noiseZ,
+      warmStart: input.warmStart,
+    });
+  }
   const { estimate } = await estimateMixture(counts, input.spec, input.steps, {
     firstStep: input.firstStep,
     normalizeAt: input.normalizeAt,

@@ -340,6 +340,33 @@ export async function solveMixture(
   }
 }
 
+/**
+ * The LP over another solve's held rows only (`options.warmStart`), recomputed on these transcripts
+ * and solved once: no sweep, so rows these counts would add are missing and nothing is certified.
+ * A cheap replicate for intervals (bootstrap/replicate.ts, `resolve: 'held-rows'`): the point's
+ * rows are the ones that shape its optimum, and a resample moves their coefficients.
+ */
+export async function solveHeldRows(
+  replayed: Transcript[],
+  options: SolveMixtureOptions & { warmStart: WarmRow[] },
+): Promise<{ pairShare: number[]; byteShare: number[] }> {
+  const { transcripts, excluded } = prepareSolve(replayed, options);
+  const backend = await createBackend(options.backend ?? 'highs');
+  try {
+    const lp = new LazyMixtureLp(
+      transcripts,
+      buildPairUniverse(transcripts),
+      lpSettings(options, excluded, DEFAULT_TUNING.competitorBatch),
+    );
+    if (lp.seedRows(options.warmStart) > 0)
+      lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the held rows').x);
+    const pairShare = Array.from(lp.alpha);
+    return { pairShare, byteShare: byteShareOf(pairShare, bytesPerPair(transcripts)) };
+  } finally {
+    backend.dispose();
+  }
+}
+
 /** Each category's bytes per pair (its pair total as the transcripts normalize it): shares' pairs to bytes. */
 export function bytesPerPair(transcripts: Transcript[]): number[] {
   return transcripts.map((t) => t.totals.bytes / t.totals.pairs);
