@@ -38,7 +38,7 @@ export interface BootstrapInfo {
   scale?: number;
   /** Width factors of category kinds that differ from `scale` (e.g. {language: 1.4}). */
   scaleByKind?: Record<string, number>;
-  /** Seconds the replicates and prefixes took when computed (a cached run reads them, see `cached`). */
+  /** Seconds the replicates took when computed (a cached run reads them, see `cached`). */
   seconds: number;
   /** True when this run read the intervals from the cache (stage `intervals`) instead of computing them. */
   cached?: boolean;
