@@ -95,7 +95,12 @@ export function resampleCounts(
 export async function runReplicate(input: ReplicateInput, r: number): Promise<ReplicateResult> {
   const rng = createRng(deriveSeed('tokmix-bootstrap', input.seed, r));
   const counts = input.categories.map((c) => resampleCounts(c.name, c.words, c.blocks, input.method, rng));
-  if (input.method.resolve === 'held-rows' && input.estimator !== 'likelihood') {
+  // Held rows need the point's rows (a caller without them, or the likelihood, searches).
+  if (
+    input.method.resolve === 'held-rows' &&
+    input.estimator !== 'likelihood' &&
+    input.warmStart.length > 0
+  ) {
     const transcripts = await replayCategories(counts, input.spec, input.steps, {});
     return solveHeldRows(transcripts, {
       mergeList: input.spec.mergeList,

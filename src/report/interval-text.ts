@@ -16,5 +16,6 @@ export function describeIntervals(b: BootstrapInfo): string {
     b.scale !== undefined && b.scale !== 1
       ? `, widened ${[...kinds, `×${b.scale}${kinds.length > 0 ? ' for the rest' : ''}`].join(', ')} (calibrated on validate --shift)`
       : '';
-  return `${level} intervals from ${b.replicates} replicates: ${chunks} chunks of each sample resampled${twice}, point ± t × sd${scale}; ${seconds}`;
+  const held = b.method.includes('-held') ? ", each re-solving the point's held rows" : '';
+  return `${level} intervals from ${b.replicates} replicates: ${chunks} chunks of each sample resampled${twice}${held}, point ± t × sd${scale}; ${seconds}`;
 }

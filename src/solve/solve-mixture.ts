@@ -342,14 +342,16 @@ export async function solveMixture(
 
 /**
  * The LP over another solve's held rows only (`options.warmStart`), recomputed on these transcripts
- * and solved once: no sweep, so rows these counts would add are missing and nothing is certified.
- * A cheap replicate for intervals (bootstrap/replicate.ts, `resolve: 'held-rows'`): the point's
- * rows are the ones that shape its optimum, and a resample moves their coefficients.
+ * and solved once: no sweep, so rows these counts would add are missing and nothing is certified;
+ * its objective is a lower bound of the full LP's. A cheap replicate for intervals, measured but not
+ * the default (bootstrap/replicate.ts, `resolve: 'held-rows'`; DESIGN.md "Intervals"). On the
+ * point's own counts it does not give the point back: its optimum is lower, so some row the point
+ * needs is not among the held ones (not yet explained).
  */
 export async function solveHeldRows(
   replayed: Transcript[],
   options: SolveMixtureOptions & { warmStart: WarmRow[] },
-): Promise<{ pairShare: number[]; byteShare: number[] }> {
+): Promise<{ pairShare: number[]; byteShare: number[]; objective: number }> {
   const { transcripts, excluded } = prepareSolve(replayed, options);
   const backend = await createBackend(options.backend ?? 'highs');
   try {
@@ -361,7 +363,8 @@ export async function solveHeldRows(
     if (lp.seedRows(options.warmStart) > 0)
       lp.adopt(lp.solve(backend, options.timeLimitSeconds, 'the held rows').x);
     const pairShare = Array.from(lp.alpha);
-    return { pairShare, byteShare: byteShareOf(pairShare, bytesPerPair(transcripts)) };
+    const objective = lp.slackTotal() / lp.scale;
+    return { pairShare, byteShare: byteShareOf(pairShare, bytesPerPair(transcripts)), objective };
   } finally {
     backend.dispose();
   }

@@ -35,7 +35,7 @@ test('shares that move across merges by less than a printed digit are not called
   assert.ok(unstableShares(result.categories).length > 0, "the fixture's drifting share is still flagged");
 });
 
-test('the summary says how intervals were made, with their width factors', () => {
+test('the summary says how intervals were made, with their width factors and held-rows solves', () => {
   const b = {
     replicates: 8,
     level: 0.9,
@@ -49,6 +49,16 @@ test('the summary says how intervals were made, with their width factors', () =>
   assert.equal(
     describeIntervals(b),
     '90% intervals from 8 replicates: 20 chunks of each sample resampled twice (the training text and the sample are both draws), point ± t × sd, widened ×1.4 for languages, ×1.8 for the rest (calibrated on validate --shift); 12.3 s',
+  );
+  assert.equal(
+    describeIntervals({
+      ...b,
+      method: 'chunks20-x2-held-normal-scale1.2-language0.9',
+      scale: 1.2,
+      scaleByKind: { language: 0.9 },
+      cached: true,
+    }),
+    "90% intervals from 8 replicates: 20 chunks of each sample resampled twice (the training text and the sample are both draws), each re-solving the point's held rows, point ± t × sd, widened ×0.9 for languages, ×1.2 for the rest (calibrated on validate --shift); cached (computed in 12.3 s)",
   );
   assert.match(
     describeIntervals({ ...b, method: 'percentile', form: undefined }),
