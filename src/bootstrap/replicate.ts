@@ -95,27 +95,7 @@ export function resampleCounts(
 export async function runReplicate(input: ReplicateInput, r: number): Promise<ReplicateResult> {
   const rng = createRng(deriveSeed('tokmix-bootstrap', input.seed, r));
   const counts = input.categories.map((c) => resampleCounts(c.name, c.words, c.blocks, input.method, rng));
-  // Held rows need the point's rows (a caller without them, or the likelihood, searches).
-  if (
-    input.method.resolve === 'held-rows' &&
-    input.estimator !== 'likelihood' &&
-    input.warmStart.length > 0
-  ) {
-    const transcripts = await replayCategories(counts, input.spec, input.steps, {});
-    return solveHeldRows(transcripts, {
-      mergeList: input.spec.mergeList,
-      names: input.categories.map((c) => c.name),
-      firstStep: input.firstStep,
-      normalizeAt: input.normalizeAt,
-      excludedSteps: input.excludedSteps,
-      backend: input.backend,
-      estimator: input.estimator,
-      sampledSteps: input.sampledSteps,
-      noiseZ: input.noiseZ,
-      warmStart: input.warmStart,
-    });
-  }
-  const { estimate } = await estimateMixture(counts, input.spec, input.steps, {
+  const settings = {
     firstStep: input.firstStep,
     normalizeAt: input.normalizeAt,
     excludedSteps: input.excludedSteps,
@@ -123,8 +103,26 @@ export async function runReplicate(input: ReplicateInput, r: number): Promise<Re
     estimator: input.estimator,
     sampledSteps: input.sampledSteps,
     noiseZ: input.noiseZ,
-    uncertainty: false,
     warmStart: input.warmStart,
+  };
+  // Held rows need the point's rows (a caller without them, or the likelihood, searches).
+  if (
+    input.method.resolve === 'held-rows' &&
+    input.estimator !== 'likelihood' &&
+    input.warmStart.length > 0
+  ) {
+    const transcripts = await replayCategories(counts, input.spec, input.steps, {});
+    const { pairShare, byteShare } = await solveHeldRows(transcripts, {
+      ...settings,
+      mergeList: input.spec.mergeList,
+      names: input.categories.map((c) => c.name),
+      warmStart: input.warmStart,
+    });
+    return { pairShare, byteShare };
+  }
+  const { estimate } = await estimateMixture(counts, input.spec, input.steps, {
+    ...settings,
+    uncertainty: false,
     reproducible: true,
   });
   return { pairShare: estimate.pairShare, byteShare: estimate.byteShare };
