@@ -1,8 +1,8 @@
 // The validate trial a bench draws, trains and counts exactly as `tokmix validate` does: one place
 // for turning the benches' common flags into TrialSettings (native trainer, digits+gpt2, HiGHS).
+import { join } from 'node:path';
 import { parseByteSize } from '../src/cli/byte-size.js';
 import { preTokenizerPreset } from '../src/tokenizer/presets.js';
-import { join } from 'node:path';
 import type { Cache } from '../src/common/cache.js';
 import type { CategorySpec } from '../src/corpus/types.js';
 import { trialProblem, type TrialProblem, type TrialSettings } from '../src/experiment/trial.js';

@@ -44,7 +44,6 @@ import { bootstrapMixture, checkBootstrapOptions, prefixEstimates } from './boot
 import { checkResamplable } from './bootstrap/replicate.js';
 import { intervalsKey, readCachedIntervals, writeCachedIntervals } from './bootstrap/cached-intervals.js';
 import { DEFAULT_INTERVAL_METHOD } from './bootstrap/interval-method.js';
-import { sha256 } from './common/hash.js';
 import type { CategoryResult, InferResult } from './report/result.js';
 
 /**
@@ -308,21 +307,14 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
       sampledSteps: options.sampledSteps,
       noiseZ: noiseZOf(options),
     };
-    const key = intervalsKey(
-      transcripts,
-      settings,
-      counts,
-      sha256(JSON.stringify(spec.mergeList.slice(0, steps))),
-      estimate,
-      {
-        ...settings,
-        excludedSteps: undefined,
-        replicates,
-        level: options.ci ?? null,
-        seed: options.seed ?? null,
-        method: DEFAULT_INTERVAL_METHOD,
-      },
-    );
+    const key = intervalsKey(transcripts, settings, counts, spec.mergeList, estimate, {
+      ...settings,
+      excludedSteps: undefined,
+      replicates,
+      level: options.ci ?? null,
+      seed: options.seed ?? null,
+      method: DEFAULT_INTERVAL_METHOD,
+    });
     const hit = readCachedIntervals(cache, key);
     if (hit) {
       ({ intervals, prefixes } = hit);
@@ -371,8 +363,16 @@ export async function runInfer(plan: InferPlan): Promise<InferResult> {
               ? deadline
               : new Deadline(Math.min(deadline.remainingMs() / 1000, options.trainingSizeSeconds)),
         });
-  const intervalState = { intervals, intervalsCached, prefixes };
-  return buildInferResult({ plan, counts, mixture, bytes, trainingSize, ...intervalState });
+  return buildInferResult({
+    plan,
+    counts,
+    mixture,
+    bytes,
+    intervals,
+    intervalsCached,
+    prefixes,
+    trainingSize,
+  });
 }
 
 /** What a run found, from its counts to its intervals: the parts of its result.json. */
@@ -391,8 +391,7 @@ interface InferOutcome {
 
 /** The run's result.json: tokenizer and merges attacked, each category's shares, the solver, the options. */
 function buildInferResult(outcome: InferOutcome): InferResult {
-  const { plan, counts, mixture, bytes, trainingSize } = outcome;
-  const { intervals, intervalsCached, prefixes } = outcome;
+  const { plan, counts, mixture, bytes, intervals, intervalsCached, prefixes, trainingSize } = outcome;
   const { options, tokenizer: spec, range, categorySet } = plan;
   const { skip, merges: attacked, steps } = range;
   const { transcripts, estimate } = mixture;

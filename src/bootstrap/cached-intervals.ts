@@ -7,6 +7,8 @@ import type { Cache } from '../common/cache.js';
 import type { Transcript } from '../bpe/types.js';
 import type { BlockedWordCounts } from '../count/block-counts.js';
 import { problemFingerprint, type LpDefiningOptions } from '../solve/checkpoint.js';
+import { mergesFingerprint } from '../solve/cached-solve.js';
+import type { Merge } from '../tokenizer/spec.js';
 import type { BootstrapIntervals, PrefixEstimate } from './bootstrap.js';
 
 export interface CachedIntervals {
@@ -42,7 +44,7 @@ export function intervalsKey(
   transcripts: readonly Transcript[],
   lp: LpDefiningOptions,
   counts: readonly BlockedWordCounts[],
-  merges: string,
+  mergeList: readonly Merge[],
   point: { byteShare: readonly number[]; pairShare: readonly number[] },
   settings: Record<string, unknown>,
 ): unknown {
@@ -50,7 +52,7 @@ export function intervalsKey(
     stage: 'intervals',
     problem: problemFingerprint(transcripts, lp),
     samples: samplesFingerprint(counts),
-    merges,
+    merges: mergesFingerprint(mergeList, transcripts[0]?.steps ?? 0),
     point: { byteShare: point.byteShare, pairShare: point.pairShare },
     settings,
   };

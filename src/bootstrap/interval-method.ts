@@ -27,9 +27,9 @@ export interface IntervalMethod {
   /**
    * How a replicate solves: the whole constraint search from the point's rows ('search', the
    * default), or one LP over the point's held rows with the resampled counts ('held-rows', no
-   * sweep: 2–7× cheaper, as covering when refitted, not the default: bench/README.md; the
-   * likelihood estimator, or a point without rows, searches). Held-rows replicates depend on the
-   * point's rows by design; searches do not.
+   * sweep). Held rows took 2–7× less time and covered as well once their factors were refitted,
+   * but are not the default (bench/README.md). The likelihood estimator, or a point without rows,
+   * always searches. Held-rows replicates depend on the point's rows by design; searches do not.
    */
   resolve?: 'search' | 'held-rows';
 }

@@ -116,7 +116,6 @@ export async function runReplicate(input: ReplicateInput, r: number): Promise<Re
       ...settings,
       mergeList: input.spec.mergeList,
       names: input.categories.map((c) => c.name),
-      warmStart: input.warmStart,
     });
     return { pairShare, byteShare };
   }

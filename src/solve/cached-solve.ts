@@ -33,10 +33,15 @@ function estimateKey(
   return {
     stage: 'estimate',
     problem: problemFingerprint(transcripts, options),
-    merges: sha256(JSON.stringify(mergeList.slice(0, steps))),
+    merges: mergesFingerprint(mergeList, steps),
     options: deciding,
     tuning,
   };
+}
+
+/** A hash of the merges a problem replays (its first `steps`): part of every key built on a solve. */
+export function mergesFingerprint(mergeList: SolveMixtureOptions['mergeList'], steps: number): string {
+  return sha256(JSON.stringify(mergeList.slice(0, steps)));
 }
 
 /** solveMixture, answered from `cache` when the same problem was solved to a certified optimum. */
