@@ -151,7 +151,9 @@ class Writer {
  */
 export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
   // Past the reader's bound only the first rows are kept: they are a warm start, not the answer.
+  // So are rows naming a character outside the vocabulary (negative symbols), which varints cannot.
   const rows = checkpoint.rows
+    .filter((r) => r.left >= 0 && r.right >= 0)
     .slice(0, CHECKPOINT_MAX_ROWS)
     .sort((a, b) => a.step - b.step || a.left - b.left || a.right - b.right);
   const header = Buffer.from(

@@ -10,11 +10,26 @@ import { LpModel } from './backends/lp-model.js';
 import type { ViolationPool } from './violation-pool.js';
 import type { LpBackend, LpSolution } from './backends/lp-model.js';
 
-/** A constraint row by merge step and pair symbols, portable between LPs of one tokenizer (warm starts). */
+/**
+ * A constraint row by merge step and pair symbols, portable between LPs of one tokenizer (warm
+ * starts). A symbol is its vocabulary id (>= 0), or, for a character outside the vocabulary (ids
+ * there are per transcript), -(code point + 1): `portableSymbol`.
+ */
 export interface WarmRow {
   step: number;
   left: number;
   right: number;
+}
+
+/** Largest code point + 1: the span of negative portable symbols. */
+const CODE_POINTS = 0x110000;
+
+/** A symbol as a WarmRow names it: its id in the vocabulary, else its character; undefined if several. */
+export function portableSymbol(transcript: Transcript, id: number): number | undefined {
+  if (id < transcript.vocabSize) return id;
+  const name = transcript.extraSymbols[id - transcript.vocabSize];
+  const point = name.codePointAt(0);
+  return point !== undefined && name.length === (point > 0xffff ? 2 : 1) ? -(point + 1) : undefined;
 }
 
 /** A pair's slack by the pair's symbols (portable like a WarmRow), for a checkpoint. */
@@ -299,16 +314,34 @@ export class MixtureLp {
     return left < vocabSize && right < vocabSize ? left * vocabSize + right : -1;
   }
 
-  /** The constraint rows held, as (step, left, right), for warm-starting a related LP. */
+  /** Global pair g as portable symbols (WarmRow's), or undefined when one has no portable name. */
+  private portablePair(g: number): { left: number; right: number } | undefined {
+    const k = this.universe.occStart[g];
+    const transcript = this.transcripts[this.universe.occCategory[k]];
+    const local = this.universe.occLocal[k];
+    const left = portableSymbol(transcript, transcript.pairLeft[local]);
+    const right = portableSymbol(transcript, transcript.pairRight[local]);
+    return left === undefined || right === undefined ? undefined : { left, right };
+  }
+
+  /** One number for a pair of portable symbols (both may be negative). */
+  private portableKey(left: number, right: number): number {
+    const span = this.transcripts[0].vocabSize + CODE_POINTS;
+    const index = (s: number) => (s >= 0 ? s : span + s);
+    return index(left) * span + index(right);
+  }
+
+  /**
+   * The constraint rows held, as (step, left, right), for warm-starting a related LP. Pairs with a
+   * character outside the vocabulary are named by that character, so the rows a point needs all
+   * reach an LP over other counts of the same text (held-rows replicates).
+   */
   heldRows(): WarmRow[] {
-    const vocabSize = this.transcripts[0].vocabSize;
     const rows: WarmRow[] = [];
     for (const key of this.rowKeys) {
       if (key < 0) continue;
-      const symbols = this.pairSymbols(key % this.numPairs);
-      if (symbols < 0) continue;
-      const left = Math.floor(symbols / vocabSize);
-      rows.push({ step: Math.floor(key / this.numPairs), left, right: symbols - left * vocabSize });
+      const pair = this.portablePair(key % this.numPairs);
+      if (pair) rows.push({ step: Math.floor(key / this.numPairs), ...pair });
     }
     return rows;
   }
@@ -322,13 +355,12 @@ export class MixtureLp {
     rows: readonly WarmRow[],
     coefficients: (t: number, p: number, out: Float64Array) => void,
   ): number {
-    const vocabSize = this.transcripts[0].vocabSize;
     const wanted = new Map<number, number[]>();
     for (const { step, left, right } of rows) {
       if (step < this.firstStep || step >= this.steps || this.universe.mergeGlobal[step] < 0) continue;
       // An excluded step constrains nothing here: its rows (a hostile checkpoint's) would bias the LP.
       if (this.settings.excludedSteps?.[step] === 1) continue;
-      const key = left * vocabSize + right;
+      const key = this.portableKey(left, right);
       const steps = wanted.get(key);
       if (steps) steps.push(step);
       else wanted.set(key, [step]);
@@ -336,7 +368,8 @@ export class MixtureLp {
     const coef = new Float64Array(this.n);
     let added = 0;
     for (let p = 0; p < this.numPairs && wanted.size > 0; p++) {
-      const steps = wanted.get(this.pairSymbols(p));
+      const pair = this.portablePair(p);
+      const steps = pair ? wanted.get(this.portableKey(pair.left, pair.right)) : undefined;
       if (!steps) continue;
       for (const t of steps) {
         const m = this.universe.mergeGlobal[t];

@@ -345,8 +345,8 @@ export async function solveMixture(
  * and solved once: no sweep, so rows these counts would add are missing and nothing is certified;
  * its objective is a lower bound of the full LP's. A cheap replicate for intervals, measured but not
  * the default (bootstrap/replicate.ts, `resolve: 'held-rows'`; DESIGN.md "Intervals"). On the
- * point's own counts it gives the point back unless a row the point needs holds a symbol outside the
- * tokenizer's vocabulary (a character no merge uses): heldRows cannot name those portably.
+ * point's own counts it gives the point back: heldRows names every row the point holds, characters
+ * outside the vocabulary by their code point.
  */
 export async function solveHeldRows(
   replayed: Transcript[],
