@@ -1,5 +1,6 @@
 // Renders library progress events: a bar with rate and ETA per stage on a terminal (stderr),
-// one line per finished stage when stderr is not a terminal, nothing at all when silent (--json).
+// one line per finished stage when stderr is not a terminal (and a line a minute while a stage
+// runs, so a long run in a log shows it is alive), nothing at all when silent (--json).
 import cliProgress from 'cli-progress';
 import type { ProgressEvent } from '../common/progress.js';
 import { oneLine, rawWrite } from './terminal-text.js';
@@ -57,11 +58,16 @@ function barStream(stream: NodeJS.WritableStream): NodeJS.WritableStream {
   });
 }
 
+/** Off a terminal, a running stage's line at most this often (a Slurm or CI log's sign of life). */
+export const RUNNING_LINE_MS = 60_000;
+
 interface StageState {
   bar?: cliProgress.SingleBar;
   started: number;
   last: ProgressEvent;
   finished: boolean;
+  /** When this stage's last running line was printed (off a terminal). */
+  lineAt?: number;
 }
 
 export interface ProgressDisplayOptions {
@@ -123,8 +129,30 @@ export class ProgressDisplay {
     if (event.total > 0 && event.done >= event.total && !state.finished) {
       state.finished = true;
       if (!this.tty) this.printLine(event, state);
+    } else if (!this.tty && !state.finished) {
+      const at = this.timeOf(event);
+      if (at - (state.lineAt ?? state.started) >= RUNNING_LINE_MS) {
+        state.lineAt = at;
+        this.printRunningLine(event, state);
+      }
     }
   };
+
+  /** A running stage off a terminal: how far, for how long, and the ETA when the total is known. */
+  private printRunningLine(event: ProgressEvent, state: StageState): void {
+    const fields = this.payload(event, state);
+    const seconds = Math.max((this.timeOf(event) - state.started) / 1000, 0);
+    const done =
+      event.unit === 'bytes'
+        ? formatAmount(event.done, 'bytes')
+        : Math.round(event.done).toLocaleString('en-US');
+    const amount = event.total > 0 ? `${done} of ${formatAmount(event.total, event.unit)}` : fields.amount;
+    const eta = event.total > 0 ? `, ETA ${fields.eta}` : '';
+    const detail = event.detail ? ` (${oneLine(event.detail)})` : '';
+    this.stream.write(
+      `tokmix: ${oneLine(event.stage)}: ${amount} after ${formatDuration(seconds)}${eta}${detail}\n`,
+    );
+  }
 
   /** When an event happened: its own time when it came late, else now. */
   private timeOf(event: ProgressEvent): number {

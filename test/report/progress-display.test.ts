@@ -44,6 +44,35 @@ test('not a terminal: one line per stage with amount, time and rate', () => {
   ]);
 });
 
+test('not a terminal: a long stage prints a running line at most once a minute, then its finished line', () => {
+  const stream = sink(false);
+  let clock = 0;
+  const display = new ProgressDisplay({ silent: false, stream, now: () => clock });
+  display.callback({ stage: 'validate', done: 0, total: 30, unit: 'trials' });
+  display.callback({ stage: 'solve', done: 0, total: 0, unit: 'rounds' });
+  for (let done = 1; done < 30; done++) {
+    clock = done * 20_000;
+    display.callback({ stage: 'validate', done, total: 30, unit: 'trials' });
+    // A stage of unknown total gets running lines too, without an ETA.
+    if (done === 10) display.callback({ stage: 'solve', done: 9, total: 0, unit: 'rounds', detail: 'highs' });
+  }
+  clock = 600_000;
+  display.callback({ stage: 'validate', done: 30, total: 30, unit: 'trials' });
+  assert.deepEqual(stream.text.trimEnd().split('\n'), [
+    'tokmix: validate: 3 of 30 trials after 1 min 0 s, ETA 9 min 0 s',
+    'tokmix: validate: 6 of 30 trials after 2 min 0 s, ETA 8 min 0 s',
+    'tokmix: validate: 9 of 30 trials after 3 min 0 s, ETA 7 min 0 s',
+    'tokmix: solve: 9 rounds after 3 min 20 s (highs)',
+    'tokmix: validate: 12 of 30 trials after 4 min 0 s, ETA 6 min 0 s',
+    'tokmix: validate: 15 of 30 trials after 5 min 0 s, ETA 5 min 0 s',
+    'tokmix: validate: 18 of 30 trials after 6 min 0 s, ETA 4 min 0 s',
+    'tokmix: validate: 21 of 30 trials after 7 min 0 s, ETA 3 min 0 s',
+    'tokmix: validate: 24 of 30 trials after 8 min 0 s, ETA 2 min 0 s',
+    'tokmix: validate: 27 of 30 trials after 9 min 0 s, ETA 1 min 0 s',
+    'tokmix: validate: 30 trials in 10 min 0 s, 0.1 trials/s',
+  ]);
+});
+
 test('an event delivered late is timed by when it happened, not when it arrived', () => {
   const stream = sink(false);
   const display = new ProgressDisplay({ silent: false, stream, now: () => 60_000 });
