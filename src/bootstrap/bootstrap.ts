@@ -129,6 +129,7 @@ export async function bootstrapMixture(
     sampledSteps: options.sampledSteps,
     noiseZ: options.noiseZ,
     warmStart: point.rows,
+    pointByteShare: point.byteShare,
     seed: options.seed ?? 0,
     method,
   };

@@ -1,5 +1,5 @@
 // How a result's intervals were made, in one sentence: the summary, report.html and the charts'
-// captions say the same thing, including the calibration that widens them.
+// captions say the same thing, including the calibration that scales them.
 import type { BootstrapInfo } from './result.js';
 
 /** "90% intervals from 8 replicates (…), 12.3 s", or the older percentile form. */
@@ -14,7 +14,7 @@ export function describeIntervals(b: BootstrapInfo): string {
   const kinds = Object.entries(b.scaleByKind ?? {}).map(([kind, f]) => `×${f} for ${kind}s`);
   const scale =
     b.scale !== undefined && b.scale !== 1
-      ? `, widened ${[...kinds, `×${b.scale}${kinds.length > 0 ? ' for the rest' : ''}`].join(', ')} (calibrated on validate --shift)`
+      ? `, scaled ${[...kinds, `×${b.scale}${kinds.length > 0 ? ' for the rest' : ''}`].join(', ')} (calibrated on validate --shift)`
       : '';
   const held = b.method.includes('-held') ? ", each re-solving the point's held rows" : '';
   return `${level} intervals from ${b.replicates} replicates: ${chunks} chunks of each sample resampled${twice}${held}, point ± t × sd${scale}; ${seconds}`;

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_INTERVAL_METHOD,
+  SEARCH_INTERVAL_METHOD,
   intervalsFromReplicates,
   normalQuantile,
   resampleWeights,
@@ -13,7 +14,7 @@ import {
   unitsOfBlocks,
   type IntervalMethod,
 } from '../../src/bootstrap/interval-method.js';
-import { resampleCounts } from '../../src/bootstrap/replicate.js';
+import { HELD_ROWS_REACH, resampleCounts } from '../../src/bootstrap/replicate.js';
 import { bootstrapMixture, checkBootstrapOptions } from '../../src/bootstrap/bootstrap.js';
 import { BlockSink, type BlockCounts, type BlockedWordCounts } from '../../src/count/block-counts.js';
 import { estimateMixture } from '../../src/solve/estimate-mixture.js';
@@ -23,8 +24,10 @@ import { Deadline } from '../../src/common/deadline.js';
 import { createRng } from '../../src/common/random.js';
 import { ALPHABETS, mixtureProblem, syntheticLanguage, type Words } from '../solve/helpers.js';
 
-/** The default's resampling, each replicate one LP over the point's held rows (measured, not the default). */
-const HELD: IntervalMethod = { ...DEFAULT_INTERVAL_METHOD, resolve: 'held-rows' };
+/** The default: each replicate one LP over the point's held rows. */
+const HELD: IntervalMethod = DEFAULT_INTERVAL_METHOD;
+/** The same resampling, each replicate the whole constraint search. */
+const SEARCH: IntervalMethod = SEARCH_INTERVAL_METHOD;
 
 test('chunks are contiguous and about equal in bytes; every unit gets a block', () => {
   const bytes = Float64Array.from({ length: 100 }, (_, b) => 10 + (b % 7));
@@ -219,9 +222,9 @@ function blockedProblem(): {
 test('bootstrap through the core: intervals hold the point; a fixed seed gives the same intervals on 1 or 2 workers', async () => {
   const { counts, spec } = blockedProblem();
   const { estimate } = await estimateMixture(counts, spec, 40, { uncertainty: false, exportRows: true });
-  const run = (jobs: number, rows = estimate.rows ?? [], method = DEFAULT_INTERVAL_METHOD) =>
+  const run = (jobs: number, rows = estimate.rows ?? [], method = SEARCH) =>
     bootstrapMixture(counts, spec, 40, { ...estimate, rows }, { replicates: 6, seed: 3, jobs, method });
-  for (const method of [DEFAULT_INTERVAL_METHOD, HELD]) {
+  for (const method of [SEARCH, HELD]) {
     const one = await run(1, undefined, method);
     const two = await run(2, undefined, method);
     assert.deepEqual(one.byteShareCI, two.byteShareCI);
@@ -240,7 +243,7 @@ test('bootstrap through the core: intervals hold the point; a fixed seed gives t
     2,
     (estimate.rows ?? []).filter((_, k) => k % 2 === 0),
   );
-  const held = await run(1, [], HELD);
+  const held = await run(1, [], { ...SEARCH, resolve: 'held-rows' });
   one.byteShareCI.forEach(([lo, hi], i) => {
     for (const other of [cold, half, held]) {
       assert.ok(
@@ -275,7 +278,7 @@ test('bad replicate counts are one user error naming --bootstrap; 0 only where i
   checkBootstrapOptions(1000, undefined);
 });
 
-test('where many mixtures fit exactly (objective 0), replicates do not depend on the warm start', async () => {
+test('where many mixtures fit exactly (objective 0), searching replicates do not depend on the warm start', async () => {
   // Two categories drawn from one language: any split between them fits every merge.
   const { counts, spec } = blockedProblem();
   const twin = { ...counts[0], category: { name: 'twin', kind: 'other' as const } };
@@ -283,7 +286,13 @@ test('where many mixtures fit exactly (objective 0), replicates do not depend on
   const { estimate } = await estimateMixture(both, spec, 40, { uncertainty: false, exportRows: true });
   const rows = estimate.rows ?? [];
   const run = (warm: typeof rows) =>
-    bootstrapMixture(both, spec, 40, { ...estimate, rows: warm }, { replicates: 4, seed: 9, jobs: 1 });
+    bootstrapMixture(
+      both,
+      spec,
+      40,
+      { ...estimate, rows: warm },
+      { replicates: 4, seed: 9, jobs: 1, method: SEARCH },
+    );
   const a = await run(rows);
   const b = await run(rows.slice(0, Math.floor(rows.length / 3)));
   a.byteShareReplicates.forEach((shares, r) =>
@@ -317,8 +326,8 @@ test("replicates run the point estimate's estimator (sampled steps, noise-aware 
   // A search takes the estimator's options; held rows take the point's rows, which are the sampled
   // estimator's already, so only the noise-aware loosening shows there.
   for (const [method, options] of [
-    [DEFAULT_INTERVAL_METHOD, { estimator: 'sampled' as const, sampledSteps: 20 }],
-    [DEFAULT_INTERVAL_METHOD, { estimator: 'noise-aware' as const, noiseZ: 1 }],
+    [SEARCH, { estimator: 'sampled' as const, sampledSteps: 20 }],
+    [SEARCH, { estimator: 'noise-aware' as const, noiseZ: 1 }],
     [HELD, { estimator: 'noise-aware' as const, noiseZ: 1 }],
   ] as const) {
     const { estimate } = await estimateMixture(counts, spec, 40, {
@@ -378,6 +387,38 @@ test('held rows give the point back on its own counts, characters outside the vo
     { replicates: 2, seed: 5, jobs: 1, method: HELD },
   );
   assert.notDeepEqual(resampled.byteShareReplicates[0], resampled.byteShareReplicates[1]);
+});
+
+test('a held-rows replicate that lands further than HELD_ROWS_REACH from the point is searched again', async () => {
+  const { counts, spec } = blockedProblem();
+  const { estimate } = await estimateMixture(counts, spec, 40, { uncertainty: false, exportRows: true });
+  const rows = estimate.rows ?? [];
+  const replicates = async (method: IntervalMethod, byteShare = estimate.byteShare) =>
+    (
+      await bootstrapMixture(
+        counts,
+        spec,
+        40,
+        { ...estimate, byteShare, rows },
+        {
+          replicates: 3,
+          seed: 6,
+          jobs: 1,
+          method,
+        },
+      )
+    ).byteShareReplicates;
+  const searched = await replicates(SEARCH);
+  const held = await replicates(HELD);
+  // Near the point, held rows answer (their own LP, not the search's optimum).
+  assert.notDeepEqual(held, searched);
+  for (const shares of held) {
+    const distance = shares.reduce((sum, v, i) => sum + Math.abs(v - estimate.byteShare[i]), 0);
+    assert.ok(distance <= HELD_ROWS_REACH, `${distance}`);
+  }
+  // Seen from a point at a corner, every held answer is too far: each replicate is the search's.
+  const corner = estimate.byteShare.map((_, i) => (i === 0 ? 1 : 0));
+  assert.deepEqual(await replicates(HELD, corner), searched);
 });
 
 test('held rows give the point back when every symbol is in the vocabulary (a shifted problem)', async () => {

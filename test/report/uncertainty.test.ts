@@ -48,7 +48,7 @@ test('the summary says how intervals were made, with their width factors and hel
   };
   assert.equal(
     describeIntervals(b),
-    '90% intervals from 8 replicates: 20 chunks of each sample resampled twice (the training text and the sample are both draws), point ± t × sd, widened ×1.4 for languages, ×1.8 for the rest (calibrated on validate --shift); 12.3 s',
+    '90% intervals from 8 replicates: 20 chunks of each sample resampled twice (the training text and the sample are both draws), point ± t × sd, scaled ×1.4 for languages, ×1.8 for the rest (calibrated on validate --shift); 12.3 s',
   );
   assert.equal(
     describeIntervals({
@@ -58,7 +58,7 @@ test('the summary says how intervals were made, with their width factors and hel
       scaleByKind: { language: 0.9 },
       cached: true,
     }),
-    "90% intervals from 8 replicates: 20 chunks of each sample resampled twice (the training text and the sample are both draws), each re-solving the point's held rows, point ± t × sd, widened ×0.9 for languages, ×1.2 for the rest (calibrated on validate --shift); cached (computed in 12.3 s)",
+    "90% intervals from 8 replicates: 20 chunks of each sample resampled twice (the training text and the sample are both draws), each re-solving the point's held rows, point ± t × sd, scaled ×0.9 for languages, ×1.2 for the rest (calibrated on validate --shift); cached (computed in 12.3 s)",
   );
   assert.match(
     describeIntervals({ ...b, method: 'percentile', form: undefined }),
