@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_INTERVAL_METHOD,
-  SEARCH_INTERVAL_METHOD,
+  HELD_ROWS_METHOD,
   intervalsFromReplicates,
   normalQuantile,
   resampleWeights,
@@ -24,10 +24,10 @@ import { Deadline } from '../../src/common/deadline.js';
 import { createRng } from '../../src/common/random.js';
 import { ALPHABETS, mixtureProblem, syntheticLanguage, type Words } from '../solve/helpers.js';
 
-/** The default: each replicate one LP over the point's held rows. */
-const HELD: IntervalMethod = DEFAULT_INTERVAL_METHOD;
-/** The same resampling, each replicate the whole constraint search. */
-const SEARCH: IntervalMethod = SEARCH_INTERVAL_METHOD;
+/** The default: each replicate the whole constraint search. */
+const SEARCH: IntervalMethod = DEFAULT_INTERVAL_METHOD;
+/** The same resampling, each replicate one LP over the point's held rows. */
+const HELD: IntervalMethod = HELD_ROWS_METHOD;
 
 test('chunks are contiguous and about equal in bytes; every unit gets a block', () => {
   const bytes = Float64Array.from({ length: 100 }, (_, b) => 10 + (b % 7));
