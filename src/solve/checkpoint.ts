@@ -151,9 +151,12 @@ class Writer {
  */
 export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
   // Past the reader's bound only the first rows are kept: they are a warm start, not the answer.
-  // So are rows naming a character outside the vocabulary (negative symbols), which varints cannot.
+  // Rows and pair slacks naming a character outside the vocabulary (negative symbols) are left out
+  // too: varints cannot hold them, and without them a resume only starts looser.
+  const inVocabulary = (s: { left: number; right: number }) => s.left >= 0 && s.right >= 0;
+  const pairSlacks = checkpoint.pairSlacks.filter(inVocabulary);
   const rows = checkpoint.rows
-    .filter((r) => r.left >= 0 && r.right >= 0)
+    .filter(inVocabulary)
     .slice(0, CHECKPOINT_MAX_ROWS)
     .sort((a, b) => a.step - b.step || a.left - b.left || a.right - b.right);
   const header = Buffer.from(
@@ -163,7 +166,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
       vocabSize: checkpoint.vocabSize,
       categories: checkpoint.categories,
       rows: rows.length,
-      pairSlacks: checkpoint.pairSlacks.length,
+      pairSlacks: pairSlacks.length,
       lower: checkpoint.lower,
       upper: checkpoint.upper,
       gap: checkpoint.gap,
@@ -179,8 +182,8 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
   out.raw(fixed);
   out.raw(header);
   for (const a of checkpoint.alpha) out.float(a);
-  for (const s of checkpoint.pairSlacks) out.float(s.value);
-  for (const s of checkpoint.pairSlacks) {
+  for (const s of pairSlacks) out.float(s.value);
+  for (const s of pairSlacks) {
     out.varint(s.left);
     out.varint(s.right);
   }

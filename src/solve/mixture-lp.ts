@@ -303,17 +303,6 @@ export class MixtureLp {
     return total;
   }
 
-  /** Symbols of global pair g as one number (left * vocabSize + right); -1 for symbols outside the vocabulary. */
-  private pairSymbols(g: number): number {
-    const k = this.universe.occStart[g];
-    const transcript = this.transcripts[this.universe.occCategory[k]];
-    const local = this.universe.occLocal[k];
-    const { vocabSize } = transcript;
-    const left = transcript.pairLeft[local];
-    const right = transcript.pairRight[local];
-    return left < vocabSize && right < vocabSize ? left * vocabSize + right : -1;
-  }
-
   /** Global pair g as portable symbols (WarmRow's), or undefined when one has no portable name. */
   private portablePair(g: number): { left: number; right: number } | undefined {
     const k = this.universe.occStart[g];
@@ -382,15 +371,12 @@ export class MixtureLp {
     return added;
   }
 
-  /** The positive pair slacks of `vp` (pairs with a slack column), by symbols, for a checkpoint. */
+  /** The positive pair slacks of `vp` (pairs with a slack column), by portable symbols, for a checkpoint. */
   pairSlackEntries(vp: Float64Array): PairSlackEntry[] {
-    const vocabSize = this.transcripts[0].vocabSize;
     const entries: PairSlackEntry[] = [];
     for (const g of this.vpPairs) {
-      const symbols = vp[g] > 0 ? this.pairSymbols(g) : -1;
-      if (symbols < 0) continue;
-      const left = Math.floor(symbols / vocabSize);
-      entries.push({ left, right: symbols - left * vocabSize, value: vp[g] });
+      const pair = vp[g] > 0 ? this.portablePair(g) : undefined;
+      if (pair) entries.push({ ...pair, value: vp[g] });
     }
     return entries;
   }
@@ -400,12 +386,14 @@ export class MixtureLp {
    * (entries of pairs without a column here are left out: the point stays feasible, its bound looser).
    */
   setPairSlacks(entries: readonly PairSlackEntry[]): void {
-    const vocabSize = this.transcripts[0].vocabSize;
     const bySymbols = new Map<number, number>();
-    for (const g of this.vpPairs) bySymbols.set(this.pairSymbols(g), g);
+    for (const g of this.vpPairs) {
+      const pair = this.portablePair(g);
+      if (pair) bySymbols.set(this.portableKey(pair.left, pair.right), g);
+    }
     for (const g of this.vpPairs) this.vp[g] = 0;
     for (const { left, right, value } of entries) {
-      const g = bySymbols.get(left * vocabSize + right);
+      const g = bySymbols.get(this.portableKey(left, right));
       if (g !== undefined) this.vp[g] = value;
     }
   }
